@@ -1,4 +1,33 @@
+using Platform.Api.Accommodations;
+using Platform.Api.Database;
+using Platform.Api.Health;
+using Platform.Api.Observability;
+using Platform.Api.Outbox;
+using Platform.Api.Problems;
+using Platform.Api.Reservations;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddObservability();     // replica id, X-Replica, /metrics on the management port
+builder.AddProblemResponses();  // problem+json for every failure; 503 + Retry-After when the database is out of reach
+builder.AddDatabase();          // request and background pools, schema migrations, readiness check
+builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
+builder.AddOutbox();            // relay from the outbox table to the Redis stream
+builder.Services.AddOpenApi();
+
 var app = builder.Build();
-app.MapGet("/", () => "ok");
+
+// Order matters: observability first, so every response (problems included) carries X-Replica and
+// is timed; then problem handling, so whatever an endpoint throws becomes problem+json.
+app.UseObservability();
+app.UseProblemResponses();
+
+app.MapHealth();
+app.MapReservations();
+app.MapAccommodations();
+app.MapOpenApi("/api/v1/openapi.json");
+
 app.Run();
+
+/// <summary>Entry point, visible to tests that host the API in-process.</summary>
+public partial class Program;

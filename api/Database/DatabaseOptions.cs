@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Api.Database;
+
+/// <summary>The <c>Database</c> section: where the database is and how big this replica's pool may grow.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Database:ConnectionString is required (environment: Database__ConnectionString).")]
+    public string ConnectionString { get; set; } = "";
+
+    // Three replicas x 30 stays far below the server's max_connections (200) with room for the
+    // background pools, operators and a fourth or fifth replica while scaling.
+    [Range(1, 1000, ErrorMessage = "Database:MaximumPoolSize must be between {1} and {2}.")]
+    public int MaximumPoolSize { get; set; } = 30;
+
+    [Range(0, 1000, ErrorMessage = "Database:MinimumPoolSize must be between {1} and {2}.")]
+    public int MinimumPoolSize { get; set; } = 2;
+
+    /// <summary>How long a request waits for a pooled connection (or a new one) before it gets a 503.</summary>
+    [Range(1, 60, ErrorMessage = "Database:ConnectionTimeoutSeconds must be between {1} and {2}.")]
+    public int ConnectionTimeoutSeconds { get; set; } = 2;
+
+    [Range(1, 3600, ErrorMessage = "Database:ConnectionIdleTimeoutSeconds must be between {1} and {2}.")]
+    public int ConnectionIdleTimeoutSeconds { get; set; } = 60;
+
+    [Range(1, 300, ErrorMessage = "Database:CommandTimeoutSeconds must be between {1} and {2}.")]
+    public int CommandTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Connections for the outbox relay and expiry sweep, kept apart so they never starve requests.</summary>
+    [Range(1, 20, ErrorMessage = "Database:BackgroundPoolSize must be between {1} and {2}.")]
+    public int BackgroundPoolSize { get; set; } = 2;
+
+    public bool ApplySchemaOnStart { get; set; } = true;
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Prometheus.HttpMetrics;
+
+namespace Platform.Api.Observability;
+
+public static class ObservabilitySetup
+{
+    /// <summary>
+    /// Request durations in seconds. 0.5 s and 5 s are boundaries so the dashboards' and alerts'
+    /// thresholds are read off a bucket, never interpolated.
+    /// </summary>
+    public static readonly double[] RequestDurationBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+
+    /// <summary>Pool wait, use and create times: usually well under a millisecond, bounded by the pool timeout.</summary>
+    public static readonly double[] ConnectionTimeBuckets =
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReplicaOptions>().BindConfiguration(ReplicaOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        // prometheus-net forgets a meter series that has not changed for a while, and a forgotten
+        // up-down counter comes back counting from zero. MySqlConnector's connection-usage counters
+        // are re-published as observable gauges (read at every scrape, so never stale); everything
+        // else keeps the longest expiry prometheus-net allows.
+        Metrics.ConfigureMeterAdapter(adapter =>
+        {
+            adapter.MetricsExpireAfter = TimeSpan.FromDays(1);
+            adapter.InstrumentFilterPredicate = instrument => !PoolUsageGauges.Replaces(instrument);
+            adapter.ResolveHistogramBuckets = _ => ConnectionTimeBuckets;
+        });
+        builder.Services.AddSingleton<PoolUsageGauges>();
+
+        var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        if (metrics.Port > 0)
+        {
+            builder.Services.AddMetricServer(server =>
+            {
+                server.Hostname = metrics.Host;
+                server.Port = (ushort)metrics.Port;
+            });
+        }
+        return builder;
+    }
+
+    /// <summary>Stamps every response with the replica id and times it into the request histogram.</summary>
+    public static WebApplication UseObservability(this WebApplication app)
+    {
+        var replicaId = app.Services.GetRequiredService<IOptions<ReplicaOptions>>().Value.Id;
+        app.Use((context, next) =>
+        {
+            // OnStarting, not a plain header: the exception handler clears headers before writing a problem.
+            context.Response.OnStarting(static state =>
+            {
+                var (response, id) = ((HttpResponse, string))state;
+                response.Headers["X-Replica"] = id;
+                return Task.CompletedTask;
+            }, (context.Response, replicaId));
+            return next(context);
+        });
+        app.UseHttpMetrics(options =>
+        {
+            options.ReduceStatusCodeCardinality();
+            options.RequestDuration.Histogram = Metrics.CreateHistogram(
+                "http_request_duration_seconds",
+                "Time to answer an HTTP request, by route template, method and status class.",
+                new HistogramConfiguration
+                {
+                    Buckets = RequestDurationBuckets,
+                    LabelNames = [HttpRequestLabelNames.Code, HttpRequestLabelNames.Method, HttpRequestLabelNames.Endpoint],
+                });
+        });
+        return app;
+    }
+}

@@ -1,0 +1,155 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Platform.Api.Database;
+using Prometheus;
+using StackExchange.Redis;
+
+namespace Platform.Api.Outbox;
+
+/// <summary>
+/// Moves events from the outbox table to the Redis stream, at least once. Each replica runs one;
+/// <c>FOR UPDATE SKIP LOCKED</c> gives concurrent relays disjoint batches. A batch is marked published
+/// only after every XADD in it succeeded, so a Redis outage leaves events waiting in the table,
+/// never lost. Consumers de-duplicate on <c>event_id</c>.
+/// </summary>
+public sealed partial class OutboxRelay(
+    [FromKeyedServices(Databases.Background)] MySqlDataSource database,
+    IConnectionMultiplexer redis,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromSeconds(10);
+
+    private static readonly Counter Published = Metrics.CreateCounter(
+        "outbox_events_published_total", "Events appended to the Redis stream by this replica.");
+    private static readonly Counter Failures = Metrics.CreateCounter(
+        "outbox_publish_failures_total", "Relay batches that failed and were left for a retry.", "reason");
+    private static readonly Gauge Backlog = Metrics.CreateGauge(
+        "outbox_backlog_events", "Events written but not yet published (the whole table, as this replica last counted).");
+    private static readonly Gauge OldestAge = Metrics.CreateGauge(
+        "outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished event; 0 when none wait.");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var delay = settings.PollInterval;
+        var nextHousekeeping = DateTime.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var published = await RelayBatchAsync(settings, stoppingToken);
+                delay = settings.PollInterval;
+                if (published == settings.BatchSize)
+                    continue; // More are waiting: no pause.
+
+                if (clock.GetUtcNow().UtcDateTime >= nextHousekeeping)
+                {
+                    await HousekeepAsync(settings, stoppingToken);
+                    nextHousekeeping = clock.GetUtcNow().UtcDateTime + HousekeepingInterval;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException || DatabaseErrors.IsUnavailable(ex))
+            {
+                Failures.WithLabels(ex is MySqlException ? "database" : "redis").Inc();
+                LogRelayFailed(ex.GetType().Name, ex.Message, delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+            }
+
+            try
+            {
+                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 50)), clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // READ COMMITTED: no gap locks, so a claimed batch never blocks new events being inserted.
+        var events = (await connection.QueryAsync<OutboxEvent>(new CommandDefinition("""
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            START TRANSACTION;
+            SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt
+            FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT @BatchSize
+            FOR UPDATE SKIP LOCKED
+            """, new { settings.BatchSize }, cancellationToken: cancellationToken))).ToList();
+        try
+        {
+            if (events.Count == 0)
+            {
+                await connection.ExecuteAsync("COMMIT");
+                return 0;
+            }
+
+            var stream = redis.GetDatabase();
+            await Task.WhenAll(events.Select(e => stream.StreamAddAsync(settings.Stream,
+                [
+                    new NameValueEntry("event_id", e.Id),
+                    new NameValueEntry("type", e.EventType),
+                    new NameValueEntry("code", e.ReservationCode),
+                    new NameValueEntry("occurred_at", DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc).ToString("O")),
+                    new NameValueEntry("payload", e.Payload),
+                ],
+                maxLength: settings.StreamMaxLength, useApproximateMaxLength: true)));
+
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE outbox SET published_at = @now WHERE id IN @ids;
+                COMMIT;
+                """, new { now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds(), ids = events.Select(e => e.Id) },
+                cancellationToken: CancellationToken.None));
+            Published.Inc(events.Count);
+            return events.Count;
+        }
+        catch
+        {
+            // Whatever was appended will be appended again: at least once.
+            await connection.RollbackQuietlyAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Counts the backlog for the dashboards and deletes events published long enough ago.</summary>
+    private async Task HousekeepAsync(OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var backlog = await connection.QuerySingleAsync<(long Count, DateTime? Oldest)>(new CommandDefinition(
+            "SELECT COUNT(*), MIN(occurred_at) FROM outbox WHERE published_at IS NULL", cancellationToken: cancellationToken));
+        Backlog.Set(backlog.Count);
+        OldestAge.Set(backlog.Oldest is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0);
+
+        var cutoff = now - settings.RetainPublishedFor;
+        for (var round = 0; round < 10; round++)
+        {
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < @cutoff ORDER BY published_at LIMIT 1000",
+                new { cutoff }, cancellationToken: cancellationToken));
+            if (deleted < 1000)
+                break;
+        }
+    }
+
+    private sealed class OutboxEvent
+    {
+        public long Id { get; set; }
+        public string EventType { get; set; } = "";
+        public string ReservationCode { get; set; } = "";
+        public string Payload { get; set; } = "";
+        public DateTime OccurredAt { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed ({Kind}: {Reason}); events stay in the table, next try in about {Delay}")]
+    private partial void LogRelayFailed(string kind, string reason, TimeSpan delay);
+}

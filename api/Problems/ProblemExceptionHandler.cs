@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Platform.Api.Database;
+
+namespace Platform.Api.Problems;
+
+/// <summary>
+/// Turns what escapes a handler into problem+json: unreadable requests into 4xx, an unreachable
+/// database into a fast 503 with Retry-After, anything else into a logged 500 with no internals.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var context = httpContext;
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+            return true; // The client went away; there is nobody to answer.
+
+        var problem = Describe(exception, context);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(exception.Message);
+            context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (problem.Status >= 500)
+        {
+            LogFailure(exception);
+        }
+
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Describe(Exception exception, HttpContext context) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+        {
+            Status = StatusCodes.Status413PayloadTooLarge,
+            Type = Problems.PayloadTooLarge,
+            Title = "The request body is too large",
+            Detail = $"The body may be at most {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.",
+        },
+        BadHttpRequestException { InnerException: JsonException json } => Malformed(json),
+        BadHttpRequestException bad => new ProblemDetails
+        {
+            Status = bad.StatusCode,
+            Type = Problems.MalformedRequest,
+            Title = "The request could not be read",
+            Detail = bad.Message,
+        },
+        _ when DatabaseErrors.IsUnavailable(exception) => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = Problems.DatabaseUnavailable,
+            Title = "The database is unavailable",
+            Detail = $"The reservation store could not be reached in time; nothing was changed. Retry after {Problems.RetryAfterSeconds} s.",
+        },
+        _ => new ProblemDetails
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Type = Problems.InternalError,
+            Title = "Unexpected error",
+            Detail = "The request failed unexpectedly; it has been logged.",
+        },
+    };
+
+    private static ValidationProblemDetails Malformed(JsonException json)
+    {
+        var problem = new ValidationProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = Problems.MalformedRequest,
+            Title = "The request body is not valid JSON for this call",
+        };
+        // The reader's own error (bad syntax, truncated body) arrives wrapped as the inner exception;
+        // a value of the wrong type or format arrives with the path of the field it was meant for.
+        if (json.InnerException is JsonException)
+        {
+            problem.Detail = $"The body is not well-formed JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}).";
+        }
+        else if (json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            var field = path[2..];
+            problem.Detail = $"The field '{field}' has the wrong type or format.";
+            problem.Errors[field] = ["has the wrong type or format"];
+        }
+        else
+        {
+            problem.Detail = "The body must be a JSON object.";
+        }
+        return problem;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable, answered 503: {Reason}")]
+    private partial void LogUnavailable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
+    private partial void LogFailure(Exception exception);
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Platform.Api.Problems;
+
+/// <summary>
+/// Every problem type the API answers with (RFC 9457). The <c>type</c> is the short name the contract
+/// uses, so clients can switch on it.
+/// </summary>
+public static class Problems
+{
+    public const string ValidationFailed = "validation-failed";
+    public const string MalformedRequest = "malformed-request";
+    public const string DatesUnavailable = "dates-unavailable";
+    public const string UnknownAccommodation = "unknown-accommodation";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string NotFound = "not-found";
+    public const string InvalidTransition = "invalid-transition";
+    public const string DatabaseUnavailable = "database-unavailable";
+    public const string PayloadTooLarge = "payload-too-large";
+    public const string InternalError = "internal-error";
+
+    /// <summary>Seconds a client should wait before retrying after a 503.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors,
+            detail: "One or more fields are invalid; see errors.",
+            type: ValidationFailed,
+            title: "The request is invalid");
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult Conflict(string type, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title, type: type);
+
+    public static ProblemHttpResult Unprocessable(string type, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title, type: type);
+
+    public static ProblemHttpResult NotFoundProblem(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found", type: NotFound);
+}

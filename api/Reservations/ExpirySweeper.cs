@@ -1,0 +1,105 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Platform.Api.Database;
+
+namespace Platform.Api.Reservations;
+
+/// <summary>
+/// Expires pre-reservations whose hold has passed and frees their nights. Every replica sweeps;
+/// <c>FOR UPDATE SKIP LOCKED</c> hands each sweeper different rows and the status guard in the
+/// UPDATE makes a row expire once, so each expiry emits exactly one event.
+/// </summary>
+public sealed partial class ExpirySweeper(
+    [FromKeyedServices(Databases.Background)] MySqlDataSource database,
+    IOptions<ReservationOptions> options,
+    TimeProvider clock,
+    ILogger<ExpirySweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Sweep until a batch comes back short, then rest.
+                while (await SweepBatchAsync(settings.ExpirySweepBatchSize, stoppingToken) == settings.ExpirySweepBatchSize)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+            {
+                LogSweepFailed(ex.Message);
+            }
+
+            try
+            {
+                // Jitter keeps the replicas from sweeping in lockstep.
+                var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(1000, settings.ExpirySweepInterval.TotalMilliseconds / 10) + 1));
+                await Task.Delay(settings.ExpirySweepInterval + jitter, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Expires up to <paramref name="batchSize"/> reservations in one transaction; returns how many.</summary>
+    public async Task<int> SweepBatchAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // READ COMMITTED: no gap locks on (status, expires_at), so new pre-reservations are never blocked.
+        var rows = (await connection.QueryAsync<ReservationRow>(new CommandDefinition($"""
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            START TRANSACTION;
+            SELECT {ReservationRow.Columns} FROM reservations r
+            WHERE r.status = 'pre_reserved' AND r.expires_at <= @now
+            ORDER BY r.expires_at LIMIT @batchSize
+            FOR UPDATE SKIP LOCKED
+            """, new { now, batchSize }, cancellationToken: cancellationToken))).ToList();
+        try
+        {
+            if (rows.Count == 0)
+            {
+                await connection.ExecuteAsync("COMMIT");
+                return 0;
+            }
+
+            var parameters = new DynamicParameters(new { now, ids = rows.Select(r => r.Id) });
+            var events = new List<string>(rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                events.Add($"(@type, @code{i}, @payload{i}, @now)");
+                parameters.Add($"code{i}", rows[i].Code);
+                parameters.Add($"payload{i}", ReservationEvents.StatusChange(rows[i], ReservationStatus.Expired, now));
+            }
+            parameters.Add("type", ReservationEvents.Expired);
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved';
+                DELETE FROM reservation_nights WHERE reservation_id IN @ids;
+                INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)};
+                COMMIT;
+                """, parameters, cancellationToken: CancellationToken.None));
+            LogExpired(rows.Count);
+            return rows.Count;
+        }
+        catch
+        {
+            await connection.RollbackQuietlyAsync();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} pre-reservations and released their nights")]
+    private partial void LogExpired(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Expiry sweep failed, will retry: {Reason}")]
+    private partial void LogSweepFailed(string reason);
+}

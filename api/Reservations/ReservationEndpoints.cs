@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Api.Accommodations;
+using Problem = Platform.Api.Problems.Problems;
+
+namespace Platform.Api.Reservations;
+
+public static class ReservationEndpoints
+{
+    public const string Prefix = "/api/v1/reservations";
+    private const int DefaultListLimit = 20;
+    private const int MaxListLimit = 100;
+
+    public static IEndpointRouteBuilder MapReservations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix).WithTags("Reservations");
+        group.MapPost("/", Create)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/{code}", Get);
+        group.MapGet("/", ListByPhone);
+        group.MapPost("/{code}/confirm", Confirm).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{code}/cancel", Cancel).ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    public static async Task<Results<Created<Reservation>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateReservationRequest? body, HttpContext context, AccommodationCatalog catalog, ReservationWriter writer,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var bodyValid = ReservationValidator.TryValidate(body, today, out var request, out var errors);
+        if (!IdempotencyKey.TryRead(context.Request, out var idempotencyKey))
+            errors[IdempotencyKey.Header] = ["must be 1-64 of A-Z, a-z, 0-9, '_' and '-', sent once"];
+        if (!bodyValid || errors.Count > 0)
+            return Problem.Invalid(errors);
+
+        var accommodation = await catalog.FindAsync(request.AccommodationId, cancellationToken);
+        if (accommodation is null)
+        {
+            return Problem.Unprocessable(Problem.UnknownAccommodation, "Unknown accommodation",
+                $"There is no accommodation {request.AccommodationId}.");
+        }
+        if (request.Guests > accommodation.Capacity)
+            return Problem.Invalid("guests", $"must not exceed the accommodation's capacity of {accommodation.Capacity}");
+
+        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, cancellationToken);
+        switch (outcome)
+        {
+            case CreateOutcome.Created created:
+                return TypedResults.Created($"{Prefix}/{created.Reservation.Code}", created.Reservation);
+            case CreateOutcome.Replayed replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Created($"{Prefix}/{replayed.Reservation.Code}", replayed.Reservation);
+            case CreateOutcome.DatesUnavailable:
+                return Problem.Conflict(Problem.DatesUnavailable, "Dates unavailable",
+                    $"Accommodation {request.AccommodationId} is already reserved for at least one night from {request.CheckIn:yyyy-MM-dd} to {request.CheckOut:yyyy-MM-dd}.");
+            case CreateOutcome.UnknownAccommodation:
+                return Problem.Unprocessable(Problem.UnknownAccommodation, "Unknown accommodation",
+                    $"There is no accommodation {request.AccommodationId}.");
+            case CreateOutcome.IdempotencyKeyReused:
+                return Problem.Unprocessable(Problem.IdempotencyKeyReused, "Idempotency key reused",
+                    "This Idempotency-Key was already used with a different request body.");
+            default:
+                throw new InvalidOperationException($"Unhandled create outcome {outcome.GetType().Name}.");
+        }
+    }
+
+    public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
+        string code, ReservationQueries queries, CancellationToken cancellationToken)
+    {
+        if (ReservationCode.TryNormalize(code, out var normalized)
+            && await queries.FindAsync(normalized, cancellationToken) is { } reservation)
+        {
+            return TypedResults.Ok(reservation);
+        }
+        return Problem.NotFoundProblem($"There is no reservation '{code}'.");
+    }
+
+    public static async Task<Results<Ok<ReservationList>, ValidationProblem>> ListByPhone(
+        string? guestPhone, string? limit, ReservationQueries queries, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        // An unencoded '+' in a query string arrives as a space; read it as the '+' the client meant.
+        var phone = guestPhone is [' ', ..] ? "+" + guestPhone[1..] : guestPhone;
+        if (string.IsNullOrEmpty(phone))
+            errors["guestPhone"] = ["is required"];
+        else if (!ReservationValidator.IsE164(phone))
+            errors["guestPhone"] = ["must be in E.164 form: '+' and 8-15 digits (encode '+' as %2B)"];
+
+        var count = DefaultListLimit;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count)
+                                  || count is < 1 or > MaxListLimit))
+            errors["limit"] = [$"must be a whole number from 1 to {MaxListLimit}"];
+
+        if (errors.Count > 0)
+            return Problem.Invalid(errors);
+        return TypedResults.Ok(new ReservationList(await queries.ListByPhoneAsync(phone!, count, cancellationToken)));
+    }
+
+    public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
+        string code, ReservationTransitions transitions, CancellationToken cancellationToken) =>
+        TransitionAsync(code, transitions.ConfirmAsync, cancellationToken);
+
+    public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
+        string code, ReservationTransitions transitions, CancellationToken cancellationToken) =>
+        TransitionAsync(code, transitions.CancelAsync, cancellationToken);
+
+    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(
+        string code, Func<string, CancellationToken, Task<TransitionOutcome>> transition, CancellationToken cancellationToken)
+    {
+        if (!ReservationCode.TryNormalize(code, out var normalized))
+            return Problem.NotFoundProblem($"There is no reservation '{code}'.");
+        return await transition(normalized, cancellationToken) switch
+        {
+            TransitionOutcome.Done done => TypedResults.Ok(done.Reservation),
+            TransitionOutcome.Refused refused => Problem.Conflict(Problem.InvalidTransition,
+                $"Reservation is {refused.Reservation.Status}", refused.Reason),
+            _ => Problem.NotFoundProblem($"There is no reservation '{code}'."),
+        };
+    }
+}
+
+public sealed record ReservationList(IReadOnlyList<Reservation> Items);

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Api.Reservations;
+
+/// <summary>The <c>Reservations</c> section.</summary>
+public sealed class ReservationOptions
+{
+    public const string Section = "Reservations";
+
+    /// <summary>How long a pre-reservation holds its nights before it expires.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Reservations:HoldTime must be between {1} and {2}.")]
+    public TimeSpan HoldTime { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Reservations:ExpirySweepInterval must be between {1} and {2}.")]
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(1, 10_000, ErrorMessage = "Reservations:ExpirySweepBatchSize must be between {1} and {2}.")]
+    public int ExpirySweepBatchSize { get; set; } = 200;
+}

@@ -1,0 +1,34 @@
+using Dapper;
+using MySqlConnector;
+using Platform.Api.Database;
+
+namespace Platform.Api.Reservations;
+
+/// <summary>Reads of reservations; each is one indexed query.</summary>
+public sealed class ReservationQueries(MySqlDataSource database, TimeProvider clock)
+{
+    public async Task<Reservation?> FindAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition(
+            $"SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code",
+            new { code }, cancellationToken: cancellationToken));
+        return row?.ToReservation(Now());
+    }
+
+    /// <summary>A guest's reservations, newest first.</summary>
+    public async Task<IReadOnlyList<Reservation>> ListByPhoneAsync(string guestPhone, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ReservationRow>(new CommandDefinition($"""
+            SELECT {ReservationRow.Columns} FROM reservations r
+            WHERE r.guest_phone = @guestPhone
+            ORDER BY r.created_at DESC, r.id DESC
+            LIMIT @limit
+            """, new { guestPhone, limit }, cancellationToken: cancellationToken));
+        var now = Now();
+        return rows.Select(r => r.ToReservation(now)).ToList();
+    }
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
+}

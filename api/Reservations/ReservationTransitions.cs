@@ -1,0 +1,90 @@
+using Dapper;
+using MySqlConnector;
+using Platform.Api.Database;
+
+namespace Platform.Api.Reservations;
+
+/// <summary>
+/// Confirm and cancel. The reservation row is locked first, so a transition cannot interleave with
+/// another transition or with the expiry sweep (which skips locked rows); the status change, the
+/// freed nights and the event commit together.
+/// </summary>
+public sealed class ReservationTransitions(MySqlDataSource database, TimeProvider clock)
+{
+    public Task<TransitionOutcome> ConfirmAsync(string code, CancellationToken cancellationToken) =>
+        TransitionAsync(code, ReservationStatus.Confirmed, cancellationToken);
+
+    public Task<TransitionOutcome> CancelAsync(string code, CancellationToken cancellationToken) =>
+        TransitionAsync(code, ReservationStatus.Cancelled, cancellationToken);
+
+    private async Task<TransitionOutcome> TransitionAsync(string code, string target, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition($"""
+            START TRANSACTION;
+            SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code FOR UPDATE
+            """, new { code }, cancellationToken: cancellationToken));
+        try
+        {
+            if (row is null)
+            {
+                await connection.ExecuteAsync("ROLLBACK");
+                return new TransitionOutcome.NotFound();
+            }
+
+            var current = row.ToReservation(now);
+            var refusal = Refusal(current.Status, target);
+            if (refusal is not null || current.Status == target)
+            {
+                await connection.ExecuteAsync("ROLLBACK");
+                // Confirming a confirmed reservation (a retried request) is answered as a success.
+                return refusal is null ? new TransitionOutcome.Done(current) : new TransitionOutcome.Refused(current, refusal);
+            }
+
+            var eventType = target == ReservationStatus.Confirmed ? ReservationEvents.Confirmed : ReservationEvents.Cancelled;
+            var freeNights = target == ReservationStatus.Cancelled
+                ? "DELETE FROM reservation_nights WHERE reservation_id = @id;"
+                : "";
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE reservations SET status = @target, updated_at = @now WHERE id = @id;
+                {freeNights}
+                INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @now);
+                COMMIT;
+                """, new
+            {
+                id = row.Id,
+                target,
+                now,
+                eventType,
+                code = row.Code,
+                payload = ReservationEvents.StatusChange(row, target, now),
+            }, cancellationToken: CancellationToken.None));
+            return new TransitionOutcome.Done(row.ToReservation(target));
+        }
+        catch
+        {
+            await connection.RollbackQuietlyAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Why <paramref name="current"/> cannot become <paramref name="target"/>; null when it can.</summary>
+    private static string? Refusal(string current, string target) => (current, target) switch
+    {
+        (ReservationStatus.PreReserved, _) => null,
+        (ReservationStatus.Confirmed, ReservationStatus.Confirmed) => null,
+        (ReservationStatus.Confirmed, ReservationStatus.Cancelled) => null,
+        (ReservationStatus.Cancelled, ReservationStatus.Cancelled) => "The reservation is already cancelled.",
+        (ReservationStatus.Cancelled, _) => "The reservation was cancelled.",
+        (ReservationStatus.Expired, _) => "The reservation expired before it was confirmed; its nights were released.",
+        _ => $"A {current} reservation cannot become {target}.",
+    };
+}
+
+public abstract record TransitionOutcome
+{
+    public sealed record Done(Reservation Reservation) : TransitionOutcome;
+    public sealed record NotFound : TransitionOutcome;
+    public sealed record Refused(Reservation Reservation, string Reason) : TransitionOutcome;
+}
