@@ -14,6 +14,8 @@ builder.AddDatabase();          // request and background pools, schema migratio
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
 builder.Services.AddOpenApi();
+// Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem.
+builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
 
 var app = builder.Build();
 

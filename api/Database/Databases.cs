@@ -46,6 +46,9 @@ public static class Databases
             // long a request can wait for the database before it is told 503.
             ConnectionTimeout = (uint)options.ConnectionTimeoutSeconds,
             ConnectionIdleTimeout = (uint)options.ConnectionIdleTimeoutSeconds,
+            // No reset round trip when a connection leaves the pool: every batch begins with
+            // ROLLBACK (see Transactions), and no session state is relied on between uses.
+            ConnectionReset = false,
             DefaultCommandTimeout = (uint)options.CommandTimeoutSeconds,
             CancellationTimeout = 2,
             ApplicationName = name,

@@ -77,16 +77,14 @@ public sealed partial class OutboxRelay(
     private async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // READ COMMITTED: no gap locks, so a claimed batch never blocks new events being inserted.
-        var events = (await connection.QueryAsync<OutboxEvent>(new CommandDefinition("""
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            START TRANSACTION;
-            SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt
-            FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT @BatchSize
-            FOR UPDATE SKIP LOCKED
-            """, new { settings.BatchSize }, cancellationToken: cancellationToken))).ToList();
         try
         {
+            var events = (await connection.QueryAsync<OutboxEvent>(new CommandDefinition($"""
+                {Transactions.BeginReadCommitted}
+                SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt
+                FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT @BatchSize
+                FOR UPDATE SKIP LOCKED
+                """, new { settings.BatchSize }, cancellationToken: cancellationToken))).ToList();
             if (events.Count == 0)
             {
                 await connection.ExecuteAsync("COMMIT");

@@ -55,17 +55,15 @@ public sealed partial class ExpirySweeper(
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // READ COMMITTED: no gap locks on (status, expires_at), so new pre-reservations are never blocked.
-        var rows = (await connection.QueryAsync<ReservationRow>(new CommandDefinition($"""
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            START TRANSACTION;
-            SELECT {ReservationRow.Columns} FROM reservations r
-            WHERE r.status = 'pre_reserved' AND r.expires_at <= @now
-            ORDER BY r.expires_at LIMIT @batchSize
-            FOR UPDATE SKIP LOCKED
-            """, new { now, batchSize }, cancellationToken: cancellationToken))).ToList();
         try
         {
+            var rows = (await connection.QueryAsync<ReservationRow>(new CommandDefinition($"""
+                {Transactions.BeginReadCommitted}
+                SELECT {ReservationRow.Columns} FROM reservations r
+                WHERE r.status = 'pre_reserved' AND r.expires_at <= @now
+                ORDER BY r.expires_at LIMIT @batchSize
+                FOR UPDATE SKIP LOCKED
+                """, new { now, batchSize }, cancellationToken: cancellationToken))).ToList();
             if (rows.Count == 0)
             {
                 await connection.ExecuteAsync("COMMIT");

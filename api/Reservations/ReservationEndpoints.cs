@@ -13,13 +13,13 @@ public static class ReservationEndpoints
     public static IEndpointRouteBuilder MapReservations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Reservations");
-        group.MapPost("/", Create)
+        group.MapPost("", Create)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{code}", Get);
-        group.MapGet("/", ListByPhone);
+        group.MapGet("", ListByPhone);
         group.MapPost("/{code}/confirm", Confirm).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{code}/cancel", Cancel).ProducesProblem(StatusCodes.Status409Conflict);
         return app;

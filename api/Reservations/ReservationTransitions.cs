@@ -21,12 +21,12 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition($"""
-            START TRANSACTION;
-            SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code FOR UPDATE
-            """, new { code }, cancellationToken: cancellationToken));
         try
         {
+            var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition($"""
+                {Transactions.Begin}
+                SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code FOR UPDATE
+                """, new { code }, cancellationToken: cancellationToken));
             if (row is null)
             {
                 await connection.ExecuteAsync("ROLLBACK");

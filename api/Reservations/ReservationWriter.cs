@@ -111,19 +111,23 @@ public sealed partial class ReservationWriter(
             await connection.RollbackQuietlyAsync();
             return (stage, ex);
         }
+        catch
+        {
+            await connection.RollbackQuietlyAsync();
+            throw;
+        }
     }
 
     private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, string? idempotencyKey, byte[]? requestHash)
     {
-        var sql = new StringBuilder("""
-            START TRANSACTION;
+        var sql = new StringBuilder(Transactions.Begin).Append("""
             INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone,
                 check_in, check_out, nights, guests, total_price, idempotency_key, request_hash, expires_at, created_at, updated_at)
             VALUES (@code, 'pre_reserved', @accommodationId, @guestName, @guestEmail, @guestPhone,
                 @checkIn, @checkOut, @nights, @guests, @totalPrice, @idempotencyKey, @requestHash, @expiresAt, @createdAt, @createdAt);
             SELECT 1;
             INSERT INTO reservation_nights (accommodation_id, night, reservation_id) VALUES
-            """, 1024);
+            """);
         var command = new MySqlCommand { Connection = connection };
         for (var i = 0; i < r.Nights; i++)
         {
