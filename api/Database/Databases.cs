@@ -33,8 +33,8 @@ public static class Databases
     private static MySqlDataSource Create(IServiceProvider services, bool background)
     {
         var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        // The pool gauges must be listening before the first connection opens.
-        _ = services.GetRequiredService<PoolUsageGauges>();
+        // Pool metrics must be listening before the first connection opens.
+        _ = services.GetRequiredService<MeterExport>();
         var replica = services.GetRequiredService<IOptions<ReplicaOptions>>().Value;
         var name = background ? $"{replica.Id}-background" : replica.Id;
         var connection = new MySqlConnectionStringBuilder(options.ConnectionString)
@@ -46,9 +46,10 @@ public static class Databases
             // long a request can wait for the database before it is told 503.
             ConnectionTimeout = (uint)options.ConnectionTimeoutSeconds,
             ConnectionIdleTimeout = (uint)options.ConnectionIdleTimeoutSeconds,
-            // No reset round trip when a connection leaves the pool: every batch begins with
-            // ROLLBACK (see Transactions), and no session state is relied on between uses.
-            ConnectionReset = false,
+            // Reset on checkout (MySqlConnector's default, kept deliberately): one pipelined
+            // round trip that rolls back anything a failed user left open and finds connections
+            // the server dropped (a restart, a failover) before a request's batch meets them.
+            ConnectionReset = true,
             DefaultCommandTimeout = (uint)options.CommandTimeoutSeconds,
             CancellationTimeout = 2,
             ApplicationName = name,

@@ -4,17 +4,15 @@ using MySqlConnector;
 namespace Platform.Api.Database;
 
 /// <summary>
-/// Our batches open and commit their transactions in SQL text, so a write is one round trip.
-/// Pooled connections are not reset between uses (that would be a second round trip per request),
-/// so every batch begins by rolling back whatever a failed earlier user may have left open: a
-/// half-written transaction can be discarded by the next batch, never committed by it.
+/// Our batches open and commit their transactions in SQL text, so a write is one statement batch
+/// (one round trip) instead of BEGIN, statements and COMMIT each waiting for the server.
 /// </summary>
 public static class Transactions
 {
-    public const string Begin = "ROLLBACK; START TRANSACTION;";
+    public const string Begin = "START TRANSACTION;";
 
     /// <summary>For claims with FOR UPDATE SKIP LOCKED: no gap locks, so claiming never blocks new inserts.</summary>
-    public const string BeginReadCommitted = "ROLLBACK; SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;";
+    public const string BeginReadCommitted = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;";
 
     /// <summary>Ends the open transaction now so its locks go; a dead connection took it with it.</summary>
     public static async Task RollbackQuietlyAsync(this MySqlConnection connection)

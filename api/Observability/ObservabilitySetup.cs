@@ -24,17 +24,10 @@ public static class ObservabilitySetup
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
-        // prometheus-net forgets a meter series that has not changed for a while, and a forgotten
-        // up-down counter comes back counting from zero. MySqlConnector's connection-usage counters
-        // are re-published as observable gauges (read at every scrape, so never stale); everything
-        // else keeps the longest expiry prometheus-net allows.
-        Metrics.ConfigureMeterAdapter(adapter =>
-        {
-            adapter.MetricsExpireAfter = TimeSpan.FromDays(1);
-            adapter.InstrumentFilterPredicate = instrument => !PoolUsageGauges.Replaces(instrument);
-            adapter.ResolveHistogramBuckets = _ => ConnectionTimeBuckets;
-        });
+        // The built-in meter export starts at the first scrape; MeterExport starts with the process.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
         builder.Services.AddSingleton<PoolUsageGauges>();
+        builder.Services.AddSingleton<MeterExport>();
 
         var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         if (metrics.Port > 0)

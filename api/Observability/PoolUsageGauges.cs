@@ -8,7 +8,7 @@ namespace Platform.Api.Observability;
 /// observable instruments with the same names. MySqlConnector reports them as up-down counters,
 /// which prometheus-net drops after a quiet spell and then restarts from zero, so a flat pool
 /// would vanish from /metrics or read wrong. Observed instruments are read at every scrape.
-/// Must exist before the first connection opens: <see cref="Database.Databases"/> asks for it.
+/// Created before the first connection opens, by <see cref="MeterExport"/>.
 /// </summary>
 public sealed class PoolUsageGauges : IDisposable
 {

@@ -21,7 +21,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var problem = Describe(exception, context);
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            LogUnavailable(exception.Message);
+            LogUnavailable(exception);
             context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else if (problem.Status >= 500)
@@ -98,8 +98,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         return problem;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable, answered 503: {Reason}")]
-    private partial void LogUnavailable(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable, answered 503")]
+    private partial void LogUnavailable(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private partial void LogFailure(Exception exception);

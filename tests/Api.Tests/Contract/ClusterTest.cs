@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using MySqlConnector;
+using Platform.Testing;
+
+namespace Platform.Api.Tests.Contract;
+
+/// <summary>What every contract test needs: clients for the replicas, fresh stays that collide with no other test, and the database.</summary>
+[Collection(SharedCluster.Name)]
+public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
+{
+    private static int _stays;
+    private static int _chosenStays;
+    private readonly List<HttpClient> _clients = [];
+
+    protected ClusterFixture Fixture { get; } = fixture;
+    protected ApiCluster Cluster => Fixture.Cluster;
+    protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    /// <summary>A client for replica <paramref name="index"/> (0-based) of the three.</summary>
+    protected HttpClient Client(int index = 0)
+    {
+        var client = Cluster.Replicas[index].CreateClient();
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>
+    /// A stay no other test uses: accommodations cycle through 1..1000, and each lap moves 40 days
+    /// further out, starting a year from now.
+    /// </summary>
+    protected static Stay NewStay(int nights = 3)
+    {
+        var n = Interlocked.Increment(ref _stays);
+        var accommodation = 1 + n % 1000;
+        var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(365 + n / 1000 * 40);
+        return new Stay(accommodation, checkIn, checkIn.AddDays(nights));
+    }
+
+    /// <summary>A stay at a chosen accommodation, on dates <see cref="NewStay"/> never reaches (four years out and on).</summary>
+    protected static Stay StayAt(int accommodationId, int nights = 3)
+    {
+        var n = Interlocked.Increment(ref _chosenStays);
+        var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1500 + n * 40);
+        return new Stay(accommodationId, checkIn, checkIn.AddDays(nights));
+    }
+
+    protected static string NewPhone() => "+54911" + Random.Shared.NextInt64(10_000_000, 99_999_999);
+
+    protected static JsonObject Body(Stay stay, string? phone = null, int guests = 2, string name = "Ana Pérez") => new()
+    {
+        ["accommodationId"] = stay.AccommodationId,
+        ["guestName"] = name,
+        ["guestEmail"] = "ana@example.com",
+        ["guestPhone"] = phone ?? NewPhone(),
+        ["checkIn"] = stay.CheckIn.ToString("yyyy-MM-dd"),
+        ["checkOut"] = stay.CheckOut.ToString("yyyy-MM-dd"),
+        ["guests"] = guests,
+    };
+
+    protected static Task<HttpResponseMessage> PostAsync(HttpClient client, JsonNode body, string? idempotencyKey = null) =>
+        PostRawAsync(client, body.ToJsonString(), idempotencyKey);
+
+    protected static Task<HttpResponseMessage> PostRawAsync(HttpClient client, string body, string? idempotencyKey = null,
+        string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations")
+        {
+            Content = new StringContent(body, Encoding.UTF8, contentType),
+        };
+        if (idempotencyKey is not null)
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        return client.SendAsync(request, Cancellation);
+    }
+
+    /// <summary>Creates a reservation and returns its body, failing the test unless it was a 201.</summary>
+    protected async Task<JsonObject> CreateAsync(Stay stay, string? phone = null, HttpClient? client = null)
+    {
+        using var response = await PostAsync(client ?? Client(), Body(stay, phone));
+        return await ExpectAsync(response, HttpStatusCode.Created);
+    }
+
+    protected static async Task<JsonObject> ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>Asserts a problem+json answer of the given status and type, and returns it.</summary>
+    protected static async Task<JsonObject> ExpectProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    {
+        var problem = await ExpectAsync(response, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(type, (string?)problem["type"]);
+        Assert.Equal((int)status, (int?)problem["status"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)problem["title"]));
+        Assert.False(string.IsNullOrWhiteSpace((string?)problem["detail"]));
+        return problem;
+    }
+
+    protected async Task<T> QueryScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Fixture.OpenRootAsync();
+        return await connection.ExecuteScalarAsync<T>(sql, parameters) ?? throw new InvalidOperationException($"no value: {sql}");
+    }
+
+    protected async Task<long> CountAsync(string sql, object? parameters = null) =>
+        Convert.ToInt64(await QueryScalarAsync<object>(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; false on timeout.</summary>
+    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return true;
+            await Task.Delay(100, Cancellation);
+        }
+        return await condition();
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+            client.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected sealed record Stay(int AccommodationId, DateOnly CheckIn, DateOnly CheckOut);
+
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using System.Reflection;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// One real Reservations API process (Kestrel, <c>dotnet Platform.Api.dll</c> from api/bin) on free
+/// loopback ports, configured through environment variables exactly as in production.
+/// </summary>
+public sealed class ApiReplica : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ChildProcess _process;
+
+    private ApiReplica(string id, Uri baseAddress, Uri metricsAddress, ChildProcess process)
+    {
+        Id = id;
+        BaseAddress = baseAddress;
+        MetricsAddress = metricsAddress;
+        _process = process;
+    }
+
+    /// <summary>The replica id (<c>Replica__Id</c>), echoed by the API in <c>X-Replica</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>http://127.0.0.1:port/ of the API.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>http://127.0.0.1:port/ of the management port; metrics are at <c>/metrics</c>.</summary>
+    public Uri MetricsAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last ~200 lines the process wrote to stdout and stderr, for failure messages.</summary>
+    public OutputTail Output => _process.Output;
+
+    /// <summary>
+    /// Starts a replica and waits until <c>GET /health/ready</c> answers 200.
+    /// </summary>
+    /// <param name="id">Replica id, e.g. <c>api-1</c>.</param>
+    /// <param name="databaseConnectionString">Given as <c>Database__ConnectionString</c>.</param>
+    /// <param name="redisConfiguration">Given as <c>Redis__Configuration</c>.</param>
+    /// <param name="settings">More configuration in environment form, e.g. <c>Database__MaximumPoolSize=2</c>; wins over the defaults above.</param>
+    /// <param name="buildConfiguration">Debug or Release; by default the configuration this library was built in, which is the test project's.</param>
+    public static async Task<ApiReplica> StartAsync(
+        string id,
+        string databaseConnectionString,
+        string redisConfiguration,
+        IReadOnlyDictionary<string, string>? settings = null,
+        string? buildConfiguration = null)
+    {
+        var binDirectory = BinDirectory(buildConfiguration);
+        var apiDll = Path.Combine(binDirectory, "Platform.Api.dll");
+        if (!File.Exists(apiDll))
+        {
+            throw new FileNotFoundException($"{apiDll} does not exist: build the solution first (dotnet build Platform.sln).", apiDll);
+        }
+
+        var port = FreePort.Next();
+        var metricsPort = FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Replica__Id"] = id,
+            ["Metrics__Host"] = "127.0.0.1",
+            ["Metrics__Port"] = $"{metricsPort}",
+            ["Database__ConnectionString"] = databaseConnectionString,
+            ["Redis__Configuration"] = redisConfiguration,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var process = ChildProcess.Start(DotnetHost(), [apiDll], binDirectory, environment);
+        var replica = new ApiReplica(id, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{metricsPort}/"), process);
+        try
+        {
+            await replica.WaitUntilReadyAsync();
+            return replica;
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>api/bin/&lt;configuration&gt;/net10.0 in the repository.</summary>
+    public static string BinDirectory(string? buildConfiguration = null) =>
+        RepositoryRoot.Combine("api", "bin", buildConfiguration ?? BuildConfiguration(), "net10.0");
+
+    /// <summary>An HttpClient whose BaseAddress is this replica; the caller disposes it.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Kills the process (SIGKILL, with anything it started), as a crash would.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>Graceful stop: SIGTERM, then wait for the host to shut down.</summary>
+    public Task StopAsync() => _process.StopAsync(StopTimeout);
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    public override string ToString() => $"replica {Id} at {BaseAddress} (pid {ProcessId})";
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var lastAnswer = "no answer yet";
+        while (stopwatch.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Replica {Id} exited with {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                lastAnswer = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                lastAnswer = e.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Replica {Id} did not answer 200 on {BaseAddress}health/ready within {StartTimeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{Output}");
+    }
+
+    // The test project references api/ and is built in the same configuration as this library.
+    private static string BuildConfiguration() =>
+        typeof(ApiReplica).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    // The dotnet CLI tells child processes which host runs it; fall back to PATH.
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host
+            : RequiredServer.Find("dotnet") ?? "dotnet";
+}

@@ -1,0 +1,48 @@
+using Xunit;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// Finds the server binaries the tests start. A missing one skips the test on a developer machine
+/// and fails it under <c>CI=true</c>, where a skipped suite would look like a green one.
+/// </summary>
+public static class RequiredServer
+{
+    private static readonly string[] ExtraDirectories = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"];
+
+    /// <summary>True when the environment variable <c>CI</c> is <c>true</c>.</summary>
+    public static bool IsCi =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The full path of <paramref name="binary"/> on PATH or in /usr/sbin, /usr/bin; null when absent.</summary>
+    public static string? Find(string binary)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(binary);
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(ExtraDirectories)
+            .Select(directory => System.IO.Path.Combine(directory, binary))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The full path of <paramref name="binary"/>; when absent, fails the test under CI=true and skips it otherwise.</summary>
+    public static string Locate(string binary) => Locate(binary, failWhenMissing: IsCi);
+
+    /// <summary>The full path of <paramref name="binary"/>; when absent, fails (<see cref="Xunit.Sdk.FailException"/>) or skips (<see cref="Xunit.Sdk.SkipException"/>) the test.</summary>
+    public static string Locate(string binary, bool failWhenMissing)
+    {
+        if (Find(binary) is { } found)
+        {
+            return found;
+        }
+
+        var message = $"{binary} not found: run ./platform test, which installs it (looked on PATH and in {string.Join(", ", ExtraDirectories)})";
+        if (failWhenMissing)
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Skip(message);
+        throw new InvalidOperationException(message); // not reached: Assert.Skip throws
+    }
+}
