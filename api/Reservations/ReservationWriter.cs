@@ -13,8 +13,8 @@ namespace Platform.Api.Reservations;
 /// <summary>
 /// Writes a new reservation insert-first: the reservation, its nights and its outbox event go to the
 /// server as ONE command batch that opens and commits its own transaction, so a successful create is
-/// one round trip. No existence pre-check, no re-select: the constraints decide, and their errors
-/// are mapped by number.
+/// one statement round trip (plus the pool's pipelined reset on checkout). No existence pre-check,
+/// no re-select: the constraints decide, and their errors are mapped by number.
 /// </summary>
 public sealed partial class ReservationWriter(
     MySqlDataSource database,
