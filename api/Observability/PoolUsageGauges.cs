@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Platform.Api.Observability;
 
@@ -18,7 +19,7 @@ public sealed class PoolUsageGauges : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly Meter _meter = new(MeterName);
-    private readonly ConcurrentDictionary<Series, StrongBox> _values = new();
+    private readonly ConcurrentDictionary<Series, StrongBox<long>> _values = new();
 
     public PoolUsageGauges()
     {
@@ -52,7 +53,7 @@ public sealed class PoolUsageGauges : IDisposable
             else if (tag.Key == "state")
                 connectionState = tag.Value?.ToString();
         }
-        var box = _values.GetOrAdd(new Series(instrument.Name, pool ?? "", connectionState), _ => new StrongBox());
+        var box = _values.GetOrAdd(new Series(instrument.Name, pool ?? "", connectionState), _ => new StrongBox<long>());
         Interlocked.Add(ref box.Value, delta);
     }
 
@@ -78,9 +79,4 @@ public sealed class PoolUsageGauges : IDisposable
     }
 
     private readonly record struct Series(string Instrument, string Pool, string? State);
-
-    private sealed class StrongBox
-    {
-        public long Value;
-    }
 }
