@@ -1,10 +1,83 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace Platform.Gateway.RateLimiting;
 
 public static class RateLimitingSetup
 {
-    public static WebApplicationBuilder AddClientRateLimiting(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddClientRateLimiting(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>();
 
-    public static WebApplication UseTrustedForwardedHeaders(this WebApplication app) => app;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new LimiterClock(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PolicySet>();
+        services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton(provider => new PartitionTable(
+            provider.GetRequiredService<PolicySet>().All.Count,
+            provider.GetRequiredService<IOptions<RateLimitingOptions>>().Value.MaxPartitions));
+        services.AddSingleton<RedisTokenBuckets>();
+        services.AddSingleton<ClientRateLimiter>();
+        services.AddSingleton<RateLimitMetrics>();
+        services.AddHostedService<PartitionSweeper>();
 
-    public static WebApplication UseClientRateLimiting(this WebApplication app) => app;
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<ClientRateLimiter, PolicySet>((options, limiter, policies) =>
+        {
+            options.GlobalLimiter = limiter;
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = RateLimitProblems.Rejected;
+            // Registered by name so a YARP route can say RateLimiterPolicy: "<name>" (YARP checks the
+            // name exists). The partition is a no-op on purpose: ClientIdentification reads the name
+            // and ClientRateLimiter applies that policy's buckets, lock-free.
+            foreach (var policy in policies.All)
+            {
+                options.AddPolicy(policy.Name, static _ => RateLimitPartition.GetNoLimiter(0));
+            }
+        });
+
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitingOptions>>((forwarded, limits) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // Nobody is trusted unless configured: the framework's default trusts loopback, which
+            // would let any local client pick its own bucket with a spoofed header.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in limits.Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+            foreach (var network in limits.Value.TrustedNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+            // Walk X-Forwarded-For from the right through every trusted hop, stopping at the first untrusted one.
+            forwarded.ForwardLimit = null;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseTrustedForwardedHeaders(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        return app;
+    }
+
+    public static WebApplication UseClientRateLimiting(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+        app.Services.GetRequiredService<RateLimitMetrics>();
+        app.UseMiddleware<ClientIdentification>();
+        app.UseRateLimiter();
+        return app;
+    }
 }

@@ -1,0 +1,95 @@
+using System.Threading.RateLimiting;
+
+namespace Platform.Gateway.RateLimiting;
+
+/// <summary>
+/// The gateway's limiter, plugged into ASP.NET Core's rate-limiting middleware as its global
+/// limiter. Each request's policy and client were settled by <see cref="ClientIdentification"/>;
+/// here they pick a <see cref="TokenBucket"/> from the <see cref="PartitionTable"/> and take a permit.
+/// The hot path is a feature lookup, a lock-free map read, a clock read and one compare-and-swap:
+/// no lock, no timer, no allocation. In global mode the same algorithm runs in Redis, and the local
+/// buckets stand in whenever Redis cannot answer.
+/// </summary>
+internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock, RedisTokenBuckets global)
+    : PartitionedRateLimiter<HttpContext>
+{
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+    {
+        // No identity means the request is not one the gateway limits (identification skipped it).
+        if (resource.Features.Get<RateLimitedRequest>() is not { } request)
+        {
+            return BucketLease.Admitted;
+        }
+        if (global.IsActive)
+        {
+            return BucketLease.Deferred;
+        }
+        if (global.IsConfigured)
+        {
+            global.CountFallback();
+        }
+        return AcquireLocally(request, permitCount);
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
+    {
+        if (resource.Features.Get<RateLimitedRequest>() is not { } request)
+        {
+            return ValueTask.FromResult<RateLimitLease>(BucketLease.Admitted);
+        }
+        // There is no queue: a request is admitted or refused now, and told when to come back.
+        return global.IsActive
+            ? AcquireGloballyAsync(request, permitCount)
+            : ValueTask.FromResult<RateLimitLease>(AcquireLocally(request, permitCount));
+    }
+
+    internal RateLimitLease AcquireLocally(RateLimitedRequest request, int permitCount)
+    {
+        var policy = request.Policy;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, policy.Burst);
+        var now = clock.Now();
+        // Bounded: a bucket is evicted at most once, and its replacement is fresh.
+        for (var attempt = 0; ; attempt++)
+        {
+            var bucket = table.Find(policy, request.Client);
+            switch (bucket.TryTake(now, permitCount, policy, out var ticks))
+            {
+                case TakeResult.Admitted:
+                    request.Admit(ticks);
+                    return BucketLease.Admitted;
+                case TakeResult.Denied:
+                    request.Reject(bucket.BacklogAt(now), ticks);
+                    return BucketLease.Refused(ToTimeSpan(ticks));
+                default:
+                    if (attempt > 8)
+                    {
+                        throw new InvalidOperationException("A rate-limit partition kept being evicted under an acquire.");
+                    }
+                    table.Forget(policy, request.Client, bucket);
+                    break;
+            }
+        }
+    }
+
+    private async ValueTask<RateLimitLease> AcquireGloballyAsync(RateLimitedRequest request, int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, request.Policy.Burst);
+        if (await global.TryTakeAsync(request.Policy, request.Client, permitCount) is not { } decision)
+        {
+            global.CountFallback();
+            return AcquireLocally(request, permitCount);
+        }
+        if (decision.Admitted)
+        {
+            request.Admit(decision.Backlog);
+            return BucketLease.Admitted;
+        }
+        request.Reject(decision.Backlog, decision.Wait);
+        return BucketLease.Refused(ToTimeSpan(decision.Wait));
+    }
+
+    private TimeSpan ToTimeSpan(long ticks) =>
+        TimeSpan.FromTicks((long)Math.Ceiling((double)ticks * TimeSpan.TicksPerSecond / clock.TicksPerSecond));
+}

@@ -1,0 +1,42 @@
+namespace Platform.Gateway.RateLimiting;
+
+/// <summary>
+/// Per-request feature: who is asking and under which policy (settled by
+/// <see cref="ClientIdentification"/> once), and what the limiter decided, from which the
+/// <c>RateLimit</c> headers and the 429 are written.
+/// </summary>
+internal sealed class RateLimitedRequest(TokenBucketPolicy policy, ClientKey client)
+{
+    public TokenBucketPolicy Policy { get; } = policy;
+
+    public ClientKey Client { get; } = client;
+
+    public RateLimitOutcome Outcome { get; private set; }
+
+    /// <summary>Ticks the bucket is drawn down after the decision (how long until it is full again).</summary>
+    public long Backlog { get; private set; }
+
+    /// <summary>On refusal, ticks until one permit is available.</summary>
+    public long Wait { get; private set; }
+
+    public void Admit(long backlog)
+    {
+        Outcome = RateLimitOutcome.Admitted;
+        Backlog = backlog;
+        Wait = 0;
+    }
+
+    public void Reject(long backlog, long wait)
+    {
+        Outcome = RateLimitOutcome.Rejected;
+        Backlog = backlog;
+        Wait = wait;
+    }
+}
+
+internal enum RateLimitOutcome
+{
+    Undecided,
+    Admitted,
+    Rejected,
+}

@@ -1,0 +1,54 @@
+namespace Platform.Gateway.RateLimiting;
+
+/// <summary>The <c>RateLimiting</c> section. Checked at start-up by <see cref="RateLimitingOptionsValidator"/>.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Off: no identification, no limiting, no RateLimit headers (for side-by-side benchmarks).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Live partitions the gateway keeps; clients beyond share an overflow bucket per policy.</summary>
+    public int MaxPartitions { get; set; } = 100_000;
+
+    /// <summary>How often idle (full) buckets are evicted.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>By name; <c>anonymous</c> is required and applies to requests without an API key, per client IP.</summary>
+    public Dictionary<string, RateLimitPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>API-key clients by name: the SHA-256 of their key (hex) and the policy (tier) they get.</summary>
+    public Dictionary<string, ApiKeyOptions> ApiKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Peers whose <c>X-Forwarded-For</c> is believed (IP addresses). Nobody's by default.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR) whose <c>X-Forwarded-For</c> is believed.</summary>
+    public List<string> TrustedNetworks { get; set; } = [];
+
+    /// <summary>StackExchange.Redis configuration for global mode; empty keeps the buckets in this process.</summary>
+    public string Redis { get; set; } = "";
+
+    public string RedisKeyPrefix { get; set; } = "ratelimit:";
+
+    /// <summary>Longest a Redis call may take before this request is decided locally.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>After a failed Redis call, how long to stay local before trying Redis again.</summary>
+    public TimeSpan RedisRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class RateLimitPolicyOptions
+{
+    public double PermitsPerSecond { get; set; }
+
+    public int Burst { get; set; }
+}
+
+public sealed class ApiKeyOptions
+{
+    /// <summary>Lower- or upper-case hex SHA-256 of the key's UTF-8 bytes; the key itself is never stored.</summary>
+    public string Sha256 { get; set; } = "";
+
+    public string Policy { get; set; } = "";
+}

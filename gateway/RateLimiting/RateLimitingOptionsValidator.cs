@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Platform.Gateway.RateLimiting;
+
+/// <summary>Refuses to start with a limit that is missing, impossible or ambiguous, naming the key.</summary>
+internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimitingOptions>
+{
+    public const string AnonymousPolicy = "anonymous";
+
+    /// <summary>Bounds that keep the integer bucket arithmetic far from overflow.</summary>
+    private const double MaxPermitsPerSecond = 1_000_000;
+    private const int MaxBurst = 10_000_000;
+
+    public ValidateOptionsResult Validate(string? name, RateLimitingOptions options)
+    {
+        var failures = new List<string>();
+        const string section = RateLimitingOptions.Section;
+
+        if (options.MaxPartitions < 1)
+        {
+            failures.Add($"{section}:MaxPartitions must be at least 1.");
+        }
+        if (options.SweepInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"{section}:SweepInterval must be at least 00:00:00.100.");
+        }
+        if (!options.Policies.ContainsKey(AnonymousPolicy))
+        {
+            failures.Add($"{section}:Policies:{AnonymousPolicy} is required: it limits requests without an API key.");
+        }
+        foreach (var (policy, limits) in options.Policies)
+        {
+            if (!IsToken(policy))
+            {
+                failures.Add($"{section}:Policies:{policy}: a policy name must be letters, digits, '-' or '_'.");
+            }
+            if (limits is null || !(limits.PermitsPerSecond > 0 && limits.PermitsPerSecond <= MaxPermitsPerSecond))
+            {
+                failures.Add($"{section}:Policies:{policy}:PermitsPerSecond must be above 0 and at most {MaxPermitsPerSecond.ToString(CultureInfo.InvariantCulture)}.");
+            }
+            if (limits is null || limits.Burst < 1 || limits.Burst > MaxBurst)
+            {
+                failures.Add($"{section}:Policies:{policy}:Burst must be between 1 and {MaxBurst}.");
+            }
+        }
+
+        var digests = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (client, key) in options.ApiKeys)
+        {
+            if (key is null || key.Sha256.Length != 64 || !key.Sha256.All(char.IsAsciiHexDigit))
+            {
+                failures.Add($"{section}:ApiKeys:{client}:Sha256 must be 64 hex digits (the SHA-256 of the key).");
+            }
+            else if (!digests.Add(key.Sha256))
+            {
+                failures.Add($"{section}:ApiKeys:{client}:Sha256 is the same key as another client's.");
+            }
+            if (key is null || !options.Policies.ContainsKey(key.Policy))
+            {
+                failures.Add($"{section}:ApiKeys:{client}:Policy '{key?.Policy}' is not one of {section}:Policies.");
+            }
+        }
+
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!IPAddress.TryParse(options.TrustedProxies[i], out _))
+            {
+                failures.Add($"{section}:TrustedProxies:{i} '{options.TrustedProxies[i]}' is not an IP address.");
+            }
+        }
+        for (var i = 0; i < options.TrustedNetworks.Count; i++)
+        {
+            if (!IPNetwork.TryParse(options.TrustedNetworks[i], out _))
+            {
+                failures.Add($"{section}:TrustedNetworks:{i} '{options.TrustedNetworks[i]}' is not a network in CIDR form (10.0.0.0/8).");
+            }
+        }
+
+        if (options.RedisTimeout <= TimeSpan.Zero || options.RedisTimeout > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{section}:RedisTimeout must be above 0 and at most 00:00:10.");
+        }
+        if (options.RedisRetryAfter < TimeSpan.Zero)
+        {
+            failures.Add($"{section}:RedisRetryAfter must not be negative.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(options.Redis);
+            }
+            catch (ArgumentException error)
+            {
+                failures.Add($"{section}:Redis is not a valid Redis configuration: {error.Message}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsToken(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
