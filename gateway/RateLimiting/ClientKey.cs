@@ -7,7 +7,8 @@ namespace Platform.Gateway.RateLimiting;
 /// Who a bucket belongs to, in 128 bits so that looking a partition up never allocates or hashes a
 /// string: an IPv4 client as its IPv4-mapped IPv6 address, an IPv6 client as its /64 prefix (one
 /// subscriber line; a client rotating addresses inside it gets no new bucket), and an API-key client
-/// as its index under the multicast prefix <c>ff00::/8</c>, which is never a source address.
+/// as its index + 1 under <c>ff00::/8</c>. The three never collide: IPv4 keys have High = 0, IPv6 keys
+/// have Low = 0, API-client keys have neither.
 /// </summary>
 internal readonly struct ClientKey(ulong high, ulong low) : IEquatable<ClientKey>
 {
@@ -39,7 +40,7 @@ internal readonly struct ClientKey(ulong high, ulong low) : IEquatable<ClientKey
         return new ClientKey(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0);
     }
 
-    public static ClientKey ForApiClient(int index) => new(ApiClientPrefix, (ulong)index);
+    public static ClientKey ForApiClient(int index) => new(ApiClientPrefix, (ulong)index + 1);
 
     public bool Equals(ClientKey other) => High == other.High && Low == other.Low;
 

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Platform.Gateway.RateLimiting;
+
+namespace Platform.Gateway.Tests.RateLimiting;
+
+/// <summary>The limiter as the gateway assembles it, on a clock the test controls.</summary>
+internal sealed class LimiterHarness : IDisposable
+{
+    public LimiterHarness(double permitsPerSecond, int burst, int maxPartitions = 100_000, TimeProvider? time = null)
+    {
+        Time = time ?? new ManualClock();
+        Options = new RateLimitingOptions
+        {
+            MaxPartitions = maxPartitions,
+            Policies = { ["anonymous"] = new() { PermitsPerSecond = permitsPerSecond, Burst = burst } },
+        };
+        Clock = new LimiterClock(Time);
+        Policies = new PolicySet(Microsoft.Extensions.Options.Options.Create(Options), Clock);
+        Table = new PartitionTable(Policies.All.Count, maxPartitions);
+        Global = new RedisTokenBuckets(Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<RedisTokenBuckets>.Instance);
+        Limiter = new ClientRateLimiter(Table, Clock, Global);
+    }
+
+    public TimeProvider Time { get; }
+
+    public RateLimitingOptions Options { get; }
+
+    public LimiterClock Clock { get; }
+
+    public PolicySet Policies { get; }
+
+    public PartitionTable Table { get; }
+
+    public RedisTokenBuckets Global { get; }
+
+    public ClientRateLimiter Limiter { get; }
+
+    public TokenBucketPolicy Policy => Policies.Anonymous;
+
+    /// <summary>A request from client number <paramref name="client"/>, identified as the middleware would.</summary>
+    public HttpContext Request(int client)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set(new RateLimitedRequest(Policy, new ClientKey(0, (ulong)client)));
+        return context;
+    }
+
+    public void Dispose()
+    {
+        Limiter.Dispose();
+        Global.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using Platform.Gateway.RateLimiting;
+
+namespace Platform.Gateway.Tests.RateLimiting;
+
+public sealed class RateLimitingOptionsValidatorTests
+{
+    private static readonly string GoodDigest = ApiKeyDirectory.HashKey("key");
+
+    [Fact]
+    public void The_shipped_shape_is_valid()
+    {
+        Assert.True(new RateLimitingOptionsValidator().Validate(null, Valid()).Succeeded);
+    }
+
+    public static TheoryData<string, Action<RateLimitingOptions>> BadSettings => new()
+    {
+        { "RateLimiting:Policies:anonymous is required", o => o.Policies.Remove("anonymous") },
+        { "RateLimiting:Policies:standard:PermitsPerSecond", o => o.Policies["standard"].PermitsPerSecond = 0 },
+        { "RateLimiting:Policies:standard:PermitsPerSecond", o => o.Policies["standard"].PermitsPerSecond = -5 },
+        { "RateLimiting:Policies:standard:PermitsPerSecond", o => o.Policies["standard"].PermitsPerSecond = double.NaN },
+        { "RateLimiting:Policies:standard:PermitsPerSecond", o => o.Policies["standard"].PermitsPerSecond = 1e12 },
+        { "RateLimiting:Policies:standard:Burst", o => o.Policies["standard"].Burst = 0 },
+        { "RateLimiting:Policies:standard:Burst", o => o.Policies["standard"].Burst = 100_000_000 },
+        { "RateLimiting:Policies:bad\"name", o => o.Policies["bad\"name"] = new() { PermitsPerSecond = 1, Burst = 1 } },
+        { "RateLimiting:MaxPartitions", o => o.MaxPartitions = 0 },
+        { "RateLimiting:SweepInterval", o => o.SweepInterval = TimeSpan.Zero },
+        { "RateLimiting:ApiKeys:acme:Sha256", o => o.ApiKeys["acme"].Sha256 = "secret-in-plain-text" },
+        { "RateLimiting:ApiKeys:acme:Sha256", o => o.ApiKeys["acme"].Sha256 = new string('g', 64) },
+        { "RateLimiting:ApiKeys:other:Sha256 is the same key", o => o.ApiKeys["other"] = new() { Sha256 = GoodDigest.ToUpperInvariant(), Policy = "standard" } },
+        { "RateLimiting:ApiKeys:acme:Policy 'gold'", o => o.ApiKeys["acme"].Policy = "gold" },
+        { "RateLimiting:TrustedProxies:2 'proxy.local'", o => o.TrustedProxies.Add("proxy.local") },
+        { "RateLimiting:TrustedNetworks:1 '10.0.0.0'", o => o.TrustedNetworks.Add("10.0.0.0") },
+        { "RateLimiting:TrustedNetworks:1 '10.0.0.0/33'", o => o.TrustedNetworks.Add("10.0.0.0/33") },
+        { "RateLimiting:RedisTimeout", o => o.RedisTimeout = TimeSpan.Zero },
+        { "RateLimiting:RedisRetryAfter", o => o.RedisRetryAfter = TimeSpan.FromSeconds(-1) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void A_bad_setting_is_refused_naming_its_key(string expected, Action<RateLimitingOptions> spoil)
+    {
+        var options = Valid();
+        spoil(options);
+
+        var result = new RateLimitingOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, failure => failure.Contains(expected, StringComparison.Ordinal));
+    }
+
+    private static RateLimitingOptions Valid() => new()
+    {
+        Policies =
+        {
+            ["anonymous"] = new() { PermitsPerSecond = 20, Burst = 40 },
+            ["standard"] = new() { PermitsPerSecond = 200, Burst = 400 },
+        },
+        ApiKeys = { ["acme"] = new() { Sha256 = GoodDigest, Policy = "standard" } },
+        TrustedProxies = { "10.0.0.5", "::1" },
+        TrustedNetworks = { "10.1.0.0/16" },
+    };
+}
