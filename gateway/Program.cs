@@ -6,7 +6,7 @@ using Platform.Gateway.RateLimiting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayObservability(); // /metrics on the management port: durations per route and destination, upstream health
-builder.AddProblemResponses();     // problem+json for everything the gateway itself answers (401, 404, 413, 429, 503, 504)
+builder.AddProblemResponses();     // problem+json for everything the gateway itself answers (401, 404, 413, 429, 502-504)
 builder.AddClientRateLimiting();   // client identity (API key or trusted-proxy IP) and the lock-free token buckets
 builder.AddProxy();                // YARP: /api/** round robin over healthy replicas, DNS destinations, one safe retry
 
@@ -20,7 +20,7 @@ app.UseProblemResponses();
 app.UseGatewayObservability();
 app.UseRouting();
 app.UseClientRateLimiting();
-app.MapProxy();
+app.MapProxy();                    // /api/** to the replicas; anything else is a 404 problem
 
 app.Run();
 

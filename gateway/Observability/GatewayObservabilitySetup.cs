@@ -1,8 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Prometheus.HttpMetrics;
+using Yarp.ReverseProxy.Model;
+
 namespace Platform.Gateway.Observability;
 
 public static class GatewayObservabilitySetup
 {
-    public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder) => builder;
+    /// <summary>
+    /// Request durations in seconds, the API's buckets: 0.5 s and 5 s are boundaries so the
+    /// dashboards' and alerts' thresholds are read off a bucket, never interpolated.
+    /// </summary>
+    public static readonly double[] RequestDurationBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 
-    public static WebApplication UseGatewayObservability(this WebApplication app) => app;
+    /// <summary>The label value for a request outside every YARP route (a 404), or one no destination answered (a 413, a 503).</summary>
+    public const string None = "none";
+
+    public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        // .NET meters (Kestrel, HttpClient, sockets) would add a listener on every proxied request
+        // and many series nobody charts; the gateway's own histogram says what matters.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
+
+        var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+        // Used below before ValidateOnStart runs, so checked here too, with the same messages.
+        Validator.ValidateObject(metrics, new ValidationContext(metrics), validateAllProperties: true);
+        if (metrics.IsServed)
+        {
+            builder.Services.AddSingleton<UpstreamHealthGauges>();
+            builder.Services.AddHostedService<ManagementServer>();
+        }
+        return builder;
+    }
+
+    /// <summary>Times every request into the histogram, labelled with the YARP route and the destination that answered.</summary>
+    public static WebApplication UseGatewayObservability(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.IsServed)
+            return app;
+
+        app.UseHttpMetrics(options =>
+        {
+            // The histogram's _count already counts requests, and in-progress is not charted.
+            options.RequestCount.Enabled = false;
+            options.InProgress.Enabled = false;
+            options.ReduceStatusCodeCardinality();
+            // From the matched endpoint, not the proxy feature, so answers given before forwarding
+            // (a 413, a rate limiter's 429) still count against their route.
+            options.AddCustomLabel("route", static context => context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? None);
+            // Read when the request ends: after a retry, the destination that finally answered.
+            options.AddCustomLabel("destination", static context => context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.DestinationId ?? None);
+            options.RequestDuration.Histogram = Metrics.CreateHistogram(
+                "gateway_request_duration_seconds",
+                "Time to answer a request at the gateway, by YARP route, destination that served it, method and status class.",
+                new HistogramConfiguration
+                {
+                    Buckets = RequestDurationBuckets,
+                    LabelNames = ["route", "destination", HttpRequestLabelNames.Method, HttpRequestLabelNames.Code],
+                });
+        });
+        return app;
+    }
 }

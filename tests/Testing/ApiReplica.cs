@@ -13,14 +13,19 @@ public sealed class ApiReplica : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ChildProcess _process;
+    private readonly string _apiDll;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly OutputTail _output = new();
+    private ChildProcess _process;
 
-    private ApiReplica(string id, Uri baseAddress, Uri metricsAddress, ChildProcess process)
+    private ApiReplica(string id, Uri baseAddress, Uri metricsAddress, string apiDll, IReadOnlyDictionary<string, string> environment)
     {
         Id = id;
         BaseAddress = baseAddress;
         MetricsAddress = metricsAddress;
-        _process = process;
+        _apiDll = apiDll;
+        _environment = environment;
+        _process = Launch();
     }
 
     /// <summary>The replica id (<c>Replica__Id</c>), echoed by the API in <c>X-Replica</c>.</summary>
@@ -36,8 +41,8 @@ public sealed class ApiReplica : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The last ~200 lines the process wrote to stdout and stderr, for failure messages.</summary>
-    public OutputTail Output => _process.Output;
+    /// <summary>The last ~200 lines the process wrote to stdout and stderr (across restarts), for failure messages.</summary>
+    public OutputTail Output => _output;
 
     /// <summary>
     /// Starts a replica and waits until <c>GET /health/ready</c> answers 200.
@@ -78,8 +83,7 @@ public sealed class ApiReplica : IAsyncDisposable
             environment[key] = value;
         }
 
-        var process = ChildProcess.Start(DotnetHost(), [apiDll], binDirectory, environment);
-        var replica = new ApiReplica(id, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{metricsPort}/"), process);
+        var replica = new ApiReplica(id, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{metricsPort}/"), apiDll, environment);
         try
         {
             await replica.WaitUntilReadyAsync();
@@ -104,6 +108,22 @@ public sealed class ApiReplica : IAsyncDisposable
 
     /// <summary>Graceful stop: SIGTERM, then wait for the host to shut down.</summary>
     public Task StopAsync() => _process.StopAsync(StopTimeout);
+
+    /// <summary>
+    /// Starts a replica that was killed or stopped again, as a supervisor would: same id, ports and
+    /// settings. Returns when it answers <c>/health/ready</c>.
+    /// </summary>
+    public async Task StartAgainAsync()
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException($"{this} is running; kill or stop it first.");
+        }
+
+        await _process.DisposeAsync();
+        _process = Launch();
+        await WaitUntilReadyAsync();
+    }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
@@ -142,12 +162,15 @@ public sealed class ApiReplica : IAsyncDisposable
         throw new TimeoutException($"Replica {Id} did not answer 200 on {BaseAddress}health/ready within {StartTimeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{Output}");
     }
 
+    private ChildProcess Launch() =>
+        ChildProcess.Start(DotnetHost(), [_apiDll], Path.GetDirectoryName(_apiDll), _environment, _output);
+
     // The test project references api/ and is built in the same configuration as this library.
-    private static string BuildConfiguration() =>
+    internal static string BuildConfiguration() =>
         typeof(ApiReplica).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     // The dotnet CLI tells child processes which host runs it; fall back to PATH.
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host
             : RequiredServer.Find("dotnet") ?? "dotnet";

@@ -1,0 +1,49 @@
+using Platform.Testing;
+
+namespace Platform.Gateway.Tests.Proxy;
+
+/// <summary>
+/// One real platform behind one real gateway, shared by the tests that only send traffic: MariaDB,
+/// Redis, three API replicas and the gateway, all processes. Tests that kill or stop something
+/// start their own, or their own gateway in front of this cluster.
+/// </summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    private ApiCluster? _cluster;
+    private GatewayProcess? _gateway;
+
+    /// <summary>The running cluster; skips the test (fails it under CI=true) when the servers are not installed.</summary>
+    public ApiCluster Cluster => _cluster ?? throw Missing();
+
+    /// <summary>The gateway in front of <see cref="Cluster"/>, its destinations named after the replicas.</summary>
+    public GatewayProcess Gateway => _gateway ?? throw Missing();
+
+    public async ValueTask InitializeAsync()
+    {
+        if (RequiredServer.Find("mariadbd") is null || RequiredServer.Find("redis-server") is null)
+            return; // Each test reports the missing server through Cluster.
+        _cluster = await ApiCluster.StartAsync(3);
+        _gateway = await GatewayProcess.StartAsync(_cluster.Replicas);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+            await _gateway.DisposeAsync();
+        if (_cluster is not null)
+            await _cluster.DisposeAsync();
+    }
+
+    private static InvalidOperationException Missing()
+    {
+        RequiredServer.Locate("mariadbd");
+        RequiredServer.Locate("redis-server");
+        return new InvalidOperationException("The cluster did not start; see the fixture's error.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedGateway : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}

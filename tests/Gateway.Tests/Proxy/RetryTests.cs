@@ -1,0 +1,89 @@
+using System.Net;
+using Platform.Testing;
+
+namespace Platform.Gateway.Tests.Proxy;
+
+/// <summary>
+/// A request that could not reach its replica is sent to another only when repeating it is safe.
+/// Each test's gateway has two destinations, a port nobody listens on and a live replica, with
+/// health checks off so the dead one stays in rotation: round robin sends every other request to it.
+/// </summary>
+public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
+{
+    private const string Dead = "dead";
+    private const int Requests = 4;
+
+    [Fact]
+    public async Task GETs_sent_to_a_dead_replica_are_answered_by_another()
+    {
+        await using var gateway = await StartWithOneDeadDestinationAsync();
+
+        var replicas = await CountReplicasAsync(ClientFor(gateway), Requests);
+
+        Assert.Equal(new Dictionary<string, int> { [Live.Id] = Requests }, replicas);
+        Assert.Equal(Requests / 2, await RetriesAsync(gateway));
+    }
+
+    [Fact]
+    public async Task A_POST_with_an_idempotency_key_sent_to_a_dead_replica_is_retried_and_creates_one_reservation()
+    {
+        await using var gateway = await StartWithOneDeadDestinationAsync();
+        var client = ClientFor(gateway);
+
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await PostReservationAsync(client, NewReservation(out var phone), Guid.NewGuid().ToString("N"));
+            await ExpectAsync(response, HttpStatusCode.Created);
+            Assert.Equal(Live.Id, ReplicaOf(response));
+            Assert.False(response.Headers.Contains("Idempotent-Replayed"), "the dead replica cannot have answered first");
+            Assert.Equal(1, await ReservationsOfAsync(Live, phone));
+        }
+        Assert.Equal(Requests / 2, await RetriesAsync(gateway));
+    }
+
+    [Fact]
+    public async Task A_POST_without_an_idempotency_key_is_not_retried_and_the_client_hears_502()
+    {
+        await using var gateway = await StartWithOneDeadDestinationAsync();
+        var client = ClientFor(gateway);
+
+        var created = 0;
+        var refused = 0;
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await PostReservationAsync(client, NewReservation(out var phone));
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                created++;
+                Assert.Equal(1, await ReservationsOfAsync(Live, phone));
+                continue;
+            }
+            await ExpectGatewayProblemAsync(response, HttpStatusCode.BadGateway, "upstream-error");
+            Assert.Equal(0, await ReservationsOfAsync(Live, phone));
+            refused++;
+        }
+
+        Assert.Equal(Requests / 2, created);
+        Assert.Equal(Requests / 2, refused);
+        Assert.Equal(0, await RetriesAsync(gateway));
+    }
+
+    private ApiReplica Live => Cluster.Replicas[0];
+
+    private Task<GatewayProcess> StartWithOneDeadDestinationAsync() =>
+        GatewayProcess.StartAsync(
+            new Dictionary<string, Uri>
+            {
+                [Dead] = new($"http://127.0.0.1:{FreePort.Next()}/"),
+                [Live.Id] = Live.BaseAddress,
+            },
+            new Dictionary<string, string>
+            {
+                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false",
+                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Passive__Enabled"] = "false",
+            });
+
+    private static async Task<double> RetriesAsync(GatewayProcess gateway) =>
+        Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
+            $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{Dead}\"") ?? 0;
+}

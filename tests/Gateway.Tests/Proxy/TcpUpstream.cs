@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Platform.Gateway.Tests.Proxy;
+
+/// <summary>
+/// A loopback HTTP/1.1 upstream the test controls, for what a real replica will not do on cue:
+/// answer only after a delay, or never. It counts the connections it accepted, so a test can
+/// also show that nothing reached it.
+/// </summary>
+public sealed class TcpUpstream : IAsyncDisposable
+{
+    private const int MaxHeaderBytes = 64 * 1024;
+    private const int MaxConnections = 1000;
+
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan? _answerAfter;
+    private readonly TaskCompletionSource _requestReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _connections = [];
+    private readonly Task _accepting;
+    private int _accepted;
+
+    private TcpUpstream(TimeSpan? answerAfter)
+    {
+        _answerAfter = answerAfter;
+        _listener.Start();
+        Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        _accepting = AcceptAsync();
+    }
+
+    /// <summary>Reads each request and never answers.</summary>
+    public static TcpUpstream Stalling() => new(answerAfter: null);
+
+    /// <summary>Reads each request and answers 200 <c>slow</c> after <paramref name="delay"/>.</summary>
+    public static TcpUpstream AnsweringAfter(TimeSpan delay) => new(delay);
+
+    public Uri Address { get; }
+
+    /// <summary>Connections accepted so far.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>Completes when the first request's headers have arrived.</summary>
+    public Task RequestReceived => _requestReceived.Task;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        Task[] connections;
+        lock (_connections)
+        {
+            connections = [.. _connections];
+        }
+        await Task.WhenAll([_accepting, .. connections]).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested && Accepted < MaxConnections)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _accepted);
+            lock (_connections)
+            {
+                _connections.Add(ServeAsync(client));
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                await ReadHeadersAsync(stream);
+                _requestReceived.TrySetResult();
+                if (_answerAfter is not { } delay)
+                {
+                    await Task.Delay(Timeout.Infinite, _stopping.Token);
+                    return;
+                }
+
+                await Task.Delay(delay, _stopping.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\nslow"), _stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
+            {
+                // The test is over or the gateway hung up: either way this connection is done.
+            }
+        }
+    }
+
+    // Up to the blank line that ends the headers; bounded in size, and by the test's end.
+    private async Task ReadHeadersAsync(NetworkStream stream)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        while (received.Length < MaxHeaderBytes)
+        {
+            var read = await stream.ReadAsync(buffer, _stopping.Token);
+            if (read == 0)
+                throw new IOException("The connection closed before the request's headers ended.");
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            if (received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                return;
+        }
+    }
+}
