@@ -39,7 +39,13 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         {
             return ValueTask.FromResult<RateLimitLease>(BucketLease.Admitted);
         }
-        // There is no queue: a request is admitted or refused now, and told when to come back.
+        // There is no queue: a request is admitted or refused now, and told when to come back. The
+        // middleware asks here only after AttemptAcquire refused; that refusal stands, so a flood of
+        // refused requests costs one lookup each.
+        if (request.Outcome == RateLimitOutcome.Rejected)
+        {
+            return ValueTask.FromResult<RateLimitLease>(BucketLease.Refused(ToTimeSpan(request.Wait)));
+        }
         return global.IsActive
             ? AcquireGloballyAsync(request, permitCount)
             : ValueTask.FromResult<RateLimitLease>(AcquireLocally(request, permitCount));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
+using Platform.Gateway.Problems;
 
 namespace Platform.Gateway.RateLimiting;
 
@@ -18,14 +19,10 @@ internal static class RateLimitProblems
             ? "Too many requests."
             : string.Create(CultureInfo.InvariantCulture,
                 $"Policy '{request.Policy.Name}' allows a burst of {request.Policy.Burst} and {request.Policy.PermitsPerSecond} requests per second; retry after {request.Policy.RetryAfterSeconds(request.Wait)} s.");
-        return new ValueTask(TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests", type: QuotaExceeded).ExecuteAsync(context));
+        return new ValueTask(GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, QuotaExceeded, "Too many requests", detail));
     }
 
     public static Task UnknownApiKey(HttpContext context) =>
-        TypedResults.Problem(
-            $"The {ClientIdentification.ApiKeyHeader} header does not name a known client. Send a key you were issued, or no key for anonymous access.",
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: "Unknown API key",
-            type: UnknownApiKeyType).ExecuteAsync(context);
+        GatewayProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, UnknownApiKeyType, "Unknown API key",
+            $"The {ClientIdentification.ApiKeyHeader} header does not name a known client. Send a key you were issued, or no key for anonymous access.");
 }

@@ -65,7 +65,13 @@ public static class RateLimitingSetup
 
     public static WebApplication UseTrustedForwardedHeaders(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // Only with someone to trust: with no known proxies and no known networks the framework's
+        // middleware believes every peer's X-Forwarded-For, which would hand out buckets on request.
+        var limits = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+        if (limits.TrustedProxies.Count > 0 || limits.TrustedNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
         return app;
     }
 

@@ -89,10 +89,11 @@ public abstract partial class GatewayTest : IDisposable
         return problem;
     }
 
-    /// <summary>A series' value in a Prometheus text exposition, or null when the series is absent.</summary>
+    /// <summary>A series' value in a Prometheus text exposition, or null when the series is absent; empty labels for an unlabelled series.</summary>
     protected static double? Sample(string metrics, string name, string labels)
     {
-        var match = Regex.Match(metrics, $"^{Regex.Escape(name)}\\{{{Regex.Escape(labels)}\\}} (?<value>\\S+)$", RegexOptions.Multiline);
+        var series = labels.Length == 0 ? Regex.Escape(name) : $"{Regex.Escape(name)}\\{{{Regex.Escape(labels)}\\}}";
+        var match = Regex.Match(metrics, $"^{series} (?<value>\\S+)$", RegexOptions.Multiline);
         return match.Success ? double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture) : null;
     }
 
