@@ -18,7 +18,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
         // No identity means the request is not one the gateway limits (identification skipped it).
-        if (resource.Features.Get<RateLimitedRequest>() is not { } request)
+        if (RateLimitedRequest.Of(resource) is not { } request)
         {
             return BucketLease.Admitted;
         }
@@ -35,7 +35,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
     {
-        if (resource.Features.Get<RateLimitedRequest>() is not { } request)
+        if (RateLimitedRequest.Of(resource) is not { } request)
         {
             return ValueTask.FromResult<RateLimitLease>(BucketLease.Admitted);
         }

@@ -15,6 +15,17 @@ namespace Platform.Gateway.RateLimiting;
 /// </summary>
 internal sealed class PartitionTable
 {
+    /// <summary>
+    /// The bucket this thread found last. The client whose bucket every core fights over is one
+    /// sending request after request, so it is usually the previous client on this thread too, and
+    /// this skips hashing and the map for it. Trusting it needs no check beyond the key: a bucket
+    /// leaves the map only once evicted, an evicted bucket makes its caller <see cref="Forget"/> it
+    /// (which clears this), and the overflow bucket is never remembered, so what is remembered is the
+    /// client's current bucket or an evicted one.
+    /// </summary>
+    [ThreadStatic]
+    private static LastFound? t_lastFound;
+
     private readonly ConcurrentDictionary<ClientKey, TokenBucket>[] _maps;
     private readonly TokenBucket[] _overflow;
     private int _live;
@@ -28,9 +39,16 @@ internal sealed class PartitionTable
         Capacity = capacity;
         _maps = new ConcurrentDictionary<ClientKey, TokenBucket>[policyCount];
         _overflow = new TokenBucket[policyCount];
+        // Each map is sized past the cap once, at 8 bytes a slot against the ~80 of a live bucket and
+        // its node. Growing would copy every node to a new place, away from the bucket it was
+        // allocated beside, and every lookup among many clients would miss the cache once more for the
+        // rest of the process's life. A map grows when one of its locks guards more than slots ÷ locks
+        // entries, so one sized at exactly the cap still grows just below it; a quarter more is many
+        // standard deviations of headroom.
+        var slots = (int)Math.Min(Array.MaxLength, capacity + (capacity / 4L));
         for (var i = 0; i < policyCount; i++)
         {
-            _maps[i] = new ConcurrentDictionary<ClientKey, TokenBucket>();
+            _maps[i] = new ConcurrentDictionary<ClientKey, TokenBucket>(Environment.ProcessorCount, slots);
             _overflow[i] = new TokenBucket();
         }
     }
@@ -46,12 +64,38 @@ internal sealed class PartitionTable
     /// <summary>Idle buckets evicted by sweeps since start.</summary>
     public long EvictedCount => Interlocked.Read(ref _evicted);
 
-    public TokenBucket Find(TokenBucketPolicy policy, ClientKey client) =>
-        _maps[policy.Index].TryGetValue(client, out var bucket) ? bucket : Add(policy, client);
+    public TokenBucket Find(TokenBucketPolicy policy, ClientKey client)
+    {
+        var last = t_lastFound;
+        if (last is not null && last.Table == this && last.Policy == policy.Index && last.Client == client)
+        {
+            return last.Bucket;
+        }
+
+        var index = policy.Index;
+        if (!_maps[index].TryGetValue(client, out var bucket))
+        {
+            bucket = Add(policy, client);
+            if (bucket == _overflow[index])
+            {
+                return bucket;
+            }
+        }
+        last ??= t_lastFound = new LastFound();
+        last.Table = this;
+        last.Policy = index;
+        last.Client = client;
+        last.Bucket = bucket;
+        return bucket;
+    }
 
     /// <summary>Removes <paramref name="bucket"/> if it is still the one held for the client.</summary>
     public void Forget(TokenBucketPolicy policy, ClientKey client, TokenBucket bucket)
     {
+        if (t_lastFound is { } last && last.Bucket == bucket)
+        {
+            last.Table = null;
+        }
         if (_maps[policy.Index].TryRemove(KeyValuePair.Create(client, bucket)))
         {
             Interlocked.Decrement(ref _live);
@@ -108,5 +152,13 @@ internal sealed class PartitionTable
             }
         }
         return _overflow[policy.Index];
+    }
+
+    private sealed class LastFound
+    {
+        public PartitionTable? Table;
+        public int Policy;
+        public ClientKey Client;
+        public TokenBucket Bucket = null!;
     }
 }

@@ -11,6 +11,13 @@ internal sealed class RateLimitedRequest(TokenBucketPolicy policy, ClientKey cli
 
     public ClientKey Client { get; } = client;
 
+    /// <summary>
+    /// The request's limiting feature, or null when identification skipped it. Read through the
+    /// collection's indexer: <c>Features.Get&lt;T&gt;()</c> is a generic method on an interface, and its
+    /// dispatch cost about 35 ns per call here against 12 ns for the indexer (see BENCHMARKS.md).
+    /// </summary>
+    public static RateLimitedRequest? Of(HttpContext context) => context.Features[typeof(RateLimitedRequest)] as RateLimitedRequest;
+
     public RateLimitOutcome Outcome { get; private set; }
 
     /// <summary>Ticks the bucket is drawn down after the decision (how long until it is full again).</summary>

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# Measures what the gateway adds per request, side by side in one run: wrk GET /api/v1/health
+#   (a) direct     straight to one replica
+#   (b) gateway-on the gateway (Release publish) with client identification, rate limiting and
+#                  metrics on, under a limit nothing reaches (1,000,000/s, burst 10,000,000)
+#   (c) gateway-off the same gateway with rate limiting off and no metrics port
+#   (d) nginx      nginx round robin over the replicas, upstream keepalive, limit_req at (b)'s rate
+# each warmed up first with the same shape, then measured once; prints one Markdown table with the
+# ratios. Needs the three replicas of `./platform up` on 127.0.0.1:5001-5003; starts and stops the
+# gateway and nginx itself. All traffic stays on 127.0.0.1.
+#
+# Usage: tests/load/bench-gateway.sh
+# Environment (defaults in brackets):
+#   BENCH_DURATION [15]      seconds per measured run (at most 20)
+#   BENCH_WARMUP [20]        seconds of warm-up before each measured run (0: none); a fresh gateway
+#                            is still compiling (tiered JIT, PGO) for its first ~15 s
+#   BENCH_CONNECTIONS [32]   wrk connections       BENCH_THREADS [1]  wrk threads
+#   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(d) to run, in this order
+#   BENCH_GATEWAY_ENV [""]   extra NAME=VALUE settings for both gateway runs, space separated
+#                            (for tuning: e.g. "DOTNET_gcServer=0 Logging__LogLevel__Default=Warning")
+#   BENCH_PUBLISH_ARGS [""]  extra arguments to `dotnet publish` of the gateway (e.g. -p:PublishReadyToRun=true)
+#   BENCH_PUBLISH [1]        0: reuse the last publish in .platform/bench/gateway-app (for a series of tuning runs)
+#   BENCH_GATEWAY_PORT [18080]  BENCH_METRICS_PORT [19100]  BENCH_NGINX_PORT [18090]
+#   BENCH_RESULTS [.platform/bench/<UTC time>-gateway]   raw outputs, logs and the table
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ROOT
+readonly LOAD="$ROOT/tests/load"
+readonly APP="$ROOT/.platform/bench/gateway-app"
+readonly NGINX_PREFIX="$ROOT/.platform/bench/nginx"
+readonly REPLICA_URL="http://127.0.0.1:5001"
+readonly REPLICA_PORTS="5001 5002 5003"
+readonly HEALTH_PATH="/api/v1/health"
+
+readonly DURATION="${BENCH_DURATION:-15}"
+readonly WARMUP="${BENCH_WARMUP:-20}"
+readonly CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+readonly THREADS="${BENCH_THREADS:-1}"
+read -r -a CONFIGS <<<"${BENCH_CONFIGS:-direct gateway-on gateway-off nginx}"
+readonly CONFIGS
+read -r -a GATEWAY_ENV <<<"${BENCH_GATEWAY_ENV:-}"
+readonly GATEWAY_ENV
+read -r -a PUBLISH_ARGS <<<"${BENCH_PUBLISH_ARGS:-}"
+readonly PUBLISH_ARGS
+readonly PUBLISH="${BENCH_PUBLISH:-1}"
+readonly GATEWAY_PORT="${BENCH_GATEWAY_PORT:-18080}"
+readonly METRICS_PORT="${BENCH_METRICS_PORT:-19100}"
+readonly NGINX_PORT="${BENCH_NGINX_PORT:-18090}"
+RESULTS="${BENCH_RESULTS:-$ROOT/.platform/bench/$(date -u +%Y%m%d-%H%M%S)-gateway}"
+readonly RESULTS
+
+# Seconds a started proxy may take to answer, and to exit after SIGTERM before it is killed.
+readonly READY_TIMEOUT=30
+readonly STOP_TIMEOUT=20
+CLOCK_TICKS="$(getconf CLK_TCK)"
+readonly CLOCK_TICKS
+
+info() { printf '==> %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Installs Debian packages for missing commands (command:package pairs), as ./platform does.
+ensure_commands() {
+  local pair
+  local -a missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  [[ "$(id -u)" -eq 0 ]] || die "missing Debian packages: ${missing[*]} (install them as root)"
+  info "installing Debian packages: ${missing[*]}"
+  # RUNLEVEL=1: the nginx package must not start a system-wide nginx on port 80.
+  env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get update -qq
+  env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_prerequisites() {
+  local port
+  ensure_commands wrk:wrk nginx:nginx-light curl:curl
+  command -v dotnet >/dev/null 2>&1 || die "the .NET SDK ('dotnet') is not on PATH"
+  if ! [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || ((DURATION > 20)); then
+    die "BENCH_DURATION must be 1 to 20 seconds"
+  fi
+  if ! [[ "$WARMUP" =~ ^[0-9]+$ ]] || ((WARMUP > 20)); then
+    die "BENCH_WARMUP must be 0 to 20 seconds"
+  fi
+  [[ "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must be a positive number"
+  [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS must be a positive number"
+  for port in $REPLICA_PORTS; do
+    curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port$HEALTH_PATH" ||
+      die "http://127.0.0.1:$port$HEALTH_PATH does not answer 200; run './platform up' first"
+  done
+  for port in "$GATEWAY_PORT" "$METRICS_PORT" "$NGINX_PORT"; do
+    port_in_use "$port" && die "port $port is taken; choose others with BENCH_GATEWAY_PORT, BENCH_METRICS_PORT, BENCH_NGINX_PORT"
+  done
+  return 0
+}
+
+publish_gateway() {
+  if [[ "$PUBLISH" == 0 && -f "$APP/Platform.Gateway.dll" ]]; then
+    info "reusing the gateway published in ${APP#"$ROOT"/}"
+    return 0
+  fi
+  info "publishing the gateway (dotnet publish -c Release ${PUBLISH_ARGS[*]})"
+  rm -rf "$APP"
+  dotnet publish "$ROOT/gateway/Gateway.csproj" -c Release -o "$APP" --nologo -v quiet -clp:NoSummary \
+    "${PUBLISH_ARGS[@]}" >"$RESULTS/publish.txt" 2>&1 || die "dotnet publish failed; see $RESULTS/publish.txt"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes this script starts, and only those, are stopped by it (also on exit or Ctrl-C).
+
+proxy_pid=""
+
+stop_proxy() {
+  [[ -n "$proxy_pid" ]] || return 0
+  local waited=0
+  kill -TERM "$proxy_pid" 2>/dev/null || true
+  while kill -0 "$proxy_pid" 2>/dev/null && ((waited < STOP_TIMEOUT * 10)); do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  kill -KILL "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true
+  proxy_pid=""
+}
+trap stop_proxy EXIT
+
+wait_ready() {
+  local name="$1" url="$2" log="$3" waited=0
+  until curl -fs --max-time 1 -o /dev/null "$url"; do
+    kill -0 "$proxy_pid" 2>/dev/null || die "$name exited before answering; see $log"
+    ((waited < READY_TIMEOUT * 10)) || die "$name did not answer $url within ${READY_TIMEOUT}s; see $log"
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+# start_gateway NAME NAME=VALUE...: the published gateway on GATEWAY_PORT with those settings.
+start_gateway() {
+  local name="$1" log="$RESULTS/$1.log"
+  shift
+  (
+    cd "$APP"
+    exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
+      ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "$@" "${GATEWAY_ENV[@]}" dotnet Platform.Gateway.dll
+  ) >"$log" 2>&1 &
+  proxy_pid=$!
+  wait_ready "$name" "http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH" "$log"
+}
+
+start_nginx() {
+  local log="$RESULTS/nginx.log"
+  mkdir -p "$NGINX_PREFIX/tmp" "$NGINX_PREFIX/logs"
+  sed "s/@PORT@/$NGINX_PORT/" "$LOAD/nginx-gateway.conf" >"$NGINX_PREFIX/nginx.conf"
+  nginx -p "$NGINX_PREFIX/" -c "$NGINX_PREFIX/nginx.conf" -t >"$log" 2>&1 || die "nginx rejects its configuration; see $log"
+  nginx -p "$NGINX_PREFIX/" -c "$NGINX_PREFIX/nginx.conf" \
+    -g "daemon off; pid $NGINX_PREFIX/nginx.pid; error_log $NGINX_PREFIX/logs/error.log warn;" >>"$log" 2>&1 &
+  proxy_pid=$!
+  wait_ready nginx "http://127.0.0.1:$NGINX_PORT$HEALTH_PATH" "$log"
+}
+
+# CPU seconds × CLK_TCK used so far by a process (all its threads) and its child processes that run.
+cpu_ticks() {
+  local pid total=0 stat
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    # Fields after the command name, which is in parentheses and may hold spaces: utime is 14, stime 15.
+    read -r -a fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))
+  done
+  printf '%s' "$total"
+}
+
+# Reads one key=value from a BENCH line.
+field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
+
+declare -A row=()
+
+# measure NAME URL PID: warm-up, then the measured run; PID's CPU is counted during the latter.
+measure() {
+  local name="$1" url="$2" pid="$3" out="$RESULTS/$1.txt" before after line cpu_us
+  if ((WARMUP > 0)); then
+    info "$name: warm-up ${WARMUP}s"
+    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s --latency \
+      -s "$LOAD/health.lua" "$url" >"$RESULTS/$name-warmup.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup.txt"
+  fi
+  info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s)"
+  before="$(cpu_ticks "$pid")"
+  timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
+    -s "$LOAD/health.lua" "$url" >"$out" 2>&1 || die "wrk failed; see $out"
+  after="$(cpu_ticks "$pid")"
+  line="$(grep '^BENCH ' "$out" | tail -n 1)" || die "no BENCH line in $out"
+  info "$name: $line"
+  cpu_us="$(awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$(field "$line" requests)" \
+    'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')"
+  row["$name"]="$(field "$line" rps) $(field "$line" p50_ms) $(field "$line" p99_ms) $cpu_us $(field "$line" non2xx) $(field "$line" statuses) $(($(field "$line" socket_errors) + $(field "$line" timeouts)))"
+}
+
+# has_header URL NAME: whether the response carries that header (the limiter's own, to prove it ran).
+has_header() { curl -fsS --max-time 2 -D - -o /dev/null "$1" | grep -qi "^$2:"; }
+
+run_config() {
+  local config="$1" url
+  case "$config" in
+    direct)
+      measure direct "$REPLICA_URL$HEALTH_PATH" "$(cat "$ROOT/.platform/pids/api-1.pid" 2>/dev/null || echo 0)"
+      ;;
+    gateway-on)
+      start_gateway gateway-on Metrics__Port="$METRICS_PORT" RateLimiting__Enabled=true \
+        RateLimiting__Policies__anonymous__PermitsPerSecond=1000000 RateLimiting__Policies__anonymous__Burst=10000000
+      url="http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH"
+      has_header "$url" RateLimit-Policy || die "gateway-on answers without RateLimit headers: the limiter is not running"
+      measure gateway-on "$url" "$proxy_pid"
+      stop_proxy
+      ;;
+    gateway-off)
+      start_gateway gateway-off Metrics__Port=0 RateLimiting__Enabled=false
+      url="http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH"
+      has_header "$url" RateLimit-Policy && die "gateway-off answers with RateLimit headers: the limiter is still on"
+      measure gateway-off "$url" "$proxy_pid"
+      stop_proxy
+      ;;
+    nginx)
+      start_nginx
+      measure nginx "http://127.0.0.1:$NGINX_PORT$HEALTH_PATH" "$proxy_pid"
+      stop_proxy
+      ;;
+    *) die "unknown configuration '$config' in BENCH_CONFIGS (direct, gateway-on, gateway-off, nginx)" ;;
+  esac
+}
+
+ratio() {
+  local a="${row[$1]:-}" b="${row[$2]:-}"
+  [[ -n "$a" && -n "$b" ]] || {
+    printf -- '-'
+    return
+  }
+  awk -v x="${a%% *}" -v y="${b%% *}" 'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }'
+}
+
+print_table() {
+  local config rps p50 p99 cpu non2xx statuses errors
+  printf '\n| configuration | req/s | p50 ms | p99 ms | proxy CPU µs/req | non-2xx | statuses | socket errors/timeouts |\n'
+  printf '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n'
+  for config in "${CONFIGS[@]}"; do
+    [[ -n "${row[$config]:-}" ]] || continue
+    read -r rps p50 p99 cpu non2xx statuses errors <<<"${row[$config]}"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$config" "$rps" "$p50" "$p99" "$cpu" "$non2xx" "$statuses" "$errors"
+  done
+  printf '\n| gateway-on / gateway-off | gateway-on / nginx | gateway-off / nginx | gateway-on / direct | nginx / direct |\n'
+  printf '| ---: | ---: | ---: | ---: | ---: |\n'
+  printf '| %s | %s | %s | %s | %s |\n' "$(ratio gateway-on gateway-off)" "$(ratio gateway-on nginx)" \
+    "$(ratio gateway-off nginx)" "$(ratio gateway-on direct)" "$(ratio nginx direct)"
+  printf '\n(req/s ratios; "proxy CPU" is the CPU time of the gateway or nginx processes, or of replica 1 for direct, per request)\n'
+}
+
+main() {
+  mkdir -p "$RESULTS"
+  check_prerequisites
+  local config
+  for config in "${CONFIGS[@]}"; do
+    if [[ "$config" == gateway-* ]]; then
+      publish_gateway
+      break
+    fi
+  done
+  {
+    printf 'date: %s\nwrk: -t%s -c%s -d%ss (warm-up %ss) GET %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$HEALTH_PATH"
+    printf 'gateway extra settings: %s\npublish arguments: %s\n' "${GATEWAY_ENV[*]:-none}" "${PUBLISH_ARGS[*]:-none}"
+  } >"$RESULTS/settings.txt"
+  for config in "${CONFIGS[@]}"; do
+    run_config "$config"
+  done
+  print_table | tee "$RESULTS/table.md"
+  info "raw outputs in ${RESULTS#"$ROOT"/}"
+}
+
+main "$@"
