@@ -143,12 +143,15 @@ wait_ready() {
 
 # start_gateway NAME NAME=VALUE...: the published gateway on GATEWAY_PORT with those settings.
 start_gateway() {
-  local name="$1" log="$RESULTS/$1.log"
+  local name="$1" log="$RESULTS/$1.log" port destinations=()
   shift
+  for port in $REPLICA_PORTS; do
+    destinations+=("ReverseProxy__Clusters__replicas__Destinations__replica-${port: -1}__Address=http://127.0.0.1:$port")
+  done
   (
     cd "$APP"
     exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
-      ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "$@" "${GATEWAY_ENV[@]}" dotnet Platform.Gateway.dll
+      ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" dotnet Platform.Gateway.dll
   ) >"$log" 2>&1 &
   proxy_pid=$!
   wait_ready "$name" "http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH" "$log"
