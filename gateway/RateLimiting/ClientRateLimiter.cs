@@ -44,7 +44,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         // refused requests costs one lookup each.
         if (request.Outcome == RateLimitOutcome.Rejected)
         {
-            return ValueTask.FromResult<RateLimitLease>(BucketLease.Refused(ToTimeSpan(request.Wait)));
+            return ValueTask.FromResult<RateLimitLease>(BucketLease.Refused(request.Policy.RetryAfterSeconds(request.Wait)));
         }
         return global.IsActive
             ? AcquireGloballyAsync(request, permitCount)
@@ -67,7 +67,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
                     return BucketLease.Admitted;
                 case TakeResult.Denied:
                     request.Reject(bucket.BacklogAt(now), ticks);
-                    return BucketLease.Refused(ToTimeSpan(ticks));
+                    return BucketLease.Refused(policy.RetryAfterSeconds(ticks));
                 default:
                     if (attempt > 8)
                     {
@@ -93,9 +93,6 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
             return BucketLease.Admitted;
         }
         request.Reject(decision.Backlog, decision.Wait);
-        return BucketLease.Refused(ToTimeSpan(decision.Wait));
+        return BucketLease.Refused(request.Policy.RetryAfterSeconds(decision.Wait));
     }
-
-    private TimeSpan ToTimeSpan(long ticks) =>
-        TimeSpan.FromTicks((long)Math.Ceiling((double)ticks * TimeSpan.TicksPerSecond / clock.TicksPerSecond));
 }

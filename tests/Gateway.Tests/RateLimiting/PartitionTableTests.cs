@@ -84,10 +84,28 @@ public sealed class PartitionTableTests
 
         using var second = harness.Limiter.AttemptAcquire(context);
         Assert.False(second.IsAcquired);
+        // The next permit is 500 ms away; the lease says so in the header's whole seconds, rounded up.
         Assert.True(second.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.Equal(TimeSpan.FromMilliseconds(500), retryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
         Assert.Equal(RateLimitOutcome.Rejected, request.Outcome);
         Assert.Equal(1, request.Policy.RetryAfterSeconds(request.Wait));
+    }
+
+    [Fact]
+    public void Refusals_with_the_same_retry_after_share_one_lease_and_allocate_nothing()
+    {
+        using var harness = new LimiterHarness(permitsPerSecond: 1, burst: 1);
+        var context = harness.Request(client: 1);
+        harness.Limiter.AttemptAcquire(context).Dispose();
+        var first = harness.Limiter.AttemptAcquire(context);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.Same(first, harness.Limiter.AttemptAcquire(context));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
