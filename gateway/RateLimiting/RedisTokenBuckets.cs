@@ -83,7 +83,7 @@ internal sealed class RedisTokenBuckets : IDisposable
             return null;
         }
 
-        var interval = Math.Max(1, (long)Math.Ceiling(MicrosPerSecond / policy.PermitsPerSecond));
+        var interval = policy.EmissionMicroseconds;
         try
         {
             var reply = (RedisResult[]?)await _redis.GetDatabase().ScriptEvaluateAsync(

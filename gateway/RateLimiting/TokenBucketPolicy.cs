@@ -25,6 +25,7 @@ internal sealed class TokenBucketPolicy
         TicksPerSecond = ticksPerSecond;
         EmissionInterval = Math.Max(1, (long)Math.Ceiling(ticksPerSecond / permitsPerSecond));
         Tolerance = checked(burst * EmissionInterval);
+        EmissionMicroseconds = Math.Max(1, (long)Math.Ceiling(1_000_000 / permitsPerSecond));
 
         // draft-ietf-httpapi-ratelimit-headers-10: q is the burst, w the seconds an empty bucket
         // takes to fill again.
@@ -45,6 +46,9 @@ internal sealed class TokenBucketPolicy
 
     /// <summary>Clock ticks one permit costs: ⌈ticks per second ÷ permits per second⌉.</summary>
     public long EmissionInterval { get; }
+
+    /// <summary>The same cost in microseconds, rounded up: the unit of global mode's Redis clock.</summary>
+    public long EmissionMicroseconds { get; }
 
     /// <summary>How far ahead of now a bucket may be drawn: <c>Burst × EmissionInterval</c>.</summary>
     public long Tolerance { get; }

@@ -9,6 +9,13 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
 {
     private const string AcmeKey = "acme-0b8f2c5e-key";
 
+    /// <summary>One API-key client, acme, on the standard tier; its key is configured by digest only.</summary>
+    private static readonly Dictionary<string, string> AcmeOnStandard = new()
+    {
+        ["RateLimiting__ApiKeys__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
+        ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
+    };
+
     [Fact]
     public async Task A_spoofed_forwarded_for_from_an_untrusted_peer_buys_no_new_bucket()
     {
@@ -44,11 +51,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
         var gateway = await StartGatewayAsync(Merge(
             Policy("anonymous", 0.01, 1),
             Policy("standard", 0.01, 4),
-            new Dictionary<string, string>
-            {
-                ["RateLimiting__ApiKeys__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
-                ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
-            }));
+            AcmeOnStandard));
         var client = ClientFor(gateway);
 
         using (var first = await GetAsync(client, apiKey: AcmeKey))
@@ -68,11 +71,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
     {
         var gateway = await StartGatewayAsync(Merge(
             Policy("standard", 100, 100),
-            new Dictionary<string, string>
-            {
-                ["RateLimiting__ApiKeys__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
-                ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
-            }));
+            AcmeOnStandard));
         var client = ClientFor(gateway);
 
         using var response = await GetAsync(client, apiKey: presented);
@@ -88,11 +87,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
     {
         var gateway = await StartGatewayAsync(Merge(
             Policy("standard", 100, 100),
-            new Dictionary<string, string>
-            {
-                ["RateLimiting__ApiKeys__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
-                ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
-            }));
+            AcmeOnStandard));
         var client = ClientFor(gateway);
         using var request = new HttpRequestMessage(HttpMethod.Get, Health);
         request.Headers.TryAddWithoutValidation("X-Api-Key", [AcmeKey, "other"]);
