@@ -38,7 +38,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         ["RateLimiting__Policies__anonymous__Burst"] = "100000",
         [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Active__Interval"] = "00:00:01",
         [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Active__Timeout"] = "00:00:01",
-        [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Passive__ReactivationPeriod"] = "00:00:02",
+        // Past the failure window plus YARP's one-second record granularity: reactivated any sooner,
+        // a revived replica's first request still sees the old failures and is taken out again.
+        [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Passive__ReactivationPeriod"] = "00:00:04.500",
         ["Proxy__TransportFailureRate__DetectionWindowSize"] = "00:00:03",
     };
 
