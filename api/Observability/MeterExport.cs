@@ -12,15 +12,16 @@ public sealed class MeterExport : IDisposable
 {
     private readonly IDisposable _adapter;
 
-    public MeterExport(PoolUsageGauges poolUsage)
+    public MeterExport(PoolInstruments poolInstruments)
     {
-        GC.KeepAlive(poolUsage); // Listening before the adapter, so no pool change goes uncounted.
+        GC.KeepAlive(poolInstruments); // Listening before the adapter, so no pool change goes uncounted.
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             // prometheus-net forgets a meter series that has not changed for a while, and a forgotten
-            // up-down counter comes back counting from zero. The pool's usage counters are re-published
-            // as observable gauges (read at every scrape, never stale); the rest keep the longest expiry allowed.
-            InstrumentFilterPredicate = instrument => !PoolUsageGauges.Replaces(instrument),
+            // up-down counter comes back counting from zero. PoolInstruments re-publishes the pool's
+            // usage, pending and timeout counters as observable instruments (read at every scrape,
+            // never stale); the rest keep the longest expiry allowed.
+            InstrumentFilterPredicate = instrument => !PoolInstruments.Replaces(instrument),
             MetricsExpireAfter = TimeSpan.FromDays(1),
             ResolveHistogramBuckets = _ => ObservabilitySetup.ConnectionTimeBuckets,
         });

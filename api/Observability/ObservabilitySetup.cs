@@ -26,7 +26,7 @@ public static class ObservabilitySetup
 
         // The built-in meter export starts at the first scrape; MeterExport starts with the process.
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
-        builder.Services.AddSingleton<PoolUsageGauges>();
+        builder.Services.AddSingleton<PoolInstruments>();
         builder.Services.AddSingleton<MeterExport>();
 
         var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();

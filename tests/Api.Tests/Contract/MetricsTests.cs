@@ -21,6 +21,9 @@ public partial class MetricsTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Matches($"mysqlconnector_db_client_connections_pending_requests\\{{pool_name=\"{replica.Id}\"\\}} \\d+", text);
         Assert.Matches($"mysqlconnector_db_client_connections_wait_time_bucket\\{{pool_name=\"{replica.Id}\",le=\"0.001\"\\}}", text);
         Assert.Matches($"mysqlconnector_db_client_connections_usage\\{{pool_name=\"{replica.Id}-background\",state=\"idle\"\\}}", text);
+        // Present before any timeout, so Prometheus's increase() sees the first one.
+        Assert.Matches($"mysqlconnector_db_client_connections_timeouts\\{{pool_name=\"{replica.Id}\"\\}} \\d+", text);
+        Assert.Matches($"mysqlconnector_db_client_connections_timeouts\\{{pool_name=\"{replica.Id}-background\"\\}} 0", text);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using Dapper;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -99,6 +101,7 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
             "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'") >= 2,
             TimeSpan.FromSeconds(10)), "the two writers never blocked");
 
+        Assert.Equal(0, await PoolTimeoutsAsync(tiny));
         var clock = Stopwatch.StartNew();
         using (var starved = await PostAsync(client, Body(NewStay())))
         {
@@ -106,6 +109,7 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
             Assert.True(starved.Headers.Contains("Retry-After"));
         }
         Assert.True(clock.Elapsed < FarFromAHang, $"took {clock.Elapsed}");
+        Assert.Equal(1, await PoolTimeoutsAsync(tiny));
 
         await holder.ExecuteAsync("ROLLBACK");
         var statuses = new List<int>();
@@ -116,5 +120,15 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
         }
         statuses.Sort();
         Assert.Equal([201, 409], statuses);
+    }
+
+    /// <summary>The replica's pool wait timeouts as its /metrics reports them (0 before the first).</summary>
+    private static async Task<int> PoolTimeoutsAsync(ApiReplica replica)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), TestContext.Current.CancellationToken);
+        var match = Regex.Match(text, $"^mysqlconnector_db_client_connections_timeouts\\{{pool_name=\"{replica.Id}\"\\}} (\\d+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"no timeouts series for {replica.Id}");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 }
