@@ -3,8 +3,13 @@ using MySqlConnector;
 
 namespace Platform.Api.Database;
 
-/// <summary>Ready means the request pool can reach the database right now.</summary>
-public sealed class DatabaseHealthCheck(MySqlDataSource database) : IHealthCheck
+/// <summary>
+/// Ready means this replica can reach the database right now. The ping goes through the background
+/// pool, not the request pool: a request pool that is merely full is load, which the pool's wait and
+/// 503s already handle. Failing readiness for it would make the gateway pull every busy replica at
+/// once, turning a burst into an outage.
+/// </summary>
+public sealed class DatabaseHealthCheck([FromKeyedServices(Databases.Background)] MySqlDataSource database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -76,7 +76,7 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
-    public async Task An_exhausted_pool_answers_503_within_its_wait_and_the_waiting_writes_finish_correctly()
+    public async Task An_exhausted_pool_answers_503_within_its_wait_stays_ready_and_the_waiting_writes_finish_correctly()
     {
         await using var tiny = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>
         {
@@ -110,6 +110,9 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
         }
         Assert.True(clock.Elapsed < FarFromAHang, $"took {clock.Elapsed}");
         Assert.Equal(1, await PoolTimeoutsAsync(tiny));
+        // A full pool is load, not an outage: the replica stays ready, so the gateway keeps it.
+        using (var ready = await client.GetAsync("/health/ready", Cancellation))
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
         await holder.ExecuteAsync("ROLLBACK");
         var statuses = new List<int>();
