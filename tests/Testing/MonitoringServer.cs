@@ -1,0 +1,135 @@
+using System.Diagnostics;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// A throwaway Prometheus or Alertmanager (Debian's packages) on a loopback port, its configuration
+/// and data in a temp directory deleted on dispose. Ready when <c>/-/ready</c> answers 200.
+/// </summary>
+public sealed class MonitoringServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ScratchDirectory _directory;
+    private readonly string _name;
+    private ChildProcess? _process;
+
+    private MonitoringServer(string name, ScratchDirectory directory, int port)
+    {
+        _name = name;
+        _directory = directory;
+        Port = port;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The directory holding the configuration files (and data/).</summary>
+    public string Directory => _directory.Path;
+
+    public OutputTail Output => _process?.Output ?? new OutputTail();
+
+    /// <summary>
+    /// Starts Prometheus on <paramref name="port"/> with <paramref name="files"/> (paths relative to
+    /// its directory; <c>prometheus.yml</c> is the configuration, the others what it refers to).
+    /// </summary>
+    public static Task<MonitoringServer> StartPrometheusAsync(int port, IReadOnlyDictionary<string, string> files) =>
+        StartAsync("prometheus", port, files, directory =>
+        [
+            $"--config.file={Path.Combine(directory, "prometheus.yml")}",
+            $"--storage.tsdb.path={Path.Combine(directory, "data")}",
+            $"--web.listen-address=127.0.0.1:{port}",
+            "--web.enable-lifecycle",
+        ]);
+
+    /// <summary>Starts Alertmanager on <paramref name="port"/> with <paramref name="configuration"/> as alertmanager.yml, clustering off.</summary>
+    public static Task<MonitoringServer> StartAlertmanagerAsync(int port, string configuration) =>
+        StartAsync("prometheus-alertmanager", port, new Dictionary<string, string> { ["alertmanager.yml"] = configuration }, directory =>
+        [
+            $"--config.file={Path.Combine(directory, "alertmanager.yml")}",
+            $"--storage.path={Path.Combine(directory, "data")}",
+            $"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+        ]);
+
+    /// <summary>Writes a file into the server's directory through a rename, so the server never reads half of it.</summary>
+    public void WriteFile(string relativePath, string content)
+    {
+        var path = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+            _process = null;
+        }
+
+        _directory.Delete();
+    }
+
+    public override string ToString() => $"{_name} at {BaseAddress}";
+
+    private static async Task<MonitoringServer> StartAsync(
+        string binary, int port, IReadOnlyDictionary<string, string> files, Func<string, string[]> arguments)
+    {
+        var path = RequiredServer.Locate(binary);
+        var server = new MonitoringServer(binary, ScratchDirectory.Create($"platform-{binary}-"), port);
+        try
+        {
+            foreach (var (name, content) in files)
+            {
+                server.WriteFile(name, content);
+            }
+
+            server._process = ChildProcess.Start(path, arguments(server.Directory), workingDirectory: server.Directory);
+            await server.WaitUntilReadyAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var stopwatch = Stopwatch.StartNew();
+        string lastAnswer = "none";
+        while (stopwatch.Elapsed < StartTimeout)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"{_name} exited with {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseAddress, "-/ready"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                lastAnswer = $"{(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                lastAnswer = ex.Message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{_name} did not answer /-/ready on {BaseAddress} within {StartTimeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{Output}");
+    }
+}
