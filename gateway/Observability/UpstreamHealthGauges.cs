@@ -1,13 +1,15 @@
 using Prometheus;
 using Yarp.ReverseProxy;
+using Platform.Gateway.Proxy;
 using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.Observability;
 
 /// <summary>
 /// Publishes YARP's view of each destination at every scrape, read from <see cref="IProxyStateLookup"/>,
-/// so the gauges can never disagree with what the proxy routes to. Destinations removed by a
-/// configuration reload disappear from /metrics with it.
+/// so the gauges can never disagree with what the proxy routes to. Each destination's retry counter
+/// is published with it, at 0. Destinations removed by a configuration reload disappear from
+/// /metrics with it.
 /// </summary>
 public sealed class UpstreamHealthGauges
 {
@@ -39,6 +41,7 @@ public sealed class UpstreamHealthGauges
             foreach (var destination in cluster.Destinations.Values)
             {
                 Healthy.WithLabels(cluster.ClusterId, destination.DestinationId).Set(available.Contains(destination) ? 1 : 0);
+                SafeRetry.PublishRetries(cluster.ClusterId, destination.DestinationId);
                 published.Add((cluster.ClusterId, destination.DestinationId));
                 switch (StateOf(destination.Health))
                 {
@@ -55,7 +58,10 @@ public sealed class UpstreamHealthGauges
         foreach (var labels in Healthy.GetAllLabelValues())
         {
             if (!published.Contains((labels[0], labels[1])))
+            {
                 Healthy.RemoveLabelled(labels);
+                SafeRetry.UnpublishRetries(labels[0], labels[1]);
+            }
         }
     }
 

@@ -27,6 +27,15 @@ public static class SafeRetry
         "Requests sent to another replica because the first could not be reached, by the destination that failed.",
         "cluster", "destination");
 
+    /// <summary>
+    /// Publishes a destination's retry count (0 until its first retry), so the series exists from the
+    /// start and Prometheus's increase() counts the first retry too.
+    /// </summary>
+    public static void PublishRetries(string cluster, string destination) => Retries.WithLabels(cluster, destination);
+
+    /// <summary>Drops a removed destination's retry count along with its other series.</summary>
+    public static void UnpublishRetries(string cluster, string destination) => Retries.RemoveLabelled(cluster, destination);
+
     public static IApplicationBuilder UseSafeRetry(this IApplicationBuilder pipeline)
     {
         pipeline.Use(static (context, next) => IsSafeToRepeat(context.Request) ? ForwardWithRetryAsync(context, next) : next(context));
