@@ -30,12 +30,17 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
 
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = problem,
             Exception = exception,
         });
+        // The exception handler cleared the endpoint; put it back so the request's metrics keep its
+        // route (a 503 counts against /api/v1/reservations/, not against an empty endpoint).
+        if (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint is { } endpoint)
+            context.SetEndpoint(endpoint);
+        return written;
     }
 
     private static ProblemDetails Describe(Exception exception, HttpContext context) => exception switch
