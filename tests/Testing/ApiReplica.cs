@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net;
 using System.Reflection;
 
 namespace Platform.Testing;
@@ -129,38 +127,8 @@ public sealed class ApiReplica : IAsyncDisposable
 
     public override string ToString() => $"replica {Id} at {BaseAddress} (pid {ProcessId})";
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var stopwatch = Stopwatch.StartNew();
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var lastAnswer = "no answer yet";
-        while (stopwatch.Elapsed < StartTimeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"Replica {Id} exited with {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-
-                lastAnswer = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                lastAnswer = e.Message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Replica {Id} did not answer 200 on {BaseAddress}health/ready within {StartTimeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{Output}");
-    }
+    private Task WaitUntilReadyAsync() =>
+        ReadinessProbe.WaitAsync(_process, new Uri(BaseAddress, "/health/ready"), StartTimeout, $"Replica {Id}");
 
     private ChildProcess Launch() =>
         ChildProcess.Start(DotnetHost(), [_apiDll], Path.GetDirectoryName(_apiDll), _environment, _output);

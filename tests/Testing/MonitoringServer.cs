@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Platform.Testing;
 
 /// <summary>
@@ -100,36 +98,6 @@ public sealed class MonitoringServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var stopwatch = Stopwatch.StartNew();
-        string lastAnswer = "none";
-        while (stopwatch.Elapsed < StartTimeout)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"{_name} exited with {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseAddress, "-/ready"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                lastAnswer = $"{(int)response.StatusCode}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                lastAnswer = ex.Message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{_name} did not answer /-/ready on {BaseAddress} within {StartTimeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{Output}");
-    }
+    private Task WaitUntilReadyAsync() =>
+        ReadinessProbe.WaitAsync(_process!, new Uri(BaseAddress, "-/ready"), StartTimeout, _name);
 }
