@@ -1,0 +1,3 @@
+namespace Platform.Deployment.Tests.Compose;
+
+internal static class Placeholder;
