@@ -30,4 +30,54 @@ public static class FreePort
 
         throw new InvalidOperationException("No free loopback port after 100 attempts.");
     }
+
+    /// <summary>
+    /// A base port B such that B+1..B+<paramref name="count"/> were all free a moment ago, for a
+    /// program that numbers its ports from a base (replica N on base+N).
+    /// </summary>
+    public static int Block(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        lock (Given)
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                var first = Next();
+                var ports = Enumerable.Range(first, count).ToList();
+                if (ports[^1] > IPEndPoint.MaxPort || !ports.Skip(1).All(IsFree))
+                {
+                    continue;
+                }
+
+                foreach (var port in ports)
+                {
+                    Given.Add(port);
+                }
+
+                return first - 1;
+            }
+        }
+
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports after 100 attempts.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        if (Given.Contains(port))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }
