@@ -45,10 +45,13 @@ public sealed class ScaleTests
             $"{failures.Count} of {answers.Count} requests failed, e.g. "
             + string.Join("; ", failures.Take(5).Select(f => $"{f.At.TotalSeconds:0.0}s {f.Status} {f.Error}")));
         Assert.True(answers.Count > 500, $"only {answers.Count} requests were made");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{answers.Count} requests, {failures.Count} failed");
 
         foreach (var replica in new[] { "api-4", "api-5" })
         {
             var first = answers.Where(answer => answer.Replica == replica).Select(answer => answer.At).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{replica}: first served {(first - scaleUp).TotalSeconds:0.0}s after `scale 5` began, which took {(scaledUp - scaleUp).TotalSeconds:0.0}s");
             Assert.True(first - scaledUp < JoinsWithin,
                 $"{replica} first served {(first == TimeSpan.MaxValue ? "never" : $"{(first - scaleUp).TotalSeconds:0.0}s after scale 5 began")}");
         }
