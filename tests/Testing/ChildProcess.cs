@@ -74,10 +74,17 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
-    /// <summary>Runs a command to its end (bounded) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>
+    /// Runs a command to its end (bounded) and returns its exit code and output. <paramref name="environment"/>
+    /// adds to (or overrides) the variables the command inherits.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        await using var child = Start(fileName, arguments);
+        await using var child = Start(fileName, arguments, environment: environment);
         if (!await child.WaitForExitAsync(timeout))
         {
             throw new TimeoutException($"{fileName} did not finish within {timeout.TotalSeconds:0} s:{Environment.NewLine}{child.Output}");

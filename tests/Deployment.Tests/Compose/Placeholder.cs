@@ -1,3 +1,0 @@
-namespace Platform.Deployment.Tests.Compose;
-
-internal static class Placeholder;
