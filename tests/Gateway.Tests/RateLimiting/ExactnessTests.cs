@@ -13,6 +13,9 @@ public sealed class ExactnessTests
     private const int Threads = 8;
     private const int Rounds = 200;
 
+    /// <summary>A pause (µs) long enough to fill the bucket (burst 50 at 1,000/s takes 50 ms).</summary>
+    private const long LongStep = 80_000;
+
     [Fact]
     public void Eight_threads_on_one_partition_admit_exactly_the_bound()
     {
@@ -49,13 +52,14 @@ public sealed class ExactnessTests
     private static long[] Steps(int seed)
     {
         var random = new Random(seed);
-        return [.. Enumerable.Range(0, Rounds).Select(_ => random.Next(10) == 0 ? 80_000L : random.Next(0, 5_000))];
+        return [.. Enumerable.Range(0, Rounds).Select(_ => random.Next(10) == 0 ? LongStep : random.Next(0, 5_000))];
     }
 
     private static long RunRounds(LimiterHarness harness, ManualClock clock, long[] steps, bool sweep)
     {
         long admitted = 0;
         var sweeping = 0;
+        long sweeps = 0;
         using var roundStart = new Barrier(Threads + 1);
         using var roundEnd = new Barrier(Threads + 1);
         var workers = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
@@ -82,6 +86,7 @@ public sealed class ExactnessTests
             while (Volatile.Read(ref sweeping) == 0)
             {
                 harness.Table.Sweep(clock.GetTimestamp());
+                Interlocked.Increment(ref sweeps);
             }
         });
 
@@ -90,9 +95,18 @@ public sealed class ExactnessTests
         {
             sweeper.Start();
         }
+        var longSteps = 0;
         foreach (var step in steps)
         {
             clock.Advance(TimeSpan.FromTicks(step * 10));
+            // Every other long pause, let the sweeper finish a whole pass over the now full bucket
+            // before the threads start, so an eviction surely happens even on a machine too busy for
+            // the sweeper to win a race; the other long pauses leave the sweep racing the threads.
+            if (sweep && step >= LongStep && longSteps++ % 2 == 0)
+            {
+                var seen = Interlocked.Read(ref sweeps);
+                SpinWait.SpinUntil(() => Interlocked.Read(ref sweeps) >= seen + 2, TimeSpan.FromSeconds(5));
+            }
             roundStart.SignalAndWait();
             roundEnd.SignalAndWait();
         }
