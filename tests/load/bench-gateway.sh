@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Measures what the gateway adds per request, side by side in one run: wrk GET /api/v1/health
+# (or, with BENCH_WORKLOAD=create, creates that each book a night no other request asks for)
 #   (a) direct     straight to one replica
 #   (b) gateway-on the gateway (Release publish) with client identification, rate limiting and
 #                  metrics on, under a limit nothing reaches (1,000,000/s, burst 10,000,000)
@@ -16,6 +17,8 @@
 #                            is still compiling (tiered JIT, PGO) for its first ~15 s
 #   BENCH_CONNECTIONS [32]   wrk connections       BENCH_THREADS [1]  wrk threads
 #   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(d) to run, in this order
+#   BENCH_WORKLOAD [health]  health: GET /api/v1/health; create: POST /api/v1/reservations (create.lua,
+#                            each wrk run on its own range of days after every night already booked)
 #   BENCH_GATEWAY_ENV [""]   extra NAME=VALUE settings for both gateway runs, space separated
 #                            (for tuning: e.g. "DOTNET_gcServer=0 Logging__LogLevel__Default=Warning")
 #   BENCH_PUBLISH_ARGS [""]  extra arguments to `dotnet publish` of the gateway (e.g. -p:PublishReadyToRun=true)
@@ -32,6 +35,7 @@ readonly NGINX_PREFIX="$ROOT/.platform/bench/nginx"
 readonly REPLICA_URL="http://127.0.0.1:5001"
 readonly REPLICA_PORTS="5001 5002 5003"
 readonly HEALTH_PATH="/api/v1/health"
+readonly SOCKET="$ROOT/.platform/mariadb.sock"
 
 readonly DURATION="${BENCH_DURATION:-15}"
 readonly WARMUP="${BENCH_WARMUP:-20}"
@@ -47,6 +51,10 @@ readonly PUBLISH="${BENCH_PUBLISH:-1}"
 readonly GATEWAY_PORT="${BENCH_GATEWAY_PORT:-18080}"
 readonly METRICS_PORT="${BENCH_METRICS_PORT:-19100}"
 readonly NGINX_PORT="${BENCH_NGINX_PORT:-18090}"
+readonly WORKLOAD="${BENCH_WORKLOAD:-health}"
+# create.lua books night (offset + block * 16 + thread); one wrk run may use this many days, enough
+# for 5,000 requests per second per thread for the longest run allowed (20 s).
+readonly SPAN_DAYS=$((16 * (5 * 20 + 1)))
 RESULTS="${BENCH_RESULTS:-$ROOT/.platform/bench/$(date -u +%Y%m%d-%H%M%S)-gateway}"
 readonly RESULTS
 
@@ -91,6 +99,15 @@ check_prerequisites() {
   fi
   [[ "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must be a positive number"
   [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS must be a positive number"
+  case "$WORKLOAD" in
+    health) ;;
+    create)
+      ((THREADS <= 16)) || die "BENCH_WORKLOAD=create supports at most 16 wrk threads"
+      [[ -S "$SOCKET" ]] || die "no MariaDB socket at ${SOCKET#"$ROOT"/}; run './platform up' first"
+      next_day="$(first_free_day)" || die "MariaDB does not answer on ${SOCKET#"$ROOT"/}"
+      ;;
+    *) die "BENCH_WORKLOAD must be health or create (got '$WORKLOAD')" ;;
+  esac
   for port in $REPLICA_PORTS; do
     curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port$HEALTH_PATH" ||
       die "http://127.0.0.1:$port$HEALTH_PATH does not answer 200; run './platform up' first"
@@ -99,6 +116,25 @@ check_prerequisites() {
     port_in_use "$port" && die "port $port is taken; choose others with BENCH_GATEWAY_PORT, BENCH_METRICS_PORT, BENCH_NGINX_PORT"
   done
   return 0
+}
+
+# The first day (counted from 2100-01-01) no earlier run has booked, so runs never collide.
+first_free_day() {
+  timeout 60 mariadb --no-defaults --protocol=socket --socket="$SOCKET" --user=root --batch \
+    --skip-column-names platform -e "SELECT COALESCE(DATEDIFF(MAX(night), DATE '2100-01-01') + 1, 0)
+      FROM reservation_nights WHERE night >= DATE '2100-01-01' AND night < DATE '5000-01-01'"
+}
+
+next_day=0
+
+# wrk's script and its arguments for one run: for creates, a fresh range of SPAN_DAYS days.
+workload_args() {
+  if [[ "$WORKLOAD" == create ]]; then
+    printf '%s\n' -s "$LOAD/create.lua" "$1/api/v1/reservations" -- "$next_day" "$SPAN_DAYS"
+    next_day=$((next_day + SPAN_DAYS))
+  else
+    printf '%s\n' -s "$LOAD/health.lua" "$1$HEALTH_PATH"
+  fi
 }
 
 publish_gateway() {
@@ -185,18 +221,21 @@ field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; 
 
 declare -A row=()
 
-# measure NAME URL PID: warm-up, then the measured run; PID's CPU is counted during the latter.
+# measure NAME BASE-URL PID: warm-up, then the measured run; PID's CPU is counted during the latter.
 measure() {
-  local name="$1" url="$2" pid="$3" out="$RESULTS/$1.txt" before after line cpu_us
+  local name="$1" base="$2" pid="$3" out="$RESULTS/$1.txt" before after line cpu_us
+  local -a run
   if ((WARMUP > 0)); then
     info "$name: warm-up ${WARMUP}s"
+    mapfile -t run < <(workload_args "$base")
     timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s --latency \
-      -s "$LOAD/health.lua" "$url" >"$RESULTS/$name-warmup.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup.txt"
+      "${run[@]}" >"$RESULTS/$name-warmup.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup.txt"
   fi
-  info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s)"
+  info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s), $WORKLOAD"
+  mapfile -t run < <(workload_args "$base")
   before="$(cpu_ticks "$pid")"
   timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
-    -s "$LOAD/health.lua" "$url" >"$out" 2>&1 || die "wrk failed; see $out"
+    "${run[@]}" >"$out" 2>&1 || die "wrk failed; see $out"
   after="$(cpu_ticks "$pid")"
   line="$(grep '^BENCH ' "$out" | tail -n 1)" || die "no BENCH line in $out"
   info "$name: $line"
@@ -212,26 +251,26 @@ run_config() {
   local config="$1" url
   case "$config" in
     direct)
-      measure direct "$REPLICA_URL$HEALTH_PATH" "$(cat "$ROOT/.platform/pids/api-1.pid" 2>/dev/null || echo 0)"
+      measure direct "$REPLICA_URL" "$(cat "$ROOT/.platform/pids/api-1.pid" 2>/dev/null || echo 0)"
       ;;
     gateway-on)
       start_gateway gateway-on Metrics__Port="$METRICS_PORT" RateLimiting__Enabled=true \
         RateLimiting__Policies__anonymous__PermitsPerSecond=1000000 RateLimiting__Policies__anonymous__Burst=10000000
       url="http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH"
       has_header "$url" RateLimit-Policy || die "gateway-on answers without RateLimit headers: the limiter is not running"
-      measure gateway-on "$url" "$proxy_pid"
+      measure gateway-on "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"
       stop_proxy
       ;;
     gateway-off)
       start_gateway gateway-off Metrics__Port=0 RateLimiting__Enabled=false
       url="http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH"
       has_header "$url" RateLimit-Policy && die "gateway-off answers with RateLimit headers: the limiter is still on"
-      measure gateway-off "$url" "$proxy_pid"
+      measure gateway-off "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"
       stop_proxy
       ;;
     nginx)
       start_nginx
-      measure nginx "http://127.0.0.1:$NGINX_PORT$HEALTH_PATH" "$proxy_pid"
+      measure nginx "http://127.0.0.1:$NGINX_PORT" "$proxy_pid"
       stop_proxy
       ;;
     *) die "unknown configuration '$config' in BENCH_CONFIGS (direct, gateway-on, gateway-off, nginx)" ;;
@@ -274,8 +313,8 @@ main() {
     fi
   done
   {
-    printf 'date: %s\nwrk: -t%s -c%s -d%ss (warm-up %ss) GET %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-      "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$HEALTH_PATH"
+    printf 'date: %s\nwrk: -t%s -c%s -d%ss (warm-up %ss), workload %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WORKLOAD"
     printf 'gateway extra settings: %s\npublish arguments: %s\n' "${GATEWAY_ENV[*]:-none}" "${PUBLISH_ARGS[*]:-none}"
   } >"$RESULTS/settings.txt"
   for config in "${CONFIGS[@]}"; do
