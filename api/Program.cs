@@ -13,6 +13,7 @@ builder.AddProblemResponses();  // problem+json for every failure; 503 + Retry-A
 builder.AddDatabase();          // request and background pools, schema migrations, readiness check
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
+builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
 builder.Services.AddOpenApi();
 // Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem.
 builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
@@ -23,6 +24,7 @@ var app = builder.Build();
 // is timed; then problem handling, so whatever an endpoint throws becomes problem+json.
 app.UseObservability();
 app.UseProblemResponses();
+app.UseDraining();
 
 app.MapHealth();
 app.MapReservations();

@@ -16,6 +16,8 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Outbox__BatchSize", "0", "Outbox:BatchSize")]
     [InlineData("Redis__Configuration", "", "Redis:Configuration")]
     [InlineData("Replica__Id", "has spaces", "Replica:Id")]
+    [InlineData("Shutdown__DrainDelay", "00:05:00", "Shutdown:DrainDelay")]
+    [InlineData("Shutdown__DrainDelay", "soon", "Shutdown:DrainDelay")]
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
