@@ -1,3 +1,31 @@
 // `./platform bench [SCENARIO] [--short]`: see README.md, "Load and fault scenarios".
-Console.WriteLine("usage: ./platform bench SCENARIO [--short]");
-return 64;
+//
+//   Cli/        the command line (exit 64 on misuse), the scenario list, the environment ./platform passes
+//   Scenarios/  every scenario's users and shape, and how --short scales them
+//   Traffic/    the open-model driver (latency from the scheduled send), HTTP clients, closed loop, source addresses
+//   Workload/   the request mix: creates, overlaps, reads, availability, lists; the stays created
+//   Runs/       one scenario end to end: faults, stress monitor, gateway metrics, verdicts
+//   Faults/     the platform's processes (pid files, signals, `platform up`), RSS sampling, fault verdicts
+//   Audit/      after every run: creates stored, no double booking, every event in the Redis stream
+//   Reporting/  report.md, requests.csv, timeline.csv, timeline.svg; percentiles, tables, charts
+using Platform.Load.Cli;
+using Platform.Load.Runs;
+using Platform.Load.Scenarios;
+
+var (arguments, error) = Arguments.Parse(args);
+if (arguments is null)
+{
+    Console.Error.WriteLine($"error: {error}\n");
+    Console.Error.Write(Usage.Text());
+    return Arguments.UsageError;
+}
+
+if (arguments.Scenario is null)
+{
+    Console.Write(Usage.Text());
+    return 0;
+}
+
+var scenario = ScenarioCatalog.Find(arguments.Scenario, arguments.IsShort)!;
+var command = "./platform bench " + string.Join(' ', args);
+return await new ScenarioRunner(BenchSettings.FromEnvironment(), scenario, command).RunAsync();

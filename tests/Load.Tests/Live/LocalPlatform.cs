@@ -1,0 +1,108 @@
+using System.Globalization;
+using Platform.Testing;
+
+namespace Platform.Load.Tests.Live;
+
+/// <summary>
+/// (The same as tests/Deployment.Tests/Scale/LocalPlatform.cs, with room for a bench run.)
+/// The whole platform as an operator runs it, through the repository's own <c>./platform</c> script,
+/// but with its state in a throwaway directory and every port a free loopback one, so it never meets
+/// a platform already running on this machine. Disposing runs <c>./platform down</c>.
+/// </summary>
+public sealed class LocalPlatform : IAsyncDisposable
+{
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(6);
+
+    private readonly ScratchDirectory _state = ScratchDirectory.Create("platform-local-");
+    private readonly Dictionary<string, string> _environment;
+    private readonly int _apiBase = FreePort.Block(9);
+    private readonly int _gatewayPort = FreePort.Next();
+    private readonly int _prometheusPort = FreePort.Next();
+
+    /// <param name="settings">Extra environment for every process the script starts (Section__Key form).</param>
+    public LocalPlatform(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        _environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["PLATFORM_STATE_DIR"] = _state.Path,
+            ["PLATFORM_DB_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_REDIS_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_GATEWAY_PORT"] = Port(_gatewayPort),
+            ["PLATFORM_PROMETHEUS_PORT"] = Port(_prometheusPort),
+            ["PLATFORM_ALERTMANAGER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_API_BASE_PORT"] = Port(_apiBase),
+            // The gateway's metrics port is the base itself; replica N's is base+N.
+            ["PLATFORM_METRICS_BASE_PORT"] = Port(FreePort.Block(9)),
+        };
+    }
+
+    /// <summary>The throwaway state directory (<c>PLATFORM_STATE_DIR</c>): pids, logs, reports.</summary>
+    public string StateDirectory => _state.Path;
+
+    public Uri GatewayAddress => new($"http://127.0.0.1:{_gatewayPort}/");
+
+    public Uri PrometheusAddress => new($"http://127.0.0.1:{_prometheusPort}/");
+
+    /// <summary>Where replica <paramref name="number"/> serves the API.</summary>
+    public Uri ReplicaAddress(int number) => new($"http://127.0.0.1:{_apiBase + number}/");
+
+    /// <summary>Runs <c>./platform</c> with these arguments and returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    {
+        var timeout = arguments is ["up", ..] ? UpTimeout : CommandTimeout;
+        await using var script = ChildProcess.Start(RepositoryRoot.Combine("platform"), arguments, RepositoryRoot.Path, _environment);
+        if (!await script.WaitForExitAsync(timeout))
+        {
+            throw new TimeoutException($"./platform {string.Join(' ', arguments)} did not finish within {timeout.TotalMinutes:0} min:{Environment.NewLine}{script.Output}");
+        }
+
+        return (script.ExitCode, script.Output.ToString());
+    }
+
+    /// <summary>Runs a command that must succeed.</summary>
+    public async Task<string> RunOrFailAsync(params string[] arguments)
+    {
+        var (exitCode, output) = await RunAsync(arguments);
+        Assert.True(exitCode == 0, $"./platform {string.Join(' ', arguments)} exited {exitCode}:{Environment.NewLine}{output}");
+        return output;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("down");
+        }
+        finally
+        {
+            KillLeftovers();
+            _state.Delete();
+        }
+    }
+
+    /// <summary>If `down` failed, nothing this platform started may outlive the test.</summary>
+    private void KillLeftovers()
+    {
+        var pids = Path.Combine(_state.Path, "pids");
+        if (!Directory.Exists(pids))
+            return;
+        foreach (var file in Directory.EnumerateFiles(pids, "*.pid"))
+        {
+            if (!int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                continue;
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                if (File.ReadAllText($"/proc/{pid}/cmdline").Contains(_state.Path, StringComparison.Ordinal))
+                    process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,104 @@
+using Platform.Load.Cli;
+using Platform.Load.Scenarios;
+
+namespace Platform.Load.Tests.Scenarios;
+
+public sealed class ScenarioTests
+{
+    [Theory]
+    [InlineData("baseline", 10, 60)]
+    [InlineData("load-50-users", 50, 180)]
+    [InlineData("load-100-users", 100, 180)]
+    [InlineData("sustained-10m", 100, 600)]
+    [InlineData("spike", 100, 130)]
+    [InlineData("stress", 200, 200)]
+    [InlineData("endurance", 50, 3600)]
+    [InlineData("noisy-neighbour", 460, 120)]
+    [InlineData("fault-pool-exhaustion", 900, 30)]
+    public void Shapes_have_their_users_and_length(string name, int users, double seconds)
+    {
+        var scenario = ScenarioCatalog.Find(name, isShort: false)!;
+        Assert.Equal(users, scenario.PeakUsers);
+        Assert.Equal(seconds * 1000, scenario.DurationMs);
+    }
+
+    [Fact]
+    public void Short_is_a_tenth_with_ramps_scaled_and_faults_kept_at_60_s()
+    {
+        Assert.Equal(6_000, ScenarioCatalog.Find("baseline", true)!.DurationMs);
+        Assert.Equal(360_000, ScenarioCatalog.Find("endurance", true)!.DurationMs);
+        Assert.Equal(3_000, ScenarioCatalog.Find("fault-pool-exhaustion", true)!.DurationMs);
+        var spike = ScenarioCatalog.Find("spike", true)!;
+        Assert.Equal(13_000, spike.DurationMs);
+        Assert.Equal(1_000, spike.Groups[0].RampMs);
+        var kill = ScenarioCatalog.Find("fault-kill-replica", true)!;
+        Assert.Equal(60_000, kill.DurationMs);
+        Assert.Equal(20_000, kill.FaultAtMs);
+        Assert.True(ScenarioCatalog.All(true).All(s => s.IsShort));
+    }
+
+    [Fact]
+    public void Spike_ramps_linearly_and_stress_adds_10_users_every_step()
+    {
+        var spike = ScenarioCatalog.Find("spike", false)!.Groups[0];
+        Assert.Equal(0, spike.StartMs(0));
+        Assert.Equal(5_000, spike.StartMs(50));
+        Assert.Equal(50, spike.ActiveAt(4_950));
+        var stress = ScenarioCatalog.Find("stress", false)!.Groups[0];
+        Assert.Equal(10, stress.ActiveAt(999));
+        Assert.Equal(20, stress.ActiveAt(10_999));
+        Assert.Equal(200, stress.ActiveAt(200_000));
+        Assert.All(Enumerable.Range(0, 10), i => Assert.InRange(stress.StartMs(i), 0, 999));
+    }
+
+    [Fact]
+    public void Constant_users_spread_their_first_requests_across_the_first_second()
+    {
+        var group = ScenarioCatalog.Find("baseline", false)!.Groups[0];
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 100.0), Enumerable.Range(0, 10).Select(group.StartMs));
+    }
+
+    [Theory]
+    [InlineData("nope")]
+    [InlineData("--long")]
+    [InlineData("-s")]
+    [InlineData("baseline", "spike")]
+    public void Bad_arguments_are_usage_errors(params string[] args)
+    {
+        var (parsed, error) = Arguments.Parse(args);
+        Assert.Null(parsed);
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void Good_arguments_parse_and_the_list_names_every_scenario()
+    {
+        Assert.Equal(new Arguments("stress", true), Arguments.Parse(["stress", "--short"]).Parsed);
+        Assert.Equal(new Arguments(null, false), Arguments.Parse([]).Parsed);
+        Assert.All(ScenarioCatalog.Names, n => Assert.Contains(n, Usage.Text(), StringComparison.Ordinal));
+    }
+
+    private static readonly string[] UnknownScenario = ["no-such-scenario"];
+    private static readonly string[] UnknownOption = ["baseline", "--fast"];
+
+    [Fact]
+    public void The_program_exits_64_on_an_unknown_scenario_or_option_and_0_with_the_list()
+    {
+        var entry = typeof(Arguments).Assembly.EntryPoint!;
+        var error = Console.Error;
+        var output = Console.Out;
+        try
+        {
+            Console.SetError(TextWriter.Null);
+            Console.SetOut(TextWriter.Null);
+            Assert.Equal(64, (int)entry.Invoke(null, [UnknownScenario])!);
+            Assert.Equal(64, (int)entry.Invoke(null, [UnknownOption])!);
+            Assert.Equal(0, (int)entry.Invoke(null, [Array.Empty<string>()])!);
+        }
+        finally
+        {
+            Console.SetError(error);
+            Console.SetOut(output);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Globalization;
+using System.Text;
+using Platform.Load.Scenarios;
+
+namespace Platform.Load.Cli;
+
+/// <summary>The scenario list printed when no scenario is named.</summary>
+public static class Usage
+{
+    public static string Text()
+    {
+        var text = new StringBuilder("usage: ./platform bench SCENARIO [--short]\n\nscenarios:\n");
+        foreach (var scenario in ScenarioCatalog.All(isShort: false))
+            text.Append(CultureInfo.InvariantCulture, $"  {scenario.Name,-22} {scenario.Shape}\n");
+        text.Append("\n--short runs each at a tenth of its length (faults keep at least 60 s; endurance 6 min).\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Platform.Load.Reporting;
+using Platform.Load.Traffic;
+
+namespace Platform.Load.Faults;
+
+/// <summary>The verdicts of the fault scenarios, computed from the run's requests (seconds by scheduled send).</summary>
+public static class FaultVerdicts
+{
+    public const double PoolTimeoutMs = 2_000;
+    public const double PoolMarginMs = 1_000;
+
+    /// <summary>Rebalanced: the first 5 consecutive seconds after the kill with answers, no failures, and none from the killed replica.</summary>
+    public static Verdict KillReplica(IReadOnlyCollection<RequestRecord> records, double killMs, string replica, double durationMs)
+    {
+        var timeline = PerSecond(records, durationMs);
+        var failuresAfter = records.Count(r => r.Failed && r.ScheduledMs >= killMs - 1000);
+        var first = FirstQuietRun(timeline, (int)(killMs / 1000), 5, s => s.Failures == 0 && !s.Replicas.Contains(replica));
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"killed {replica} at {killMs / 1000:0.0} s; {records.Count(r => r.Failed)} client-visible failures ({failuresAfter} from 1 s before the kill on: {Statuses(records.Where(r => r.Failed))}); ");
+        return first is { } s
+            ? new Verdict("Fault: kill a replica", true, detail + string.Create(CultureInfo.InvariantCulture,
+                $"traffic rebalanced {Math.Max(0, s * 1000 - killMs) / 1000:0.0} s after the kill (from second {s}: 5 s with no failures, answered only by the remaining replicas)"))
+            : new Verdict("Fault: kill a replica", false, detail + "traffic was not rebalanced before the run ended");
+    }
+
+    /// <summary>Failures only 503 with Retry-After; recovery: restart to the first 10 s without failures.</summary>
+    public static Verdict StopMariaDb(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs, double durationMs)
+    {
+        var failures = records.Where(r => r.Failed).ToList();
+        var proper = failures.Where(r => r.Status == 503 && r.RetryAfter).ToList();
+        var wrong = failures.Count - proper.Count;
+        var (_, _, p99) = Percentiles.Of(proper.Select(r => r.LatencyMs));
+        var timeline = PerSecond(records, durationMs);
+        var recovered = FirstQuietRun(timeline, (int)(restartMs / 1000), 10, s => s.Failures == 0);
+        var recovery = recovered is { } s ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, s * 1000 - restartMs) / 1000:0.0} s") : "not within the run";
+        return new Verdict("Fault: stop MariaDB", wrong == 0 && recovered is not null, string.Create(CultureInfo.InvariantCulture,
+            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {proper.Count} failures were 503 with Retry-After (p99 latency {EndpointTable.Ms(p99)}), {wrong} were not ({Statuses(failures.Where(r => !(r.Status == 503 && r.RetryAfter)))}); recovery (restart to the first 10 s without failures): {recovery}"));
+    }
+
+    public static Verdict StopRedis(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs)
+    {
+        var failures = records.Where(r => r.Failed).ToList();
+        return new Verdict("Fault: stop Redis", failures.Count == 0, string.Create(CultureInfo.InvariantCulture,
+            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {failures.Count} failures ({Statuses(failures)}); the outbox catch-up is judged by the audit below"));
+    }
+
+    /// <summary>No 500s; 503s no slower than the pool timeout plus the margin; everything else 201 or 409.</summary>
+    public static Verdict PoolExhaustion(IReadOnlyCollection<RequestRecord> records)
+    {
+        var slow503 = records.Count(r => r.Status == 503 && r.LatencyMs > PoolTimeoutMs + PoolMarginMs);
+        var other = records.Count(r => r.Status is not (201 or 409 or 503));
+        var max503 = records.Where(r => r.Status == 503).Select(r => r.LatencyMs).DefaultIfEmpty(double.NaN).Max();
+        var byStatus = string.Join(", ", records.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
+        return new Verdict("Fault: pool exhaustion", slow503 == 0 && other == 0, string.Create(CultureInfo.InvariantCulture,
+            $"answers {byStatus}; {other} neither 201, 409 nor 503; {slow503} 503s slower than {PoolTimeoutMs:0} ms pool timeout + {PoolMarginMs:0} ms margin (slowest 503: {EndpointTable.Ms(max503)})"));
+    }
+
+    /// <summary>p99 of a client's requests during the disturbance within 2× its p99 before it.</summary>
+    public static Verdict CalmHolds(string name, IReadOnlyCollection<RequestRecord> calm, double fromMs, double toMs)
+    {
+        var before = Percentiles.Of(calm.Where(r => r.ScheduledMs < fromMs).Select(r => r.LatencyMs)).P99;
+        var during = Percentiles.Of(calm.Where(r => r.ScheduledMs >= fromMs && r.ScheduledMs < toMs).Select(r => r.LatencyMs)).P99;
+        var failures = calm.Count(r => r.Failed);
+        var passed = failures == 0 && !double.IsNaN(before) && during <= 2 * before;
+        return new Verdict(name, passed, string.Create(CultureInfo.InvariantCulture,
+            $"calm clients' p99 {EndpointTable.Ms(before)} before, {EndpointTable.Ms(during)} during (limit 2× before: {EndpointTable.Ms(2 * before)}); {failures} calm failures"));
+    }
+
+    public static string Statuses(IEnumerable<RequestRecord> records)
+    {
+        var groups = records.GroupBy(r => $"{r.Status} {r.ProblemType}".Trim()).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ×{g.Count()}").ToList();
+        return groups.Count == 0 ? "none" : string.Join(", ", groups);
+    }
+
+    private sealed record Second(int Index, int Requests, int Failures, HashSet<string> Replicas);
+
+    private static List<Second> PerSecond(IReadOnlyCollection<RequestRecord> records, double durationMs)
+    {
+        var count = Math.Max(1, (int)Math.Ceiling(durationMs / 1000));
+        var seconds = Enumerable.Range(0, count).Select(i => new Second(i, 0, 0, new HashSet<string>(StringComparer.Ordinal))).ToArray();
+        foreach (var r in records)
+        {
+            var i = Math.Clamp((int)(r.ScheduledMs / 1000), 0, count - 1);
+            seconds[i] = seconds[i] with { Requests = seconds[i].Requests + 1, Failures = seconds[i].Failures + (r.Failed ? 1 : 0) };
+            if (r.Replica is not null)
+                seconds[i].Replicas.Add(r.Replica);
+        }
+
+        return [.. seconds];
+    }
+
+    /// <summary>The first second at or after <paramref name="from"/> starting <paramref name="length"/> seconds with traffic that all pass.</summary>
+    private static int? FirstQuietRun(List<Second> timeline, int from, int length, Func<Second, bool> quiet)
+    {
+        for (var start = Math.Max(0, from); start + length <= timeline.Count; start++)
+        {
+            if (timeline.Skip(start).Take(length).All(s => s.Requests > 0 && quiet(s)))
+                return start;
+        }
+
+        return null;
+    }
+}

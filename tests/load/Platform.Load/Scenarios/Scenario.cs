@@ -1,0 +1,21 @@
+namespace Platform.Load.Scenarios;
+
+/// <summary>
+/// A named run: its users, how long it sends, and what else happens (a fault at <see cref="FaultAtMs"/>
+/// held for <see cref="FaultHoldMs"/>, a break-point search, memory sampling).
+/// </summary>
+public sealed record Scenario(
+    string Name,
+    string Shape,
+    ScenarioKind Kind,
+    double DurationMs,
+    IReadOnlyList<UserGroup> Groups,
+    bool IsShort = false,
+    double FaultAtMs = 0,
+    double FaultHoldMs = 0,
+    double WindowMs = 10_000,
+    int ClosedLoopClients = 0,
+    double SampleEveryMs = 10_000)
+{
+    public int PeakUsers => Groups.Sum(g => g.Users) + ClosedLoopClients;
+}

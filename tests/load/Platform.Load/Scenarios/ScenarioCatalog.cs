@@ -1,0 +1,63 @@
+namespace Platform.Load.Scenarios;
+
+/// <summary>
+/// Every scenario and its shape. <c>--short</c> runs each at a tenth of its length (durations, ramps,
+/// holds and windows scaled); fault scenarios keep at least 60 s so that a 10 s outage and the
+/// recovery after it fit, and the pool-exhaustion burst is 3 s.
+/// </summary>
+public static class ScenarioCatalog
+{
+    public const string Load = "load";
+    private const double Second = 1000;
+    private const double ShortFactor = 0.1;
+    private const double FaultShortFloorMs = 60 * Second;
+
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "baseline", "load-50-users", "load-100-users", "sustained-10m", "spike", "stress", "endurance", "noisy-neighbour",
+        "fault-kill-replica", "fault-stop-mariadb", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
+    ];
+
+    public static IReadOnlyList<Scenario> All(bool isShort) => Names.Select(n => Find(n, isShort)!).ToList();
+
+    public static Scenario? Find(string name, bool isShort)
+    {
+        var f = isShort ? ShortFactor : 1.0;
+        double S(double seconds) => seconds * Second * f;
+        double Fault(double seconds) => isShort ? Math.Max(FaultShortFloorMs, S(seconds)) : seconds * Second;
+        var scenario = name switch
+        {
+            "baseline" => Constant(name, 10, S(60), "10 users, 1 min"),
+            "load-50-users" => Constant(name, 50, S(180), "50 users, 3 min"),
+            "load-100-users" => Constant(name, 100, S(180), "100 users, 3 min"),
+            "sustained-10m" => Constant(name, 100, S(600), "100 users, 10 min"),
+            "spike" => new Scenario(name, "0 → 100 users over 10 s, hold 2 min", ScenarioKind.Load, S(130),
+                [new UserGroup(Load, 100, Ramp: Ramp.Linear, RampMs: S(10))]),
+            "stress" => new Scenario(name, "+10 users every 10 s up to 200; stops when the last 10 s pass 5 % errors or p95 10 s",
+                ScenarioKind.Stress, S(200), [new UserGroup(Load, 200, Ramp: Ramp.Steps, RampMs: S(10), StepUsers: 10)],
+                WindowMs: Math.Max(2 * Second, S(10))),
+            "endurance" => new Scenario(name, "50 users, 1 h; RSS of every process every 10 s", ScenarioKind.Endurance, S(3600),
+                [new UserGroup(Load, 50)], SampleEveryMs: 10 * Second),
+            "noisy-neighbour" => new Scenario(name, "calm1-3: 20 req/s each, 2 min; noisy: 400 req/s (tier 200/s) from 1/4 on",
+                ScenarioKind.NoisyNeighbour, S(120),
+                [new UserGroup("noisy", 400, RateLimitExpected: true), new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)]),
+            "fault-kill-replica" => new Scenario(name, "50 users, 3 min; kill -9 api-2 at 1/3", ScenarioKind.FaultKillReplica, Fault(180),
+                [new UserGroup(Load, 50)], FaultAtMs: Fault(180) / 3),
+            "fault-stop-mariadb" => new Scenario(name, "20 users, 2 min; SIGTERM mariadb at 1/3 for 10 s, then up", ScenarioKind.FaultStopMariaDb, Fault(120),
+                [new UserGroup(Load, 20)], FaultAtMs: Fault(120) / 3, FaultHoldMs: 10 * Second),
+            "fault-stop-redis" => new Scenario(name, "20 users, 2 min; SIGTERM redis at 1/3 for 10 s, then up", ScenarioKind.FaultStopRedis, Fault(120),
+                [new UserGroup(Load, 20)], FaultAtMs: Fault(120) / 3, FaultHoldMs: 10 * Second),
+            "fault-pool-exhaustion" => new Scenario(name, "900 closed-loop clients (10 × 3 replicas × pool 30) creating, 30 s",
+                ScenarioKind.FaultPoolExhaustion, S(30), [], ClosedLoopClients: 900),
+            "fault-flood" => new Scenario(name, "anonymous flood from up to 100,000 loopback addresses, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
+                ScenarioKind.FaultFlood, Fault(120),
+                [new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)],
+                FaultAtMs: Fault(120) / 4, FaultHoldMs: Fault(120) / 2, SampleEveryMs: Second),
+            _ => null,
+        };
+        return scenario is null ? null : scenario with { IsShort = isShort };
+    }
+
+    private static Scenario Constant(string name, int users, double durationMs, string shape) =>
+        new(name, shape, ScenarioKind.Load, durationMs, [new UserGroup(Load, users)]);
+}

@@ -1,0 +1,34 @@
+namespace Platform.Load.Scenarios;
+
+/// <summary>How a group's users join: all at once, one by one over a ramp, or in steps.</summary>
+public enum Ramp
+{
+    Constant,
+    Linear,
+    Steps,
+}
+
+/// <summary>
+/// Users sending as one client identity (a key of the bench API keys file, or none: anonymous), each one
+/// request every <see cref="IntervalMs"/> from its start. Constant users are spread across the first
+/// interval so arrivals are even; a linear ramp starts them evenly over <see cref="RampMs"/>; steps add
+/// <see cref="StepUsers"/> every <see cref="RampMs"/>.
+/// </summary>
+public sealed record UserGroup(string Client, int Users, double IntervalMs = 1000, Ramp Ramp = Ramp.Constant,
+    double RampMs = 0, int StepUsers = 0, double DelayMs = 0, bool RateLimitExpected = false)
+{
+    /// <summary>When user <paramref name="index"/> (0-based) sends its first request, ms after the run starts.</summary>
+    public double StartMs(int index)
+    {
+        var phase = IntervalMs * index / Math.Max(1, Users) % IntervalMs;
+        return DelayMs + Ramp switch
+        {
+            Ramp.Linear => RampMs * index / Math.Max(1, Users),
+            Ramp.Steps => Math.Floor((double)index / Math.Max(1, StepUsers)) * RampMs + IntervalMs * (index % Math.Max(1, StepUsers)) / Math.Max(1, StepUsers),
+            _ => phase,
+        };
+    }
+
+    /// <summary>Users started by <paramref name="atMs"/>.</summary>
+    public int ActiveAt(double atMs) => Enumerable.Range(0, Users).Count(i => StartMs(i) <= atMs);
+}
