@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Platform.Testing;
 
 namespace Platform.Deployment.Tests.Scale;
 
@@ -110,7 +111,7 @@ public sealed class ScaleTests
     private static void RequireServers()
     {
         foreach (var server in new[] { "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager" })
-            Platform.Testing.RequiredServer.Locate(server);
+            RequiredServer.Locate(server);
     }
 
     private static async Task AssertRefusedAsync(Uri replica)

@@ -1,3 +1,5 @@
+using Platform.Testing;
+
 namespace Platform.Load.Tests.Live;
 
 /// <summary>
@@ -10,8 +12,9 @@ public sealed class BenchLiveTests
     public async Task Baseline_short_runs_end_to_end_and_writes_a_passing_report()
     {
         foreach (var server in new[] { "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager" })
-            Platform.Testing.RequiredServer.Locate(server);
-        await using var platform = new LocalPlatform();
+            RequiredServer.Locate(server);
+        // Six minutes for a command: room for the bench run's build and its audit.
+        await using var platform = new LocalPlatform(commandTimeout: TimeSpan.FromMinutes(6));
         await platform.RunOrFailAsync("up");
 
         var (exitCode, output) = await platform.RunAsync("bench", "baseline", "--short");

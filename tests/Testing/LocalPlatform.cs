@@ -1,7 +1,7 @@
 using System.Globalization;
-using Platform.Testing;
+using Xunit;
 
-namespace Platform.Deployment.Tests.Scale;
+namespace Platform.Testing;
 
 /// <summary>
 /// The whole platform as an operator runs it, through the repository's own <c>./platform</c> script,
@@ -11,17 +11,20 @@ namespace Platform.Deployment.Tests.Scale;
 public sealed class LocalPlatform : IAsyncDisposable
 {
     private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(8);
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromMinutes(3);
 
     private readonly ScratchDirectory _state = ScratchDirectory.Create("platform-local-");
     private readonly Dictionary<string, string> _environment;
+    private readonly TimeSpan _commandTimeout;
     private readonly int _apiBase = FreePort.Block(9);
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _prometheusPort = FreePort.Next();
 
     /// <param name="settings">Extra environment for every process the script starts (Section__Key form).</param>
-    public LocalPlatform(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="commandTimeout">Longest any command but `up` may run (3 minutes unless given).</param>
+    public LocalPlatform(IReadOnlyDictionary<string, string>? settings = null, TimeSpan? commandTimeout = null)
     {
+        _commandTimeout = commandTimeout ?? DefaultCommandTimeout;
         _environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["PLATFORM_STATE_DIR"] = _state.Path,
@@ -36,6 +39,9 @@ public sealed class LocalPlatform : IAsyncDisposable
         };
     }
 
+    /// <summary>The throwaway state directory (<c>PLATFORM_STATE_DIR</c>): pids, logs, reports.</summary>
+    public string StateDirectory => _state.Path;
+
     public Uri GatewayAddress => new($"http://127.0.0.1:{_gatewayPort}/");
 
     public Uri PrometheusAddress => new($"http://127.0.0.1:{_prometheusPort}/");
@@ -46,7 +52,7 @@ public sealed class LocalPlatform : IAsyncDisposable
     /// <summary>Runs <c>./platform</c> with these arguments and returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
-        var timeout = arguments is ["up", ..] ? UpTimeout : CommandTimeout;
+        var timeout = arguments is ["up", ..] ? UpTimeout : _commandTimeout;
         await using var script = ChildProcess.Start(RepositoryRoot.Combine("platform"), arguments, RepositoryRoot.Path, _environment);
         if (!await script.WaitForExitAsync(timeout))
         {
