@@ -42,6 +42,9 @@ internal readonly struct ClientKey(ulong high, ulong low) : IEquatable<ClientKey
 
     public static ClientKey ForApiClient(int index) => new(ApiClientPrefix, (ulong)index + 1);
 
+    /// <summary>An API-key client's key; every other key is an address (or no address): an anonymous client.</summary>
+    public bool IsApiClient => High == ApiClientPrefix && Low != 0;
+
     public bool Equals(ClientKey other) => High == other.High && Low == other.Low;
 
     public override bool Equals(object? obj) => obj is ClientKey other && Equals(other);

@@ -6,11 +6,11 @@ namespace Platform.Gateway.RateLimiting;
 /// The gateway's limiter, plugged into ASP.NET Core's rate-limiting middleware as its global
 /// limiter. Each request's policy and client were settled by <see cref="ClientIdentification"/>;
 /// here they pick a <see cref="TokenBucket"/> from the <see cref="PartitionTable"/> and take a permit.
-/// The hot path is a feature lookup, a lock-free map read, a clock read and one compare-and-swap:
-/// no lock, no timer, no allocation. In global mode the same algorithm runs in Redis, and the local
+/// The hot path is a feature lookup, a lock-free map read, a clock read and one compare-and-swap
+/// (two for an anonymous request under the <see cref="AnonymousCeiling"/>): no lock, no timer, no allocation. In global mode the same algorithm runs in Redis, and the local
 /// buckets stand in whenever Redis cannot answer.
 /// </summary>
-internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock, RedisTokenBuckets global)
+internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock, RedisTokenBuckets global, AnonymousCeiling ceiling)
     : PartitionedRateLimiter<HttpContext>
 {
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
@@ -44,7 +44,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         // refused requests costs one lookup each.
         if (request.Outcome == RateLimitOutcome.Rejected)
         {
-            return ValueTask.FromResult<RateLimitLease>(BucketLease.Refused(request.Policy.RetryAfterSeconds(request.Wait)));
+            return ValueTask.FromResult<RateLimitLease>(BucketLease.Refused(request.Limit.RetryAfterSeconds(request.Wait)));
         }
         return global.IsActive
             ? AcquireGloballyAsync(request, permitCount)
@@ -63,8 +63,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
             switch (bucket.TryTake(now, permitCount, policy, out var ticks))
             {
                 case TakeResult.Admitted:
-                    request.Admit(ticks);
-                    return BucketLease.Admitted;
+                    return WithinCeiling(request, now, permitCount, ticks);
                 case TakeResult.Denied:
                     request.Reject(bucket.BacklogAt(now), ticks);
                     return BucketLease.Refused(policy.RetryAfterSeconds(ticks));
@@ -79,6 +78,22 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         }
     }
 
+    /// <summary>
+    /// The request's own bucket admitted it (drawn down to <paramref name="backlog"/>); an anonymous
+    /// one must also fit under the shared ceiling. A refusal there keeps the own permit taken: the
+    /// client was within its limit, but the request still counts against it, which only errs strict.
+    /// </summary>
+    private BucketLease WithinCeiling(RateLimitedRequest request, long now, int permitCount, long backlog)
+    {
+        if (!ceiling.TryAdmit(request, now, permitCount, out var ceilingBacklog, out var wait))
+        {
+            request.Reject(ceilingBacklog, wait, ceiling.Policy);
+            return BucketLease.Refused(ceiling.Policy!.RetryAfterSeconds(wait));
+        }
+        request.Admit(backlog);
+        return BucketLease.Admitted;
+    }
+
     private async ValueTask<RateLimitLease> AcquireGloballyAsync(RateLimitedRequest request, int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, request.Policy.Burst);
@@ -89,8 +104,7 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         }
         if (decision.Admitted)
         {
-            request.Admit(decision.Backlog);
-            return BucketLease.Admitted;
+            return WithinCeiling(request, clock.Now(), permitCount, decision.Backlog);
         }
         request.Reject(decision.Backlog, decision.Wait);
         return BucketLease.Refused(request.Policy.RetryAfterSeconds(decision.Wait));

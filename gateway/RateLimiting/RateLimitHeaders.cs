@@ -21,7 +21,7 @@ internal static class RateLimitHeaders
             return;
         }
 
-        var policy = request.Policy;
+        var policy = request.Limit;
         headers[PolicyField] = policy.PolicyHeader;
         headers[LimitField] = string.Create(CultureInfo.InvariantCulture,
             $"\"{policy.Name}\";r={policy.RemainingAfter(request.Backlog)};t={policy.SecondsUntilFull(request.Backlog)}");

@@ -14,7 +14,7 @@ internal sealed class RateLimitMetrics
     private readonly Counter _unknownKeys = Metrics.CreateCounter(
         "gateway_ratelimit_unknown_api_keys_total", "Requests refused with 401 because their X-Api-Key is not a known client.");
 
-    public RateLimitMetrics(PolicySet policies, PartitionTable table, RedisTokenBuckets global)
+    public RateLimitMetrics(PolicySet policies, PartitionTable table, RedisTokenBuckets global, AnonymousCeiling ceiling)
     {
         var decisions = Metrics.CreateCounter("gateway_ratelimit_decisions_total",
             "Rate-limit decisions on proxied requests, by policy and outcome (admitted, rejected).",
@@ -32,8 +32,12 @@ internal sealed class RateLimitMetrics
         var fallbacks = Metrics.CreateCounter("gateway_ratelimit_global_fallbacks_total",
             "Requests decided by local buckets because Redis could not answer.");
 
+        var ceilingRefusals = Metrics.CreateCounter("gateway_ratelimit_anonymous_ceiling_rejections_total",
+            "Anonymous requests their own per-IP bucket admitted and the shared anonymous ceiling refused (also counted as rejected under policy anonymous).");
+
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
+            ceilingRefusals.IncTo(ceiling.RefusedCount);
             partitions.Set(table.LiveCount);
             capacity.Set(table.Capacity);
             overflow.IncTo(table.OverflowCount);

@@ -15,10 +15,14 @@ internal static class RateLimitProblems
     {
         var context = rejected.HttpContext;
         var request = context.Features.Get<RateLimitedRequest>();
-        var detail = request is null
+        var limit = request?.Limit;
+        var detail = request is null || limit is null
             ? "Too many requests."
-            : string.Create(CultureInfo.InvariantCulture,
-                $"Policy '{request.Policy.Name}' allows a burst of {request.Policy.Burst} and {request.Policy.PermitsPerSecond} requests per second; retry after {request.Policy.RetryAfterSeconds(request.Wait)} s.");
+            : limit == request.Policy
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"Policy '{limit.Name}' allows a burst of {limit.Burst} and {limit.PermitsPerSecond} requests per second; retry after {limit.RetryAfterSeconds(request.Wait)} s.")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Anonymous clients together ('{limit.Name}') may send a burst of {limit.Burst} and {limit.PermitsPerSecond} requests per second, and that is spent; retry after {limit.RetryAfterSeconds(request.Wait)} s, or send an {ClientIdentification.ApiKeyHeader}.");
         return new ValueTask(GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, QuotaExceeded, "Too many requests", detail));
     }
 

@@ -20,6 +20,12 @@ internal sealed class RateLimitedRequest(TokenBucketPolicy policy, ClientKey cli
 
     public RateLimitOutcome Outcome { get; private set; }
 
+    /// <summary>
+    /// The limit the decision speaks for in the headers and the 429: the request's policy, or on a
+    /// refusal by the anonymous ceiling, the ceiling.
+    /// </summary>
+    public TokenBucketPolicy Limit { get; private set; } = policy;
+
     /// <summary>Ticks the bucket is drawn down after the decision (how long until it is full again).</summary>
     public long Backlog { get; private set; }
 
@@ -29,13 +35,15 @@ internal sealed class RateLimitedRequest(TokenBucketPolicy policy, ClientKey cli
     public void Admit(long backlog)
     {
         Outcome = RateLimitOutcome.Admitted;
+        Limit = Policy;
         Backlog = backlog;
         Wait = 0;
     }
 
-    public void Reject(long backlog, long wait)
+    public void Reject(long backlog, long wait, TokenBucketPolicy? by = null)
     {
         Outcome = RateLimitOutcome.Rejected;
+        Limit = by ?? Policy;
         Backlog = backlog;
         Wait = wait;
     }

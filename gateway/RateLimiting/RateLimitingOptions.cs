@@ -17,6 +17,12 @@ public sealed class RateLimitingOptions
     /// <summary>By name; <c>anonymous</c> is required and applies to requests without an API key, per client IP.</summary>
     public Dictionary<string, RateLimitPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// One bucket shared by every anonymous client together, on top of each one's own: per-IP buckets
+    /// cannot refuse a flood spread over many addresses, this does, and keeps the replicas for keyed clients.
+    /// </summary>
+    public AnonymousCeilingOptions AnonymousCeiling { get; set; } = new();
+
     /// <summary>API-key clients by name: the SHA-256 of their key (hex) and the policy (tier) they get.</summary>
     public Dictionary<string, ApiKeyOptions> ApiKeys { get; set; } = new(StringComparer.Ordinal);
 
@@ -40,6 +46,16 @@ public sealed class RateLimitingOptions
 
 public sealed class RateLimitPolicyOptions
 {
+    public double PermitsPerSecond { get; set; }
+
+    public int Burst { get; set; }
+}
+
+public sealed class AnonymousCeilingOptions
+{
+    /// <summary>Off: anonymous clients are limited only per IP.</summary>
+    public bool Enabled { get; set; }
+
     public double PermitsPerSecond { get; set; }
 
     public int Burst { get; set; }

@@ -9,6 +9,9 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
 {
     public const string AnonymousPolicy = "anonymous";
 
+    /// <summary>The name the anonymous ceiling's refusals carry in the RateLimit headers and the 429.</summary>
+    public const string AnonymousCeilingPolicy = "anonymous-total";
+
     /// <summary>Bounds that keep the integer bucket arithmetic far from overflow.</summary>
     private const double MaxPermitsPerSecond = 1_000_000;
     private const int MaxBurst = 10_000_000;
@@ -36,13 +39,15 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
             {
                 failures.Add($"{section}:Policies:{policy}: a policy name must be letters, digits, '-' or '_'.");
             }
-            if (limits is null || !(limits.PermitsPerSecond > 0 && limits.PermitsPerSecond <= MaxPermitsPerSecond))
+            CheckRate($"{section}:Policies:{policy}", limits?.PermitsPerSecond ?? 0, limits?.Burst ?? 0, failures);
+        }
+
+        if (options.AnonymousCeiling is { Enabled: true } ceiling)
+        {
+            CheckRate($"{section}:AnonymousCeiling", ceiling.PermitsPerSecond, ceiling.Burst, failures);
+            if (options.Policies.ContainsKey(AnonymousCeilingPolicy))
             {
-                failures.Add($"{section}:Policies:{policy}:PermitsPerSecond must be above 0 and at most {MaxPermitsPerSecond.ToString(CultureInfo.InvariantCulture)}.");
-            }
-            if (limits is null || limits.Burst < 1 || limits.Burst > MaxBurst)
-            {
-                failures.Add($"{section}:Policies:{policy}:Burst must be between 1 and {MaxBurst}.");
+                failures.Add($"{section}:Policies:{AnonymousCeilingPolicy} is the name the anonymous ceiling answers under; name the policy otherwise.");
             }
         }
 
@@ -99,6 +104,18 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckRate(string key, double permitsPerSecond, int burst, List<string> failures)
+    {
+        if (!(permitsPerSecond > 0 && permitsPerSecond <= MaxPermitsPerSecond))
+        {
+            failures.Add($"{key}:PermitsPerSecond must be above 0 and at most {MaxPermitsPerSecond.ToString(CultureInfo.InvariantCulture)}.");
+        }
+        if (burst < 1 || burst > MaxBurst)
+        {
+            failures.Add($"{key}:Burst must be between 1 and {MaxBurst}.");
+        }
     }
 
     private static bool IsToken(string value) =>

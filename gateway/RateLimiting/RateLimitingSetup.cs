@@ -23,6 +23,7 @@ public static class RateLimitingSetup
             provider.GetRequiredService<PolicySet>().All.Count,
             provider.GetRequiredService<IOptions<RateLimitingOptions>>().Value.MaxPartitions));
         services.AddSingleton<RedisTokenBuckets>();
+        services.AddSingleton<AnonymousCeiling>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<RateLimitMetrics>();
         services.AddHostedService<PartitionSweeper>();

@@ -37,7 +37,7 @@ internal static class ComparedLimiters
         var policies = new PolicySet(options, clock);
         var table = new PartitionTable(policies.All.Count, maxPartitions);
         var global = new RedisTokenBuckets(options, clock, NullLogger<RedisTokenBuckets>.Instance);
-        return (new ClientRateLimiter(table, clock, global), policies, global);
+        return (new ClientRateLimiter(table, clock, global, new AnonymousCeiling(options, clock)), policies, global);
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "100000",
         ["RateLimiting__Policies__anonymous__Burst"] = "100000",
+        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
+        ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
         [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Active__Interval"] = "00:00:01",
         [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Active__Timeout"] = "00:00:01",
         // Past the failure window plus YARP's one-second record granularity: reactivated any sooner,

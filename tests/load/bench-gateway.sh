@@ -255,7 +255,8 @@ run_config() {
       ;;
     gateway-on)
       start_gateway gateway-on Metrics__Port="$METRICS_PORT" RateLimiting__Enabled=true \
-        RateLimiting__Policies__anonymous__PermitsPerSecond=1000000 RateLimiting__Policies__anonymous__Burst=10000000
+        RateLimiting__Policies__anonymous__PermitsPerSecond=1000000 RateLimiting__Policies__anonymous__Burst=10000000 \
+        RateLimiting__AnonymousCeiling__PermitsPerSecond=1000000 RateLimiting__AnonymousCeiling__Burst=10000000
       url="http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH"
       has_header "$url" RateLimit-Policy || die "gateway-on answers without RateLimit headers: the limiter is not running"
       measure gateway-on "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"

@@ -18,6 +18,8 @@ public sealed class ScaleTests
         // One test client would otherwise be held to the anonymous policy's 20 requests per second.
         ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "100000",
         ["RateLimiting__Policies__anonymous__Burst"] = "100000",
+        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
+        ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
     };
 
     [Fact]

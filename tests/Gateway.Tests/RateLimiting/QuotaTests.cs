@@ -113,6 +113,61 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
     }
 
     [Fact]
+    public async Task A_flood_from_many_addresses_meets_the_anonymous_ceiling_while_keyed_clients_pass()
+    {
+        const string key = "ceiling-test-key";
+        var gateway = await StartGatewayAsync(Merge(
+            Policy("anonymous", 10, 20),
+            Policy("standard", 10, 20),
+            new Dictionary<string, string>
+            {
+                ["RateLimiting__TrustedProxies__0"] = "127.0.0.1",
+                ["RateLimiting__AnonymousCeiling__Enabled"] = "true",
+                ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "0.05",
+                ["RateLimiting__AnonymousCeiling__Burst"] = "3",
+                ["RateLimiting__ApiKeys__acme__Sha256"] = Platform.Gateway.RateLimiting.ApiKeyDirectory.HashKey(key),
+                ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
+            }));
+        var client = ClientFor(gateway);
+
+        // Twelve addresses, each far inside its own limit: together they get the ceiling's burst.
+        var admitted = 0;
+        for (var i = 1; i <= 12; i++)
+        {
+            admitted += await AdmittedAsync(client, 1, forwardedFor: $"198.51.100.{i}");
+        }
+        Assert.Equal(3, admitted);
+
+        using (var refused = await GetAsync(client, forwardedFor: "198.51.100.50"))
+        {
+            await ExpectGatewayProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
+            Assert.Equal("\"anonymous-total\";q=3;w=60", Header(refused, "RateLimit-Policy"));
+            Assert.Matches("^\"anonymous-total\";r=0;t=", Header(refused, "RateLimit"));
+            Assert.InRange(int.Parse(Header(refused, "Retry-After"), CultureInfo.InvariantCulture), 1, 20);
+        }
+
+        // A keyed client is not charged to the ceiling and is admitted by its own tier.
+        Assert.Equal(5, await AdmittedAsync(client, 5, apiKey: key));
+
+        var metrics = await gateway.ReadMetricsAsync(Cancellation);
+        Assert.Equal(10, Sample(metrics, "gateway_ratelimit_anonymous_ceiling_rejections_total", ""));
+        Assert.Equal(10, Sample(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"rejected\""));
+        Assert.Equal(5, Sample(metrics, "gateway_ratelimit_decisions_total", "policy=\"standard\",outcome=\"admitted\""));
+    }
+
+    [Fact]
+    public async Task A_ceiling_that_cannot_work_stops_the_gateway_naming_the_key()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartGatewayAsync(new Dictionary<string, string>
+        {
+            ["RateLimiting__AnonymousCeiling__Enabled"] = "true",
+            ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "-1",
+        }));
+
+        Assert.Contains("RateLimiting:AnonymousCeiling:PermitsPerSecond", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_limit_that_cannot_work_stops_the_gateway_naming_the_key()
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartGatewayAsync(Policy("anonymous", 10, 0)));

@@ -33,6 +33,11 @@ public sealed class RateLimitingOptionsValidatorTests
         { "RateLimiting:TrustedNetworks:1 '10.0.0.0/33'", o => o.TrustedNetworks.Add("10.0.0.0/33") },
         { "RateLimiting:RedisTimeout", o => o.RedisTimeout = TimeSpan.Zero },
         { "RateLimiting:RedisRetryAfter", o => o.RedisRetryAfter = TimeSpan.FromSeconds(-1) },
+        { "RateLimiting:AnonymousCeiling:PermitsPerSecond", o => o.AnonymousCeiling.PermitsPerSecond = 0 },
+        { "RateLimiting:AnonymousCeiling:PermitsPerSecond", o => o.AnonymousCeiling.PermitsPerSecond = double.PositiveInfinity },
+        { "RateLimiting:AnonymousCeiling:Burst", o => o.AnonymousCeiling.Burst = 0 },
+        { "RateLimiting:AnonymousCeiling:Burst", o => o.AnonymousCeiling.Burst = -1 },
+        { "RateLimiting:Policies:anonymous-total is the name", o => o.Policies["anonymous-total"] = new() { PermitsPerSecond = 1, Burst = 1 } },
     };
 
     [Theory]
@@ -48,8 +53,18 @@ public sealed class RateLimitingOptionsValidatorTests
         Assert.Contains(result.Failures!, failure => failure.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_disabled_ceiling_is_not_checked()
+    {
+        var options = Valid();
+        options.AnonymousCeiling = new() { Enabled = false, PermitsPerSecond = 0, Burst = 0 };
+
+        Assert.True(new RateLimitingOptionsValidator().Validate(null, options).Succeeded);
+    }
+
     private static RateLimitingOptions Valid() => new()
     {
+        AnonymousCeiling = { Enabled = true, PermitsPerSecond = 200, Burst = 400 },
         Policies =
         {
             ["anonymous"] = new() { PermitsPerSecond = 20, Burst = 40 },

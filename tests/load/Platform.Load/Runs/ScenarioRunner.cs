@@ -88,7 +88,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
                 break;
             case ScenarioKind.FaultFlood:
                 metrics = new GatewayMetrics(settings.GatewayMetrics);
-                var floodClient = SourceAddresses.Client(settings.Gateway);
+                var floodClient = ForwardedClients.Client(settings.Gateway, settings.ProxyAddress);
                 users.AddRange(Enumerable.Range(0, 2_000).Select(i => new VirtualUser("flood", scenario.FaultAtMs + i * 1000.0 / 2_000, 1000,
                     at => at > scenario.FaultAtMs + scenario.FaultHoldMs
                         ? Task.FromResult(new RequestRecord(at, 0, "(not sent)", "flood", 0, "flood-over", null, false))
@@ -194,10 +194,10 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         var after = flood.Select(s => s.RssKib).LastOrDefault();
         var partitions = flood.Select(s => s.Partitions).DefaultIfEmpty(null).Max();
         var overflow = flood.Select(s => s.Overflow).LastOrDefault();
-        var sent = records.Count(r => r.Client == "flood");
-        var bounded = partitions is null or <= SourceAddresses.Count && (before is null || during is null || during - before < 512 * 1024);
+        var floods = records.Where(r => r.Client == "flood").ToList();
+        var bounded = partitions is null or <= ForwardedClients.Count && (before is null || during is null || during - before < 512 * 1024);
         _report.Verdicts.Add(new Verdict("Fault: flood, memory bounded", bounded, string.Create(CultureInfo.InvariantCulture,
-            $"{sent} anonymous requests from distinct loopback addresses between {from / 1000:0} s and {to / 1000:0} s; gateway RSS {Mib(before)} before, peak {Mib(during)} during, {Mib(after)} after; gateway_ratelimit_partitions peak {partitions?.ToString(CultureInfo.InvariantCulture) ?? "-"}, gateway_ratelimit_partition_overflow_total {overflow?.ToString(CultureInfo.InvariantCulture) ?? "-"} (bound: partitions ≤ 100,000 and RSS growth < 512 MiB)")));
+            $"{floods.Count} anonymous requests, each naming another of {ForwardedClients.Count:N0} client addresses through the trusted proxy, between {from / 1000:0} s and {to / 1000:0} s, answered {FaultVerdicts.Statuses(floods)}; gateway RSS {Mib(before)} before, peak {Mib(during)} during, {Mib(after)} after; gateway_ratelimit_partitions peak {partitions?.ToString(CultureInfo.InvariantCulture) ?? "-"}, gateway_ratelimit_partition_overflow_total {overflow?.ToString(CultureInfo.InvariantCulture) ?? "-"} (bound: partitions ≤ 100,000 and RSS growth < 512 MiB)")));
         _report.Verdicts.Add(FaultVerdicts.CalmHolds("Fault: flood, calm clients hold", records.Where(r => r.Client.StartsWith("calm", StringComparison.Ordinal)).ToList(), from, to));
         var csv = new StringBuilder("offset_s,gateway_rss_mib,ratelimit_partitions,partition_overflow_total\n");
         foreach (var s in flood)
@@ -235,6 +235,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     private async Task<RequestRecord> FloodAsync(HttpClient client, double scheduledMs)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
+        request.Headers.TryAddWithoutValidation(ForwardedClients.Header, ForwardedClients.Next());
         var call = new ReservationMix.Outgoing(client, "flood", scheduledMs, RateLimitExpected: true, _clock);
         return (await ReservationMix.SendAsync(call, request, Endpoints.Health, System.Net.HttpStatusCode.OK, null)).Record;
     }

@@ -49,7 +49,7 @@ public static class ScenarioCatalog
                 [new UserGroup(Load, 20)], FaultAtMs: Fault(120) / 3, FaultHoldMs: 10 * Second),
             "fault-pool-exhaustion" => new Scenario(name, "900 closed-loop clients (10 × 3 replicas × pool 30) creating, 30 s",
                 ScenarioKind.FaultPoolExhaustion, S(30), [], ClosedLoopClients: 900),
-            "fault-flood" => new Scenario(name, "anonymous flood from up to 100,000 loopback addresses, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
+            "fault-flood" => new Scenario(name, "anonymous flood naming 100,000 client addresses through the trusted proxy, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
                 ScenarioKind.FaultFlood, Fault(120),
                 [new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)],
                 FaultAtMs: Fault(120) / 4, FaultHoldMs: Fault(120) / 2, SampleEveryMs: Second),

@@ -1,0 +1,32 @@
+using System.Net;
+using Platform.Load.Traffic;
+
+namespace Platform.Load.Tests.Traffic;
+
+public sealed class ForwardedClientsTests
+{
+    [Fact]
+    public void The_flood_names_100000_distinct_ipv4_clients_then_starts_over()
+    {
+        var addresses = Enumerable.Range(0, ForwardedClients.Count).Select(ForwardedClients.At).ToList();
+
+        Assert.Equal(ForwardedClients.Count, addresses.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(addresses.Take(500).Concat(addresses.TakeLast(500)), address =>
+        {
+            Assert.True(IPAddress.TryParse(address, out var parsed), address);
+            Assert.Equal(System.Net.Sockets.AddressFamily.InterNetwork, parsed!.AddressFamily);
+            Assert.StartsWith("10.", address, StringComparison.Ordinal);
+        });
+        Assert.Equal(ForwardedClients.At(0), ForwardedClients.At(ForwardedClients.Count));
+    }
+
+    [Fact]
+    public void The_platform_script_trusts_the_address_the_bench_sends_from()
+    {
+        var script = File.ReadAllText(System.IO.Path.Combine(Platform.Testing.RepositoryRoot.Path, "platform"));
+
+        Assert.Contains("readonly BENCH_PROXY_ADDRESS=127.0.0.254", script, StringComparison.Ordinal);
+        Assert.Contains("export RateLimiting__TrustedProxies__0=\"$BENCH_PROXY_ADDRESS\"", script, StringComparison.Ordinal);
+        Assert.Contains("BENCH_PROXY_ADDRESS=\"$BENCH_PROXY_ADDRESS\"", script, StringComparison.Ordinal);
+    }
+}
