@@ -6,11 +6,12 @@ using Yarp.ReverseProxy.Model;
 namespace Platform.Gateway.Proxy;
 
 /// <summary>
-/// Sends a request to a second replica when the first could not be reached (connection refused or
-/// reset before any response), so a replica that just died costs clients nothing. Only requests
-/// that are safe to repeat are retried: GET and HEAD, and POST with an <c>Idempotency-Key</c>,
-/// which the API answers by replaying the first result. Anything else gets YARP's 502, because the
-/// replica may have acted on it before the connection broke.
+/// Sends a request to a second replica when the first could not be reached, so a replica that just
+/// died costs clients nothing. A request whose connection was refused (nothing was sent) is retried
+/// whatever its method. After a connection reset before any response, only requests that are safe to
+/// repeat are retried: GET and HEAD, and POST with an <c>Idempotency-Key</c>, which the API answers by
+/// replaying the first result. Anything else gets YARP's 502, because the replica may have acted on
+/// it before the connection broke.
 /// </summary>
 /// <remarks>
 /// Must run before YARP's load balancing, which narrows <see cref="IReverseProxyFeature.AvailableDestinations"/>
@@ -38,7 +39,7 @@ public static class SafeRetry
 
     public static IApplicationBuilder UseSafeRetry(this IApplicationBuilder pipeline)
     {
-        pipeline.Use(static (context, next) => IsSafeToRepeat(context.Request) ? ForwardWithRetryAsync(context, next) : next(context));
+        pipeline.Use(static (context, next) => ForwardWithRetryAsync(context, next));
         return pipeline;
     }
 
@@ -58,7 +59,7 @@ public static class SafeRetry
         var candidates = proxy.AvailableDestinations;
         await next(context);
 
-        if (!FailedBeforeAnyResponse(context) || proxy.ProxiedDestination is not { } failed)
+        if (!(IsSafeToRepeat(request) ? FailedBeforeAnyResponse(context) : NeverSent(context)) || proxy.ProxiedDestination is not { } failed)
             return;
         var others = candidates.Where(destination => !ReferenceEquals(destination, failed)).ToArray();
         if (others.Length == 0)
@@ -75,6 +76,11 @@ public static class SafeRetry
             request.Body.Position = 0;
         await next(context);
     }
+
+    /// <summary>The connection to the replica could not be opened, so it received nothing.</summary>
+    private static bool NeverSent(HttpContext context) =>
+        FailedBeforeAnyResponse(context)
+        && context.Features.Get<IForwarderErrorFeature>()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     private static bool FailedBeforeAnyResponse(HttpContext context) =>
         context.Features.Get<IForwarderErrorFeature>()?.Error == ForwarderError.Request

@@ -4,8 +4,9 @@ using Platform.Testing;
 namespace Platform.Gateway.Tests.Proxy;
 
 /// <summary>
-/// A request that could not reach its replica is sent to another only when repeating it is safe.
-/// Each test's gateway has two destinations, a port nobody listens on and a live replica, with
+/// A request that could not reach its replica is sent to another only when repeating it is safe:
+/// always when the connection was refused, and after a dropped connection only for GET, HEAD and
+/// POST with an Idempotency-Key. Each test's gateway has two destinations, a failing one and a live replica, with
 /// health checks off so the dead one stays in rotation: round robin sends every other request to it.
 /// </summary>
 public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
@@ -42,9 +43,26 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
     }
 
     [Fact]
-    public async Task A_POST_without_an_idempotency_key_is_not_retried_and_the_client_hears_502()
+    public async Task A_POST_without_an_idempotency_key_whose_connection_was_refused_is_retried_it_was_never_sent()
     {
         await using var gateway = await StartWithOneDeadDestinationAsync();
+        var client = ClientFor(gateway);
+
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await PostReservationAsync(client, NewReservation(out var phone));
+            await ExpectAsync(response, HttpStatusCode.Created);
+            Assert.Equal(Live.Id, ReplicaOf(response));
+            Assert.Equal(1, await ReservationsOfAsync(Live, phone));
+        }
+        Assert.Equal(Requests / 2, await RetriesAsync(gateway));
+    }
+
+    [Fact]
+    public async Task A_POST_without_an_idempotency_key_whose_replica_dropped_it_is_not_retried_and_the_client_hears_502()
+    {
+        await using var dropping = TcpUpstream.Dropping();
+        await using var gateway = await StartWithOneDeadDestinationAsync(dropping.Address);
         var client = ClientFor(gateway);
 
         var created = 0;
@@ -63,18 +81,33 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
             refused++;
         }
 
+        // The dropped requests reached an upstream that might have acted on them: not repeated.
         Assert.Equal(Requests / 2, created);
         Assert.Equal(Requests / 2, refused);
+        Assert.InRange(dropping.Accepted, 1, Requests);
         Assert.Equal(0, await RetriesAsync(gateway));
+    }
+
+    [Fact]
+    public async Task A_GET_whose_replica_dropped_it_is_retried_on_another()
+    {
+        await using var dropping = TcpUpstream.Dropping();
+        await using var gateway = await StartWithOneDeadDestinationAsync(dropping.Address);
+
+        var replicas = await CountReplicasAsync(ClientFor(gateway), Requests);
+
+        Assert.Equal(new Dictionary<string, int> { [Live.Id] = Requests }, replicas);
+        Assert.Equal(Requests / 2, await RetriesAsync(gateway));
     }
 
     private ApiReplica Live => Cluster.Replicas[0];
 
-    private Task<GatewayProcess> StartWithOneDeadDestinationAsync() =>
+    /// <param name="dead">The failing destination: by default a port nobody listens on (connections refused).</param>
+    private Task<GatewayProcess> StartWithOneDeadDestinationAsync(Uri? dead = null) =>
         GatewayProcess.StartAsync(
             new Dictionary<string, Uri>
             {
-                [Dead] = new($"http://127.0.0.1:{FreePort.Next()}/"),
+                [Dead] = dead ?? new($"http://127.0.0.1:{FreePort.Next()}/"),
                 [Live.Id] = Live.BaseAddress,
             },
             new Dictionary<string, string>

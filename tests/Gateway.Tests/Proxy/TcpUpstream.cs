@@ -6,7 +6,7 @@ namespace Platform.Gateway.Tests.Proxy;
 
 /// <summary>
 /// A loopback HTTP/1.1 upstream the test controls, for what a real replica will not do on cue:
-/// answer only after a delay, or never. It counts the connections it accepted, so a test can
+/// answer only after a delay, never, or drop the connection once the request has arrived. It counts the connections it accepted, so a test can
 /// also show that nothing reached it.
 /// </summary>
 public sealed class TcpUpstream : IAsyncDisposable
@@ -17,14 +17,16 @@ public sealed class TcpUpstream : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan? _answerAfter;
+    private readonly bool _drop;
     private readonly TaskCompletionSource _requestReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _connections = [];
     private readonly Task _accepting;
     private int _accepted;
 
-    private TcpUpstream(TimeSpan? answerAfter)
+    private TcpUpstream(TimeSpan? answerAfter, bool drop = false)
     {
         _answerAfter = answerAfter;
+        _drop = drop;
         _listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = AcceptAsync();
@@ -35,6 +37,9 @@ public sealed class TcpUpstream : IAsyncDisposable
 
     /// <summary>Reads each request and answers 200 <c>slow</c> after <paramref name="delay"/>.</summary>
     public static TcpUpstream AnsweringAfter(TimeSpan delay) => new(delay);
+
+    /// <summary>Reads each request's headers, then resets the connection without a byte of answer, as a replica killed mid-request.</summary>
+    public static TcpUpstream Dropping() => new(answerAfter: null, drop: true);
 
     public Uri Address { get; }
 
@@ -88,6 +93,11 @@ public sealed class TcpUpstream : IAsyncDisposable
                 var stream = client.GetStream();
                 await ReadHeadersAsync(stream);
                 _requestReceived.TrySetResult();
+                if (_drop)
+                {
+                    client.Client.LingerState = new LingerOption(enable: true, seconds: 0);
+                    return;
+                }
                 if (_answerAfter is not { } delay)
                 {
                     await Task.Delay(Timeout.Infinite, _stopping.Token);
