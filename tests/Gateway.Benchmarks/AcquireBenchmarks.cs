@@ -6,15 +6,15 @@ using Platform.Gateway.RateLimiting;
 namespace Platform.Gateway.Benchmarks;
 
 /// <summary>
-/// <c>AttemptAcquire(HttpContext)</c>: the gateway's <see cref="ClientRateLimiter"/> against the
-/// framework's partitioned token bucket, with the same policy and the same key lookup, from 1, 2 and 8
+/// <c>AttemptAcquire(HttpContext)</c>: the gateway's <see cref="ClientRateLimiter"/>, alone and with the
+/// <see cref="AnonymousCeiling"/> on, against the framework's partitioned token bucket, with the same policy and the same key lookup, from 1, 2 and 8
 /// dedicated threads. BenchmarkDotNet divides each invocation's time by <see cref="AcquiresPerInvocation"/>,
 /// so Mean is the wall time per acquire over all threads together (1 / throughput), and Allocated is
 /// per acquire, counted on every thread.
 /// </summary>
 [MemoryDiagnoser]
 [AcquisitionsPerSecond]
-// Short on purpose: 18 cases must run in minutes on two cores; fifteen short iterations still give error
+// Short on purpose: 27 cases must run in minutes on two cores; fifteen short iterations still give error
 // bars well under the differences being measured.
 [SimpleJob(launchCount: 1, warmupCount: 4, iterationCount: 15)]
 public class AcquireBenchmarks
@@ -46,11 +46,23 @@ public class AcquireBenchmarks
         Start(limiter, policies);
     }
 
+    /// <summary>The same with the anonymous ceiling on (every client here is anonymous), set where it never refuses.</summary>
+    [GlobalSetup(Target = nameof(GatewayWithCeiling))]
+    public void SetUpGatewayWithCeiling()
+    {
+        var (limiter, policies, owned) = ComparedLimiters.Ours(Policy, DistinctClients, ComparedLimiters.UnreachedCeiling);
+        _owned = owned;
+        Start(limiter, policies);
+    }
+
     [Benchmark(Baseline = true, OperationsPerInvoke = AcquiresPerInvocation)]
     public void Framework() => RunOnce();
 
     [Benchmark(OperationsPerInvoke = AcquiresPerInvocation)]
     public void Gateway() => RunOnce();
+
+    [Benchmark(OperationsPerInvoke = AcquiresPerInvocation)]
+    public void GatewayWithCeiling() => RunOnce();
 
     [GlobalCleanup]
     public void CleanUp()

@@ -25,12 +25,17 @@ internal static class ComparedLimiters
     public static PolicySet Policies(RateLimitPolicyOptions policy) =>
         new(new Dictionary<string, RateLimitPolicyOptions> { [PolicyName] = policy }, TimeProvider.System.TimestampFrequency);
 
-    public static (PartitionedRateLimiter<HttpContext> Limiter, PolicySet Policies, IDisposable Owned) Ours(RateLimitPolicyOptions policy, int maxPartitions)
+    /// <summary>An anonymous ceiling no run reaches, to measure what drawing on the shared bucket costs.</summary>
+    public static readonly AnonymousCeilingOptions UnreachedCeiling = new() { Enabled = true, PermitsPerSecond = 1e9, Burst = 1_000_000_000 };
+
+    public static (PartitionedRateLimiter<HttpContext> Limiter, PolicySet Policies, IDisposable Owned) Ours(
+        RateLimitPolicyOptions policy, int maxPartitions, AnonymousCeilingOptions? ceiling = null)
     {
         var options = Options.Create(new RateLimitingOptions
         {
             MaxPartitions = maxPartitions,
             Policies = { [PolicyName] = policy },
+            AnonymousCeiling = ceiling ?? new(),
             Redis = "",
         });
         var clock = new LimiterClock(TimeProvider.System);
