@@ -27,6 +27,6 @@ public sealed class ForwardedClientsTests
 
         Assert.Contains("readonly BENCH_PROXY_ADDRESS=127.0.0.254", script, StringComparison.Ordinal);
         Assert.Contains("export RateLimiting__TrustedProxies__0=\"$BENCH_PROXY_ADDRESS\"", script, StringComparison.Ordinal);
-        Assert.Contains("BENCH_PROXY_ADDRESS=\"$BENCH_PROXY_ADDRESS\"", script, StringComparison.Ordinal);
+        Assert.Contains("export BENCH_PROXY_ADDRESS\n", script, StringComparison.Ordinal);
     }
 }
