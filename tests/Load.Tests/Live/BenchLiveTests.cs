@@ -1,38 +1,43 @@
-using Platform.Testing;
+using System.Globalization;
 
 namespace Platform.Load.Tests.Live;
 
 /// <summary>
-/// <c>./platform up</c> then <c>./platform bench baseline --short</c> on a throwaway platform (own state
-/// directory, free ports): the run passes, and its report holds the table with requests and a passed audit.
+/// <c>./platform bench</c> for real, at a tenth of the length, against one throwaway platform: the
+/// short baseline and two fault scenarios, each with its verdicts and a passed audit (a run that lost
+/// a reservation or an event exits 1 and fails here).
 /// </summary>
-public sealed class BenchLiveTests
+public sealed class BenchLiveTests(BenchPlatform platform) : IClassFixture<BenchPlatform>
 {
     [Fact]
-    public async Task Baseline_short_runs_end_to_end_and_writes_a_passing_report()
+    public async Task Baseline_short_writes_a_passing_report_in_the_reports_columns()
     {
-        foreach (var server in new[] { "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager" })
-            RequiredServer.Locate(server);
-        // Six minutes for a command: room for the bench run's build and its audit.
-        await using var platform = new LocalPlatform(commandTimeout: TimeSpan.FromMinutes(6));
-        await platform.RunOrFailAsync("up");
+        var report = await platform.RunShortAsync("baseline");
 
-        var (exitCode, output) = await platform.RunAsync("bench", "baseline", "--short");
-
-        Assert.True(exitCode == 0, $"./platform bench baseline --short exited {exitCode}:{Environment.NewLine}{output}");
-        var reports = Path.Combine(platform.StateDirectory, "reports");
-        var run = Assert.Single(Directory.GetDirectories(reports, "baseline-*"));
-        foreach (var file in new[] { "report.md", "requests.csv", "timeline.csv", "timeline.svg" })
-            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
-
-        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.md"), TestContext.Current.CancellationToken);
         Assert.Contains("| Endpoint | Requests | Failures | Failure rate | p50 | p95 | p99 | Throughput (req/s) |", report, StringComparison.Ordinal);
         var total = report.Split('\n').Single(l => l.StartsWith("| **Total** |", StringComparison.Ordinal));
-        Assert.True(int.Parse(total.Split('|')[2].Trim(), System.Globalization.CultureInfo.InvariantCulture) > 0, total);
-        Assert.Contains("## Verdict: PASSED", report, StringComparison.Ordinal);
-        Assert.Contains("**Audit: creates stored: PASSED**", report, StringComparison.Ordinal);
-        Assert.Contains("**Audit: no double booking: PASSED**", report, StringComparison.Ordinal);
-        Assert.Contains("**Audit: outbox events: PASSED**", report, StringComparison.Ordinal);
-        Assert.True(File.ReadLines(Path.Combine(run, "requests.csv")).Count() > 1);
+        Assert.True(int.Parse(total.Split('|')[2].Trim(), CultureInfo.InvariantCulture) > 0, total);
+        Assert.Contains("**Failures: PASSED**", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_mariadb_under_load_costs_only_fast_503s_and_the_platform_recovers()
+    {
+        var report = await platform.RunShortAsync("fault-stop-mariadb");
+
+        Assert.Contains("**Fault: stop MariaDB: PASSED**", report, StringComparison.Ordinal);
+        Assert.Contains(" 0 were not (none)", report, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^mariadb +\d+ +\d+ +running +ping ok", await platform.StatusAsync());
+    }
+
+    [Fact]
+    public async Task Killing_a_replica_under_load_is_rebalanced_and_loses_nothing()
+    {
+        var report = await platform.RunShortAsync("fault-kill-replica");
+
+        Assert.Contains("**Fault: kill a replica: PASSED**", report, StringComparison.Ordinal);
+        Assert.Contains("traffic rebalanced", report, StringComparison.Ordinal);
+        // The run ends with `./platform up`, which starts the killed replica again.
+        Assert.Matches(@"(?m)^api-2 +\d+ +\d+ +running +HTTP 200", await platform.StatusAsync());
     }
 }

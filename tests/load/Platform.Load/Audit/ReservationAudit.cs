@@ -135,7 +135,7 @@ public sealed class ReservationAudit(string dbConnection, string redisConfigurat
                 cursor = entries[^1].Id.ToString();
             }
 
-            backlog = await BacklogAsync();
+            backlog = await OutboxBacklogAsync();
             if (wanted.Count == 0 || waited.Elapsed > catchUp)
                 break;
             await Task.Delay(1000);
@@ -146,7 +146,8 @@ public sealed class ReservationAudit(string dbConnection, string redisConfigurat
             : string.Create(CultureInfo.InvariantCulture, $"{wanted.Count} of {codes.Count} created reservations have no event after {catchUp.TotalSeconds:0} s (outbox backlog {backlog}), e.g. {string.Join(", ", wanted.Take(10))}"));
     }
 
-    private async Task<long> BacklogAsync()
+    /// <summary>Outbox events the relay has not yet published to the stream.</summary>
+    public async Task<long> OutboxBacklogAsync()
     {
         await using var connection = new MySqlConnection(dbConnection);
         await connection.OpenAsync();

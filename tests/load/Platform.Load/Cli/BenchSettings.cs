@@ -38,6 +38,9 @@ public sealed record BenchSettings(
             int.Parse(Get("BENCH_API_BASE_PORT"), CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Replica <paramref name="number"/>'s management port: the gateway's plus the number, as <c>./platform</c> assigns them.</summary>
+    public Uri ReplicaMetrics(int number) => new UriBuilder(GatewayMetrics) { Port = GatewayMetrics.Port + number }.Uri;
+
     public string ApiKey(string client) => ApiKeys.TryGetValue(client, out var key)
         ? key
         : throw new InvalidOperationException($"no bench API key '{client}' in BENCH_API_KEYS_FILE");

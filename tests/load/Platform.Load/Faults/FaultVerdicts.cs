@@ -38,23 +38,44 @@ public static class FaultVerdicts
             $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {proper.Count} failures were 503 with Retry-After (p99 latency {EndpointTable.Ms(p99)}), {wrong} were not ({Statuses(failures.Where(r => !(r.Status == 503 && r.RetryAfter)))}); recovery (restart to the first 10 s without failures): {recovery}"));
     }
 
-    public static Verdict StopRedis(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs)
+    /// <summary>
+    /// No failures; the outbox backlog grew while Redis was down (the fault held events back) and was
+    /// empty again before the run ended. That no event was lost is judged by the audit.
+    /// </summary>
+    public static Verdict StopRedis(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs, IReadOnlyList<BacklogSample> backlog)
     {
         var failures = records.Where(r => r.Failed).ToList();
-        return new Verdict("Fault: stop Redis", failures.Count == 0, string.Create(CultureInfo.InvariantCulture,
-            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {failures.Count} failures ({Statuses(failures)}); the outbox catch-up is judged by the audit below"));
+        var peak = backlog.Where(s => s.AtMs >= termMs).Select(s => s.Backlog).DefaultIfEmpty(0).Max();
+        var drained = backlog.FirstOrDefault(s => s.AtMs >= restartMs && s.Backlog == 0);
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {failures.Count} failures ({Statuses(failures)}); outbox backlog peaked at {peak} events while Redis was down, ");
+        detail += drained is null
+            ? "and was not empty again before the run ended"
+            : string.Create(CultureInfo.InvariantCulture, $"empty again {(drained.AtMs - restartMs) / 1000:0.0} s after the restart; that every event reached the stream is judged by the audit below");
+        if (peak == 0)
+            detail += " (no backlog: the outage held nothing back, so it proved nothing)";
+        return new Verdict("Fault: stop Redis", failures.Count == 0 && peak > 0 && drained is not null, detail);
     }
 
-    /// <summary>No 500s; 503s no slower than the pool timeout plus the margin; everything else 201 or 409.</summary>
-    public static Verdict PoolExhaustion(IReadOnlyCollection<RequestRecord> records)
+    /// <summary>
+    /// The pool really ran out (a replica had every connection in use, or requests waiting for one); no
+    /// 500s; 503s no slower than the pool timeout plus the margin; everything else 201 or 409.
+    /// </summary>
+    public static Verdict PoolExhaustion(IReadOnlyCollection<RequestRecord> records, IReadOnlyCollection<PoolSample> pools)
     {
         var slow503 = records.Count(r => r.Status == 503 && r.LatencyMs > PoolTimeoutMs + PoolMarginMs);
         var other = records.Count(r => r.Status is not (201 or 409 or 503));
         var max503 = records.Where(r => r.Status == 503).Select(r => r.LatencyMs).DefaultIfEmpty(double.NaN).Max();
         var byStatus = string.Join(", ", records.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
-        return new Verdict("Fault: pool exhaustion", slow503 == 0 && other == 0, string.Create(CultureInfo.InvariantCulture,
-            $"answers {byStatus}; {other} neither 201, 409 nor 503; {slow503} 503s slower than {PoolTimeoutMs:0} ms pool timeout + {PoolMarginMs:0} ms margin (slowest 503: {EndpointTable.Ms(max503)})"));
+        var exhausted = pools.Any(s => s.Exhausted);
+        var perReplica = pools.GroupBy(s => s.Replica).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"{g.Key} {Peak(g.Select(s => s.Used))}/{Peak(g.Select(s => s.Max))} used, {Peak(g.Select(s => s.Pending))} waiting, {Peak(g.Select(s => s.Timeouts)) - (g.First().Timeouts ?? 0):0} timeouts"));
+        var pool = pools.Count == 0 ? "no pool samples" : "peaks " + string.Join("; ", perReplica);
+        return new Verdict("Fault: pool exhaustion", exhausted && slow503 == 0 && other == 0, string.Create(CultureInfo.InvariantCulture,
+            $"pool {(exhausted ? "exhausted" : "never exhausted, so the run proved nothing")} ({pool}); answers {byStatus}; {other} neither 201, 409 nor 503; {slow503} 503s slower than {PoolTimeoutMs:0} ms pool timeout + {PoolMarginMs:0} ms margin (slowest 503: {EndpointTable.Ms(max503)})"));
     }
+
+    private static double Peak(IEnumerable<double?> values) => values.Select(v => v ?? 0).DefaultIfEmpty(0).Max();
 
     /// <summary>p99 of a client's requests during the disturbance within 2× its p99 before it.</summary>
     public static Verdict CalmHolds(string name, IReadOnlyCollection<RequestRecord> calm, double fromMs, double toMs)

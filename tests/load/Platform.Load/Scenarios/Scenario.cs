@@ -2,7 +2,8 @@ namespace Platform.Load.Scenarios;
 
 /// <summary>
 /// A named run: its users, how long it sends, and what else happens (a fault at <see cref="FaultAtMs"/>
-/// held for <see cref="FaultHoldMs"/>, a break-point search, memory sampling).
+/// held for <see cref="FaultHoldMs"/>, a break-point search, memory sampling). <see cref="WarmUpMs"/> of
+/// unrecorded traffic comes before it.
 /// </summary>
 public sealed record Scenario(
     string Name,
@@ -15,7 +16,8 @@ public sealed record Scenario(
     double FaultHoldMs = 0,
     double WindowMs = 10_000,
     int ClosedLoopClients = 0,
-    double SampleEveryMs = 10_000)
+    double SampleEveryMs = 10_000,
+    double WarmUpMs = 10_000)
 {
     public int PeakUsers => Groups.Sum(g => g.Users) + ClosedLoopClients;
 }

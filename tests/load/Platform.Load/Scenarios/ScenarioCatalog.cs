@@ -3,7 +3,8 @@ namespace Platform.Load.Scenarios;
 /// <summary>
 /// Every scenario and its shape. <c>--short</c> runs each at a tenth of its length (durations, ramps,
 /// holds and windows scaled); fault scenarios keep at least 60 s so that a 10 s outage and the
-/// recovery after it fit, and the pool-exhaustion burst is 3 s.
+/// recovery after it fit, and the pool-exhaustion burst is 3 s. Every scenario starts with 10 s of
+/// unrecorded warm-up (3 s when short).
 /// </summary>
 public static class ScenarioCatalog
 {
@@ -55,7 +56,7 @@ public static class ScenarioCatalog
                 FaultAtMs: Fault(120) / 4, FaultHoldMs: Fault(120) / 2, SampleEveryMs: Second),
             _ => null,
         };
-        return scenario is null ? null : scenario with { IsShort = isShort };
+        return scenario is null ? null : scenario with { IsShort = isShort, WarmUpMs = isShort ? 3 * Second : 10 * Second };
     }
 
     private static Scenario Constant(string name, int users, double durationMs, string shape) =>

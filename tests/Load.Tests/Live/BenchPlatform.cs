@@ -1,0 +1,45 @@
+using Platform.Testing;
+
+namespace Platform.Load.Tests.Live;
+
+/// <summary>
+/// One <c>./platform up</c> (own state directory, free ports) shared by the live bench tests, which run
+/// one after another against it; <c>./platform down</c> at the end.
+/// </summary>
+public sealed class BenchPlatform : IAsyncLifetime
+{
+    // Room for a run's build, a fault scenario's 60 s, its restart and its audit.
+    private readonly LocalPlatform _platform = new(commandTimeout: TimeSpan.FromMinutes(6));
+
+    public async ValueTask InitializeAsync()
+    {
+        foreach (var server in new[] { "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager" })
+            RequiredServer.Locate(server);
+        await _platform.RunOrFailAsync("up");
+    }
+
+    /// <summary>
+    /// Runs <c>./platform bench SCENARIO --short</c>, asserts it exited 0 (every verdict passed), and
+    /// returns its report.md after checking the files beside it.
+    /// </summary>
+    public async Task<string> RunShortAsync(string scenario)
+    {
+        var (exitCode, output) = await _platform.RunAsync("bench", scenario, "--short");
+        Assert.True(exitCode == 0, $"./platform bench {scenario} --short exited {exitCode}:{Environment.NewLine}{output}");
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(_platform.StateDirectory, "reports"), scenario + "-*"));
+        foreach (var file in new[] { "report.md", "requests.csv", "timeline.csv", "timeline.svg" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
+        Assert.True(File.ReadLines(Path.Combine(run, "requests.csv")).Count() > 1, "requests.csv holds no request");
+        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("## Verdict: PASSED", report, StringComparison.Ordinal);
+        Assert.Contains("**Audit: creates stored: PASSED**", report, StringComparison.Ordinal);
+        Assert.Contains("**Audit: no double booking: PASSED**", report, StringComparison.Ordinal);
+        Assert.Contains("**Audit: outbox events: PASSED**", report, StringComparison.Ordinal);
+        return report;
+    }
+
+    /// <summary>What <c>./platform status</c> prints.</summary>
+    public Task<string> StatusAsync() => _platform.RunOrFailAsync("status");
+
+    public async ValueTask DisposeAsync() => await _platform.DisposeAsync();
+}

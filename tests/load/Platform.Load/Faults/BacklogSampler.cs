@@ -1,0 +1,38 @@
+using System.Text;
+using Platform.Load.Audit;
+using Platform.Load.Reporting;
+using Platform.Load.Traffic;
+
+namespace Platform.Load.Faults;
+
+/// <summary>Samples the outbox backlog (events not yet in the Redis stream) once a second, for the Redis outage.</summary>
+public sealed class BacklogSampler(ReservationAudit audit, RunClock clock)
+{
+    public List<BacklogSample> Samples { get; } = [];
+
+    public async Task RunAsync(TimeSpan every, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            do
+            {
+                var backlog = await audit.OutboxBacklogAsync();
+                lock (Samples)
+                    Samples.Add(new BacklogSample(clock.ElapsedMs, backlog));
+            }
+            while (await timer.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public string ToCsv()
+    {
+        var text = new StringBuilder("offset_s,outbox_backlog\n");
+        foreach (var s in Samples)
+            text.Append(Csv.Line(Csv.Number(s.AtMs / 1000), Csv.Number(s.Backlog))).Append('\n');
+        return text.ToString();
+    }
+}
