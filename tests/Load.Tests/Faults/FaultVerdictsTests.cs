@@ -163,18 +163,25 @@ public sealed class FaultVerdictsTests
     }
 
     [Fact]
-    public void Calm_clients_hold_while_their_p99_stays_within_twice_the_p99_before()
+    public void Calm_clients_hold_while_their_p99_after_the_onset_stays_within_twice_the_p99_before()
     {
-        List<RequestRecord> Calm(double duringLatencyMs) => Enumerable.Range(0, 300)
-            .Select(i => Ok(i * 100.0, latencyMs: i is >= 100 and < 200 ? duringLatencyMs : 10)).ToList();
+        // 10 requests a second for 30 s at 10 ms; the disturbance runs from 10 s to 20 s, its onset to 15 s.
+        List<RequestRecord> Calm(double steadyMs, double onsetMs = 10) => Enumerable.Range(0, 300)
+            .Select(i => Ok(i * 100.0, latencyMs: i switch { >= 100 and < 150 => onsetMs, >= 150 and < 200 => steadyMs, _ => 10 })).ToList();
 
         var held = FaultVerdicts.CalmHolds("calm", Calm(20), 10 * Second, 20 * Second);
         var slowed = FaultVerdicts.CalmHolds("calm", Calm(21), 10 * Second, 20 * Second);
+        var onsetSpike = FaultVerdicts.CalmHolds("calm", Calm(20, onsetMs: FaultVerdicts.CalmCeilingMs), 10 * Second, 20 * Second);
+        var onsetTooSlow = FaultVerdicts.CalmHolds("calm", Calm(20, onsetMs: FaultVerdicts.CalmCeilingMs + 1), 10 * Second, 20 * Second);
         var oneFailure = FaultVerdicts.CalmHolds("calm", [.. Calm(10), Failed(15_000, 429, "quota-exceeded")], 10 * Second, 20 * Second);
         var nothingBefore = FaultVerdicts.CalmHolds("calm", Calm(10).Where(r => r.ScheduledMs >= 10_000).ToList(), 10 * Second, 20 * Second);
 
         Assert.True(held.Passed, held.Detail);
+        Assert.Contains("p99 10.0 ms before, 20.0 ms during after its first 5 s", held.Detail, StringComparison.Ordinal);
         Assert.False(slowed.Passed, slowed.Detail);
+        Assert.True(onsetSpike.Passed, onsetSpike.Detail);
+        Assert.Contains("onset p99 1000.0 ms", onsetSpike.Detail, StringComparison.Ordinal);
+        Assert.False(onsetTooSlow.Passed, onsetTooSlow.Detail);
         Assert.False(oneFailure.Passed, oneFailure.Detail);
         Assert.False(nothingBefore.Passed, nothingBefore.Detail);
     }

@@ -77,15 +77,28 @@ public static class FaultVerdicts
 
     private static double Peak(IEnumerable<double?> values) => values.Select(v => v ?? 0).DefaultIfEmpty(0).Max();
 
-    /// <summary>p99 of a client's requests during the disturbance within 2× its p99 before it.</summary>
+    /// <summary>How long after a disturbance starts its onset lasts: connections, pools and threads ramp up.</summary>
+    public const double OnsetMs = 5_000;
+
+    /// <summary>No calm request may take longer than this at any time during the disturbance, onset included.</summary>
+    public const double CalmCeilingMs = 1_000;
+
+    /// <summary>
+    /// The calm clients hold: none of their requests fails; once the onset is over, their p99 is within
+    /// 2× their p99 before the disturbance; and none of them, onset included, takes over
+    /// <see cref="CalmCeilingMs"/>. The onset's own p99 is reported beside.
+    /// </summary>
     public static Verdict CalmHolds(string name, IReadOnlyCollection<RequestRecord> calm, double fromMs, double toMs)
     {
-        var before = Percentiles.Of(calm.Where(r => r.ScheduledMs < fromMs).Select(r => r.LatencyMs)).P99;
-        var during = Percentiles.Of(calm.Where(r => r.ScheduledMs >= fromMs && r.ScheduledMs < toMs).Select(r => r.LatencyMs)).P99;
+        IEnumerable<double> Between(double from, double to) => calm.Where(r => r.ScheduledMs >= from && r.ScheduledMs < to).Select(r => r.LatencyMs);
+        var before = Percentiles.Of(Between(0, fromMs));
+        var onset = Percentiles.Of(Between(fromMs, fromMs + OnsetMs)).P99;
+        var steady = Percentiles.Of(Between(fromMs + OnsetMs, toMs));
+        var slowest = Between(fromMs, toMs).DefaultIfEmpty(double.NaN).Max();
         var failures = calm.Count(r => r.Failed);
-        var passed = failures == 0 && !double.IsNaN(before) && during <= 2 * before;
+        var passed = failures == 0 && !double.IsNaN(before.P99) && steady.P99 <= 2 * before.P99 && slowest <= CalmCeilingMs;
         return new Verdict(name, passed, string.Create(CultureInfo.InvariantCulture,
-            $"calm clients' p99 {EndpointTable.Ms(before)} before, {EndpointTable.Ms(during)} during (limit 2× before: {EndpointTable.Ms(2 * before)}); {failures} calm failures"));
+            $"calm clients' p99 {EndpointTable.Ms(before.P99)} before, {EndpointTable.Ms(steady.P99)} during after its first {OnsetMs / 1000:0} s (limit 2× before: {EndpointTable.Ms(2 * before.P99)}); p50 {EndpointTable.Ms(before.P50)} before, {EndpointTable.Ms(steady.P50)} during; onset p99 {EndpointTable.Ms(onset)}, slowest calm request during {EndpointTable.Ms(slowest)} (limit {EndpointTable.Ms(CalmCeilingMs)}); {failures} calm failures"));
     }
 
     public static string Statuses(IEnumerable<RequestRecord> records)
