@@ -127,13 +127,16 @@ first_free_day() {
 
 next_day=0
 
-# wrk's script and its arguments for one run: for creates, a fresh range of SPAN_DAYS days.
+# workload_args BASE-URL ARRAY: wrk's script and its arguments for one run, into the named array; for
+# creates, a fresh range of SPAN_DAYS days. It must run in this shell, not in a $( ) or < <( ) subshell,
+# or next_day would not advance and every run after the first would book nights already booked.
 workload_args() {
+  local -n args="$2"
   if [[ "$WORKLOAD" == create ]]; then
-    printf '%s\n' -s "$LOAD/create.lua" "$1/api/v1/reservations" -- "$next_day" "$SPAN_DAYS"
+    args=(-s "$LOAD/create.lua" "$1/api/v1/reservations" -- "$next_day" "$SPAN_DAYS")
     next_day=$((next_day + SPAN_DAYS))
   else
-    printf '%s\n' -s "$LOAD/health.lua" "$1$HEALTH_PATH"
+    args=(-s "$LOAD/health.lua" "$1$HEALTH_PATH")
   fi
 }
 
@@ -227,12 +230,12 @@ measure() {
   local -a run
   if ((WARMUP > 0)); then
     info "$name: warm-up ${WARMUP}s"
-    mapfile -t run < <(workload_args "$base")
+    workload_args "$base" run
     timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s --latency \
       "${run[@]}" >"$RESULTS/$name-warmup.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup.txt"
   fi
   info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s), $WORKLOAD"
-  mapfile -t run < <(workload_args "$base")
+  workload_args "$base" run
   before="$(cpu_ticks "$pid")"
   timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
     "${run[@]}" >"$out" 2>&1 || die "wrk failed; see $out"
@@ -323,6 +326,15 @@ main() {
   done
   print_table | tee "$RESULTS/table.md"
   info "raw outputs in ${RESULTS#"$ROOT"/}"
+  # Every create books a night no other request asks for, so anything but 201 is a fault of the run.
+  if [[ "$WORKLOAD" == create ]]; then
+    local non2xx bad=""
+    for config in "${CONFIGS[@]}"; do
+      non2xx="$(cut -d' ' -f5 <<<"${row[$config]:-0 0 0 0 0}")"
+      ((non2xx == 0)) || bad+=" $config:$non2xx"
+    done
+    [[ -z "$bad" ]] || die "creates answered other than 201 (configuration:count):$bad; see the statuses column"
+  fi
 }
 
 main "$@"
