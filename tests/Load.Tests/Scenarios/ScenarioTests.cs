@@ -35,6 +35,8 @@ public sealed class ScenarioTests
         Assert.Equal(60_000, kill.DurationMs);
         Assert.Equal(20_000, kill.FaultAtMs);
         Assert.True(ScenarioCatalog.All(true).All(s => s.IsShort));
+        Assert.All(ScenarioCatalog.All(true), s => Assert.Equal(3_000, s.WarmUpMs));
+        Assert.All(ScenarioCatalog.All(false), s => Assert.Equal(10_000, s.WarmUpMs));
     }
 
     [Fact]

@@ -10,6 +10,12 @@ public static class FaultVerdicts
     public const double PoolTimeoutMs = 2_000;
     public const double PoolMarginMs = 1_000;
 
+    /// <summary>How long after a disturbance starts its onset lasts: connections, pools and threads ramp up.</summary>
+    public const double OnsetMs = 5_000;
+
+    /// <summary>No calm request may take longer than this at any time during the disturbance, onset included.</summary>
+    public const double CalmCeilingMs = 1_000;
+
     /// <summary>Rebalanced: the first 5 consecutive seconds after the kill with answers, no failures, and none from the killed replica.</summary>
     public static Verdict KillReplica(IReadOnlyCollection<RequestRecord> records, double killMs, string replica, double durationMs)
     {
@@ -76,12 +82,6 @@ public static class FaultVerdicts
     }
 
     private static double Peak(IEnumerable<double?> values) => values.Select(v => v ?? 0).DefaultIfEmpty(0).Max();
-
-    /// <summary>How long after a disturbance starts its onset lasts: connections, pools and threads ramp up.</summary>
-    public const double OnsetMs = 5_000;
-
-    /// <summary>No calm request may take longer than this at any time during the disturbance, onset included.</summary>
-    public const double CalmCeilingMs = 1_000;
 
     /// <summary>
     /// The calm clients hold: none of their requests fails; once the onset is over, their p99 is within
