@@ -44,13 +44,27 @@ public sealed class ScenarioTests
     {
         var spike = ScenarioCatalog.Find("spike", false)!.Groups[0];
         Assert.Equal(0, spike.StartMs(0));
-        Assert.Equal(5_000, spike.StartMs(50));
-        Assert.Equal(50, spike.ActiveAt(4_950));
+        // User 50 of 100 joins in second 5, at its own phase, 50/100 of the second.
+        Assert.Equal(5_500, spike.StartMs(50));
+        Assert.Equal(50, spike.ActiveAt(4_999));
+        Assert.Equal(100, spike.ActiveAt(10_000));
         var stress = ScenarioCatalog.Find("stress", false)!.Groups[0];
         Assert.Equal(10, stress.ActiveAt(999));
         Assert.Equal(20, stress.ActiveAt(10_999));
         Assert.Equal(200, stress.ActiveAt(200_000));
         Assert.All(Enumerable.Range(0, 10), i => Assert.InRange(stress.StartMs(i), 0, 999));
+    }
+
+    [Fact]
+    public void Ramped_users_each_send_at_their_own_phase_so_arrivals_stay_even()
+    {
+        foreach (var (name, users) in new[] { ("spike", 100), ("stress", 200) })
+        {
+            var group = ScenarioCatalog.Find(name, false)!.Groups[0];
+            var phases = Enumerable.Range(0, users).Select(i => group.StartMs(i) % group.IntervalMs).ToList();
+            Assert.Equal(users, phases.Distinct().Count());
+            Assert.Equal(group.IntervalMs / users, phases.Order().Zip(phases.Order().Skip(1), (a, b) => b - a).Min(), 6);
+        }
     }
 
     [Fact]

@@ -10,9 +10,10 @@ public enum Ramp
 
 /// <summary>
 /// Users sending as one client identity (a key of the bench API keys file, or none: anonymous), each one
-/// request every <see cref="IntervalMs"/> from its start. Constant users are spread across the first
-/// interval so arrivals are even; a linear ramp starts them evenly over <see cref="RampMs"/>; steps add
-/// <see cref="StepUsers"/> every <see cref="RampMs"/>.
+/// request every <see cref="IntervalMs"/> from its start. Every user has its own phase in the interval
+/// (user i of n sends at i/n of it), so arrivals are even across each interval whatever the ramp; the
+/// ramp decides in which interval a user first sends: all in the first (constant), one after another
+/// over <see cref="RampMs"/> (linear), or <see cref="StepUsers"/> more every <see cref="RampMs"/> (steps).
 /// </summary>
 public sealed record UserGroup(string Client, int Users, double IntervalMs = 1000, Ramp Ramp = Ramp.Constant,
     double RampMs = 0, int StepUsers = 0, double DelayMs = 0, bool RateLimitExpected = false)
@@ -21,12 +22,13 @@ public sealed record UserGroup(string Client, int Users, double IntervalMs = 100
     public double StartMs(int index)
     {
         var phase = IntervalMs * index / Math.Max(1, Users) % IntervalMs;
-        return DelayMs + Ramp switch
+        var joins = Ramp switch
         {
             Ramp.Linear => RampMs * index / Math.Max(1, Users),
-            Ramp.Steps => Math.Floor((double)index / Math.Max(1, StepUsers)) * RampMs + IntervalMs * (index % Math.Max(1, StepUsers)) / Math.Max(1, StepUsers),
-            _ => phase,
+            Ramp.Steps => Math.Floor((double)index / Math.Max(1, StepUsers)) * RampMs,
+            _ => 0,
         };
+        return DelayMs + Math.Floor(joins / IntervalMs) * IntervalMs + phase;
     }
 
     /// <summary>Users started by <paramref name="atMs"/>.</summary>
