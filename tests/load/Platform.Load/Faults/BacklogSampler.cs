@@ -1,6 +1,7 @@
 using System.Text;
 using Platform.Load.Audit;
 using Platform.Load.Reporting;
+using Platform.Load.Runs;
 using Platform.Load.Traffic;
 
 namespace Platform.Load.Faults;
@@ -10,23 +11,12 @@ public sealed class BacklogSampler(ReservationAudit audit, RunClock clock)
 {
     public List<BacklogSample> Samples { get; } = [];
 
-    public async Task RunAsync(TimeSpan every, CancellationToken stop)
+    public Task RunAsync(TimeSpan every, CancellationToken stop) => Sampling.EveryAsync(every, async () =>
     {
-        using var timer = new PeriodicTimer(every);
-        try
-        {
-            do
-            {
-                var backlog = await audit.OutboxBacklogAsync();
-                lock (Samples)
-                    Samples.Add(new BacklogSample(clock.ElapsedMs, backlog));
-            }
-            while (await timer.WaitForNextTickAsync(stop));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+        var backlog = await audit.OutboxBacklogAsync();
+        lock (Samples)
+            Samples.Add(new BacklogSample(clock.ElapsedMs, backlog));
+    }, stop);
 
     public string ToCsv()
     {

@@ -16,23 +16,12 @@ public sealed class PoolSampler(IReadOnlyList<(string Replica, Uri Metrics)> rep
 
     public List<PoolSample> Samples { get; } = [];
 
-    public async Task RunAsync(TimeSpan every, CancellationToken stop)
+    public Task RunAsync(TimeSpan every, CancellationToken stop) => Sampling.EveryAsync(every, async () =>
     {
-        using var timer = new PeriodicTimer(every);
-        try
-        {
-            do
-            {
-                var pages = await Task.WhenAll(_endpoints.Select(e => e.Endpoint.ScrapeAsync()));
-                lock (Samples)
-                    Samples.AddRange(_endpoints.Select((e, i) => Parse(clock.ElapsedMs, e.Replica, pages[i])));
-            }
-            while (await timer.WaitForNextTickAsync(stop));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+        var pages = await Task.WhenAll(_endpoints.Select(e => e.Endpoint.ScrapeAsync()));
+        lock (Samples)
+            Samples.AddRange(_endpoints.Select((e, i) => Parse(clock.ElapsedMs, e.Replica, pages[i])));
+    }, stop);
 
     public static PoolSample Parse(double atMs, string replica, string? page)
     {

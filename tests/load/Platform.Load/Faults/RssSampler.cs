@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Platform.Load.Reporting;
+using Platform.Load.Runs;
 using Platform.Load.Traffic;
 
 namespace Platform.Load.Faults;
@@ -13,15 +14,11 @@ public sealed class RssSampler(PlatformProcesses processes, RunClock clock, IRea
 {
     public List<RssSample> Samples { get; } = [];
 
-    public async Task RunAsync(TimeSpan every, CancellationToken stop)
+    public Task RunAsync(TimeSpan every, CancellationToken stop) => Sampling.EveryAsync(every, () =>
     {
-        using var timer = new PeriodicTimer(every);
-        do
-        {
-            SampleOnce();
-        }
-        while (await Tick(timer, stop));
-    }
+        SampleOnce();
+        return Task.CompletedTask;
+    }, stop);
 
     public void SampleOnce()
     {
@@ -32,18 +29,6 @@ public sealed class RssSampler(PlatformProcesses processes, RunClock clock, IRea
                 lock (Samples)
                     Samples.Add(new RssSample(clock.ElapsedMs, name, rss));
             }
-        }
-    }
-
-    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stop)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stop);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -20,9 +20,6 @@ public sealed class MetricsEndpoint(Uri metricsBase) : IDisposable
         }
     }
 
-    /// <summary>The sum of every sample of <paramref name="metric"/> (all label sets), or null if absent or unreachable.</summary>
-    public async Task<double?> ReadAsync(string metric) => await ScrapeAsync() is { } text ? Parse(text, metric) : null;
-
     /// <summary>
     /// The sum of the samples of <paramref name="metric"/>; with <paramref name="labels"/> (e.g.
     /// <c>{pool_name="api-1",state="used"}</c>, exactly as exported) only that series.

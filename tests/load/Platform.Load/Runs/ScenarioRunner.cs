@@ -133,18 +133,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
             Note($"platform up after the run exited {code}");
         }
 
-        Judge(records, durationMs, faultMs, restartMs, stress, rss, flood);
-        if (pools is not null)
-        {
-            _report.Verdicts.Add(FaultVerdicts.PoolExhaustion(records, pools.Samples));
-            _report.Files.Add(("pools.csv", pools.ToCsv()));
-            pools.Dispose();
-        }
-        if (backlog is not null)
-        {
-            _report.Verdicts.Add(FaultVerdicts.StopRedis(records, faultMs, restartMs, backlog.Samples));
-            _report.Files.Add(("outbox-backlog.csv", backlog.ToCsv()));
-        }
+        Judge(records, durationMs, faultMs, restartMs, stress, rss, flood, pools, backlog);
         _report.Verdicts.AddRange(await audit.RunAsync(created.Codes(), windowStart, streamStart,
             TimeSpan.FromSeconds(scenario.Kind == ScenarioKind.FaultStopRedis ? 60 : 30)));
         if (_events.Count > 0)
@@ -156,6 +145,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         foreach (var client in clients.Values)
             client.Dispose();
         metrics?.Dispose();
+        pools?.Dispose();
 
         Console.WriteLine();
         Console.WriteLine(table);
@@ -166,7 +156,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     }
 
     private void Judge(List<RequestRecord> records, double durationMs, double faultMs, double restartMs, StressMonitor? stress, RssSampler? rss,
-        List<(double AtMs, double? Partitions, double? Overflow, long? RssKib)> flood)
+        List<(double AtMs, double? Partitions, double? Overflow, long? RssKib)> flood, PoolSampler? pools, BacklogSampler? backlog)
     {
         var failures = records.Count(r => r.Failed);
         switch (scenario.Kind)
@@ -194,8 +184,13 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
             case ScenarioKind.FaultStopMariaDb:
                 _report.Verdicts.Add(FaultVerdicts.StopMariaDb(records, faultMs, restartMs, durationMs));
                 break;
-            case ScenarioKind.FaultStopRedis or ScenarioKind.FaultPoolExhaustion:
-                // Judged from their samplers' series after the run (RunAsync): 503s are allowed under pool exhaustion.
+            case ScenarioKind.FaultStopRedis when backlog is not null:
+                _report.Verdicts.Add(FaultVerdicts.StopRedis(records, faultMs, restartMs, backlog.Samples));
+                _report.Files.Add(("outbox-backlog.csv", backlog.ToCsv()));
+                break;
+            case ScenarioKind.FaultPoolExhaustion when pools is not null:
+                _report.Verdicts.Add(FaultVerdicts.PoolExhaustion(records, pools.Samples));
+                _report.Files.Add(("pools.csv", pools.ToCsv()));
                 break;
             case ScenarioKind.FaultFlood:
                 PerClientTables(records, durationMs);
@@ -237,23 +232,15 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         }
     }
 
-    private async Task SampleFloodAsync(MetricsEndpoint metrics, List<(double, double?, double?, long?)> samples, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        try
+    /// <summary>Each second: the gateway's RSS, and its partitions and overflow from one scrape of its metrics.</summary>
+    private Task SampleFloodAsync(MetricsEndpoint metrics, List<(double, double?, double?, long?)> samples, CancellationToken stop) =>
+        Sampling.EveryAsync(TimeSpan.FromSeconds(1), async () =>
         {
-            do
-            {
-                var rss = _processes.Pid("gateway") is { } pid ? PlatformProcesses.RssKib(pid) : null;
-                samples.Add((_clock.ElapsedMs, await metrics.ReadAsync("gateway_ratelimit_partitions"),
-                    await metrics.ReadAsync("gateway_ratelimit_partition_overflow_total"), rss));
-            }
-            while (await timer.WaitForNextTickAsync(stop));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+            var rss = _processes.Pid("gateway") is { } pid ? PlatformProcesses.RssKib(pid) : null;
+            var page = await metrics.ScrapeAsync();
+            double? Read(string metric) => page is null ? null : MetricsEndpoint.Parse(page, metric);
+            samples.Add((_clock.ElapsedMs, Read("gateway_ratelimit_partitions"), Read("gateway_ratelimit_partition_overflow_total"), rss));
+        }, stop);
 
     private async Task<RequestRecord> FloodAsync(HttpClient client, double scheduledMs)
     {
