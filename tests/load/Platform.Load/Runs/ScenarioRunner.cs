@@ -40,12 +40,11 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         // fresh platform's first seconds would otherwise set every "before" a verdict compares with.
         foreach (var client in clients.Values)
             await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.GetAsync(new Uri("/api/v1/health", UriKind.Relative))));
-        await WarmUpAsync(mix, clients[ScenarioCatalog.Load]);
+        await WarmUpAsync(mix, clients);
         _clock.Restart();
 
         var driver = new OpenModelDriver(_clock, _log);
-        var users = scenario.Groups.SelectMany(g => Enumerable.Range(0, g.Users).Select(i =>
-            new VirtualUser(g.Client, g.StartMs(i), g.IntervalMs, at => mix.SendAsync(clients[g.Client], g.Client, at, g.RateLimitExpected)))).ToList();
+        var users = UsersOf(scenario.Groups, mix, clients);
 
         using var stopRun = new CancellationTokenSource();
         using var stopSide = new CancellationTokenSource();
@@ -254,13 +253,11 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     /// <see cref="WarmUpUsers"/> users of the load client send the mix for the scenario's warm-up; nothing
     /// is recorded but the creates, which the audit checks like the run's own.
     /// </summary>
-    private async Task WarmUpAsync(ReservationMix mix, HttpClient client)
+    private async Task WarmUpAsync(ReservationMix mix, IReadOnlyDictionary<string, HttpClient> clients)
     {
         var log = new RequestLog();
-        var users = Enumerable.Range(0, WarmUpUsers).Select(i => new VirtualUser(ScenarioCatalog.Load, i * 1000.0 / WarmUpUsers, 1000,
-            at => mix.SendAsync(client, ScenarioCatalog.Load, at, rateLimitExpected: false))).ToList();
         _clock.Restart();
-        await new OpenModelDriver(_clock, log).RunAsync(users, scenario.WarmUpMs, CancellationToken.None);
+        await new OpenModelDriver(_clock, log).RunAsync(UsersOf([new UserGroup(ScenarioCatalog.Load, WarmUpUsers)], mix, clients), scenario.WarmUpMs, CancellationToken.None);
         var records = log.Snapshot();
         var line = string.Create(CultureInfo.InvariantCulture,
             $"before the clock: warm-up, {records.Count} requests of the mix from {WarmUpUsers} users over {scenario.WarmUpMs / 1000:0} s, not in the tables ({records.Count(r => r.Failed)} failed: {FaultVerdicts.Statuses(records.Where(r => r.Failed))})");
@@ -268,6 +265,11 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
             _events.Add(line);
         Console.WriteLine(line);
     }
+
+    /// <summary>Every user of <paramref name="groups"/>, each sending the mix as its group's client from its own start.</summary>
+    private static List<VirtualUser> UsersOf(IEnumerable<UserGroup> groups, ReservationMix mix, IReadOnlyDictionary<string, HttpClient> clients) =>
+        groups.SelectMany(g => Enumerable.Range(0, g.Users).Select(i =>
+            new VirtualUser(g.Client, g.StartMs(i), g.IntervalMs, at => mix.SendAsync(clients[g.Client], g.Client, at, g.RateLimitExpected)))).ToList();
 
     private async Task AtAsync(double atMs, Func<Task> action)
     {
