@@ -1,5 +1,8 @@
 using Prometheus;
 using Yarp.ReverseProxy;
+using Platform.Gateway.Deadlines;
+using Platform.Gateway.Hedging;
+using Platform.Gateway.Outliers;
 using Platform.Gateway.Proxy;
 using Yarp.ReverseProxy.Model;
 
@@ -15,7 +18,7 @@ public sealed class UpstreamHealthGauges
 {
     private static readonly Gauge Healthy = Metrics.CreateGauge(
         "gateway_upstream_healthy",
-        "1 while the destination is in rotation (healthy, or not probed yet); 0 while a health check holds it out.",
+        "1 while the destination is in rotation (healthy, or not probed yet); 0 while a health check or the outlier detector holds it out.",
         "cluster", "destination");
 
     private static readonly Gauge Destinations = Metrics.CreateGauge(
@@ -23,25 +26,38 @@ public sealed class UpstreamHealthGauges
         "Destinations by health state: healthy (passed its last check), unhealthy (failed an active or passive check), unknown (not checked yet).",
         "cluster", "state");
 
-    private readonly IProxyStateLookup _proxy;
+    private static readonly Gauge Ejected = Metrics.CreateGauge(
+        "gateway_upstream_ejected",
+        "1 while the outlier detector keeps the destination out of rotation for being slow or frozen, else 0.",
+        "cluster", "destination");
 
-    public UpstreamHealthGauges(IProxyStateLookup proxy)
+    private readonly IProxyStateLookup _proxy;
+    private readonly OutlierDetector _outliers;
+
+    public UpstreamHealthGauges(IProxyStateLookup proxy, OutlierDetector outliers)
     {
         _proxy = proxy;
+        _outliers = outliers;
         Metrics.DefaultRegistry.AddBeforeCollectCallback(Update);
     }
 
     private void Update()
     {
         var published = new HashSet<(string Cluster, string Destination)>();
+        foreach (var route in _proxy.GetRoutes())
+            DeadlineMiddleware.PublishRoute(route.Config.RouteId);
         foreach (var cluster in _proxy.GetClusters())
         {
             var available = cluster.DestinationsState.AvailableDestinations;
             int healthy = 0, unhealthy = 0, unknown = 0;
             foreach (var destination in cluster.Destinations.Values)
             {
-                Healthy.WithLabels(cluster.ClusterId, destination.DestinationId).Set(available.Contains(destination) ? 1 : 0);
+                var ejected = _outliers.IsEjected(destination);
+                Healthy.WithLabels(cluster.ClusterId, destination.DestinationId).Set(available.Contains(destination) && !ejected ? 1 : 0);
+                Ejected.WithLabels(cluster.ClusterId, destination.DestinationId).Set(ejected ? 1 : 0);
                 SafeRetry.PublishRetries(cluster.ClusterId, destination.DestinationId);
+                HedgingHandler.Publish(cluster.ClusterId, destination.DestinationId);
+                OutlierDetector.Publish(cluster.ClusterId, destination.DestinationId);
                 published.Add((cluster.ClusterId, destination.DestinationId));
                 switch (StateOf(destination.Health))
                 {
@@ -60,7 +76,10 @@ public sealed class UpstreamHealthGauges
             if (!published.Contains((labels[0], labels[1])))
             {
                 Healthy.RemoveLabelled(labels);
+                Ejected.RemoveLabelled(labels);
                 SafeRetry.UnpublishRetries(labels[0], labels[1]);
+                HedgingHandler.Unpublish(labels[0], labels[1]);
+                OutlierDetector.Unpublish(labels[0], labels[1]);
             }
         }
     }

@@ -27,6 +27,13 @@ public sealed class ProxyOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Proxy:DnsRefreshPeriod must be between {1} and {2}.")]
     public TimeSpan DnsRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A route's deadline unless its <c>Metadata:Deadline</c> says otherwise: retries and hedges
+    /// included, no request waits longer (docs/deadlines.md). 3 s is the reports' SLO for a create.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "Proxy:DefaultDeadline must be between {1} and {2}.")]
+    public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long a stopping gateway lets in-flight requests finish before it aborts them.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Proxy:DrainTimeout must be between {1} and {2}.")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,5 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Gateway.Deadlines;
+using Platform.Gateway.Hedging;
+using Platform.Gateway.Outliers;
 using Platform.Gateway.Problems;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 
 namespace Platform.Gateway.Proxy;
@@ -15,16 +20,21 @@ public static class ProxySetup
         // Used below before ValidateOnStart runs, so checked here too, with the same messages.
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
 
+        if (RouteDeadlines.InvalidKeys(builder.Configuration).FirstOrDefault() is { } invalid)
+            throw new Microsoft.Extensions.Options.OptionsValidationException(invalid, typeof(ProxyOptions),
+                [$"{invalid} must be a time span between {RouteDeadlines.Minimum} and {RouteDeadlines.Maximum}."]);
+        builder.Services.AddOptions<HedgingOptions>().BindConfiguration(HedgingOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutlierOptions>().BindConfiguration(OutlierOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OutlierDetector>();
+
         var proxy = builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .ConfigureHttpClient((context, handler) =>
-            {
-                // SocketsHttpHandler's default is already unlimited; said here so that a cap is a
-                // deliberate ReverseProxy:Clusters:*:HttpClient:MaxConnectionsPerServer, never a surprise.
-                handler.MaxConnectionsPerServer = context.NewConfig.MaxConnectionsPerServer ?? int.MaxValue;
-                handler.PooledConnectionLifetime = options.PooledConnectionLifetime;
-                handler.ConnectTimeout = options.ConnectTimeout;
-            });
+            .AddTransforms(HedgePlans.AddHedgePlanTransform);
+        // Our socket settings, and the hedging handler in front of each cluster's connections.
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, ReplicaHttpClientFactory>();
         if (options.ResolveDnsDestinations)
             proxy.AddDnsDestinationResolver(dns => dns.RefreshPeriod = options.DnsRefreshPeriod);
 
@@ -45,12 +55,17 @@ public static class ProxySetup
         app.MapReverseProxy(pipeline =>
         {
             // Order matters. Problems outermost, so every failure below is answered as problem+json;
-            // the body check before a destination is chosen; the retry before load balancing, which
-            // narrows the candidates to one; passive health innermost, so it sees each attempt.
+            // the deadline next, so retries and hedges are all inside it; the body check before a
+            // destination is chosen; ejected replicas dropped before the retry and the hedge plan
+            // take their candidates, both before load balancing, which narrows them to one;
+            // passive health innermost, so it sees each attempt.
             pipeline.UseForwarderProblems();
+            pipeline.UseDeadlines();
             pipeline.UseRequestBodyLimit();
             pipeline.UseSessionAffinity();
+            pipeline.UseOutlierEjection();
             pipeline.UseSafeRetry();
+            pipeline.UseHedgePlans();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
         });

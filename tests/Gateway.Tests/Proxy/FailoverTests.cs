@@ -58,6 +58,15 @@ public sealed class FailoverTests : GatewayTest
         await victim.StartAgainAsync();
         Assert.True(await EventuallyAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
             $"{victim.Id} did not rejoin within {Noticed.TotalSeconds} s of answering again:{Environment.NewLine}{gateway.Output}");
+        // A process that just started answers its first requests slowly while it compiles, and the
+        // gateway rightly sends copies of those elsewhere: warm it, as its first callers would.
+        using (var direct = victim.CreateClient())
+        {
+            for (var i = 0; i < 50; i++)
+                (await direct.GetAsync("/api/v1/health", Cancellation)).Dispose();
+        }
+        Assert.True(await EventuallyAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
+            $"{victim.Id} left the rotation again:{Environment.NewLine}{gateway.Output}");
         var afterReturn = await CountReplicasAsync(client, 30);
         Assert.Equal(10, afterReturn.GetValueOrDefault(victim.Id));
     }

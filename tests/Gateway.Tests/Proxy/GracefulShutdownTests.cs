@@ -15,6 +15,8 @@ public sealed class GracefulShutdownTests : GatewayTest
             {
                 [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false",
                 ["Proxy__DrainTimeout"] = "00:00:30",
+                // Longer than the slow answer: this is about draining, not deadlines.
+                ["Proxy__DefaultDeadline"] = "00:00:30",
             });
 
         var inFlight = ClientFor(gateway).GetAsync("/api/v1/health", Cancellation);

@@ -1,0 +1,84 @@
+using Prometheus;
+using Platform.Gateway.Problems;
+using Platform.Gateway.Proxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Platform.Gateway.Deadlines;
+
+/// <summary>
+/// Gives every proxied request its deadline (docs/deadlines.md). The request's abort token is
+/// replaced by one that also fires at the deadline, so YARP's forwarder, the hedging handler and
+/// every retry stop there; past it the client gets <c>504 upstream-timeout</c>. The replica is told
+/// the same instant in <see cref="DeadlineHeaders.Deadline"/>, which this always overwrites.
+/// </summary>
+/// <remarks>
+/// Written here rather than with ASP.NET Core's request-timeouts middleware, which takes one
+/// timeout per endpoint: a client may shorten its own, and the replica must be told the instant.
+/// YARP's forwarder takes no cancellation token from its middleware, only the request's abort
+/// token, which is why that token is the one replaced.
+/// </remarks>
+public static class DeadlineMiddleware
+{
+    private static readonly Counter Exceeded = Metrics.CreateCounter(
+        "gateway_deadline_exceeded_total",
+        "Requests answered 504 upstream-timeout because their deadline passed before a replica answered, by YARP route.",
+        "route");
+
+    /// <summary>Publishes a route's counter at 0, so increase() sees its first timeout.</summary>
+    public static void PublishRoute(string route) => Exceeded.WithLabels(route);
+
+    public static IApplicationBuilder UseDeadlines(this IApplicationBuilder pipeline)
+    {
+        var clock = pipeline.ApplicationServices.GetRequiredService<TimeProvider>();
+        var options = pipeline.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>();
+        pipeline.Use((context, next) => WithDeadlineAsync(context, next, clock, options.Value.DefaultDeadline));
+        return pipeline;
+    }
+
+    private static async Task WithDeadlineAsync(HttpContext context, RequestDelegate next, TimeProvider clock, TimeSpan defaultDeadline)
+    {
+        var request = context.Request;
+        if (!DeadlineHeaders.TryReadClientTimeout(request.Headers[DeadlineHeaders.ClientTimeout], out var asked))
+        {
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.MalformedRequest,
+                $"Invalid {DeadlineHeaders.ClientTimeout}",
+                $"{DeadlineHeaders.ClientTimeout} must be one whole number of milliseconds from 1 to {DeadlineHeaders.MaxClientTimeoutMs}.");
+            return;
+        }
+
+        var route = context.GetRouteModel().Config;
+        var length = RouteDeadlines.Of(route, defaultDeadline);
+        if (asked < length)
+            length = asked.Value;
+        var deadline = new RequestDeadline(clock.GetUtcNow() + length, length, clock);
+        context.Features.Set(deadline);
+        request.Headers.Remove(DeadlineHeaders.ClientTimeout);
+        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(deadline.At);
+
+        var clientAborted = context.RequestAborted;
+        using var expiry = new CancellationTokenSource(length, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, expiry.Token);
+        context.RequestAborted = linked.Token;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.RequestAborted = clientAborted;
+        }
+
+        if (expiry.IsCancellationRequested && !clientAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            // What YARP left for a cancelled request (its error, a 400 or 502) is not the answer.
+            context.Features.Set<IForwarderErrorFeature>(null);
+            Exceeded.WithLabels(route.RouteId).Inc();
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, GatewayProblems.UpstreamTimeout,
+                "The replica did not answer in time",
+                $"No replica answered within the request's deadline of {length.TotalMilliseconds:0} ms; the request may or may not have taken effect " +
+                $"(repeat a create with the same Idempotency-Key to find out). Retry after {GatewayProblems.RetryAfterSeconds} s.",
+                GatewayProblems.RetryAfterSeconds);
+        }
+    }
+}

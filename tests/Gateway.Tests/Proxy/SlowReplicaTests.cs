@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Platform.Testing;
+
+namespace Platform.Gateway.Tests.Proxy;
+
+/// <summary>
+/// A replica that accepts connections but answers nothing (frozen with SIGSTOP, as a long GC pause
+/// or a starved container is): requests safe to repeat go to another replica after at most one
+/// per-try timeout, the rest get a 504 at their deadline, and the frozen replica leaves the rotation.
+/// Its own cluster: this test freezes a replica.
+/// </summary>
+public sealed class SlowReplicaTests : GatewayTest
+{
+    private const int Workers = 6;
+    private const int MaxRequestsPerWorker = 2000;
+    private static readonly TimeSpan FreezeFor = TimeSpan.FromSeconds(8);
+    // The 3 s deadline plus scheduling slack on a busy 2-core machine: proves nothing waits for the freeze.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(3.5);
+
+    [Fact]
+    public async Task A_frozen_replica_costs_safe_requests_nothing_and_unsafe_ones_at_most_their_deadline()
+    {
+        RequiredServer.Locate("mariadbd");
+        RequiredServer.Locate("redis-server");
+        await using var cluster = await ApiCluster.StartAsync(3);
+        await using var gateway = await GatewayProcess.StartAsync(cluster.Replicas);
+        var victim = cluster.Replicas[1];
+        var client = ClientFor(gateway);
+        await CountReplicasAsync(client, 30); // every replica has answered once
+
+        var answers = new ConcurrentQueue<(string Kind, HttpStatusCode Status, string? Type, TimeSpan Took)>();
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        using (ProcessSignals.FreezeUntilDisposed(victim.ProcessId))
+        {
+            stopLoad.CancelAfter(FreezeFor);
+            var load = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+            {
+                for (var i = 0; i < MaxRequestsPerWorker && !stopLoad.IsCancellationRequested; i++)
+                {
+                    var kind = (worker % 3) switch { 0 => "GET", 1 => "keyed POST", _ => "POST" };
+                    var took = Stopwatch.StartNew();
+                    using var response = kind switch
+                    {
+                        "GET" => await client.GetAsync("/api/v1/health", Cancellation),
+                        "keyed POST" => await PostReservationAsync(client, NewReservation(out _), $"slow-{worker}-{i}-{Guid.NewGuid():N}"),
+                        _ => await PostReservationAsync(client, NewReservation(out _)),
+                    };
+                    var type = response.IsSuccessStatusCode ? null : await ProblemTypeAsync(response);
+                    answers.Enqueue((kind, response.StatusCode, type, took.Elapsed));
+                }
+            }, Cancellation)).ToArray();
+            await Task.WhenAll(load);
+
+            var metrics = await gateway.ReadMetricsAsync(Cancellation);
+            Assert.True(Sample(metrics, "gateway_upstream_ejected", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{victim.Id}\"") == 1
+                        || await InRotationAsync(gateway, victim.Id) == 0,
+                $"{victim.Id} was still in rotation after {FreezeFor.TotalSeconds} s frozen:{Environment.NewLine}{metrics}");
+        }
+
+        var safe = answers.Where(a => a.Kind != "POST").ToList();
+        var safeFailures = safe.Where(a => a.Status is not (HttpStatusCode.OK or HttpStatusCode.Created)).ToList();
+        Assert.True(safeFailures.Count == 0, $"{safeFailures.Count} of {safe.Count} safe requests failed: {Describe(safeFailures)}");
+        var unsafeWrong = answers.Where(a => a.Kind == "POST" && a.Status is not (HttpStatusCode.Created or HttpStatusCode.GatewayTimeout)).ToList();
+        Assert.True(unsafeWrong.Count == 0, $"creates without a key answered other than 201 or 504: {Describe(unsafeWrong)}");
+        Assert.All(answers.Where(a => a.Status == HttpStatusCode.GatewayTimeout), a => Assert.Equal("upstream-timeout", a.Type));
+        var slow = answers.Where(a => a.Took > LongestWait).ToList();
+        Assert.True(slow.Count == 0, $"{slow.Count} of {answers.Count} requests waited longer than {LongestWait.TotalSeconds} s: {Describe(slow)}");
+        Assert.Contains(safe, a => a.Kind == "GET");
+        Assert.Contains(safe, a => a.Kind == "keyed POST");
+    }
+
+    [Fact]
+    public async Task A_client_timeout_shorter_than_the_route_deadline_ends_the_wait_for_a_frozen_replica()
+    {
+        RequiredServer.Locate("mariadbd");
+        RequiredServer.Locate("redis-server");
+        await using var cluster = await ApiCluster.StartAsync(2);
+        // No hedging: the request must wait on the frozen replica to show whose deadline ends it.
+        await using var gateway = await GatewayProcess.StartAsync(cluster.Replicas, new Dictionary<string, string> { ["Proxy__Hedging__Enabled"] = "false" });
+        var victim = cluster.Replicas[1];
+        var client = ClientFor(gateway);
+
+        using (ProcessSignals.FreezeUntilDisposed(victim.ProcessId))
+        {
+            // Round robin over two: one of two requests in a row lands on the frozen replica.
+            for (var i = 0; i < 2; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
+                request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", "400");
+                var took = Stopwatch.StartNew();
+                using var response = await client.SendAsync(request, Cancellation);
+                took.Stop();
+                if (response.StatusCode == HttpStatusCode.OK)
+                    continue;
+
+                await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, "upstream-timeout");
+                Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
+                Assert.True(took.Elapsed < TimeSpan.FromSeconds(2.5), $"the 400 ms deadline ended the wait only after {took.Elapsed.TotalMilliseconds:0} ms");
+                var metrics = await gateway.ReadMetricsAsync(Cancellation);
+                Assert.True(Sample(metrics, "gateway_deadline_exceeded_total", "route=\"api\"") >= 1, metrics);
+                return;
+            }
+        }
+        Assert.Fail("neither request reached the frozen replica");
+    }
+
+    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync(Cancellation);
+        try
+        {
+            return (string?)System.Text.Json.Nodes.JsonNode.Parse(text)?["type"];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return $"(not JSON: {text})";
+        }
+    }
+
+    private static string Describe(IEnumerable<(string Kind, HttpStatusCode Status, string? Type, TimeSpan Took)> answers) =>
+        string.Join(", ", answers.Take(5).Select(a => $"{a.Kind} {(int)a.Status} {a.Type} after {a.Took.TotalMilliseconds:0} ms"));
+}

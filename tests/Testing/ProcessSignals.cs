@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// Freezes and thaws a real process with SIGSTOP and SIGCONT, as a GC pause, a debugger or a
+/// starved container would: it keeps its sockets open and accepts connections, but answers nothing.
+/// </summary>
+public static partial class ProcessSignals
+{
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    public static void Freeze(int processId) => Send(processId, SigStop);
+
+    public static void Thaw(int processId) => Send(processId, SigCont);
+
+    /// <summary>Freezes the process until the result is disposed, which thaws it: a frozen process is never left behind.</summary>
+    public static IDisposable FreezeUntilDisposed(int processId)
+    {
+        Freeze(processId);
+        return new Frozen(processId);
+    }
+
+    private static void Send(int processId, int signal)
+    {
+        if (Kill(processId, signal) != 0)
+            throw new InvalidOperationException($"kill({processId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    private sealed class Frozen(int processId) : IDisposable
+    {
+        private int _thawed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _thawed, 1) == 0)
+                Thaw(processId);
+        }
+    }
+}
