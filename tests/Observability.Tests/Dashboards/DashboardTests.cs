@@ -171,6 +171,28 @@ public sealed partial class DashboardTests
         }
     }
 
+    /// <summary>
+    /// docs/deadlines.md names the metrics the alerts and dashboards rely on: each is charted, the
+    /// gateway's on "Gateway", the replicas' on "API and database".
+    /// </summary>
+    [Fact]
+    public void Every_metric_of_the_deadlines_contract_is_charted_on_its_dashboard()
+    {
+        var contract = File.ReadAllText(Platform.Testing.RepositoryRoot.Combine("docs", "deadlines.md"));
+        var metrics = ContractMetric().Matches(contract).Select(match => match.Groups["name"].Value).Distinct(StringComparer.Ordinal).ToList();
+        Assert.Contains("gateway_upstream_ejected", metrics);
+        Assert.Contains("api_requests_shed_total", metrics);
+
+        var queries = DashboardFiles.Queries();
+        Assert.All(metrics, metric =>
+        {
+            var dashboard = metric.StartsWith("gateway_", StringComparison.Ordinal) ? "Gateway" : "API and database";
+            var reads = new Regex($@"\b{Regex.Escape(metric)}(?:_bucket|_count|_sum)?\{{", RegexOptions.None, TimeSpan.FromSeconds(1));
+            Assert.True(queries.Any(query => query.Dashboard == dashboard && reads.IsMatch(query.Expression)),
+                $"{metric} (docs/deadlines.md) is charted by no panel of \"{dashboard}\"");
+        });
+    }
+
     [Fact]
     public void Expand_replaces_every_variable_the_dashboards_use()
     {
@@ -227,4 +249,8 @@ public sealed partial class DashboardTests
 
     [GeneratedRegex(@"\bALERTS\s*\{")]
     private static partial Regex AlertsSeries();
+
+    // A row of a metrics table: | `gateway_hedges_total` | ...
+    [GeneratedRegex(@"^\| `(?<name>(?:gateway|api)_[a-z0-9_]+)`", RegexOptions.Multiline)]
+    private static partial Regex ContractMetric();
 }

@@ -10,6 +10,7 @@ public sealed class PromQlSelectorsTests
     [InlineData("gateway_ratelimit_partitions / gateway_ratelimit_partitions_max > 0.9", "gateway_ratelimit_partitions|gateway_ratelimit_partitions_max")]
     [InlineData("sum without (instance) (rate(a_total{x=\"}{\"}[1m] offset 5m)) / on (job) group_left (policy) b", "a_total{x=\"}{\"}|b")]
     [InlineData("max(x) > 100 and max by (job) (deriv(x[10m])) > 0", "x")]
+    [InlineData("e{job=\"gateway\"} == 1\n  or sum without (reason) (increase(e_total{job=\"gateway\"}[15m])) >= 3", "e{job=\"gateway\"}|e_total{job=\"gateway\"}")]
     [InlineData("1e3 * 2 + vector(1)", "")]
     public void Finds_the_vector_selectors_and_nothing_else(string expression, string expected)
     {

@@ -13,7 +13,6 @@ namespace Platform.Observability.Tests.Rules;
 /// </summary>
 public sealed partial class RuleShapeTests
 {
-    private const string LatencyAlert = "ApiLatencyP95High";
     private static readonly string[] RunbookParts = ["What it means", "Open", "First three checks", "Fix"];
 
     private static readonly Lazy<IReadOnlyList<AlertRule>> Rules = new(AlertRulesFile.All);
@@ -73,18 +72,44 @@ public sealed partial class RuleShapeTests
             $"{name}'s dashboard annotation '{dashboard}' is not of the form \"Dashboard / Panel\".");
     }
 
-    [Fact]
-    public void The_latency_threshold_is_a_bucket_boundary_of_the_api_histogram()
+    /// <summary>
+    /// Latency is alerted on from both sides: the replicas' own histogram, and the gateway's, which is
+    /// what clients see (a frozen replica records nothing while they wait). Alert, histogram, the filter
+    /// it must keep, and the source file holding that histogram's buckets.
+    /// </summary>
+    public static TheoryData<string, string, string, string> LatencyAlerts() => new()
     {
-        var rule = Rule(LatencyAlert);
+        // Health probes left out.
+        { "ApiLatencyP95High", "http_request_duration_seconds_bucket{", "endpoint!~\"/health/.*\"", "api/Observability/ObservabilitySetup.cs" },
+        // Requests outside every route (404s, never sent to a replica) left out.
+        { "GatewayLatencyP95High", "gateway_request_duration_seconds_bucket{", "route!=\"none\"", "gateway/Observability/GatewayObservabilitySetup.cs" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LatencyAlerts))]
+    public void The_latency_threshold_is_a_bucket_boundary_of_the_histogram_it_reads(string name, string histogram, string filter, string bucketsSource)
+    {
+        var rule = Rule(name);
         var threshold = Threshold(rule);
-        var buckets = BucketsIn(RepositoryRoot.Combine("api", "Observability", "ObservabilitySetup.cs"));
+        var buckets = BucketsIn(RepositoryRoot.Combine(bucketsSource.Split('/')));
+        Assert.Equal(5, threshold);
         Assert.Contains(threshold, buckets);
         Assert.StartsWith("histogram_quantile(0.95,", rule.Expression.Trim(), StringComparison.Ordinal);
-        Assert.Contains("http_request_duration_seconds_bucket{", rule.Expression, StringComparison.Ordinal);
-        // Summed by le across replicas (the p95 clients saw), health probes left out.
+        Assert.Contains(histogram, rule.Expression, StringComparison.Ordinal);
+        // Summed by le across replicas (the p95 of all requests, not an average of per-replica p95s).
         Assert.Contains("sum by (le) (rate(", rule.Expression, StringComparison.Ordinal);
-        Assert.Contains("endpoint!~\"/health/.*\"", rule.Expression, StringComparison.Ordinal);
+        Assert.Contains(filter, rule.Expression, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_timeout_alert_compares_the_gateways_deadline_504s_with_the_requests_of_the_same_route()
+    {
+        var rule = Rule("GatewayTimeoutRatioHigh");
+        var expression = string.Join(' ', rule.Expression.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(
+            "sum by (job, route) (rate(gateway_deadline_exceeded_total{job=\"gateway\"}[5m])) / sum by (job, route) (rate(gateway_request_duration_seconds_count{job=\"gateway\"}[5m])) >",
+            expression, StringComparison.Ordinal);
+        Assert.Equal(0.01, Threshold(rule));
     }
 
     [Fact]
