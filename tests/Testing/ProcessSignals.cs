@@ -22,6 +22,29 @@ public static partial class ProcessSignals
         return new Frozen(processId);
     }
 
+    /// <summary>
+    /// Makes the process slow rather than dead: stopped for <paramref name="stopped"/> out of every
+    /// <paramref name="stopped"/> + <paramref name="running"/>, for <paramref name="duration"/> or until
+    /// cancelled, and always running again when this returns.
+    /// </summary>
+    public static async Task SlowDownAsync(int processId, TimeSpan stopped, TimeSpan running, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var until = DateTime.UtcNow + duration;
+        try
+        {
+            while (DateTime.UtcNow < until && !cancellationToken.IsCancellationRequested)
+            {
+                using (FreezeUntilDisposed(processId))
+                    await Task.Delay(stopped, CancellationToken.None);
+                await Task.Delay(running, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            Thaw(processId);
+        }
+    }
+
     private static void Send(int processId, int signal)
     {
         if (Kill(processId, signal) != 0)

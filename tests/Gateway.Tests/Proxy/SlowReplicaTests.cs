@@ -107,6 +107,45 @@ public sealed class SlowReplicaTests : GatewayTest
         Assert.Fail("neither request reached the frozen replica");
     }
 
+    [Fact]
+    public async Task A_replica_stopped_most_of_the_time_leaves_the_rotation_and_rejoins_only_once_it_answers_quickly_again()
+    {
+        RequiredServer.Locate("mariadbd");
+        RequiredServer.Locate("redis-server");
+        await using var cluster = await ApiCluster.StartAsync(3);
+        await using var gateway = await GatewayProcess.StartAsync(cluster.Replicas);
+        var victim = cluster.Replicas[2];
+        var client = ClientFor(gateway);
+        await CountReplicasAsync(client, 60);
+        var ejected = $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{victim.Id}\"";
+
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        stopLoad.CancelAfter(TimeSpan.FromSeconds(60));
+        var load = Task.Run(async () =>
+        {
+            for (var i = 0; i < 20_000 && !stopLoad.IsCancellationRequested; i++)
+                (await client.GetAsync("/api/v1/health", Cancellation)).Dispose();
+        }, Cancellation);
+        var slowFor = TimeSpan.FromSeconds(8);
+        var slow = ProcessSignals.SlowDownAsync(victim.ProcessId, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(50), slowFor, Cancellation);
+
+        Assert.True(await EventuallyAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 1, TimeSpan.FromSeconds(5)),
+            $"{victim.Id} was not ejected while stopped 150 ms of every 200:{Environment.NewLine}{gateway.Output}");
+        await slow;
+        var metrics = await gateway.ReadMetricsAsync(Cancellation);
+        // Still out when the slowness ends: the probes kept it out past its first ejection time.
+        Assert.Equal(1, Sample(metrics, "gateway_upstream_ejected", ejected));
+        Assert.True(Sample(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"timeouts\"")
+                    + Sample(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"latency\"") >= 1, metrics);
+
+        Assert.True(await EventuallyAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 0, TimeSpan.FromSeconds(20)),
+            $"{victim.Id} did not rejoin once it answered quickly again:{Environment.NewLine}{gateway.Output}");
+        await stopLoad.CancelAsync();
+        await load;
+        var afterwards = await CountReplicasAsync(client, 30);
+        Assert.True(afterwards.GetValueOrDefault(victim.Id) > 0, $"{victim.Id} rejoined but got no traffic: {string.Join(", ", afterwards)}");
+    }
+
     private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync(Cancellation);
