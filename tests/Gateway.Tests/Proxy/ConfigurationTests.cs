@@ -10,6 +10,13 @@ public sealed class ConfigurationTests : GatewayTest
     [InlineData("Proxy__ConnectTimeout", "00:00:00", "Proxy:ConnectTimeout")]
     [InlineData("Metrics__Host", "", "Metrics:Host")]
     [InlineData("Proxy__DestinationsFile", "no-such-folder/destinations.json", "Proxy:DestinationsFile")]
+    [InlineData("Proxy__DefaultDeadline", "00:00:00", "Proxy:DefaultDeadline")]
+    [InlineData("ReverseProxy__Routes__api__Metadata__Deadline", "three seconds", "ReverseProxy:Routes:api:Metadata:Deadline")]
+    [InlineData("ReverseProxy__Routes__api__Metadata__Deadline", "-00:00:01", "ReverseProxy:Routes:api:Metadata:Deadline")]
+    [InlineData("Proxy__Hedging__PerTryTimeout", "00:00:00", "Proxy:Hedging:PerTryTimeout")]
+    [InlineData("Proxy__Hedging__BudgetRatio", "1.5", "Proxy:Hedging:BudgetRatio")]
+    [InlineData("Proxy__Outliers__MaxEjectedPercent", "101", "Proxy:Outliers:MaxEjectedPercent")]
+    [InlineData("Proxy__Outliers__ProbePath", "", "Proxy:Outliers:ProbePath")]
     public async Task A_wrong_setting_stops_the_gateway_with_a_message_naming_it(string setting, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
