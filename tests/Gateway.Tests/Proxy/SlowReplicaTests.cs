@@ -16,9 +16,11 @@ public sealed class SlowReplicaTests : GatewayTest
 {
     private const int Workers = 6;
     private const int MaxRequestsPerWorker = 2000;
-    private static readonly TimeSpan FreezeFor = TimeSpan.FromSeconds(8);
-    // The 3 s deadline plus scheduling slack on a busy 2-core machine: proves nothing waits for the freeze.
-    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(3.5);
+    private static readonly TimeSpan FreezeFor = TimeSpan.FromSeconds(10);
+    // The 3 s deadline plus generous slack for a 2-core machine running other suites: this proves
+    // nothing waited for the 10 s freeze. How close answers come to the deadline is measured by
+    // `./platform bench fault-freeze-replica`, not asserted here.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task A_frozen_replica_costs_safe_requests_nothing_and_unsafe_ones_at_most_their_deadline()
