@@ -114,7 +114,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         if (scenario.Kind == ScenarioKind.FaultPoolExhaustion)
         {
             var pool = new ClosedLoopDriver(_clock, _log);
-            await pool.RunAsync(scenario.ClosedLoopClients, scenario.DurationMs, at => mix.SendCreateAsync(clients[ScenarioCatalog.Load], ScenarioCatalog.Load, at));
+            await pool.RunAsync(scenario.ClosedLoopClients, scenario.DurationMs, at => mix.SendAsync(RequestKind.Create, clients[ScenarioCatalog.Load], ScenarioCatalog.Load, at, false));
         }
         else
         {
@@ -269,7 +269,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     /// <summary>Every user of <paramref name="groups"/>, each sending the mix as its group's client from its own start.</summary>
     private static List<VirtualUser> UsersOf(IEnumerable<UserGroup> groups, ReservationMix mix, IReadOnlyDictionary<string, HttpClient> clients) =>
         groups.SelectMany(g => Enumerable.Range(0, g.Users).Select(i =>
-            new VirtualUser(g.Client, g.StartMs(i), g.IntervalMs, at => mix.SendAsync(clients[g.Client], g.Client, at, g.RateLimitExpected)))).ToList();
+            new VirtualUser(g.Client, g.StartMs(i), g.IntervalMs, at => mix.SendAsync(g.Sends, clients[g.Client], g.Client, at, g.RateLimitExpected)))).ToList();
 
     private async Task AtAsync(double atMs, Func<Task> action)
     {

@@ -13,6 +13,7 @@ namespace Platform.Load.Workload;
 public sealed class ReservationMix(StayPlanner planner, CreatedStays created, RunClock clock)
 {
     public const string DatesUnavailable = "dates-unavailable";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>Sends one request of the mix as <paramref name="client"/>; 429 is a failure unless <paramref name="rateLimitExpected"/>.</summary>
     public Task<RequestRecord> SendAsync(HttpClient http, string client, double scheduledMs, bool rateLimitExpected)
@@ -29,13 +30,28 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
         };
     }
 
-    /// <summary>A fresh create (201 expected), as the pool-exhaustion scenario sends them.</summary>
-    public Task<RequestRecord> SendCreateAsync(HttpClient http, string client, double scheduledMs) =>
-        CreateAsync(NewCall(http, client, scheduledMs, false), planner.Next(), Endpoints.Create);
+    /// <summary>Sends one request of <paramref name="kind"/> (the mix, or one kind every time) as <paramref name="client"/>.</summary>
+    public Task<RequestRecord> SendAsync(RequestKind kind, HttpClient http, string client, double scheduledMs, bool rateLimitExpected)
+    {
+        var call = NewCall(http, client, scheduledMs, rateLimitExpected);
+        return kind switch
+        {
+            RequestKind.Mix => SendAsync(http, client, scheduledMs, rateLimitExpected),
+            RequestKind.Health => HealthAsync(call),
+            RequestKind.Create => CreateAsync(call, planner.Next(), Endpoints.Create),
+            // Unique to the request: a retry or a hedge of it can only replay its own result.
+            RequestKind.KeyedCreate => CreateAsync(call, planner.Next(), Endpoints.KeyedCreate, Guid.NewGuid().ToString("N")),
+            RequestKind.Read => created.Any() is { } read ? ReadAsync(call, read) : AvailabilityAsync(call),
+            RequestKind.Availability => AvailabilityAsync(call),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
 
-    private async Task<RequestRecord> CreateAsync(Outgoing call, Stay stay, string endpoint)
+    private async Task<RequestRecord> CreateAsync(Outgoing call, Stay stay, string endpoint, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = Body(stay) };
+        if (idempotencyKey is not null)
+            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
         var (record, body) = await SendAsync(call, request, endpoint, HttpStatusCode.Created, expectedProblem: null);
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
             created.Add(new CreatedStay(code, stay, clock.ElapsedMs));
@@ -62,6 +78,12 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/reservations/{stay.Code}");
         return (await SendAsync(call, request, Endpoints.Read, HttpStatusCode.OK, null)).Record;
+    }
+
+    private static async Task<RequestRecord> HealthAsync(Outgoing call)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
+        return (await SendAsync(call, request, Endpoints.Health, HttpStatusCode.OK, null)).Record;
     }
 
     private async Task<RequestRecord> AvailabilityAsync(Outgoing call)
