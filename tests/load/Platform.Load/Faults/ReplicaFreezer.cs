@@ -114,7 +114,7 @@ public sealed class ReplicaFreezer : IDisposable
     {
         foreach (var interrupt in _interrupts)
             interrupt.Dispose();
+        // The gate stays usable: a freeze still running ends with its CONT, and starts no other.
         LetGo();
-        _gate.Dispose();
     }
 }
