@@ -42,7 +42,7 @@ public sealed class ScenarioTests
 
     [Theory]
     [InlineData("fault-freeze-replica", 130, 60, 20, 20, 30, 10, 10)]
-    [InlineData("fault-slow-replica", 100, 45, 20, 20, 25, 10, 10)]
+    [InlineData("fault-slow-replica", 100, 45, 20, 20, 35, 20, 10)]
     [InlineData("fault-stall-database", 40, 45, 15, 12, 30, 10, 8)]
     public void Slow_faults_have_short_versions_of_their_own_each_under_45_s_with_its_warm_up(
         string name, int perSecond, double seconds, double faultAt, double hold, double shortSeconds, double shortFaultAt, double shortHold)
