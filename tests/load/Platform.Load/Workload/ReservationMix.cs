@@ -8,7 +8,9 @@ namespace Platform.Load.Workload;
 /// <summary>
 /// One user iteration: ~45 % a fresh create, ~5 % a create overlapping a stay this run created
 /// (409 <c>dates-unavailable</c> expected), ~25 % a read of a created code, ~15 % availability,
-/// ~10 % a guest's list. With nothing created yet, reads and overlaps become fresh creates.
+/// ~10 % a guest's list. With nothing created yet, reads and overlaps become fresh creates. A group
+/// can instead send one <see cref="RequestKind"/> every turn (health, creates with or without an
+/// <c>Idempotency-Key</c>, reads, availability), as the slow-fault scenarios do.
 /// </summary>
 public sealed class ReservationMix(StayPlanner planner, CreatedStays created, RunClock clock)
 {
