@@ -31,6 +31,8 @@ public sealed class BenchPlatform : IAsyncLifetime
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
         Assert.True(File.ReadLines(Path.Combine(run, "requests.csv")).Count() > 1, "requests.csv holds no request");
         var report = await File.ReadAllTextAsync(Path.Combine(run, "report.md"), TestContext.Current.CancellationToken);
+        // The verdicts in the test's output, passed or not: the report itself goes with the throwaway platform.
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(Environment.NewLine, report.Split('\n').Where(l => l.StartsWith("- **", StringComparison.Ordinal))));
         Assert.Contains("## Verdict: PASSED", report, StringComparison.Ordinal);
         Assert.Contains("**Audit: creates stored: PASSED**", report, StringComparison.Ordinal);
         Assert.Contains("**Audit: no double booking: PASSED**", report, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using Platform.Load.Cli;
 using Platform.Load.Scenarios;
+using Platform.Load.Workload;
 
 namespace Platform.Load.Tests.Scenarios;
 
@@ -37,6 +38,38 @@ public sealed class ScenarioTests
         Assert.True(ScenarioCatalog.All(true).All(s => s.IsShort));
         Assert.All(ScenarioCatalog.All(true), s => Assert.Equal(3_000, s.WarmUpMs));
         Assert.All(ScenarioCatalog.All(false), s => Assert.Equal(10_000, s.WarmUpMs));
+    }
+
+    [Theory]
+    [InlineData("fault-freeze-replica", 130, 60, 20, 20, 30, 10, 10)]
+    [InlineData("fault-slow-replica", 100, 45, 20, 20, 35, 20, 10)]
+    [InlineData("fault-stall-database", 40, 45, 15, 12, 30, 10, 8)]
+    public void Slow_faults_have_short_versions_of_their_own_each_under_45_s_with_its_warm_up(
+        string name, int perSecond, double seconds, double faultAt, double hold, double shortSeconds, double shortFaultAt, double shortHold)
+    {
+        var full = ScenarioCatalog.Find(name, isShort: false)!;
+        var brief = ScenarioCatalog.Find(name, isShort: true)!;
+
+        Assert.Equal(perSecond, full.PeakUsers);
+        Assert.All(full.Groups, g => Assert.Equal(1000, g.IntervalMs));
+        Assert.Equal((seconds * 1000, faultAt * 1000, hold * 1000), (full.DurationMs, full.FaultAtMs, full.FaultHoldMs));
+        Assert.Equal((shortSeconds * 1000, shortFaultAt * 1000, shortHold * 1000), (brief.DurationMs, brief.FaultAtMs, brief.FaultHoldMs));
+        Assert.True(brief.WarmUpMs + brief.DurationMs <= 45_000);
+        Assert.Contains($"for {shortHold:0} s", brief.Shape, StringComparison.Ordinal);
+        Assert.Contains($"for {hold:0} s", full.Shape, StringComparison.Ordinal);
+        // The window the slow replica's p99 is compared with, just before the fault, is as long as the fault.
+        Assert.True(brief.FaultAtMs >= brief.FaultHoldMs && brief.FaultAtMs + brief.FaultHoldMs < brief.DurationMs);
+    }
+
+    [Fact]
+    public void The_frozen_replica_gets_health_checks_keyed_and_unkeyed_creates_and_the_stalled_database_creates_and_reads()
+    {
+        static IEnumerable<(RequestKind, int)> Rates(string name) => ScenarioCatalog.Find(name, false)!.Groups.Select(g => (g.Sends, g.Users));
+
+        Assert.Equal([(RequestKind.Health, 100), (RequestKind.KeyedCreate, 20), (RequestKind.Create, 10)], Rates("fault-freeze-replica"));
+        Assert.Equal([(RequestKind.Health, 100)], Rates("fault-slow-replica"));
+        Assert.Equal([(RequestKind.Create, 20), (RequestKind.Read, 10), (RequestKind.Availability, 10)], Rates("fault-stall-database"));
+        Assert.All(ScenarioCatalog.Find("baseline", false)!.Groups, g => Assert.Equal(RequestKind.Mix, g.Sends));
     }
 
     [Fact]

@@ -4,8 +4,9 @@
 //   Scenarios/  every scenario's users and shape, and how --short scales them
 //   Traffic/    the open-model driver (latency from the scheduled send), HTTP clients, closed loop, source addresses
 //   Workload/   the request mix: creates, overlaps, reads, availability, lists; the stays created
-//   Runs/       one scenario end to end: faults, stress monitor, gateway metrics, verdicts
-//   Faults/     the platform's processes (pid files, signals, `platform up`), RSS sampling, fault verdicts
+//   Runs/       one scenario end to end: faults, stress monitor, gateway metrics, verdicts; the slow faults' run
+//   Faults/     the platform's processes (pid files, signals, `platform up`), RSS sampling, fault verdicts;
+//               freezing a replica (kill -STOP/-CONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream
 //   Reporting/  report.md, requests.csv, timeline.csv, timeline.svg; percentiles, tables, charts
 using Platform.Load.Cli;

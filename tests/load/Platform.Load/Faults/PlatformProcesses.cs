@@ -35,10 +35,11 @@ public sealed class PlatformProcesses(string stateDir, string platformScript)
     }
 
     /// <summary>Sends <paramref name="signal"/> (KILL, TERM) to the named process; false if it has no pid.</summary>
-    public async Task<bool> SignalAsync(string name, string signal)
+    public async Task<bool> SignalAsync(string name, string signal) => Pid(name) is { } pid && await SignalAsync(pid, signal);
+
+    /// <summary>Sends <paramref name="signal"/> (KILL, TERM, STOP, CONT) to <paramref name="pid"/> with <c>kill</c>; false if it failed.</summary>
+    public static async Task<bool> SignalAsync(int pid, string signal)
     {
-        if (Pid(name) is not { } pid)
-            return false;
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, pid.ToString(CultureInfo.InvariantCulture)]))!;
         await kill.WaitForExitAsync();
         return kill.ExitCode == 0;

@@ -23,14 +23,16 @@ public static class EndpointTable
     public static List<EndpointRow> Rows(IReadOnlyCollection<RequestRecord> records, double durationMs)
     {
         var seconds = Math.Max(durationMs / 1000, 0.001);
-        var rows = records.GroupBy(r => r.Endpoint)
-            .OrderBy(g => Endpoints.Order.ToList() is var order && order.IndexOf(g.Key) is var i && i >= 0 ? i : int.MaxValue)
-            .ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Row(g.Key, g.ToList(), seconds))
-            .ToList();
+        var rows = ByEndpoint(records).Select(g => Row(g.Key, g.ToList(), seconds)).ToList();
         rows.Add(Row(Total, records, seconds));
         return rows;
     }
+
+    /// <summary>The records grouped by endpoint, in table order (<see cref="Endpoints.Order"/>, then any other by name).</summary>
+    public static IEnumerable<IGrouping<string, RequestRecord>> ByEndpoint(IEnumerable<RequestRecord> records) =>
+        records.GroupBy(r => r.Endpoint)
+            .OrderBy(g => Endpoints.Order.ToList() is var order && order.IndexOf(g.Key) is var i && i >= 0 ? i : int.MaxValue)
+            .ThenBy(g => g.Key, StringComparer.Ordinal);
 
     private static EndpointRow Row(string endpoint, IReadOnlyCollection<RequestRecord> records, double seconds)
     {

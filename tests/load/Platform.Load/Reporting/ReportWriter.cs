@@ -27,7 +27,7 @@ public static class ReportWriter
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {scenario.Name}{(scenario.IsShort ? " (short)" : "")}\n\n");
         md.Append(CultureInfo.InvariantCulture, $"- Scenario: `{scenario.Name}`{(scenario.IsShort ? " --short" : "")}\n");
-        md.Append(CultureInfo.InvariantCulture, $"- Shape: {scenario.Shape}{(scenario.IsShort ? " (--short: a tenth of it)" : "")}; ran {durationMs / 1000:0.0} s\n");
+        md.Append(CultureInfo.InvariantCulture, $"- Shape: {scenario.Shape}{(scenario.IsShort && !scenario.TimingsInShape ? " (--short: a tenth of it)" : "")}; ran {durationMs / 1000:0.0} s\n");
         md.Append(CultureInfo.InvariantCulture, $"- Date: {startedUtc:yyyy-MM-dd HH:mm:ss} UTC\n");
         md.Append(CultureInfo.InvariantCulture, $"- Machine: {MachineInfo.Describe()}\n");
         md.Append(CultureInfo.InvariantCulture, $"- Commit: {gitCommit ?? "unknown"}\n");

@@ -27,6 +27,18 @@ public sealed class MetricsEndpoint(Uri metricsBase) : IDisposable
     public static double? Parse(string text, string metric, string? labels = null)
     {
         double? sum = null;
+        foreach (var (seriesLabels, value) in Series(text, metric))
+        {
+            if (labels is null || seriesLabels == labels)
+                sum = (sum ?? 0) + value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Every sample of <paramref name="metric"/>: its labels exactly as exported (<c>{a="1",b="2"}</c>, or empty) and its value.</summary>
+    public static IEnumerable<(string Labels, double Value)> Series(string text, string metric)
+    {
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith('#') || !line.StartsWith(metric, StringComparison.Ordinal))
@@ -34,14 +46,22 @@ public sealed class MetricsEndpoint(Uri metricsBase) : IDisposable
             var rest = line[metric.Length..];
             if (rest.Length == 0 || (rest[0] != ' ' && rest[0] != '{'))
                 continue;
-            if (labels is not null && !rest.StartsWith(labels + " ", StringComparison.Ordinal))
-                continue;
+            var labels = rest[0] == '{' ? rest[..(rest.IndexOf('}', StringComparison.Ordinal) + 1)] : "";
             var value = line[(line.LastIndexOf(' ') + 1)..];
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                sum = (sum ?? 0) + v;
+                yield return (labels, v);
         }
+    }
 
-        return sum;
+    /// <summary>The value of label <paramref name="name"/> in <paramref name="labels"/> as <see cref="Series"/> returns them, or null.</summary>
+    public static string? Label(string labels, string name)
+    {
+        var start = labels.IndexOf(name + "=\"", StringComparison.Ordinal);
+        if (start < 0 || (start > 0 && labels[start - 1] is not ('{' or ',')))
+            return null;
+        start += name.Length + 2;
+        var end = labels.IndexOf('"', start);
+        return end < 0 ? null : labels[start..end];
     }
 
     public void Dispose() => _http.Dispose();

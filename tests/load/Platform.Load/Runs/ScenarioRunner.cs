@@ -43,6 +43,8 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         await WarmUpAsync(mix, clients);
         _clock.Restart();
 
+        // A frozen replica must never be left behind: disposing thaws it, whatever the run did.
+        using var slowFault = SlowFaultRun.Handles(scenario.Kind) ? new SlowFaultRun(settings, scenario, _clock, _processes, Note) : null;
         var driver = new OpenModelDriver(_clock, _log);
         var users = UsersOf(scenario.Groups, mix, clients);
 
@@ -109,12 +111,15 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
                         : FloodAsync(floodClient, at))));
                 side.Add(SampleFloodAsync(metrics, flood, stopSide.Token));
                 break;
+            case ScenarioKind.FaultFreezeReplica or ScenarioKind.FaultSlowReplica or ScenarioKind.FaultStallDatabase:
+                await slowFault!.StartAsync(side, stopSide.Token);
+                break;
         }
 
         if (scenario.Kind == ScenarioKind.FaultPoolExhaustion)
         {
             var pool = new ClosedLoopDriver(_clock, _log);
-            await pool.RunAsync(scenario.ClosedLoopClients, scenario.DurationMs, at => mix.SendCreateAsync(clients[ScenarioCatalog.Load], ScenarioCatalog.Load, at));
+            await pool.RunAsync(scenario.ClosedLoopClients, scenario.DurationMs, at => mix.SendAsync(RequestKind.Create, clients[ScenarioCatalog.Load], ScenarioCatalog.Load, at, false));
         }
         else
         {
@@ -124,6 +129,8 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         var durationMs = Math.Min(_clock.ElapsedMs, stopRun.IsCancellationRequested ? _clock.ElapsedMs : scenario.DurationMs);
         await stopSide.CancelAsync();
         await Task.WhenAll(side);
+        if (slowFault is not null)
+            await slowFault.FinishAsync();
         var records = _log.Snapshot().Where(r => r.Endpoint != "(not sent)" || r.ProblemType != "flood-over").ToList();
 
         if (scenario.Kind == ScenarioKind.FaultKillReplica)
@@ -132,7 +139,10 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
             Note($"platform up after the run exited {code}");
         }
 
-        Judge(records, durationMs, faultMs, restartMs, stress, rss, flood, pools, backlog);
+        if (slowFault is not null)
+            slowFault.Judge(records, _report);
+        else
+            Judge(records, durationMs, faultMs, restartMs, stress, rss, flood, pools, backlog);
         _report.Verdicts.AddRange(await audit.RunAsync(created.Codes(), windowStart, streamStart,
             TimeSpan.FromSeconds(scenario.Kind == ScenarioKind.FaultStopRedis ? 60 : 30)));
         if (_events.Count > 0)
@@ -269,7 +279,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     /// <summary>Every user of <paramref name="groups"/>, each sending the mix as its group's client from its own start.</summary>
     private static List<VirtualUser> UsersOf(IEnumerable<UserGroup> groups, ReservationMix mix, IReadOnlyDictionary<string, HttpClient> clients) =>
         groups.SelectMany(g => Enumerable.Range(0, g.Users).Select(i =>
-            new VirtualUser(g.Client, g.StartMs(i), g.IntervalMs, at => mix.SendAsync(clients[g.Client], g.Client, at, g.RateLimitExpected)))).ToList();
+            new VirtualUser(g.Client, g.StartMs(i), g.IntervalMs, at => mix.SendAsync(g.Sends, clients[g.Client], g.Client, at, g.RateLimitExpected)))).ToList();
 
     private async Task AtAsync(double atMs, Func<Task> action)
     {

@@ -3,7 +3,8 @@ namespace Platform.Load.Scenarios;
 /// <summary>
 /// A named run: its users, how long it sends, and what else happens (a fault at <see cref="FaultAtMs"/>
 /// held for <see cref="FaultHoldMs"/>, a break-point search, memory sampling). <see cref="WarmUpMs"/> of
-/// unrecorded traffic comes before it.
+/// unrecorded traffic comes before it. <see cref="TimingsInShape"/>: the shape gives this run's own
+/// timings (short or not) rather than the full run's.
 /// </summary>
 public sealed record Scenario(
     string Name,
@@ -17,7 +18,8 @@ public sealed record Scenario(
     double WindowMs = 10_000,
     int ClosedLoopClients = 0,
     double SampleEveryMs = 10_000,
-    double WarmUpMs = 10_000)
+    double WarmUpMs = 10_000,
+    bool TimingsInShape = false)
 {
     public int PeakUsers => Groups.Sum(g => g.Users) + ClosedLoopClients;
 }

@@ -1,10 +1,17 @@
+using System.Globalization;
+using Platform.Load.Workload;
+
 namespace Platform.Load.Scenarios;
 
 /// <summary>
 /// Every scenario and its shape. <c>--short</c> runs each at a tenth of its length (durations, ramps,
 /// holds and windows scaled); fault scenarios keep at least 60 s so that a 10 s outage and the
-/// recovery after it fit, and the pool-exhaustion burst is 3 s. Every scenario starts with 10 s of
-/// unrecorded warm-up (3 s when short).
+/// recovery after it fit, and the pool-exhaustion burst is 3 s. The slow faults (a frozen replica, a
+/// slow one, a stalled database) have short versions of their own, each under 45 s with its warm-up
+/// (freeze 10 s, slow 10 s, stall 8 s), since the test suite runs them; the slow replica's short run
+/// starts its fault at 20 s, so that the window it is compared with leaves out the run's first 10 s,
+/// when a fresh platform is still compiling its request paths. Every scenario starts with 10 s
+/// of unrecorded warm-up (3 s when short).
 /// </summary>
 public static class ScenarioCatalog
 {
@@ -17,6 +24,7 @@ public static class ScenarioCatalog
     [
         "baseline", "load-50-users", "load-100-users", "sustained-10m", "spike", "stress", "endurance", "noisy-neighbour",
         "fault-kill-replica", "fault-stop-mariadb", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
+        "fault-freeze-replica", "fault-slow-replica", "fault-stall-database",
     ];
 
     public static IReadOnlyList<Scenario> All(bool isShort) => Names.Select(n => Find(n, isShort)!).ToList();
@@ -26,6 +34,7 @@ public static class ScenarioCatalog
         var f = isShort ? ShortFactor : 1.0;
         double S(double seconds) => seconds * Second * f;
         double Fault(double seconds) => isShort ? Math.Max(FaultShortFloorMs, S(seconds)) : seconds * Second;
+        double Slow(double seconds, double shortSeconds) => (isShort ? shortSeconds : seconds) * Second;
         var scenario = name switch
         {
             "baseline" => Constant(name, 10, S(60), "10 users, 1 min"),
@@ -54,10 +63,24 @@ public static class ScenarioCatalog
                 ScenarioKind.FaultFlood, Fault(120),
                 [new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)],
                 FaultAtMs: Fault(120) / 4, FaultHoldMs: Fault(120) / 2, SampleEveryMs: Second),
+            "fault-freeze-replica" => SlowFault(name, ScenarioKind.FaultFreezeReplica, Slow(60, 30), Slow(20, 10), Slow(20, 10),
+                "kill -STOP api-2 at {0} s for {1} s, then kill -CONT; health 100/s, creates with Idempotency-Key 20/s, without 10/s; {2} s",
+                [new UserGroup(Load, 100, Sends: RequestKind.Health), new UserGroup(Load, 20, Sends: RequestKind.KeyedCreate), new UserGroup(Load, 10, Sends: RequestKind.Create)]),
+            "fault-slow-replica" => SlowFault(name, ScenarioKind.FaultSlowReplica, Slow(45, 35), Slow(20, 20), Slow(20, 10),
+                "api-2 stopped 150 ms of every 200 ms (kill -STOP / -CONT) from {0} s for {1} s; health 100/s; {2} s",
+                [new UserGroup(Load, 100, Sends: RequestKind.Health)]),
+            "fault-stall-database" => SlowFault(name, ScenarioKind.FaultStallDatabase, Slow(45, 30), Slow(15, 10), Slow(12, 8),
+                "FLUSH TABLES WITH READ LOCK on MariaDB at {0} s for {1} s; creates 20/s, reads by code 10/s, availability 10/s; {2} s",
+                [new UserGroup(Load, 20, Sends: RequestKind.Create), new UserGroup(Load, 10, Sends: RequestKind.Read), new UserGroup(Load, 10, Sends: RequestKind.Availability)]),
             _ => null,
         };
         return scenario is null ? null : scenario with { IsShort = isShort, WarmUpMs = isShort ? 3 * Second : 10 * Second };
     }
+
+    /// <param name="shape">A format with {0} the fault's start, {1} its length and {2} the run's, in seconds.</param>
+    private static Scenario SlowFault(string name, ScenarioKind kind, double durationMs, double faultAtMs, double holdMs, string shape, IReadOnlyList<UserGroup> groups) =>
+        new(name, string.Format(CultureInfo.InvariantCulture, shape, faultAtMs / Second, holdMs / Second, durationMs / Second), kind, durationMs, groups,
+            FaultAtMs: faultAtMs, FaultHoldMs: holdMs, TimingsInShape: true);
 
     private static Scenario Constant(string name, int users, double durationMs, string shape) =>
         new(name, shape, ScenarioKind.Load, durationMs, [new UserGroup(Load, users)]);

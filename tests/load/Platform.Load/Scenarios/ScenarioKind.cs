@@ -12,4 +12,7 @@ public enum ScenarioKind
     FaultStopRedis,
     FaultPoolExhaustion,
     FaultFlood,
+    FaultFreezeReplica,
+    FaultSlowReplica,
+    FaultStallDatabase,
 }

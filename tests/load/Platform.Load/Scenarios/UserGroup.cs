@@ -1,3 +1,5 @@
+using Platform.Load.Workload;
+
 namespace Platform.Load.Scenarios;
 
 /// <summary>How a group's users join: all at once, one by one over a ramp, or in steps.</summary>
@@ -14,9 +16,10 @@ public enum Ramp
 /// (user i of n sends at i/n of it), so arrivals are even across each interval whatever the ramp; the
 /// ramp decides in which interval a user first sends: all in the first (constant), one after another
 /// over <see cref="RampMs"/> (linear), or <see cref="StepUsers"/> more every <see cref="RampMs"/> (steps).
+/// Each turn a user sends one request of <see cref="Sends"/>: the mix unless the group says otherwise.
 /// </summary>
 public sealed record UserGroup(string Client, int Users, double IntervalMs = 1000, Ramp Ramp = Ramp.Constant,
-    double RampMs = 0, int StepUsers = 0, double DelayMs = 0, bool RateLimitExpected = false)
+    double RampMs = 0, int StepUsers = 0, double DelayMs = 0, bool RateLimitExpected = false, RequestKind Sends = RequestKind.Mix)
 {
     /// <summary>When user <paramref name="index"/> (0-based) sends its first request, ms after the run starts.</summary>
     public double StartMs(int index)

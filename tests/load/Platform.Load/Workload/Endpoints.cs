@@ -4,11 +4,12 @@ namespace Platform.Load.Workload;
 public static class Endpoints
 {
     public const string Create = "POST /api/v1/reservations";
+    public const string KeyedCreate = "POST /api/v1/reservations (Idempotency-Key)";
     public const string CreateOverlap = "POST /api/v1/reservations (overlap)";
     public const string Read = "GET /api/v1/reservations/{code}";
     public const string Availability = "GET /api/v1/accommodations/{id}/availability";
     public const string ListByPhone = "GET /api/v1/reservations?guestPhone";
     public const string Health = "GET /api/v1/health";
 
-    public static readonly IReadOnlyList<string> Order = [Create, CreateOverlap, Read, Availability, ListByPhone, Health];
+    public static readonly IReadOnlyList<string> Order = [Create, KeyedCreate, CreateOverlap, Read, Availability, ListByPhone, Health];
 }

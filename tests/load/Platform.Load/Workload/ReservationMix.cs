@@ -8,11 +8,14 @@ namespace Platform.Load.Workload;
 /// <summary>
 /// One user iteration: ~45 % a fresh create, ~5 % a create overlapping a stay this run created
 /// (409 <c>dates-unavailable</c> expected), ~25 % a read of a created code, ~15 % availability,
-/// ~10 % a guest's list. With nothing created yet, reads and overlaps become fresh creates.
+/// ~10 % a guest's list. With nothing created yet, reads and overlaps become fresh creates. A group
+/// can instead send one <see cref="RequestKind"/> every turn (health, creates with or without an
+/// <c>Idempotency-Key</c>, reads, availability), as the slow-fault scenarios do.
 /// </summary>
 public sealed class ReservationMix(StayPlanner planner, CreatedStays created, RunClock clock)
 {
     public const string DatesUnavailable = "dates-unavailable";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>Sends one request of the mix as <paramref name="client"/>; 429 is a failure unless <paramref name="rateLimitExpected"/>.</summary>
     public Task<RequestRecord> SendAsync(HttpClient http, string client, double scheduledMs, bool rateLimitExpected)
@@ -29,13 +32,28 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
         };
     }
 
-    /// <summary>A fresh create (201 expected), as the pool-exhaustion scenario sends them.</summary>
-    public Task<RequestRecord> SendCreateAsync(HttpClient http, string client, double scheduledMs) =>
-        CreateAsync(NewCall(http, client, scheduledMs, false), planner.Next(), Endpoints.Create);
+    /// <summary>Sends one request of <paramref name="kind"/> (the mix, or one kind every time) as <paramref name="client"/>.</summary>
+    public Task<RequestRecord> SendAsync(RequestKind kind, HttpClient http, string client, double scheduledMs, bool rateLimitExpected)
+    {
+        var call = NewCall(http, client, scheduledMs, rateLimitExpected);
+        return kind switch
+        {
+            RequestKind.Mix => SendAsync(http, client, scheduledMs, rateLimitExpected),
+            RequestKind.Health => HealthAsync(call),
+            RequestKind.Create => CreateAsync(call, planner.Next(), Endpoints.Create),
+            // Unique to the request: a retry or a hedge of it can only replay its own result.
+            RequestKind.KeyedCreate => CreateAsync(call, planner.Next(), Endpoints.KeyedCreate, Guid.NewGuid().ToString("N")),
+            RequestKind.Read => created.Any() is { } read ? ReadAsync(call, read) : AvailabilityAsync(call),
+            RequestKind.Availability => AvailabilityAsync(call),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
 
-    private async Task<RequestRecord> CreateAsync(Outgoing call, Stay stay, string endpoint)
+    private async Task<RequestRecord> CreateAsync(Outgoing call, Stay stay, string endpoint, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = Body(stay) };
+        if (idempotencyKey is not null)
+            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
         var (record, body) = await SendAsync(call, request, endpoint, HttpStatusCode.Created, expectedProblem: null);
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
             created.Add(new CreatedStay(code, stay, clock.ElapsedMs));
@@ -62,6 +80,12 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/reservations/{stay.Code}");
         return (await SendAsync(call, request, Endpoints.Read, HttpStatusCode.OK, null)).Record;
+    }
+
+    private static async Task<RequestRecord> HealthAsync(Outgoing call)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
+        return (await SendAsync(call, request, Endpoints.Health, HttpStatusCode.OK, null)).Record;
     }
 
     private async Task<RequestRecord> AvailabilityAsync(Outgoing call)

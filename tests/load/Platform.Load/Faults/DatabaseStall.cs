@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using MySqlConnector;
+using Platform.Load.Traffic;
+
+namespace Platform.Load.Faults;
+
+/// <summary>When the global read lock was taken and released, on the run's clock, and how long taking it took.</summary>
+public sealed record StallTimes(double LockedMs, double UnlockedMs, double TakeMs);
+
+/// <summary>
+/// Stalls every write of the platform's MariaDB the way a backup does: a root session takes
+/// <c>FLUSH TABLES WITH READ LOCK</c>, holds it with <c>SELECT SLEEP(n)</c> in the same session, then
+/// <c>UNLOCK TABLES</c> and closes. Root is reachable only through the server's Unix socket (the platform
+/// drops root over TCP); the platform user cannot take the lock (it needs RELOAD). Every step is bounded:
+/// taking the lock waits at most <see cref="TakeTimeout"/>, and if the session dies the server releases
+/// the lock with it.
+/// </summary>
+public static class DatabaseStall
+{
+    public static readonly TimeSpan TakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The platform's MariaDB socket: <c>mariadb.sock</c> in its state directory, where <c>./platform up</c> puts it.</summary>
+    public static string Socket(string stateDir) => Path.Combine(stateDir, "mariadb.sock");
+
+    public static async Task<StallTimes> HoldAsync(string socket, TimeSpan hold, RunClock clock)
+    {
+        var settings = new MySqlConnectionStringBuilder
+        {
+            Server = socket,
+            ConnectionProtocol = MySqlConnectionProtocol.UnixSocket,
+            UserID = "root",
+            Pooling = false,
+            ConnectionTimeout = 5,
+            DefaultCommandTimeout = (uint)(hold + TakeTimeout).TotalSeconds,
+        };
+        await using var connection = new MySqlConnection(settings.ConnectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"SET SESSION lock_wait_timeout = {TakeTimeout.TotalSeconds:0}"));
+        var take = Stopwatch.StartNew();
+        await ExecuteAsync(connection, "FLUSH TABLES WITH READ LOCK");
+        var takeMs = take.Elapsed.TotalMilliseconds;
+        var locked = clock.ElapsedMs;
+        try
+        {
+            await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture, $"SELECT SLEEP({hold.TotalSeconds:0.###})"));
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "UNLOCK TABLES");
+        }
+
+        return new StallTimes(locked, clock.ElapsedMs, takeMs);
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
