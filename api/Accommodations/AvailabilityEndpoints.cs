@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
+using Platform.Api.Bulkheads;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Accommodations;
@@ -13,7 +14,7 @@ public static class AvailabilityEndpoints
     public static IEndpointRouteBuilder MapAccommodations(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/v1/accommodations").WithTags("Accommodations")
-            .MapGet("/{id:int}/availability", GetAvailability);
+            .MapGet("/{id:int}/availability", GetAvailability).Reads();
         return app;
     }
 

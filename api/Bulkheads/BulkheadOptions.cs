@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Api.Bulkheads;
+
+/// <summary>
+/// The <c>Bulkheads</c> section: how many reads and writes a replica works on at once. Together they
+/// may not exceed <c>Database:MaximumPoolSize</c>, so every admitted request finds a connection
+/// without queueing for one, and writes stuck behind a lock can never take the reads' connections.
+/// </summary>
+public sealed class BulkheadOptions
+{
+    public const string Section = "Bulkheads";
+
+    /// <summary>Creates, confirms and cancels in flight at once; the next is shed with 503.</summary>
+    [Range(1, 1000, ErrorMessage = "Bulkheads:Writers must be between {1} and {2}.")]
+    public int Writers { get; set; } = 20;
+
+    /// <summary>Reads in flight at once; the next is shed with 503.</summary>
+    [Range(1, 1000, ErrorMessage = "Bulkheads:Readers must be between {1} and {2}.")]
+    public int Readers { get; set; } = 10;
+}

@@ -1,0 +1,72 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Platform.Api.Database;
+using Platform.Api.Observability;
+using Problem = Platform.Api.Problems.Problems;
+
+namespace Platform.Api.Bulkheads;
+
+/// <summary>
+/// Reads and writes each get their own share of the request pool, as concurrency limiters of the
+/// framework's rate-limiting middleware. No queue: a request that finds its share taken is shed at
+/// once with 503 rather than waiting for a connection it could not get within its deadline.
+/// </summary>
+public static class BulkheadSetup
+{
+    public const string ReadPolicy = "bulkhead-read";
+    public const string WritePolicy = "bulkhead-write";
+
+    public static WebApplicationBuilder AddBulkheads(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BulkheadOptions>().BindConfiguration(BulkheadOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BulkheadOptions>, BulkheadsFitThePool>();
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            // One partition per policy: a bulkhead is the replica's, not a client's.
+            limiter.AddPolicy(ReadPolicy, context => Share(context, ReadPolicy, o => o.Readers));
+            limiter.AddPolicy(WritePolicy, context => Share(context, WritePolicy, o => o.Writers));
+            limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+            limiter.OnRejected = async (rejected, _) =>
+            {
+                var context = rejected.HttpContext;
+                var workClass = context.GetEndpoint()?.Metadata.GetMetadata<WorkClass>() ?? WorkClass.Read;
+                OverloadMetrics.CountShed(workClass, OverloadMetrics.Capacity);
+                context.Response.Headers.RetryAfter = Problem.RetryAfter;
+                await Problem.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context,
+                    StatusCodes.Status503ServiceUnavailable, Problem.TemporaryReducedCapacity, "Temporarily reduced capacity",
+                    $"This replica is already working on as many {workClass.Label}s as it can finish in time; nothing was done. Retry after {Problem.RetryAfterSeconds} s.");
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseBulkheads(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static RateLimitPartition<string> Share(HttpContext context, string policy, Func<BulkheadOptions, int> permits) =>
+        RateLimitPartition.GetConcurrencyLimiter(policy, _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = permits(context.RequestServices.GetRequiredService<IOptions<BulkheadOptions>>().Value),
+            QueueLimit = 0,
+        });
+
+    /// <summary>Both shares together must fit in the request pool; checked at start with the keys named.</summary>
+    private sealed class BulkheadsFitThePool(IOptions<DatabaseOptions> database) : IValidateOptions<BulkheadOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, BulkheadOptions options)
+        {
+            var pool = database.Value.MaximumPoolSize;
+            return options.Writers + options.Readers <= pool
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(
+                    $"Bulkheads:Writers ({options.Writers}) + Bulkheads:Readers ({options.Readers}) must not exceed Database:MaximumPoolSize ({pool}).");
+        }
+    }
+}
