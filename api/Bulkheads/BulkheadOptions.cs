@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Platform.Api.Bulkheads;
 
 /// <summary>
-/// The <c>Bulkheads</c> section: how many reads and writes a replica works on at once. Together they
-/// may not exceed <c>Database:MaximumPoolSize</c>, so every admitted request finds a connection
-/// without queueing for one, and writes stuck behind a lock can never take the reads' connections.
+/// The <c>Bulkheads</c> section: how many reads and writes a replica works on at once; each at most
+/// <c>Database:MaximumPoolSize</c>. The defaults add up to the pool (20 + 10 = 30): writes stuck
+/// behind a lock hold at most 20 connections, so reads always find one of the other 10 at once.
 /// </summary>
 public sealed class BulkheadOptions
 {

@@ -57,16 +57,22 @@ public static class BulkheadSetup
             QueueLimit = 0,
         });
 
-    /// <summary>Both shares together must fit in the request pool; checked at start with the keys named.</summary>
+    /// <summary>
+    /// Each share must fit in the request pool, checked at start with the keys named. Together they
+    /// may exceed it: reads are short, so a few reads waiting for a connection still finish within
+    /// their deadline. Only while Writers stays below the pool do stalled writes leave reads a connection.
+    /// </summary>
     private sealed class BulkheadsFitThePool(IOptions<DatabaseOptions> database) : IValidateOptions<BulkheadOptions>
     {
         public ValidateOptionsResult Validate(string? name, BulkheadOptions options)
         {
             var pool = database.Value.MaximumPoolSize;
-            return options.Writers + options.Readers <= pool
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(
-                    $"Bulkheads:Writers ({options.Writers}) + Bulkheads:Readers ({options.Readers}) must not exceed Database:MaximumPoolSize ({pool}).");
+            var failures = new List<string>();
+            if (options.Writers > pool)
+                failures.Add($"Bulkheads:Writers ({options.Writers}) must not exceed Database:MaximumPoolSize ({pool}).");
+            if (options.Readers > pool)
+                failures.Add($"Bulkheads:Readers ({options.Readers}) must not exceed Database:MaximumPoolSize ({pool}).");
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 }
