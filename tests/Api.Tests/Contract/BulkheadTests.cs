@@ -143,11 +143,11 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var client = replica.CreateClient();
 
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
-        // Every replica's relay and sweep claim with FOR UPDATE, which waits for the lock: the extra
-        // replica's two background connections are among them.
-        Assert.True(await EventuallyAsync(async () => await stall.WaitingAsync() >= 2 * Cluster.Replicas.Count, TimeSpan.FromSeconds(3)),
-            "the background work never reached the lock");
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        // The relay and the sweep claim with FOR UPDATE, which waits for the lock: both background
+        // connections in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
+        Assert.True(await EventuallyAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
+            "the background work never held both connections behind the lock");
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         var probes = 0;
         while (DateTime.UtcNow < until)
         {
@@ -157,7 +157,17 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
             probes++;
             await Task.Delay(250, Cancellation);
         }
-        Assert.True(probes >= 10);
+        Assert.True(probes >= 5);
+    }
+
+    private static async Task<int> BackgroundInUseAsync(ApiReplica replica)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
+        var match = System.Text.RegularExpressions.Regex.Match(text,
+            $"^mysqlconnector_db_client_connections_usage\\{{pool_name=\"{replica.Id}-background\",state=\"used\"\\}} (\\d+)$",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     private static async Task<(HttpStatusCode Status, TimeSpan Took)> TimedAsync(Func<Task<HttpResponseMessage>> send)
