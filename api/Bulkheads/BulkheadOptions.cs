@@ -4,8 +4,9 @@ namespace Platform.Api.Bulkheads;
 
 /// <summary>
 /// The <c>Bulkheads</c> section: how many reads and writes a replica works on at once; each at most
-/// <c>Database:MaximumPoolSize</c>. The defaults add up to the pool (20 + 10 = 30): writes stuck
-/// behind a lock hold at most 20 connections, so reads always find one of the other 10 at once.
+/// <c>Database:MaximumPoolSize</c>. Unset, they split the pool: two thirds for writes, the rest for
+/// reads (20 and 10 of 30), so writes stuck behind a lock never hold the connections reads need, and
+/// a replica given a smaller or larger pool gets shares to match.
 /// </summary>
 public sealed class BulkheadOptions
 {
@@ -13,9 +14,15 @@ public sealed class BulkheadOptions
 
     /// <summary>Creates, confirms and cancels in flight at once; the next is shed with 503.</summary>
     [Range(1, 1000, ErrorMessage = "Bulkheads:Writers must be between {1} and {2}.")]
-    public int Writers { get; set; } = 20;
+    public int? Writers { get; set; }
 
     /// <summary>Reads in flight at once; the next is shed with 503.</summary>
     [Range(1, 1000, ErrorMessage = "Bulkheads:Readers must be between {1} and {2}.")]
-    public int Readers { get; set; } = 10;
+    public int? Readers { get; set; }
+
+    /// <summary>The writers' default share of a pool: two thirds, at least one.</summary>
+    public static int DefaultWriters(int poolSize) => Math.Max(1, poolSize * 2 / 3);
+
+    /// <summary>The readers' default share: what the writers leave, at least one.</summary>
+    public static int DefaultReaders(int poolSize, int writers) => Math.Max(1, poolSize - writers);
 }

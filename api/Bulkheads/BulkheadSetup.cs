@@ -22,13 +22,20 @@ public static class BulkheadSetup
         builder.Services.AddOptions<BulkheadOptions>().BindConfiguration(BulkheadOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // Unset shares are taken from the pool they divide; set ones are kept as given and validated.
+        builder.Services.AddOptions<BulkheadOptions>().PostConfigure<IOptions<DatabaseOptions>>((bulkheads, database) =>
+        {
+            var pool = database.Value.MaximumPoolSize;
+            bulkheads.Writers ??= BulkheadOptions.DefaultWriters(pool);
+            bulkheads.Readers ??= BulkheadOptions.DefaultReaders(pool, bulkheads.Writers.Value);
+        });
         builder.Services.AddSingleton<IValidateOptions<BulkheadOptions>, BulkheadsFitThePool>();
 
         builder.Services.AddRateLimiter(limiter =>
         {
             // One partition per policy: a bulkhead is the replica's, not a client's.
-            limiter.AddPolicy(ReadPolicy, context => Share(context, ReadPolicy, o => o.Readers));
-            limiter.AddPolicy(WritePolicy, context => Share(context, WritePolicy, o => o.Writers));
+            limiter.AddPolicy(ReadPolicy, context => Share(context, ReadPolicy, o => o.Readers!.Value));
+            limiter.AddPolicy(WritePolicy, context => Share(context, WritePolicy, o => o.Writers!.Value));
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             limiter.OnRejected = async (rejected, _) =>
             {
