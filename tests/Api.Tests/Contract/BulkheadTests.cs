@@ -132,44 +132,6 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         await ExpectAsync(after, HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task Readiness_answers_at_once_while_the_relay_and_sweep_are_stuck_behind_a_global_read_lock()
-    {
-        await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>
-        {
-            ["Outbox__PollInterval"] = "00:00:00.050",
-            ["Reservations__ExpirySweepInterval"] = "00:00:00.100",
-        });
-        using var client = replica.CreateClient();
-
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
-        // The relay and the sweep claim with FOR UPDATE, which waits for the lock: both background
-        // connections in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
-        Assert.True(await EventuallyAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
-            "the background work never held both connections behind the lock");
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-        var probes = 0;
-        while (DateTime.UtcNow < until)
-        {
-            var (status, took) = await TimedAsync(() => client.GetAsync("/health/ready", Cancellation));
-            Assert.Equal(HttpStatusCode.OK, status);
-            Assert.True(took < Slack, $"readiness took {took}");
-            probes++;
-            await Task.Delay(250, Cancellation);
-        }
-        Assert.True(probes >= 5);
-    }
-
-    private static async Task<int> BackgroundInUseAsync(ApiReplica replica)
-    {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
-        var match = System.Text.RegularExpressions.Regex.Match(text,
-            $"^mysqlconnector_db_client_connections_usage\\{{pool_name=\"{replica.Id}-background\",state=\"used\"\\}} (\\d+)$",
-            System.Text.RegularExpressions.RegexOptions.Multiline);
-        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-    }
-
     private static async Task<(HttpStatusCode Status, TimeSpan Took)> TimedAsync(Func<Task<HttpResponseMessage>> send)
     {
         var clock = Stopwatch.StartNew();
