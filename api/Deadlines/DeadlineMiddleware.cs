@@ -36,8 +36,7 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
         var at = reading == DeadlineHeader.Reading.Absent ? arrival + settings.Default
             : requested > latest ? latest
             : requested;
-        var deadline = new RequestDeadline(at, workClass, clock);
-        if (deadline.HasPassed)
+        if (at <= arrival)
         {
             // Stale on arrival (a replica that was frozen, a slow hop): the caller was already told
             // 504 by the gateway, so doing the work now could only do harm.
@@ -48,10 +47,10 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
             return;
         }
 
-        context.Features.Set(deadline);
+        using var timer = new CancellationTokenSource(at - arrival, clock);
+        context.Features.Set(new RequestDeadline(at, workClass, clock, timer.Token));
         var clientAborted = context.RequestAborted;
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        bounded.CancelAfter(deadline.Remaining);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, timer.Token);
         context.RequestAborted = bounded.Token;
         try
         {

@@ -8,15 +8,23 @@ namespace Platform.Api.Deadlines;
 /// The instant this request's deadline passes, set by <see cref="DeadlineMiddleware"/> as a request
 /// feature. Handlers take it as a parameter to bound their database work server-side too.
 /// </summary>
-public sealed class RequestDeadline(DateTimeOffset at, WorkClass workClass, TimeProvider clock)
+public sealed class RequestDeadline(DateTimeOffset at, WorkClass workClass, TimeProvider clock, CancellationToken expired = default)
 {
     public DateTimeOffset At { get; } = at;
 
     public WorkClass Class { get; } = workClass;
 
+    /// <summary>Fires when the deadline passes (the middleware's timer).</summary>
+    public CancellationToken Expired { get; } = expired;
+
     public TimeSpan Remaining => At - clock.GetUtcNow() is { Ticks: > 0 } left ? left : TimeSpan.Zero;
 
-    public bool HasPassed => Remaining == TimeSpan.Zero;
+    /// <summary>
+    /// By the timer or by the clock, whichever says so first: the timer counts whole milliseconds on
+    /// its own clock and can fire a fraction of a millisecond before the wall clock agrees, and work
+    /// it cancelled must still be recognised as cut off by the deadline.
+    /// </summary>
+    public bool HasPassed => Expired.IsCancellationRequested || Remaining == TimeSpan.Zero;
 
     /// <summary>
     /// SQL that bounds every statement after it on this connection by the time left: the server's
