@@ -152,6 +152,24 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task A_client_that_goes_away_mid_write_gets_no_answer_its_write_is_rolled_back_and_no_deadline_is_counted()
+    {
+        var replica = Cluster.Replicas[0];
+        var phone = NewPhone();
+        var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
+        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        {
+            using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                Client(0).SendAsync(Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))), impatient.Token));
+            // The abort reaches the server long before the 20 s deadline: the INSERT stops waiting.
+            Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(3)), "the abandoned INSERT is still waiting on the server");
+        }
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
+        Assert.Equal(exceededBefore, await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\""));
+    }
+
+    [Fact]
     public async Task A_deadline_beyond_the_maximum_is_capped_there_for_creates_and_confirms()
     {
         await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>
