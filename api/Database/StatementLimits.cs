@@ -17,9 +17,19 @@ public static class StatementLimits
     /// </summary>
     public static string Session(TimeSpan limit)
     {
-        var seconds = Math.Max(limit.TotalSeconds, 0.001);
+        var seconds = Seconds(limit);
         var whole = (long)Math.Max(1, Math.Ceiling(seconds));
         return string.Create(CultureInfo.InvariantCulture,
             $"SET SESSION max_statement_time = {seconds:0.000}, lock_wait_timeout = {whole}, innodb_lock_wait_timeout = {whole};");
     }
+
+    /// <summary>
+    /// A prefix that bounds the one statement it precedes (<c>SET STATEMENT … FOR SELECT …</c>), for
+    /// reads: they take no locks, so the running time is all there is to bound, and nothing is left
+    /// on the session.
+    /// </summary>
+    public static string Statement(TimeSpan limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"SET STATEMENT max_statement_time = {Seconds(limit):0.000} FOR ");
+
+    private static double Seconds(TimeSpan limit) => Math.Max(limit.TotalSeconds, 0.001);
 }

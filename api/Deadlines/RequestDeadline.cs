@@ -32,6 +32,9 @@ public sealed class RequestDeadline(DateTimeOffset at, WorkClass workClass, Time
     /// </summary>
     public string SessionLimits() => StatementLimits.Session(Remaining);
 
+    /// <summary>The same backstop for one read: a prefix to put before its SELECT.</summary>
+    public string ReadLimit() => StatementLimits.Statement(Remaining);
+
     /// <summary>Minimal-API binding: the deadline the middleware set for this request.</summary>
     public static ValueTask<RequestDeadline?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult(context.Features.Get<RequestDeadline>());

@@ -69,10 +69,10 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
-        string code, ReservationQueries queries, CancellationToken cancellationToken)
+        string code, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         if (ReservationCode.TryNormalize(code, out var normalized)
-            && await queries.FindAsync(normalized, cancellationToken) is { } reservation)
+            && await queries.FindAsync(normalized, deadline, cancellationToken) is { } reservation)
         {
             return TypedResults.Ok(reservation);
         }
@@ -80,7 +80,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<ReservationList>, ValidationProblem>> ListByPhone(
-        string? guestPhone, string? limit, ReservationQueries queries, CancellationToken cancellationToken)
+        string? guestPhone, string? limit, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         // An unencoded '+' in a query string arrives as a space; read it as the '+' the client meant.
@@ -97,7 +97,7 @@ public static class ReservationEndpoints
 
         if (errors.Count > 0)
             return Problem.Invalid(errors);
-        return TypedResults.Ok(new ReservationList(await queries.ListByPhoneAsync(phone!, count, cancellationToken)));
+        return TypedResults.Ok(new ReservationList(await queries.ListByPhoneAsync(phone!, count, deadline, cancellationToken)));
     }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
