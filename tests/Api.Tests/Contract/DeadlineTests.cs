@@ -170,6 +170,43 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task A_frozen_replicas_write_is_stopped_by_the_server_itself_at_the_deadline()
+    {
+        await using var replica = await Cluster.StartExtraReplicaAsync();
+        using var client = replica.CreateClient();
+        await CreateAsync(NewStay(), client: client);
+        var phone = NewPhone();
+
+        Task<HttpResponseMessage> answer;
+        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        {
+            answer = SendAsync(client, Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddMilliseconds(1500))));
+            Assert.True(await EventuallyAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(1)), "the create never reached the lock");
+            // Frozen (as by a GC pause or a stopped container), the replica cannot cancel its statement:
+            // only the max_statement_time it sent with the batch can end it.
+            await Signal("-STOP", replica);
+            try
+            {
+                Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromMilliseconds(1500) + Slack),
+                    "the server kept the frozen replica's INSERT waiting past its deadline");
+            }
+            finally
+            {
+                await Signal("-CONT", replica);
+            }
+        }
+        using (var late = await answer)
+            await ExpectProblemAsync(late, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
+    }
+
+    private static async Task Signal(string signal, ApiReplica replica)
+    {
+        var (exitCode, output) = await ChildProcess.RunAsync("kill", [signal, replica.ProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        Assert.True(exitCode == 0, $"kill {signal} {replica.ProcessId}: {output}");
+    }
+
+    [Fact]
     public async Task A_deadline_beyond_the_maximum_is_capped_there_for_creates_and_confirms()
     {
         await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>

@@ -19,6 +19,14 @@ public class StatementLimitsTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Equal("SET SESSION " + expected, StatementLimits.Session(TimeSpan.FromMilliseconds(milliseconds)));
     }
 
+    [Theory]
+    [InlineData(2345, "SET STATEMENT max_statement_time = 2.345 FOR ")]
+    [InlineData(0, "SET STATEMENT max_statement_time = 0.001 FOR ")]
+    public void A_read_is_bounded_by_a_prefix_for_its_one_statement(int milliseconds, string expected)
+    {
+        Assert.Equal(expected, StatementLimits.Statement(TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
     [Fact]
     public async Task The_limits_a_request_sets_are_gone_when_its_connection_is_next_checked_out()
     {
