@@ -200,6 +200,26 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
+    [Fact]
+    public async Task A_statement_killed_by_an_operator_before_the_deadline_is_a_503_not_a_deadline()
+    {
+        var phone = NewPhone();
+        Task<HttpResponseMessage> answer;
+        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        {
+            answer = SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))));
+            Assert.True(await EventuallyAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(2)), "the create never reached the lock");
+            var thread = await QueryScalarAsync<long>(
+                "SELECT id FROM information_schema.processlist WHERE user = 'platform' AND info LIKE '%INSERT INTO reservations%' LIMIT 1");
+            await using var root = await Fixture.OpenRootAsync();
+            await Dapper.SqlMapper.ExecuteAsync(root, $"KILL QUERY {thread}");
+            using var killed = await answer;
+            await ExpectProblemAsync(killed, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            Assert.True(RetryAfter(killed) >= 1);
+        }
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
+    }
+
     private static async Task Signal(string signal, ApiReplica replica)
     {
         var (exitCode, output) = await ChildProcess.RunAsync("kill", [signal, replica.ProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
