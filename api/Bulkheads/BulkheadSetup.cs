@@ -35,7 +35,7 @@ public static class BulkheadSetup
         {
             // One partition per policy: a bulkhead is the replica's, not a client's.
             limiter.AddPolicy(ReadPolicy, context => Share(context, ReadPolicy, o => o.Readers!.Value));
-            limiter.AddPolicy(WritePolicy, context => Share(context, WritePolicy, o => o.Writers!.Value));
+            limiter.AddPolicy(WritePolicy, WriteShare);
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             limiter.OnRejected = async (rejected, _) =>
             {
@@ -55,6 +55,19 @@ public static class BulkheadSetup
     {
         app.UseRateLimiter();
         return app;
+    }
+
+    // Two permits at least while adapting, so one slow write alone cannot hold the limit down.
+    private const int AdaptiveFloor = 2;
+
+    private static RateLimitPartition<string> WriteShare(HttpContext context)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<BulkheadOptions>>().Value;
+        if (!options.AdaptiveWriters)
+            return Share(context, WritePolicy, o => o.Writers!.Value);
+        var clock = context.RequestServices.GetRequiredService<TimeProvider>();
+        return RateLimitPartition.Get(WritePolicy, _ => new AdaptiveConcurrencyLimiter(
+            Math.Min(AdaptiveFloor, options.Writers!.Value), options.Writers.Value, options.WriteLatencyTarget, clock));
     }
 
     private static RateLimitPartition<string> Share(HttpContext context, string policy, Func<BulkheadOptions, int> permits) =>
