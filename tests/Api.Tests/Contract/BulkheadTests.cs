@@ -89,6 +89,41 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task Adaptive_writers_once_writes_are_seen_to_stall_shed_new_ones_at_once_instead_of_letting_them_wait()
+    {
+        await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>
+        {
+            ["Bulkheads__Writers"] = "4",
+            ["Bulkheads__AdaptiveWriters"] = "true",
+        });
+        using var client = replica.CreateClient();
+        await CreateAsync(NewStay(), client: client);
+
+        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        // Four writes fill the share and wait out their deadline: four slow completions, 4 x 0.9^4 = 2.6.
+        var first = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TimedAsync(() => PostDeadlineAsync(client, TimeSpan.FromSeconds(1.5)))));
+        Assert.All(first, create => Assert.Equal(HttpStatusCode.GatewayTimeout, create.Status));
+
+        var second = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TimedAsync(() => PostDeadlineAsync(client, TimeSpan.FromSeconds(1.5)))));
+        Assert.Equal(2, second.Count(create => create.Status == HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(2, second.Count(create => create.Status == HttpStatusCode.GatewayTimeout));
+        Assert.All(second.Where(create => create.Status == HttpStatusCode.ServiceUnavailable), shed => Assert.True(shed.Took < Slack, $"a shed create took {shed.Took}"));
+
+        using var read = await client.GetAsync("/api/v1/accommodations/3/availability?from=2030-01-01&to=2030-01-05", Cancellation);
+        await ExpectAsync(read, HttpStatusCode.OK);
+    }
+
+    private static Task<HttpResponseMessage> PostDeadlineAsync(HttpClient client, TimeSpan budget)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations")
+        {
+            Content = new StringContent(Body(NewStay()).ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Request-Deadline", DeadlineTests.Epoch(DateTimeOffset.UtcNow + budget));
+        return client.SendAsync(request, Cancellation);
+    }
+
+    [Fact]
     public async Task Reads_beyond_the_readers_share_are_shed_at_once_and_stuck_reads_end_at_their_deadline()
     {
         await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string> { ["Bulkheads__Readers"] = "3" });

@@ -29,6 +29,8 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Bulkheads__Readers", "-1", "Bulkheads:Readers")]
     [InlineData("Bulkheads__Readers", "31", "Bulkheads:Readers (31) must not exceed Database:MaximumPoolSize (30)")]
     [InlineData("Database__BackgroundStatementTimeoutSeconds", "0", "Database:BackgroundStatementTimeoutSeconds")]
+    [InlineData("Bulkheads__WriteLatencyTarget", "00:00:00", "Bulkheads:WriteLatencyTarget")]
+    [InlineData("Bulkheads__AdaptiveWriters", "maybe", "Bulkheads:AdaptiveWriters")]
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
