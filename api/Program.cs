@@ -1,5 +1,7 @@
 using Platform.Api.Accommodations;
+using Platform.Api.Bulkheads;
 using Platform.Api.Database;
+using Platform.Api.Deadlines;
 using Platform.Api.Health;
 using Platform.Api.Observability;
 using Platform.Api.Outbox;
@@ -11,6 +13,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability();     // replica id, X-Replica, /metrics on the management port
 builder.AddProblemResponses();  // problem+json for every failure; 503 + Retry-After when the database is out of reach
 builder.AddDatabase();          // request and background pools, schema migrations, readiness check
+builder.AddDeadlines();         // X-Request-Deadline bounds every read and write; stale requests get 504 at once
+builder.AddBulkheads();         // reads and writes each hold only their share of the pool; beyond it, 503 at once
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
@@ -21,10 +25,13 @@ builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.Get
 var app = builder.Build();
 
 // Order matters: observability first, so every response (problems included) carries X-Replica and
-// is timed; then problem handling, so whatever an endpoint throws becomes problem+json.
+// is timed; then problem handling, so whatever an endpoint throws becomes problem+json. Deadlines
+// before bulkheads: a request that is already late or malformed never takes a slot.
 app.UseObservability();
 app.UseProblemResponses();
 app.UseDraining();
+app.UseDeadlines();
+app.UseBulkheads();
 
 app.MapHealth();
 app.MapReservations();

@@ -2,6 +2,8 @@ using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
+using Platform.Api.Bulkheads;
+using Platform.Api.Deadlines;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Accommodations;
@@ -13,13 +15,14 @@ public static class AvailabilityEndpoints
     public static IEndpointRouteBuilder MapAccommodations(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/v1/accommodations").WithTags("Accommodations")
-            .MapGet("/{id:int}/availability", GetAvailability);
+            .MapGet("/{id:int}/availability", GetAvailability).Reads();
         return app;
     }
 
     /// <summary>Each night from <c>from</c> up to, not including, <c>to</c> (as a stay's check-out).</summary>
     public static async Task<Results<Ok<Availability>, ValidationProblem, ProblemHttpResult>> GetAvailability(
-        int id, string? from, string? to, AccommodationCatalog catalog, MySqlDataSource database, CancellationToken cancellationToken)
+        int id, string? from, string? to, AccommodationCatalog catalog, MySqlDataSource database, RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var start = ParseDate(from, "from", errors);
@@ -34,7 +37,7 @@ public static class AvailabilityEndpoints
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var taken = (await connection.QueryAsync<DateTime>(new CommandDefinition(
-            "SELECT night FROM reservation_nights WHERE accommodation_id = @id AND night >= @from AND night < @to",
+            $"{deadline.ReadLimit()}SELECT night FROM reservation_nights WHERE accommodation_id = @id AND night >= @from AND night < @to",
             new { id, from = start!.Value.ToDateTime(TimeOnly.MinValue), to = end!.Value.ToDateTime(TimeOnly.MinValue) },
             cancellationToken: cancellationToken))).Select(DateOnly.FromDateTime).ToHashSet();
 

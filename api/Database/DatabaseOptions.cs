@@ -32,5 +32,13 @@ public sealed class DatabaseOptions
     [Range(1, 20, ErrorMessage = "Database:BackgroundPoolSize must be between {1} and {2}.")]
     public int BackgroundPoolSize { get; set; } = 2;
 
+    /// <summary>
+    /// How long one statement of the outbox relay or the expiry sweep may run or wait for a lock. A
+    /// stalled database (a global read lock for a backup) then hands their connections back within
+    /// this and they try again later, instead of holding the background pool for the whole stall.
+    /// </summary>
+    [Range(1, 300, ErrorMessage = "Database:BackgroundStatementTimeoutSeconds must be between {1} and {2}.")]
+    public int BackgroundStatementTimeoutSeconds { get; set; } = 2;
+
     public bool ApplySchemaOnStart { get; set; } = true;
 }

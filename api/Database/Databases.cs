@@ -5,12 +5,22 @@ using Platform.Api.Observability;
 namespace Platform.Api.Database;
 
 /// <summary>
-/// The two connection pools of a replica: one for requests, one for background work. Each is named
-/// after the replica so MySqlConnector's own pool metrics tell the replicas apart.
+/// The connection pools of a replica: one for requests, one for background work, and one connection
+/// for the readiness check. Each is named after the replica so MySqlConnector's own pool metrics
+/// tell the replicas apart.
 /// </summary>
 public static class Databases
 {
     public const string Background = "background";
+
+    /// <summary>
+    /// Readiness gets a pool of its own (one connection): with the background pool's connections all
+    /// waiting behind a lock, a ping through it would wait too, readiness would fail on every replica
+    /// at once, and the gateway would eject them all while reads could still be served.
+    /// </summary>
+    public const string Readiness = "readiness";
+
+    private enum Pool { Requests, Background, Readiness }
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
@@ -23,31 +33,48 @@ public static class Databases
                 "Database:ConnectionString is not a valid MySQL connection string.")
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(sp => Create(sp, background: false));
-        builder.Services.AddKeyedSingleton(Background, (sp, _) => Create(sp, background: true));
+        builder.Services.AddSingleton(sp => Create(sp, Pool.Requests));
+        builder.Services.AddKeyedSingleton(Background, (sp, _) => Create(sp, Pool.Background));
+        builder.Services.AddKeyedSingleton(Readiness, (sp, _) => Create(sp, Pool.Readiness));
         builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
 
-    private static MySqlDataSource Create(IServiceProvider services, bool background)
+    private static MySqlDataSource Create(IServiceProvider services, Pool pool)
     {
         var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         // Pool metrics must be listening before the first connection opens.
         _ = services.GetRequiredService<MeterExport>();
         var replica = services.GetRequiredService<IOptions<ReplicaOptions>>().Value;
-        var name = background ? $"{replica.Id}-background" : replica.Id;
-        var connection = new MySqlConnectionStringBuilder(options.ConnectionString)
+        var connection = Settings(options, pool switch
+        {
+            Pool.Background => $"{replica.Id}-background",
+            Pool.Readiness => $"{replica.Id}-readiness",
+            _ => replica.Id,
+        }, pool switch
+        {
+            Pool.Background => options.BackgroundPoolSize,
+            Pool.Readiness => 1,
+            _ => options.MaximumPoolSize,
+        }, pool == Pool.Requests ? options.MinimumPoolSize : 0);
+        return new MySqlDataSourceBuilder(connection.ConnectionString).UseName(connection.ApplicationName).Build();
+    }
+
+    /// <summary>The connection settings of one pool (internal: a test holds the session reset to them).</summary>
+    internal static MySqlConnectionStringBuilder Settings(DatabaseOptions options, string name, int maximumPoolSize, int minimumPoolSize) =>
+        new(options.ConnectionString)
         {
             Pooling = true,
-            MaximumPoolSize = (uint)(background ? options.BackgroundPoolSize : options.MaximumPoolSize),
-            MinimumPoolSize = (uint)(background ? 0 : options.MinimumPoolSize),
+            MaximumPoolSize = (uint)maximumPoolSize,
+            MinimumPoolSize = (uint)minimumPoolSize,
             // Covers both waiting for a pooled connection and opening a new one: the bound on how
             // long a request can wait for the database before it is told 503.
             ConnectionTimeout = (uint)options.ConnectionTimeoutSeconds,
             ConnectionIdleTimeout = (uint)options.ConnectionIdleTimeoutSeconds,
             // Reset on checkout (MySqlConnector's default, kept deliberately): one pipelined
-            // round trip that rolls back anything a failed user left open and finds connections
+            // round trip that rolls back anything a failed user left open, puts session variables
+            // (the statement limits of StatementLimits) back to the server's, and finds connections
             // the server dropped (a restart, a failover) before a request's batch meets them.
             ConnectionReset = true,
             DefaultCommandTimeout = (uint)options.CommandTimeoutSeconds,
@@ -57,8 +84,6 @@ public static class Databases
             // Parameters are inlined client-side, so a multi-statement batch is one packet.
             AllowUserVariables = false,
         };
-        return new MySqlDataSourceBuilder(connection.ConnectionString).UseName(name).Build();
-    }
 
     private static bool IsParsable(string connectionString)
     {

@@ -11,12 +11,15 @@ namespace Platform.Api.Outbox;
 /// Moves events from the outbox table to the Redis stream, at least once. Each replica runs one;
 /// <c>FOR UPDATE SKIP LOCKED</c> gives concurrent relays disjoint batches. A batch is marked published
 /// only after every XADD in it succeeded, so a Redis outage leaves events waiting in the table,
-/// never lost. Consumers de-duplicate on <c>event_id</c>.
+/// never lost. Consumers de-duplicate on <c>event_id</c>. Every statement is bounded by
+/// <c>Database:BackgroundStatementTimeoutSeconds</c> on the server: during a stall (a global read
+/// lock) the relay gives its connection back and backs off instead of holding the background pool.
 /// </summary>
 public sealed partial class OutboxRelay(
     [FromKeyedServices(Databases.Background)] MySqlDataSource database,
     IConnectionMultiplexer redis,
     IOptions<OutboxOptions> options,
+    IOptions<DatabaseOptions> databaseOptions,
     TimeProvider clock,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -74,12 +77,16 @@ public sealed partial class OutboxRelay(
         }
     }
 
+    private string Limits() => StatementLimits.Session(TimeSpan.FromSeconds(databaseOptions.Value.BackgroundStatementTimeoutSeconds));
+
     private async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
+        var limits = Limits();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         try
         {
             var events = (await connection.QueryAsync<OutboxEvent>(new CommandDefinition($"""
+                {limits}
                 {Transactions.BeginReadCommitted}
                 SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT @BatchSize
@@ -124,7 +131,7 @@ public sealed partial class OutboxRelay(
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var backlog = await connection.QuerySingleAsync<(long Count, DateTime? Oldest)>(new CommandDefinition(
-            "SELECT COUNT(*), MIN(occurred_at) FROM outbox WHERE published_at IS NULL", cancellationToken: cancellationToken));
+            $"{Limits()} SELECT COUNT(*), MIN(occurred_at) FROM outbox WHERE published_at IS NULL", cancellationToken: cancellationToken));
         Backlog.Set(backlog.Count);
         OldestAge.Set(backlog.Oldest is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0);
 

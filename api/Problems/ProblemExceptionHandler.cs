@@ -2,12 +2,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Api.Database;
+using Platform.Api.Deadlines;
+using Platform.Api.Observability;
 
 namespace Platform.Api.Problems;
 
 /// <summary>
-/// Turns what escapes a handler into problem+json: unreadable requests into 4xx, an unreachable
-/// database into a fast 503 with Retry-After, anything else into a logged 500 with no internals.
+/// Turns what escapes a handler into problem+json: unreadable requests into 4xx, work cut off by the
+/// request's deadline into 504, an unreachable database into a fast 503 with Retry-After, anything
+/// else into a logged 500 with no internals.
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -15,14 +18,25 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var context = httpContext;
+        // DeadlineMiddleware has put the client's own token back by now, so this is the client's
+        // abort alone, not the deadline's.
         if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
             return true; // The client went away; there is nobody to answer.
 
-        var problem = Describe(exception, context);
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        var deadline = context.Features.Get<RequestDeadline>();
+        var problem = deadline is not null && CutOffByDeadline(exception, deadline)
+            ? DeadlineExceeded(deadline)
+            : Describe(exception, context);
+        if (problem.Status == StatusCodes.Status504GatewayTimeout)
+        {
+            OverloadMetrics.CountDeadlineExceeded(deadline!.Class);
+            LogDeadlineExceeded(deadline.Class.Label);
+            context.Response.Headers.RetryAfter = Problems.RetryAfter;
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             LogUnavailable(exception);
-            context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = Problems.RetryAfter;
         }
         else if (problem.Status >= 500)
         {
@@ -42,6 +56,25 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             context.SetEndpoint(endpoint);
         return written;
     }
+
+    /// <summary>
+    /// The deadline's token cancelled the work, or one of the server-side limits set from the deadline
+    /// fired. max_statement_time's 1969 counts even a hair before this replica's clock says the
+    /// deadline passed: the server was given exactly the time that remained.
+    /// </summary>
+    private static bool CutOffByDeadline(Exception exception, RequestDeadline deadline) =>
+        DatabaseErrors.IsCutOff(exception)
+        && (deadline.HasPassed || exception is MySqlConnector.MySqlException { Number: DatabaseErrors.StatementTimeout });
+
+    private static ProblemDetails DeadlineExceeded(RequestDeadline deadline) => new()
+    {
+        Status = StatusCodes.Status504GatewayTimeout,
+        Type = Problems.DeadlineExceeded,
+        Title = "The request's deadline passed",
+        Detail = deadline.Class == Bulkheads.WorkClass.Write
+            ? $"The deadline passed before the change was stored; it was rolled back and nothing was changed. Retry after {Problems.RetryAfterSeconds} s (with the same Idempotency-Key, a create is never stored twice)."
+            : $"The deadline passed before the answer was ready. Retry after {Problems.RetryAfterSeconds} s.",
+    };
 
     private static ProblemDetails Describe(Exception exception, HttpContext context) => exception switch
     {
@@ -102,6 +135,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
         return problem;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deadline passed while working on a {Class}, answered 504")]
+    private partial void LogDeadlineExceeded(string @class);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable, answered 503")]
     private partial void LogUnavailable(Exception exception);

@@ -18,9 +18,25 @@ public static class Problems
     public const string DatabaseUnavailable = "database-unavailable";
     public const string PayloadTooLarge = "payload-too-large";
     public const string InternalError = "internal-error";
+    public const string DeadlineExceeded = "deadline-exceeded";
+    public const string TemporaryReducedCapacity = "temporary-reduced-capacity";
 
     /// <summary>Seconds a client should wait before retrying after a 503.</summary>
     public const int RetryAfterSeconds = 2;
+
+    /// <summary><see cref="RetryAfterSeconds"/> as the header's value.</summary>
+    public static readonly string RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes a problem from middleware, outside any endpoint (the same writer the exception handler uses).</summary>
+    public static async Task WriteAsync(IProblemDetailsService problems, HttpContext context, int status, string type, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },
+        });
+    }
 
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors,

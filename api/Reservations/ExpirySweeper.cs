@@ -8,11 +8,14 @@ namespace Platform.Api.Reservations;
 /// <summary>
 /// Expires pre-reservations whose hold has passed and frees their nights. Every replica sweeps;
 /// <c>FOR UPDATE SKIP LOCKED</c> hands each sweeper different rows and the status guard in the
-/// UPDATE makes a row expire once, so each expiry emits exactly one event.
+/// UPDATE makes a row expire once, so each expiry emits exactly one event. Its statements are
+/// bounded by <c>Database:BackgroundStatementTimeoutSeconds</c>: during a stall a sweep gives its
+/// connection back and tries again at the next interval.
 /// </summary>
 public sealed partial class ExpirySweeper(
     [FromKeyedServices(Databases.Background)] MySqlDataSource database,
     IOptions<ReservationOptions> options,
+    IOptions<DatabaseOptions> databaseOptions,
     TimeProvider clock,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
@@ -58,6 +61,7 @@ public sealed partial class ExpirySweeper(
         try
         {
             var rows = (await connection.QueryAsync<ReservationRow>(new CommandDefinition($"""
+                {StatementLimits.Session(TimeSpan.FromSeconds(databaseOptions.Value.BackgroundStatementTimeoutSeconds))}
                 {Transactions.BeginReadCommitted}
                 SELECT {ReservationRow.Columns} FROM reservations r
                 WHERE r.status = 'pre_reserved' AND r.expires_at <= @now

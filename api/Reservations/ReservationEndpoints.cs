@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Api.Accommodations;
+using Platform.Api.Bulkheads;
+using Platform.Api.Deadlines;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Reservations;
@@ -13,21 +15,20 @@ public static class ReservationEndpoints
     public static IEndpointRouteBuilder MapReservations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Reservations");
-        group.MapPost("", Create)
+        group.MapPost("", Create).Writes()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/{code}", Get);
-        group.MapGet("", ListByPhone);
-        group.MapPost("/{code}/confirm", Confirm).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{code}/cancel", Cancel).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{code}", Get).Reads();
+        group.MapGet("", ListByPhone).Reads();
+        group.MapPost("/{code}/confirm", Confirm).Writes().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{code}/cancel", Cancel).Writes().ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
     public static async Task<Results<Created<Reservation>, ValidationProblem, ProblemHttpResult>> Create(
         CreateReservationRequest? body, HttpContext context, AccommodationCatalog catalog, ReservationWriter writer,
-        TimeProvider clock, CancellationToken cancellationToken)
+        TimeProvider clock, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var bodyValid = ReservationValidator.TryValidate(body, today, out var request, out var errors);
@@ -45,7 +46,7 @@ public static class ReservationEndpoints
         if (request.Guests > accommodation.Capacity)
             return Problem.Invalid("guests", $"must not exceed the accommodation's capacity of {accommodation.Capacity}");
 
-        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, cancellationToken);
+        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, deadline, cancellationToken);
         switch (outcome)
         {
             case CreateOutcome.Created created:
@@ -68,10 +69,10 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
-        string code, ReservationQueries queries, CancellationToken cancellationToken)
+        string code, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         if (ReservationCode.TryNormalize(code, out var normalized)
-            && await queries.FindAsync(normalized, cancellationToken) is { } reservation)
+            && await queries.FindAsync(normalized, deadline, cancellationToken) is { } reservation)
         {
             return TypedResults.Ok(reservation);
         }
@@ -79,7 +80,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<ReservationList>, ValidationProblem>> ListByPhone(
-        string? guestPhone, string? limit, ReservationQueries queries, CancellationToken cancellationToken)
+        string? guestPhone, string? limit, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         // An unencoded '+' in a query string arrives as a space; read it as the '+' the client meant.
@@ -96,23 +97,24 @@ public static class ReservationEndpoints
 
         if (errors.Count > 0)
             return Problem.Invalid(errors);
-        return TypedResults.Ok(new ReservationList(await queries.ListByPhoneAsync(phone!, count, cancellationToken)));
+        return TypedResults.Ok(new ReservationList(await queries.ListByPhoneAsync(phone!, count, deadline, cancellationToken)));
     }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
-        string code, ReservationTransitions transitions, CancellationToken cancellationToken) =>
-        TransitionAsync(code, transitions.ConfirmAsync, cancellationToken);
+        string code, ReservationTransitions transitions, RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, transitions.ConfirmAsync, deadline, cancellationToken);
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
-        string code, ReservationTransitions transitions, CancellationToken cancellationToken) =>
-        TransitionAsync(code, transitions.CancelAsync, cancellationToken);
+        string code, ReservationTransitions transitions, RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, transitions.CancelAsync, deadline, cancellationToken);
 
-    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(
-        string code, Func<string, CancellationToken, Task<TransitionOutcome>> transition, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(string code,
+        Func<string, RequestDeadline, CancellationToken, Task<TransitionOutcome>> transition, RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
         if (!ReservationCode.TryNormalize(code, out var normalized))
             return Problem.NotFoundProblem($"There is no reservation '{code}'.");
-        return await transition(normalized, cancellationToken) switch
+        return await transition(normalized, deadline, cancellationToken) switch
         {
             TransitionOutcome.Done done => TypedResults.Ok(done.Reservation),
             TransitionOutcome.Refused refused => Problem.Conflict(Problem.InvalidTransition,

@@ -1,6 +1,7 @@
 using Dapper;
 using MySqlConnector;
 using Platform.Api.Database;
+using Platform.Api.Deadlines;
 
 namespace Platform.Api.Reservations;
 
@@ -11,19 +12,22 @@ namespace Platform.Api.Reservations;
 /// </summary>
 public sealed class ReservationTransitions(MySqlDataSource database, TimeProvider clock)
 {
-    public Task<TransitionOutcome> ConfirmAsync(string code, CancellationToken cancellationToken) =>
-        TransitionAsync(code, ReservationStatus.Confirmed, cancellationToken);
+    public Task<TransitionOutcome> ConfirmAsync(string code, RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, ReservationStatus.Confirmed, deadline, cancellationToken);
 
-    public Task<TransitionOutcome> CancelAsync(string code, CancellationToken cancellationToken) =>
-        TransitionAsync(code, ReservationStatus.Cancelled, cancellationToken);
+    public Task<TransitionOutcome> CancelAsync(string code, RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, ReservationStatus.Cancelled, deadline, cancellationToken);
 
-    private async Task<TransitionOutcome> TransitionAsync(string code, string target, CancellationToken cancellationToken)
+    private async Task<TransitionOutcome> TransitionAsync(string code, string target, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         try
         {
+            // The limits stay on the session for the second batch too: the row lock, the update and the
+            // COMMIT all end at the deadline on the server, whatever happens to this replica.
             var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition($"""
+                {deadline.SessionLimits()}
                 {Transactions.Begin}
                 SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code FOR UPDATE
                 """, new { code }, cancellationToken: cancellationToken));
@@ -59,7 +63,7 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
                 eventType,
                 code = row.Code,
                 payload = ReservationEvents.StatusChange(row, target, now),
-            }, cancellationToken: CancellationToken.None));
+            }, cancellationToken: cancellationToken));
             return new TransitionOutcome.Done(row.ToReservation(target));
         }
         catch

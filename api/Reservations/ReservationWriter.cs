@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Platform.Api.Accommodations;
 using Platform.Api.Database;
+using Platform.Api.Deadlines;
 
 namespace Platform.Api.Reservations;
 
@@ -32,7 +33,7 @@ public sealed partial class ReservationWriter(
     }
 
     public async Task<CreateOutcome> CreateAsync(NewReservation request, Accommodation accommodation,
-        string? idempotencyKey, CancellationToken cancellationToken)
+        string? idempotencyKey, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         var totalPrice = StayPrice.Total(request.CheckIn, request.Nights, accommodation.NightlyPrice, accommodation.WeekendPrice);
@@ -46,7 +47,7 @@ public sealed partial class ReservationWriter(
                 request.Nights, request.Guests, totalPrice, now + options.Value.HoldTime, now);
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var failure = await TryInsertAsync(connection, reservation, idempotencyKey, requestHash, cancellationToken);
+            var failure = await TryInsertAsync(connection, reservation, idempotencyKey, requestHash, deadline, cancellationToken);
             if (failure is null)
                 return new CreateOutcome.Created(reservation);
 
@@ -87,9 +88,9 @@ public sealed partial class ReservationWriter(
     private enum Stage { Reservation, Nights }
 
     private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, Reservation reservation,
-        string? idempotencyKey, byte[]? requestHash, CancellationToken cancellationToken)
+        string? idempotencyKey, byte[]? requestHash, RequestDeadline deadline, CancellationToken cancellationToken)
     {
-        await using var command = BuildBatch(connection, reservation, idempotencyKey, requestHash);
+        await using var command = BuildBatch(connection, reservation, idempotencyKey, requestHash, deadline);
         var stage = Stage.Reservation;
         try
         {
@@ -118,9 +119,12 @@ public sealed partial class ReservationWriter(
         }
     }
 
-    private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, string? idempotencyKey, byte[]? requestHash)
+    private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, string? idempotencyKey, byte[]? requestHash,
+        RequestDeadline deadline)
     {
-        var sql = new StringBuilder(Transactions.Begin).Append("""
+        // The deadline's limits first: every statement after them, the COMMIT included, is stopped by
+        // the server when the deadline passes, even if this replica can no longer cancel it.
+        var sql = new StringBuilder(deadline.SessionLimits()).Append(Transactions.Begin).Append("""
             INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone,
                 check_in, check_out, nights, guests, total_price, idempotency_key, request_hash, expires_at, created_at, updated_at)
             VALUES (@code, 'pre_reserved', @accommodationId, @guestName, @guestEmail, @guestPhone,

@@ -19,11 +19,14 @@ public class ConcurrencyTests(ClusterFixture fixture) : ClusterTest(fixture)
         {
             if (response.StatusCode == HttpStatusCode.Conflict)
                 await ExpectProblemAsync(response, HttpStatusCode.Conflict, "dates-unavailable");
+            // ~33 writers at once per replica are more than its writers' share (20): the rest are shed untouched.
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                await ExpectProblemAsync(response, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
             response.Dispose();
         }
 
         Assert.Equal(1, statuses.Count(s => s == 201));
-        Assert.Equal(99, statuses.Count(s => s == 409));
+        Assert.Equal(99, statuses.Count(s => s is 409 or 503));
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
         var nights = await CountAsync("""
             SELECT COUNT(*) FROM reservation_nights n JOIN reservations r ON r.id = n.reservation_id WHERE r.guest_phone = @phone

@@ -18,6 +18,19 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Replica__Id", "has spaces", "Replica:Id")]
     [InlineData("Shutdown__DrainDelay", "00:05:00", "Shutdown:DrainDelay")]
     [InlineData("Shutdown__DrainDelay", "soon", "Shutdown:DrainDelay")]
+    [InlineData("Deadlines__Default", "00:00:00", "Deadlines:Default")]
+    [InlineData("Deadlines__Default", "-00:00:03", "Deadlines:Default")]
+    [InlineData("Deadlines__Default", "00:01:00", "Deadlines:Default must not exceed Deadlines:Maximum")]
+    [InlineData("Deadlines__Maximum", "1.00:00:00", "Deadlines:Maximum")]
+    [InlineData("Deadlines__Maximum", "3000", "Deadlines:Maximum")]
+    [InlineData("Bulkheads__Writers", "0", "Bulkheads:Writers")]
+    [InlineData("Bulkheads__Writers", "31", "Bulkheads:Writers (31) must not exceed Database:MaximumPoolSize (30)")]
+    [InlineData("Bulkheads__Writers", "twenty", "Bulkheads:Writers")]
+    [InlineData("Bulkheads__Readers", "-1", "Bulkheads:Readers")]
+    [InlineData("Bulkheads__Readers", "31", "Bulkheads:Readers (31) must not exceed Database:MaximumPoolSize (30)")]
+    [InlineData("Database__BackgroundStatementTimeoutSeconds", "0", "Database:BackgroundStatementTimeoutSeconds")]
+    [InlineData("Bulkheads__WriteLatencyTarget", "00:00:00", "Bulkheads:WriteLatencyTarget")]
+    [InlineData("Bulkheads__AdaptiveWriters", "maybe", "Bulkheads:AdaptiveWriters")]
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(

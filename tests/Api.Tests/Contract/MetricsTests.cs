@@ -52,6 +52,21 @@ public partial class MetricsTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task Shed_and_deadline_counters_exist_for_every_class_from_the_start()
+    {
+        // A fresh replica: nothing was shed or cut off yet, and every series is already there at 0.
+        await using var replica = await Cluster.StartExtraReplicaAsync();
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
+        foreach (var workClass in new[] { "read", "write" })
+        {
+            foreach (var reason in new[] { "capacity", "deadline" })
+                Assert.Matches($"(?m)^api_requests_shed_total\\{{class=\"{workClass}\",reason=\"{reason}\"\\}} 0$", text);
+            Assert.Matches($"(?m)^api_deadline_exceeded_total\\{{class=\"{workClass}\"\\}} 0$", text);
+        }
+    }
+
+    [Fact]
     public async Task Metrics_are_not_served_on_the_api_port()
     {
         using var response = await Client().GetAsync("/metrics", Cancellation);

@@ -83,6 +83,11 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
             ["Database__MaximumPoolSize"] = "2",
             ["Database__MinimumPoolSize"] = "0",
             ["Database__ConnectionTimeoutSeconds"] = "1",
+            // Both shares as large as the pool, so two stuck writers can hold all of it and a read
+            // has to wait for the pool; and deadlines long enough that the writers outlast the test's steps.
+            ["Bulkheads__Writers"] = "2",
+            ["Bulkheads__Readers"] = "2",
+            ["Deadlines__Default"] = "00:00:10",
         });
         using var client = tiny.CreateClient();
         var stay = NewStay();
@@ -103,14 +108,14 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         Assert.Equal(0, await PoolTimeoutsAsync(tiny));
         var clock = Stopwatch.StartNew();
-        using (var starved = await PostAsync(client, Body(NewStay())))
+        using (var starved = await client.GetAsync($"/api/v1/reservations/{(string)anchor["code"]!}", Cancellation))
         {
             await ExpectProblemAsync(starved, HttpStatusCode.ServiceUnavailable, "database-unavailable");
             Assert.True(starved.Headers.Contains("Retry-After"));
         }
         Assert.True(clock.Elapsed < FarFromAHang, $"took {clock.Elapsed}");
         Assert.Equal(1, await PoolTimeoutsAsync(tiny));
-        Assert.Matches("http_request_duration_seconds_count\\{code=\"5xx\",method=\"POST\",endpoint=\"/api/v1/reservations/\"\\} 1",
+        Assert.Matches("http_request_duration_seconds_count\\{code=\"5xx\",method=\"GET\",endpoint=\"/api/v1/reservations/\\{code\\}\"\\} 1",
             await MetricsTextAsync(tiny));
         // A full pool is load, not an outage: the replica stays ready, so the gateway keeps it.
         using (var ready = await client.GetAsync("/health/ready", Cancellation))

@@ -140,6 +140,24 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task The_openapi_document_lists_the_shed_and_deadline_answers_of_every_read_and_write()
+    {
+        using var response = await Client().GetAsync("/api/v1/openapi.json", Cancellation);
+        var paths = (await ExpectAsync(response, HttpStatusCode.OK))["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+                 {
+                     ("/api/v1/reservations", "post"), ("/api/v1/reservations", "get"), ("/api/v1/reservations/{code}", "get"),
+                     ("/api/v1/reservations/{code}/confirm", "post"), ("/api/v1/reservations/{code}/cancel", "post"),
+                     ("/api/v1/accommodations/{id}/availability", "get"),
+                 })
+        {
+            var responses = paths[path]![method]!["responses"]!.AsObject();
+            foreach (var status in new[] { "400", "503", "504" })
+                Assert.True(responses.ContainsKey(status), $"{method} {path} does not list {status}");
+        }
+    }
+
+    [Fact]
     public async Task Every_response_names_its_replica_even_errors()
     {
         foreach (var path in new[] { "/api/v1/health", "/api/v1/reservations/ZZZZZZZZ", "/no/such/path", "/api/v1/reservations?guestPhone=x" })

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Platform.Api.Accommodations;
+using Platform.Api.Bulkheads;
+using Platform.Api.Deadlines;
 using Platform.Api.Reservations;
 using Platform.Api.Tests.Contract;
 
@@ -23,7 +25,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var database = new MySqlDataSource(Cluster.Database.AppConnectionString);
         var writer = Writer(database, codes.Dequeue);
 
-        var outcome = await writer.CreateAsync(Request(StayAt(42)), Accommodation42, null, Cancellation);
+        var outcome = await writer.CreateAsync(Request(StayAt(42)), Accommodation42, null, Deadline(), Cancellation);
 
         var created = Assert.IsType<CreateOutcome.Created>(outcome);
         Assert.Equal("Z0Z0Z0Z0", created.Reservation.Code);
@@ -42,7 +44,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
         var stay = StayAt(42);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            writer.CreateAsync(Request(stay), Accommodation42, null, Cancellation));
+            writer.CreateAsync(Request(stay), Accommodation42, null, Deadline(), Cancellation));
         Assert.Equal(5, drawn);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservation_nights WHERE accommodation_id = 42 AND night = @night",
             new { night = stay.CheckIn.ToDateTime(TimeOnly.MinValue) }));
@@ -50,6 +52,8 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
 
     private static ReservationWriter Writer(MySqlDataSource database, Func<string> codes) =>
         new(database, TimeProvider.System, Options.Create(new ReservationOptions()), NullLogger<ReservationWriter>.Instance, codes);
+
+    private static RequestDeadline Deadline() => new(DateTimeOffset.UtcNow.AddSeconds(30), WorkClass.Write, TimeProvider.System);
 
     private static NewReservation Request(Stay stay) =>
         new(stay.AccommodationId, "Collision Test", "c@example.com", NewPhone(), stay.CheckIn, stay.CheckOut, 2);
