@@ -88,14 +88,14 @@ public sealed class HedgingHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken);
 
         _budget.Deposit();
-        var quantile = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head ? _reads : _writes;
+        var isRead = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
+        var quantile = isRead ? _reads : _writes;
         var started = Stopwatch.GetTimestamp();
         if (!_options.Enabled || !plan.SafeToRepeat || plan.Candidates.Count < 2)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            var elapsed = Stopwatch.GetTimestamp() - started;
-            quantile.Add(elapsed);
-            _outliers.Answered(_cluster, primary, plan.Proxy.AllDestinations, Stopwatch.GetElapsedTime(started));
+            quantile.Add(Stopwatch.GetTimestamp() - started);
+            ReportAnswer(isRead, response, primary, plan, started);
             return response;
         }
 
@@ -133,7 +133,7 @@ public sealed class HedgingHandler : DelegatingHandler
                 if (attempt.CopyTo is not null)
                     Hedges.WithLabels(_cluster, primary.DestinationId, "lost").Inc();
                 quantile.Add(elapsed);
-                _outliers.Answered(_cluster, primary, plan.Proxy.AllDestinations, Stopwatch.GetElapsedTime(started));
+                ReportAnswer(isRead, response, primary, plan, started);
             }
             return response;
         }
@@ -141,6 +141,18 @@ public sealed class HedgingHandler : DelegatingHandler
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>
+    /// Only a read's successful answer tells how fast the replica itself is: a write's time is mostly
+    /// the database's, shared by every replica, and an error's time is the deadline's or the pool's.
+    /// Judged on everything, replicas failing together under a database stall (each a moment apart)
+    /// were ejected one after another.
+    /// </summary>
+    private void ReportAnswer(bool isRead, HttpResponseMessage response, DestinationState primary, HedgePlan plan, long started)
+    {
+        if (isRead && (int)response.StatusCode < 500)
+            _outliers.Answered(_cluster, primary, plan.Proxy.AllDestinations, Stopwatch.GetElapsedTime(started));
     }
 
     private Task<HttpResponseMessage> SendOnAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -8,8 +8,8 @@ namespace Platform.Gateway.Outliers;
 
 /// <summary>
 /// Takes a replica out of rotation when it answers, but slowly: beaten by copies sent to its peers
-/// <see cref="OutlierOptions.ConsecutiveSlow"/> times in a row, or a recent mean answer time far
-/// above its peers'. Judged against peers, so a database stall that slows every replica alike
+/// <see cref="OutlierOptions.ConsecutiveSlow"/> times in a row, or a recent mean time to answer
+/// reads far above its peers'. Judged against peers, so a database stall that slows every replica alike
 /// ejects none. After an ejection time that doubles when it is ejected again soon after, the
 /// replica is probed, and rejoins only after <see cref="OutlierOptions.ProbeSuccesses"/> quick
 /// answers in a row: real traffic never meets it while it is still slow.
@@ -55,7 +55,7 @@ public sealed partial class OutlierDetector(
     public bool IsEjected(DestinationState destination) =>
         _records.TryGetValue(destination, out var record) && Volatile.Read(ref record.Ejected);
 
-    /// <summary>An answer from <paramref name="destination"/> after <paramref name="elapsed"/>, not beaten by a copy.</summary>
+    /// <summary>A successful answer to a read from <paramref name="destination"/> after <paramref name="elapsed"/>, not beaten by a copy.</summary>
     public void Answered(string cluster, DestinationState destination, IReadOnlyList<DestinationState> peers, TimeSpan elapsed)
     {
         var settings = options.CurrentValue;

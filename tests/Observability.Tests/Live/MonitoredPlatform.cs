@@ -15,6 +15,9 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     /// <summary>Each replica's request pool: above the connections alert's 20, small enough to fill.</summary>
     public const int PoolSize = 22;
 
+    /// <summary>Longer than the overload holds its lock (at most 17 s), within the replicas' Deadlines:Maximum.</summary>
+    private static readonly TimeSpan LongDeadline = TimeSpan.FromSeconds(30);
+
     public static readonly TimeSpan AlertFor = TimeSpan.FromSeconds(2);
 
     private static readonly string[] Servers = ["mariadbd", "redis-server", "prometheus", "prometheus-alertmanager"];
@@ -41,12 +44,20 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         if (Servers.Any(binary => RequiredServer.Find(binary) is null))
             return; // Each test reports the missing server through Missing().
 
+        // Production's deadlines and writers' share stop a held lock long before it can fill a pool
+        // or make a request take 5 s. These alerts are the alarm for when they do not (a longer
+        // route deadline, a writers' share as large as the pool), so this platform is configured
+        // that way: 30 s deadlines (and statements), and creates or reads may each take the whole pool.
         _cluster = await ApiCluster.StartAsync(3, new Dictionary<string, string>
         {
             ["Database__MaximumPoolSize"] = $"{PoolSize}",
             ["Database__ConnectionTimeoutSeconds"] = "2",
+            ["Bulkheads__Writers"] = $"{PoolSize}",
+            ["Bulkheads__Readers"] = $"{PoolSize}",
+            ["Deadlines__Default"] = $"{LongDeadline:c}",
+            ["Database__CommandTimeoutSeconds"] = $"{LongDeadline.TotalSeconds:0}",
         });
-        _gateway = await GatewayProcess.StartAsync(_cluster.Replicas);
+        _gateway = await GatewayProcess.StartAsync(_cluster.Replicas, new Dictionary<string, string> { ["Proxy__DefaultDeadline"] = $"{LongDeadline:c}" });
         _receiver = new AlertReceiver();
         _alertmanager = await MonitoringServer.StartAlertmanagerAsync(FreePort.Next(), TestConfigurations.Alertmanager(_receiver.Address));
 

@@ -8,8 +8,9 @@ namespace Platform.Observability.Tests.Live;
 /// <summary>
 /// Overloads the database the way production does, with no switch in the product: the test holds
 /// one accommodation's row lock, and creates for it through the gateway each take a pooled connection
-/// and wait on the lock, filling every replica's pool past 20. More creates keep arriving, wait for a
-/// connection, give up after the pool's timeout and are answered 503. After the lock is released the
+/// and wait on the lock, filling every replica's pool past 20. Reads keep arriving, wait for a
+/// connection, give up after the pool's timeout and are answered 503 (more creates would be refused
+/// at once by the writers' share, without waiting for the pool). After the lock is released the
 /// held creates finish, each having taken longer than 5 s. Prometheus's alerts are read every half
 /// second throughout, and Alertmanager's notifications are collected by the webhook receiver.
 /// </summary>
@@ -54,14 +55,13 @@ public static class OverloadScenario
         await EventuallyAsync(async () => (run.LockWaits = await LockWaitsAsync(holder, cancellation)) >= held.Count,
             TimeSpan.FromSeconds(20), null);
 
-        // 3. More clients arrive while the pools are full: they wait for a connection, then get 503s.
+        // 3. Readers arrive while the pools are full: they wait for a connection, then get 503s.
         using var stopOverflow = new CancellationTokenSource();
-        var overflowNumber = 0;
         var overflow = Enumerable.Range(0, OverflowClients).Select(_ => Task.Run(async () =>
         {
             var statuses = new List<int>();
             while (!stopOverflow.IsCancellationRequested)
-                statuses.Add(await CreateAsync(client, OverflowAccommodation, Interlocked.Increment(ref overflowNumber), CancellationToken.None));
+                statuses.Add(await ReadAvailabilityAsync(client, OverflowAccommodation, CancellationToken.None));
             return statuses;
         }, CancellationToken.None)).ToList();
 
@@ -114,6 +114,21 @@ public static class OverloadScenario
                 using var missing = await client.GetAsync(new Uri("/api/v1/reservations/ZZZZZZZZ", UriKind.Relative), cancellation);
                 Assert.Equal(404, (int)missing.StatusCode);
             }
+        }
+    }
+
+    /// <summary>Reads ten nights' availability and returns the status (0: no answer).</summary>
+    private static async Task<int> ReadAvailabilityAsync(HttpClient client, int accommodation, CancellationToken cancellation)
+    {
+        try
+        {
+            using var response = await client.GetAsync(
+                new Uri($"/api/v1/accommodations/{accommodation}/availability?from=2031-01-01&to=2031-01-10", UriKind.Relative), cancellation);
+            return (int)response.StatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        {
+            return 0;
         }
     }
 
