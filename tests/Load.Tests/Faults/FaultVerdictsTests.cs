@@ -113,7 +113,7 @@ public sealed class FaultVerdictsTests
     [Fact]
     public void Pool_exhaustion_needs_the_pool_run_out_and_allows_201_409_and_503_within_the_pool_timeout_and_nothing_else()
     {
-        RequestRecord Answer(int status, double latencyMs) => new(0, latencyMs, "POST /api/v1/reservations", "load", status, null, "api-1", status == 503);
+        RequestRecord Answer(int status, double latencyMs, string? type = null) => new(0, latencyMs, "POST /api/v1/reservations", "load", status, type, "api-1", status == 503);
         var good = new[] { Answer(201, 900), Answer(409, 40), Answer(503, FaultVerdicts.PoolTimeoutMs + 500) };
         PoolSample[] ranOut = [new(0, "api-1", 3, 30, 0, 2), new(500, "api-1", 30, 30, 12, 5), new(0, "api-2", 10, 30, 0, 0)];
         PoolSample[] plenty = [new(0, "api-1", 3, 30, 0, 0), new(500, "api-1", 29, 30, 0, 0)];
@@ -135,6 +135,12 @@ public sealed class FaultVerdictsTests
         Assert.False(slow503.Passed, slow503.Detail);
         Assert.Contains("1 503s slower than", slow503.Detail, StringComparison.Ordinal);
         Assert.False(noAnswer.Passed, noAnswer.Detail);
+
+        // The writers' share full is the limit reached too: creates shed at once, the pool never ran out.
+        var shedAtOnce = FaultVerdicts.PoolExhaustion([.. good, Answer(503, 3, FaultVerdicts.TemporaryReducedCapacity)], plenty);
+        Assert.True(shedAtOnce.Passed, shedAtOnce.Detail);
+        Assert.Contains("writers' share full", shedAtOnce.Detail, StringComparison.Ordinal);
+        Assert.Contains("proved nothing", FaultVerdicts.PoolExhaustion([.. good, Answer(503, 3, "database-unavailable")], plenty).Detail, StringComparison.Ordinal);
     }
 
     [Fact]

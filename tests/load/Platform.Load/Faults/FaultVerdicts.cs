@@ -10,6 +10,9 @@ public static class FaultVerdicts
     public const double PoolTimeoutMs = 2_000;
     public const double PoolMarginMs = 1_000;
 
+    /// <summary>The problem type of a replica's instant refusal when its share of the pool is taken.</summary>
+    public const string TemporaryReducedCapacity = "temporary-reduced-capacity";
+
     /// <summary>How long after a disturbance starts its onset lasts: connections, pools and threads ramp up.</summary>
     public const double OnsetMs = 5_000;
 
@@ -64,8 +67,10 @@ public static class FaultVerdicts
     }
 
     /// <summary>
-    /// The pool really ran out (a replica had every connection in use, or requests waiting for one); no
-    /// 500s; 503s no slower than the pool timeout plus the margin; everything else 201 or 409.
+    /// The overload really reached the limit: a replica's pool ran out (every connection in use, or
+    /// requests waiting for one), or its writers' share was full and it shed creates at once
+    /// (503 temporary-reduced-capacity), which is how the bulkhead keeps creates from ever taking the
+    /// whole pool. No 500s; 503s no slower than the pool timeout plus the margin; everything else 201 or 409.
     /// </summary>
     public static Verdict PoolExhaustion(IReadOnlyCollection<RequestRecord> records, IReadOnlyCollection<PoolSample> pools)
     {
@@ -74,11 +79,13 @@ public static class FaultVerdicts
         var max503 = records.Where(r => r.Status == 503).Select(r => r.LatencyMs).DefaultIfEmpty(double.NaN).Max();
         var byStatus = string.Join(", ", records.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
         var exhausted = pools.Any(s => s.Exhausted);
+        var shed = records.Count(r => r is { Status: 503, ProblemType: TemporaryReducedCapacity });
         var perReplica = pools.GroupBy(s => s.Replica).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Key} {Peak(g.Select(s => s.Used))}/{Peak(g.Select(s => s.Max))} used, {Peak(g.Select(s => s.Pending))} waiting, {Peak(g.Select(s => s.Timeouts)) - (g.First().Timeouts ?? 0):0} timeouts"));
         var pool = pools.Count == 0 ? "no pool samples" : "peaks " + string.Join("; ", perReplica);
-        return new Verdict("Fault: pool exhaustion", exhausted && slow503 == 0 && other == 0, string.Create(CultureInfo.InvariantCulture,
-            $"pool {(exhausted ? "exhausted" : "never exhausted, so the run proved nothing")} ({pool}); answers {byStatus}; {other} neither 201, 409 nor 503; {slow503} 503s slower than {PoolTimeoutMs:0} ms pool timeout + {PoolMarginMs:0} ms margin (slowest 503: {EndpointTable.Ms(max503)})"));
+        var reached = exhausted ? "pool exhausted" : shed > 0 ? "writers' share full" : "pool never exhausted and writers' share never full, so the run proved nothing";
+        return new Verdict("Fault: pool exhaustion", (exhausted || shed > 0) && slow503 == 0 && other == 0, string.Create(CultureInfo.InvariantCulture,
+            $"{reached} ({pool}), {shed} creates shed at once by the writers' share; answers {byStatus}; {other} neither 201, 409 nor 503; {slow503} 503s slower than {PoolTimeoutMs:0} ms pool timeout + {PoolMarginMs:0} ms margin (slowest 503: {EndpointTable.Ms(max503)})"));
     }
 
     private static double Peak(IEnumerable<double?> values) => values.Select(v => v ?? 0).DefaultIfEmpty(0).Max();
