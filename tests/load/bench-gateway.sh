@@ -25,6 +25,12 @@
 #   BENCH_PUBLISH [1]        0: reuse the last publish in .platform/bench/gateway-app (for a series of tuning runs)
 #   BENCH_GATEWAY_PORT [18080]  BENCH_METRICS_PORT [19100]  BENCH_NGINX_PORT [18090]
 #   BENCH_RESULTS [.platform/bench/<UTC time>-gateway]   raw outputs, logs and the table
+#   BENCH_PROFILE [0]        1: record the proxy's CPU with perf (cpu-clock, 999 Hz, call stacks)
+#                            during each measured run, the gateway with DOTNET_PerfMapEnabled=1,
+#                            DOTNET_ReadyToRun=0 and DOTNET_EnableWriteXorExecute=0 so all its code
+#                            has names; writes NAME.svg (flame graph) and
+#                            NAME-breakdown.md (where the time goes) with tests/load/flamegraph.py.
+#                            The profiled run's req/s and CPU are perf's too: compare unprofiled runs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -52,6 +58,7 @@ readonly GATEWAY_PORT="${BENCH_GATEWAY_PORT:-18080}"
 readonly METRICS_PORT="${BENCH_METRICS_PORT:-19100}"
 readonly NGINX_PORT="${BENCH_NGINX_PORT:-18090}"
 readonly WORKLOAD="${BENCH_WORKLOAD:-health}"
+readonly PROFILE="${BENCH_PROFILE:-0}"
 # create.lua books night (offset + block * 16 + thread); one wrk run may use this many days, enough
 # for 5,000 requests per second per thread for the longest run allowed (20 s).
 readonly SPAN_DAYS=$((16 * (5 * 20 + 1)))
@@ -90,6 +97,8 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_prerequisites() {
   local port
   ensure_commands wrk:wrk nginx:nginx-light curl:curl
+  [[ "$PROFILE" == 0 || "$PROFILE" == 1 ]] || die "BENCH_PROFILE must be 0 or 1"
+  [[ "$PROFILE" == 0 ]] || ensure_commands perf:linux-perf python3:python3
   command -v dotnet >/dev/null 2>&1 || die "the .NET SDK ('dotnet') is not on PATH"
   if ! [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || ((DURATION > 20)); then
     die "BENCH_DURATION must be 1 to 20 seconds"
@@ -187,10 +196,16 @@ start_gateway() {
   for port in $REPLICA_PORTS; do
     destinations+=("ReverseProxy__Clusters__replicas__Destinations__replica-${port: -1}__Address=http://127.0.0.1:$port")
   done
+  local -a profiling=()
+  # The perf map names code compiled at run time; ReadyToRun off, so the framework's precompiled
+  # code is compiled at run time too and named (tiered compilation and PGO still apply); W^X off,
+  # or compiled code runs from an anonymous double mapping that perf cannot match to the map.
+  [[ "$PROFILE" == 1 ]] && profiling=(DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0)
   (
     cd "$APP"
     exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
-      ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" dotnet Platform.Gateway.dll
+      ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" "${profiling[@]}" \
+      dotnet Platform.Gateway.dll
   ) >"$log" 2>&1 &
   proxy_pid=$!
   wait_ready "$name" "http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH" "$log"
@@ -237,9 +252,25 @@ measure() {
   info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s), $WORKLOAD"
   workload_args "$base" run
   before="$(cpu_ticks "$pid")"
+  local recorder=""
+  if [[ "$PROFILE" == 1 && "$name" != direct ]]; then
+    # nginx's workers are its master's children.
+    perf record -e cpu-clock -F 999 -g -p "$(pgrep -P "$pid" | paste -sd, | sed "s/^/$pid,/;s/,\$//")" \
+      -o "$RESULTS/$name.perf.data" -- sleep "$DURATION" \
+      >"$RESULTS/$name.perf.log" 2>&1 &
+    recorder=$!
+  fi
   timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
     "${run[@]}" >"$out" 2>&1 || die "wrk failed; see $out"
   after="$(cpu_ticks "$pid")"
+  if [[ -n "$recorder" ]]; then
+    wait "$recorder" || die "perf record failed; see $RESULTS/$name.perf.log"
+    perf script -i "$RESULTS/$name.perf.data" 2>>"$RESULTS/$name.perf.log" |
+      python3 "$LOAD/flamegraph.py" --svg "$RESULTS/$name.svg" --table "$RESULTS/$name-breakdown.md" \
+        --title "$name: CPU of the proxy process, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $WORKLOAD ($(date -u +%Y-%m-%d))" ||
+      die "no flame graph; see $RESULTS/$name.perf.log"
+    info "$name: flame graph $RESULTS/$name.svg, breakdown $RESULTS/$name-breakdown.md"
+  fi
   line="$(grep '^BENCH ' "$out" | tail -n 1)" || die "no BENCH line in $out"
   info "$name: $line"
   cpu_us="$(awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$(field "$line" requests)" \
