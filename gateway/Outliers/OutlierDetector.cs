@@ -170,7 +170,8 @@ public sealed partial class OutlierDetector(
 
     // Resolved when needed: the proxy's state depends on the client factory, which depends on this.
     private bool StillIn(string cluster, DestinationState destination) =>
-        services.GetRequiredService<IProxyStateLookup>().TryGetCluster(cluster, out var state)
+        services.GetService<IProxyStateLookup>() is { } proxy
+        && proxy.TryGetCluster(cluster, out var state)
         && state.Destinations.TryGetValue(destination.DestinationId, out var current)
         && ReferenceEquals(current, destination);
 
