@@ -33,6 +33,9 @@ public sealed class LocalPlatform : IAsyncDisposable
             ["PLATFORM_GATEWAY_PORT"] = Port(_gatewayPort),
             ["PLATFORM_PROMETHEUS_PORT"] = Port(_prometheusPort),
             ["PLATFORM_ALERTMANAGER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_NODE_EXPORTER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_MYSQLD_EXPORTER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_REDIS_EXPORTER_PORT"] = Port(FreePort.Next()),
             ["PLATFORM_API_BASE_PORT"] = Port(_apiBase),
             // The gateway's metrics port is the base itself; replica N's is base+N.
             ["PLATFORM_METRICS_BASE_PORT"] = Port(FreePort.Block(9)),
