@@ -17,6 +17,13 @@ public sealed class LocalPlatform : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private readonly TimeSpan _commandTimeout;
     private readonly int _apiBase = FreePort.Block(9);
+    /// <summary>The servers `./platform up` starts besides our own processes: a test of the script needs each.</summary>
+    public static readonly IReadOnlyList<string> Servers =
+    [
+        "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager",
+        "prometheus-node-exporter", "prometheus-mysqld-exporter", "prometheus-redis-exporter",
+    ];
+
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _prometheusPort = FreePort.Next();
 
