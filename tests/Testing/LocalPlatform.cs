@@ -17,6 +17,13 @@ public sealed class LocalPlatform : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private readonly TimeSpan _commandTimeout;
     private readonly int _apiBase = FreePort.Block(9);
+    /// <summary>The servers `./platform up` starts besides our own processes: a test of the script needs each.</summary>
+    public static readonly IReadOnlyList<string> Servers =
+    [
+        "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager",
+        "prometheus-node-exporter", "prometheus-mysqld-exporter", "prometheus-redis-exporter",
+    ];
+
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _prometheusPort = FreePort.Next();
 
@@ -33,6 +40,9 @@ public sealed class LocalPlatform : IAsyncDisposable
             ["PLATFORM_GATEWAY_PORT"] = Port(_gatewayPort),
             ["PLATFORM_PROMETHEUS_PORT"] = Port(_prometheusPort),
             ["PLATFORM_ALERTMANAGER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_NODE_EXPORTER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_MYSQLD_EXPORTER_PORT"] = Port(FreePort.Next()),
+            ["PLATFORM_REDIS_EXPORTER_PORT"] = Port(FreePort.Next()),
             ["PLATFORM_API_BASE_PORT"] = Port(_apiBase),
             // The gateway's metrics port is the base itself; replica N's is base+N.
             ["PLATFORM_METRICS_BASE_PORT"] = Port(FreePort.Block(9)),

@@ -19,13 +19,14 @@ public sealed class MariaDbServer : IAsyncDisposable
     private readonly OutputTail _output = new();
     private ChildProcess? _process;
 
-    private MariaDbServer(string mariadbd, ScratchDirectory directory, int port, string appPassword)
+    private MariaDbServer(string mariadbd, ScratchDirectory directory, int port, string appPassword, string exporterPassword)
     {
         _mariadbd = mariadbd;
         _directory = directory;
         Port = port;
         RootConnectionString = ConnectionString("root", password: null, database: "platform");
         AppConnectionString = ConnectionString("platform", appPassword, database: "platform");
+        ExporterConnectionString = ConnectionString("exporter", exporterPassword, database: null);
     }
 
     public int Port { get; }
@@ -38,6 +39,9 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     /// <summary>The <c>platform</c> user, granted ALL on <c>platform.*</c>: what the API is given.</summary>
     public string AppConnectionString { get; }
+
+    /// <summary>The <c>exporter</c> user, as `./platform up` provisions it: PROCESS, REPLICATION CLIENT, SELECT on performance_schema.</summary>
+    public string ExporterConnectionString { get; }
 
     /// <summary>Process id of the running server, or null while stopped.</summary>
     public int? ProcessId => _process is { HasExited: false } ? _process.Id : null;
@@ -54,7 +58,8 @@ public sealed class MariaDbServer : IAsyncDisposable
         var mariadbd = RequiredServer.Locate("mariadbd");
         var installDb = RequiredServer.Locate("mariadb-install-db");
         var directory = ScratchDirectory.Create("platform-mariadb-");
-        var server = new MariaDbServer(mariadbd, directory, FreePort.Next(), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        var server = new MariaDbServer(mariadbd, directory, FreePort.Next(),
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
         try
         {
             Directory.CreateDirectory(server.TempDirectory);
@@ -163,6 +168,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     private async Task ProvisionAsync()
     {
         var password = new MySqlConnectionStringBuilder(AppConnectionString).Password;
+        var exporterPassword = new MySqlConnectionStringBuilder(ExporterConnectionString).Password;
         await using var connection = new MySqlConnection(ConnectionString("root", password: null, database: null, pooling: false));
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -170,6 +176,9 @@ public sealed class MariaDbServer : IAsyncDisposable
             CREATE DATABASE platform CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
             CREATE USER 'platform'@'127.0.0.1' IDENTIFIED BY '{password}';
             GRANT ALL ON platform.* TO 'platform'@'127.0.0.1';
+            CREATE USER 'exporter'@'127.0.0.1' IDENTIFIED BY '{exporterPassword}' WITH MAX_USER_CONNECTIONS 3;
+            GRANT PROCESS, REPLICATION CLIENT ON *.* TO 'exporter'@'127.0.0.1';
+            GRANT SELECT ON performance_schema.* TO 'exporter'@'127.0.0.1';
             """;
         await command.ExecuteNonQueryAsync();
     }

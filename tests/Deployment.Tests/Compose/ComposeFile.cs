@@ -14,6 +14,7 @@ internal sealed partial class ComposeFile
     public static readonly IReadOnlyDictionary<string, string> RequiredVariables = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["PLATFORM_DB_PASSWORD"] = "compose-test-db-password",
+        ["PLATFORM_EXPORTER_DB_PASSWORD"] = "compose-test-exporter-password",
         ["PLATFORM_GRAFANA_ADMIN_PASSWORD"] = "compose-test-grafana-password",
     };
 

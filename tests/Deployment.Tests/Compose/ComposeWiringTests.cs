@@ -30,7 +30,7 @@ public sealed class ComposeWiringTests
     [Fact]
     public void Mariadb_gets_the_repository_settings_and_listens_beyond_loopback()
     {
-        var mount = Assert.Single(Mounts(), mount => mount.Service == "mariadb");
+        var mount = Assert.Single(Mounts(), mount => mount.Service == "mariadb" && mount.Target.StartsWith("/etc/mysql/", StringComparison.Ordinal));
         Assert.Equal("./api/Database/mariadb.cnf", ComposeFile.Text(_compose.Section("configs")[mount.Source], "file"));
         Assert.StartsWith("/etc/mysql/conf.d/", mount.Target, StringComparison.Ordinal);
         Assert.EndsWith(".cnf", mount.Target, StringComparison.Ordinal);

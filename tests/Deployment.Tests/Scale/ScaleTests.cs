@@ -112,7 +112,7 @@ public sealed class ScaleTests
 
     private static void RequireServers()
     {
-        foreach (var server in new[] { "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager" })
+        foreach (var server in LocalPlatform.Servers)
             RequiredServer.Locate(server);
     }
 

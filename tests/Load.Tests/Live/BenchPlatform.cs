@@ -13,7 +13,7 @@ public sealed class BenchPlatform : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var server in new[] { "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager" })
+        foreach (var server in LocalPlatform.Servers)
             RequiredServer.Locate(server);
         await _platform.RunOrFailAsync("up");
     }

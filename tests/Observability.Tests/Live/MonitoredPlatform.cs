@@ -5,10 +5,11 @@ namespace Platform.Observability.Tests.Live;
 
 /// <summary>
 /// The whole platform as `./platform up` runs it, all real processes on free loopback ports: MariaDB,
-/// Redis, three API replicas, the gateway, Alertmanager (its webhook pointed at an
-/// <see cref="AlertReceiver"/>) and Prometheus scraping everything every second with the
+/// Redis, three API replicas, the gateway, the MariaDB, Redis and host exporters, Alertmanager (its
+/// webhook pointed at an <see cref="AlertReceiver"/>) and Prometheus scraping everything every second with the
 /// repository's own configuration and rules, the rules' <c>for:</c> shortened to
-/// <see cref="AlertFor"/>. The overload runs once, the first time a test asks for it.
+/// <see cref="AlertFor"/>. A second, throwaway Redis with a small maxmemory (<see cref="SmallRedis"/>)
+/// is scraped beside the platform's, for the memory fault. The overload runs once, the first time a test asks for it.
 /// </summary>
 public sealed class MonitoredPlatform : IAsyncLifetime
 {
@@ -20,7 +21,14 @@ public sealed class MonitoredPlatform : IAsyncLifetime
 
     public static readonly TimeSpan AlertFor = TimeSpan.FromSeconds(2);
 
-    private static readonly string[] Servers = ["mariadbd", "redis-server", "prometheus", "prometheus-alertmanager"];
+    /// <summary>The throwaway Redis's maxmemory: a few megabytes fill it in a moment.</summary>
+    public const int SmallRedisMaxMemoryBytes = 4 * 1024 * 1024;
+
+    private static readonly string[] Servers =
+    [
+        "mariadbd", "redis-server", "redis-cli", "prometheus", "prometheus-alertmanager",
+        "prometheus-mysqld-exporter", "prometheus-redis-exporter", "prometheus-node-exporter",
+    ];
 
     private readonly SemaphoreSlim _overloadOnce = new(1, 1);
     private ApiCluster? _cluster;
@@ -29,6 +37,8 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     private MonitoringServer? _alertmanager;
     private MonitoringServer? _prometheus;
     private PrometheusApi? _api;
+    private RedisServer? _smallRedis;
+    private readonly List<ExporterProcess> _exporters = [];
     private OverloadRun? _overload;
 
     public ApiCluster Cluster => _cluster ?? throw Missing();
@@ -38,6 +48,12 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     public PrometheusApi Prometheus => _api ?? throw Missing();
 
     public AlertReceiver Receiver => _receiver ?? throw Missing();
+
+    /// <summary>A Redis apart from the platform's, with maxmemory <see cref="SmallRedisMaxMemoryBytes"/>, scraped in job "redis".</summary>
+    public RedisServer SmallRedis => _smallRedis ?? throw Missing();
+
+    /// <summary>The exporter that reads <see cref="SmallRedis"/>: its address is the instance label of its series.</summary>
+    public ExporterProcess SmallRedisExporter { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -58,6 +74,13 @@ public sealed class MonitoredPlatform : IAsyncLifetime
             ["Database__CommandTimeoutSeconds"] = $"{LongDeadline.TotalSeconds:0}",
         });
         _gateway = await GatewayProcess.StartAsync(_cluster.Replicas, new Dictionary<string, string> { ["Proxy__DefaultDeadline"] = $"{LongDeadline:c}" });
+        _smallRedis = await RedisServer.StartAsync();
+        await RedisCliAsync(_smallRedis, "CONFIG", "SET", "maxmemory", $"{SmallRedisMaxMemoryBytes}");
+        var mariadbExporter = await StartExporterAsync(ExporterProcess.StartMariaDbAsync(_cluster.Database));
+        var redisExporter = await StartExporterAsync(ExporterProcess.StartRedisAsync(_cluster.Redis));
+        SmallRedisExporter = await StartExporterAsync(ExporterProcess.StartRedisAsync(_smallRedis));
+        var nodeExporter = await StartExporterAsync(ExporterProcess.StartNodeAsync());
+
         _receiver = new AlertReceiver();
         _alertmanager = await MonitoringServer.StartAlertmanagerAsync(FreePort.Next(), TestConfigurations.Alertmanager(_receiver.Address));
 
@@ -65,10 +88,15 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         var rules = AlertRulesFile.WithFor(await File.ReadAllTextAsync(RepositoryRoot.Combine("prometheus", "alerts.yml")), AlertFor);
         _prometheus = await MonitoringServer.StartPrometheusAsync(prometheusPort, new Dictionary<string, string>
         {
-            ["prometheus.yml"] = TestConfigurations.Prometheus(prometheusPort, _alertmanager.Port),
+            ["prometheus.yml"] = TestConfigurations.Prometheus(prometheusPort, _alertmanager.Port, new Dictionary<string, IReadOnlyList<Uri>>
+            {
+                ["mariadb"] = [mariadbExporter.MetricsAddress],
+                ["redis"] = [redisExporter.MetricsAddress, SmallRedisExporter.MetricsAddress],
+            }),
             ["alerts.yml"] = rules,
             ["targets/api.json"] = TestConfigurations.Targets(_cluster.Replicas.Select(replica => replica.MetricsAddress)),
             ["targets/gateway.json"] = TestConfigurations.Targets([_gateway.MetricsAddress!]),
+            ["targets/node.json"] = TestConfigurations.NodeTargets(nodeExporter.MetricsAddress, MountPointOf(_cluster.Database.DataDirectory)),
         });
         _api = new PrometheusApi(_prometheus.BaseAddress);
     }
@@ -88,6 +116,15 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         }
     }
 
+    /// <summary>Runs redis-cli against <paramref name="server"/> and returns its answer; fails on a non-zero exit.</summary>
+    public static async Task<string> RedisCliAsync(RedisServer server, params string[] arguments)
+    {
+        var port = server.ConnectionString[(server.ConnectionString.LastIndexOf(':') + 1)..];
+        var (exitCode, output) = await ChildProcess.RunAsync(RequiredServer.Locate("redis-cli"), ["-h", "127.0.0.1", "-p", port, .. arguments], TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, $"redis-cli {string.Join(' ', arguments)} exited {exitCode}: {output}");
+        return output;
+    }
+
     /// <summary>What the monitoring processes said, for a failure message.</summary>
     public string Diagnostics() =>
         $"prometheus:{Environment.NewLine}{_prometheus?.Output}{Environment.NewLine}alertmanager:{Environment.NewLine}{_alertmanager?.Output}";
@@ -95,6 +132,10 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         _api?.Dispose();
+        foreach (var exporter in _exporters)
+            await exporter.DisposeAsync();
+        if (_smallRedis is not null)
+            await _smallRedis.DisposeAsync();
         if (_prometheus is not null)
             await _prometheus.DisposeAsync();
         if (_alertmanager is not null)
@@ -106,6 +147,20 @@ public sealed class MonitoredPlatform : IAsyncLifetime
             await _cluster.DisposeAsync();
         _overloadOnce.Dispose();
     }
+
+    private async Task<ExporterProcess> StartExporterAsync(Task<ExporterProcess> starting)
+    {
+        var exporter = await starting;
+        _exporters.Add(exporter);
+        return exporter;
+    }
+
+    /// <summary>The mount point of the filesystem holding <paramref name="path"/>: the longest mount point that prefixes it.</summary>
+    private static string MountPointOf(string path) =>
+        File.ReadLines("/proc/self/mounts")
+            .Select(line => line.Split(' ')[1])
+            .Where(mount => path == mount || path.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal))
+            .MaxBy(mount => mount.Length) ?? "/";
 
     private static InvalidOperationException Missing()
     {

@@ -11,8 +11,11 @@ namespace Platform.Observability.Tests.Live;
 /// </summary>
 public static class TestConfigurations
 {
-    /// <summary>prometheus/prometheus.local.yml scraping and evaluating every second, with the test's ports.</summary>
-    public static string Prometheus(int prometheusPort, int alertmanagerPort)
+    /// <summary>
+    /// prometheus/prometheus.local.yml scraping and evaluating every second, with the test's ports and
+    /// the servers' exporters (the MariaDB and Redis jobs' static targets).
+    /// </summary>
+    public static string Prometheus(int prometheusPort, int alertmanagerPort, IReadOnlyDictionary<string, IReadOnlyList<Uri>> exporters)
     {
         var root = Load(RepositoryRoot.Combine("prometheus", "prometheus.local.yml"));
         var global = (YamlMappingNode)root["global"];
@@ -32,6 +35,9 @@ public static class TestConfigurations
                 case "alertmanager":
                     SetStaticTargets(job, $"127.0.0.1:{alertmanagerPort}");
                     break;
+                case var name when exporters.TryGetValue(name!, out var addresses):
+                    SetStaticTargets(job, [.. addresses.Select(address => address.Authority)]);
+                    break;
                 default:
                     // file_sd jobs: re-read their targets files every second.
                     foreach (var discovery in ((YamlSequenceNode)job["file_sd_configs"]).Cast<YamlMappingNode>())
@@ -46,6 +52,10 @@ public static class TestConfigurations
     /// <summary>A file_sd targets file: one group with these addresses.</summary>
     public static string Targets(IEnumerable<Uri> metricsAddresses) =>
         "[{ \"targets\": [" + string.Join(", ", metricsAddresses.Select(address => $"\"{address.Authority}\"")) + "] }]";
+
+    /// <summary>The host exporter's targets file as `./platform up` writes it: labelled with the data directories' mount point.</summary>
+    public static string NodeTargets(Uri metricsAddress, string dataMountPoint) =>
+        $"[{{ \"targets\": [\"{metricsAddress.Authority}\"], \"labels\": {{ \"data_mountpoint\": \"{dataMountPoint}\" }} }}]";
 
     /// <summary>
     /// prometheus/alertmanager.yml sending to <paramref name="webhook"/>, its waits shortened to a
@@ -75,10 +85,10 @@ public static class TestConfigurations
         return Save(root);
     }
 
-    private static void SetStaticTargets(YamlMappingNode job, string target)
+    private static void SetStaticTargets(YamlMappingNode job, params string[] targets)
     {
         var groups = (YamlSequenceNode)job["static_configs"];
-        ((YamlMappingNode)groups[0]).Children[new YamlScalarNode("targets")] = new YamlSequenceNode(new YamlScalarNode(target));
+        ((YamlMappingNode)groups[0]).Children[new YamlScalarNode("targets")] = new YamlSequenceNode(targets.Select(target => new YamlScalarNode(target)));
     }
 
     private static YamlMappingNode Load(string path)

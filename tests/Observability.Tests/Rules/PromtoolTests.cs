@@ -39,6 +39,8 @@ public sealed class PromtoolTests
                 """[{ "targets": ["127.0.0.1:9101", "127.0.0.1:9102", "127.0.0.1:9103"] }]""", Cancellation);
             await File.WriteAllTextAsync(Path.Combine(directory.Path, "targets", "gateway.json"),
                 """[{ "targets": ["127.0.0.1:9100"] }]""", Cancellation);
+            await File.WriteAllTextAsync(Path.Combine(directory.Path, "targets", "node.json"),
+                """[{ "targets": ["127.0.0.1:9200"], "labels": { "data_mountpoint": "/" } }]""", Cancellation);
 
             var (exitCode, output) = await PromtoolAsync("check", "config", directory.Combine("prometheus.yml"));
             Assert.True(exitCode == 0, $"promtool check config exited {exitCode}:{Environment.NewLine}{output}");
