@@ -87,7 +87,11 @@ public sealed partial class OutlierDetector(
         var record = _records.GetValue(destination, static _ => new Record());
         int slow;
         lock (record)
+        {
+            if (record.Samples < settings.WarmUpAnswers)
+                return;
             slow = ++record.ConsecutiveSlow;
+        }
         if (slow >= settings.ConsecutiveSlow)
             Eject(cluster, destination, peers, record, ReasonTimeouts, settings);
     }

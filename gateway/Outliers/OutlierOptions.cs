@@ -12,6 +12,14 @@ public sealed class OutlierOptions
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Reads a replica must have answered since it joined before lost races count against it: a
+    /// process that just started is slow while it compiles, copies cover its callers meanwhile, and
+    /// ejecting it would keep it from ever warming up.
+    /// </summary>
+    [Range(0, 10_000, ErrorMessage = "Proxy:Outliers:WarmUpAnswers must be between {1} and {2}.")]
+    public int WarmUpAnswers { get; set; } = 10;
+
     /// <summary>Times in a row a replica may be beaten by a copy sent to another (or time out) before it is ejected.</summary>
     [Range(1, 1000, ErrorMessage = "Proxy:Outliers:ConsecutiveSlow must be between {1} and {2}.")]
     public int ConsecutiveSlow { get; set; } = 3;

@@ -22,9 +22,26 @@ public sealed class OutlierDetectorTests : IDisposable
     private readonly DestinationState[] _replicas = [new("api-1"), new("api-2"), new("api-3")];
 
     [Fact]
+    public void A_replica_that_has_not_answered_enough_reads_yet_is_not_ejected_for_losing_races()
+    {
+        using var detector = Detector(new OutlierOptions());
+        for (var i = 0; i < 9; i++)
+            detector.Answered(Cluster, _replicas[1], _replicas, Fast);
+        for (var i = 0; i < 10; i++)
+            detector.Beaten(Cluster, _replicas[1], _replicas);
+        Assert.False(detector.IsEjected(_replicas[1]));
+
+        detector.Answered(Cluster, _replicas[1], _replicas, Fast);
+        for (var i = 0; i < 3; i++)
+            detector.Beaten(Cluster, _replicas[1], _replicas);
+        Assert.True(detector.IsEjected(_replicas[1]));
+    }
+
+    [Fact]
     public void Losing_three_races_in_a_row_ejects_a_replica_and_an_answer_in_between_resets_the_count()
     {
         using var detector = Detector(new OutlierOptions());
+        WarmUp(detector);
         detector.Beaten(Cluster, _replicas[1], _replicas);
         detector.Beaten(Cluster, _replicas[1], _replicas);
         detector.Answered(Cluster, _replicas[1], _replicas, Fast);
@@ -41,6 +58,7 @@ public sealed class OutlierDetectorTests : IDisposable
     public void At_most_half_the_replicas_are_ejected_at_once_and_never_the_last()
     {
         using var detector = Detector(new OutlierOptions());
+        WarmUp(detector);
         foreach (var replica in _replicas)
         {
             for (var i = 0; i < 3; i++)
@@ -49,6 +67,7 @@ public sealed class OutlierDetectorTests : IDisposable
         Assert.Equal(1, _replicas.Count(detector.IsEjected));
 
         using var allowingAll = Detector(new OutlierOptions { MaxEjectedPercent = 100 });
+        WarmUp(allowingAll);
         foreach (var replica in _replicas)
         {
             for (var i = 0; i < 3; i++)
@@ -104,12 +123,23 @@ public sealed class OutlierDetectorTests : IDisposable
     public void Turned_off_it_ejects_nobody()
     {
         using var detector = Detector(new OutlierOptions { Enabled = false });
+        WarmUp(detector);
         for (var i = 0; i < 10; i++)
             detector.Beaten(Cluster, _replicas[1], _replicas);
         Assert.False(detector.IsEjected(_replicas[1]));
     }
 
     public void Dispose() => _lifetime.StopApplication();
+
+    /// <summary>Every replica has answered enough quick reads for lost races to count.</summary>
+    private void WarmUp(OutlierDetector detector)
+    {
+        for (var i = 0; i < new OutlierOptions().WarmUpAnswers; i++)
+        {
+            foreach (var replica in _replicas)
+                detector.Answered(Cluster, replica, _replicas, Fast);
+        }
+    }
 
     private OutlierDetector Detector(OutlierOptions options) => new(
         new FixedOptions(options), TimeProvider.System, new ServiceCollection().BuildServiceProvider(),

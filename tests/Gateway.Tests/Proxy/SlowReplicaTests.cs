@@ -31,7 +31,7 @@ public sealed class SlowReplicaTests : GatewayTest
         await using var gateway = await GatewayProcess.StartAsync(cluster.Replicas);
         var victim = cluster.Replicas[1];
         var client = ClientFor(gateway);
-        await CountReplicasAsync(client, 30); // every replica has answered once
+        await CountReplicasAsync(client, 60); // every replica has answered enough reads to be judged by its races
 
         var answers = new ConcurrentQueue<(string Kind, HttpStatusCode Status, string? Type, TimeSpan Took)>();
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
