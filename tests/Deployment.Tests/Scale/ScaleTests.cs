@@ -62,7 +62,12 @@ public sealed class ScaleTests
         // Once `scale 2` has returned, nothing is served by a removed replica, and they are gone.
         var late = answers.Where(answer => answer.At > scaledDown && answer.Replica is "api-3" or "api-4" or "api-5").ToList();
         Assert.True(late.Count == 0, $"{late.Count} requests served by removed replicas after scale 2 returned");
-        Assert.Equal(["api-1", "api-2"], answers.Where(answer => answer.At > scaledDown).Select(answer => answer.Replica).Distinct().Order());
+        // Served by the remaining replicas only. Not necessarily both within these 3 s: on two cores
+        // starting and stopping replicas under the whole suite, the gateway's outlier detector may
+        // hold a starved one out for its 5 s ejection (seen once); that both still run is checked below.
+        var servedAfter = answers.Where(answer => answer.At > scaledDown).Select(answer => answer.Replica).Distinct().ToList();
+        Assert.NotEmpty(servedAfter);
+        Assert.All(servedAfter, replica => Assert.Contains(replica, (string[])["api-1", "api-2"]));
         var running = (await platform.RunOrFailAsync("status")).Split('\n')
             .Where(line => line.StartsWith("api-", StringComparison.Ordinal) && line.Contains(" running ", StringComparison.Ordinal))
             .Select(line => line.Split(' ')[0]).Order().ToList();
