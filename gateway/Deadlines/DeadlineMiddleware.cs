@@ -32,11 +32,13 @@ public static class DeadlineMiddleware
     {
         var clock = pipeline.ApplicationServices.GetRequiredService<TimeProvider>();
         var options = pipeline.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>();
-        pipeline.Use((context, next) => WithDeadlineAsync(context, next, clock, options.Value.DefaultDeadline));
+        pipeline.Use((context, next) => WithDeadlineAsync(context, next, clock, options.Value.DefaultDeadline, options.Value.DeadlineMargin));
         return pipeline;
     }
 
-    private static async Task WithDeadlineAsync(HttpContext context, RequestDelegate next, TimeProvider clock, TimeSpan defaultDeadline)
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static async Task WithDeadlineAsync(HttpContext context, RequestDelegate next, TimeProvider clock, TimeSpan defaultDeadline, TimeSpan margin)
     {
         var request = context.Request;
         if (!DeadlineHeaders.TryReadClientTimeout(request.Headers[DeadlineHeaders.ClientTimeout], out var asked))
@@ -54,7 +56,7 @@ public static class DeadlineMiddleware
         var deadline = new RequestDeadline(clock.GetUtcNow() + length, length, clock);
         context.Features.Set(deadline);
         request.Headers.Remove(DeadlineHeaders.ClientTimeout);
-        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(deadline.At);
+        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(deadline.At - Min(margin, length / 10));
 
         var clientAborted = context.RequestAborted;
         using var expiry = new CancellationTokenSource(length, clock);

@@ -34,6 +34,15 @@ public sealed class ProxyOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "Proxy:DefaultDeadline must be between {1} and {2}.")]
     public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How much sooner than the gateway's the replica's deadline is (at most a tenth of the deadline):
+    /// a replica that runs out of time answers 504 deadline-exceeded early enough for that answer to
+    /// reach the gateway, rather than at the very instant the gateway gives up, which would cut the
+    /// answer off half-sent and close the client's connection.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Proxy:DeadlineMargin must be between {1} and {2}.")]
+    public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a stopping gateway lets in-flight requests finish before it aborts them.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Proxy:DrainTimeout must be between {1} and {2}.")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
