@@ -10,7 +10,8 @@ namespace Platform.Gateway.Deadlines;
 /// Gives every proxied request its deadline (docs/deadlines.md). The request's abort token is
 /// replaced by one that also fires at the deadline, so YARP's forwarder, the hedging handler and
 /// every retry stop there; past it the client gets <c>504 upstream-timeout</c>. The replica is told
-/// the same instant in <see cref="DeadlineHeaders.Deadline"/>, which this always overwrites.
+/// the instant in <see cref="DeadlineHeaders.Deadline"/> (<see cref="ProxyOptions.DeadlineMargin"/>
+/// sooner), which this always overwrites.
 /// </summary>
 /// <remarks>
 /// Written here rather than with ASP.NET Core's request-timeouts middleware, which takes one
@@ -53,10 +54,8 @@ public static class DeadlineMiddleware
         var length = RouteDeadlines.Of(route, defaultDeadline);
         if (asked < length)
             length = asked.Value;
-        var deadline = new RequestDeadline(clock.GetUtcNow() + length, length, clock);
-        context.Features.Set(deadline);
         request.Headers.Remove(DeadlineHeaders.ClientTimeout);
-        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(deadline.At - Min(margin, length / 10));
+        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(clock.GetUtcNow() + length - Min(margin, length / 10));
 
         var clientAborted = context.RequestAborted;
         using var expiry = new CancellationTokenSource(length, clock);
