@@ -75,6 +75,7 @@ public sealed class ApiReplica : IAsyncDisposable
             ["Metrics__Port"] = $"{metricsPort}",
             ["Database__ConnectionString"] = databaseConnectionString,
             ["Redis__Configuration"] = redisConfiguration,
+            [TestIdentity.KeyFileSetting] = TestIdentity.KeyFile,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -98,8 +99,15 @@ public sealed class ApiReplica : IAsyncDisposable
     public static string BinDirectory(string? buildConfiguration = null) =>
         RepositoryRoot.Combine("api", "bin", buildConfiguration ?? BuildConfiguration(), "net10.0");
 
-    /// <summary>An HttpClient whose BaseAddress is this replica; the caller disposes it.</summary>
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>
+    /// An HttpClient whose BaseAddress is this replica and whose requests carry the identity the
+    /// gateway would assert for <paramref name="client"/> with <paramref name="scopes"/>; the caller disposes it.
+    /// </summary>
+    public HttpClient CreateClient(string client = TestIdentity.DefaultClient, string scopes = TestIdentity.DefaultScopes) =>
+        new(TestIdentity.Signer(client, scopes)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>An HttpClient that sends no identity, as a process on the machine calling the replica directly would.</summary>
+    public HttpClient CreateUnsignedClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Kills the process (SIGKILL, with anything it started), as a crash would.</summary>
     public Task KillAsync() => _process.KillAsync();

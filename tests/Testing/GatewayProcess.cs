@@ -99,6 +99,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Metrics__Host"] = "127.0.0.1",
             ["Metrics__Port"] = $"{metricsPort}",
+            [TestIdentity.KeyFileSetting] = TestIdentity.KeyFile,
         };
         foreach (var (id, address) in destinations)
         {

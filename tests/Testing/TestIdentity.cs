@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using Platform.Identity;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// The identity signing key every replica and gateway a test starts shares (one per test process,
+/// in a file readable by this user only, as <c>./platform up</c> writes it), and clients that sign
+/// requests with it, standing in for the gateway when a test calls a replica directly.
+/// </summary>
+public static class TestIdentity
+{
+    /// <summary>The client a replica's default test client signs as.</summary>
+    public const string DefaultClient = "tests";
+
+    public const string Create = "reservations:create";
+    public const string Read = "reservations:read";
+    public const string Manage = "reservations:manage";
+    public const string Admin = "reservations:admin";
+
+    /// <summary>What an ordinary client holds: its own reservations, created, read and managed.</summary>
+    public const string DefaultScopes = $"{Create},{Read},{Manage}";
+
+    private static readonly Lazy<(byte[] Key, string File)> Signing = new(WriteKeyFile);
+
+    /// <summary>The configuration key both services read the signing key's file from.</summary>
+    public const string KeyFileSetting = "Identity__SigningKeyFile";
+
+    /// <summary>Path of the key file (base64 of 32 random bytes), created on first use.</summary>
+    public static string KeyFile => Signing.Value.File;
+
+    /// <summary>The <c>X-Client-Identity</c> value the gateway would send for this request.</summary>
+    public static string Sign(string client, string scopes, HttpMethod method, string pathAndQuery, DateTimeOffset? issuedAt = null) =>
+        IdentityToken.Sign(Signing.Value.Key, client, scopes, (issuedAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(),
+            method.Method, pathAndQuery);
+
+    /// <summary>A handler that signs every request as <paramref name="client"/> with <paramref name="scopes"/>.</summary>
+    public static DelegatingHandler Signer(string client = DefaultClient, string scopes = DefaultScopes) =>
+        new SigningHandler(client, scopes) { InnerHandler = new SocketsHttpHandler() };
+
+    private static (byte[], string) WriteKeyFile()
+    {
+        var key = RandomNumberGenerator.GetBytes(IdentityToken.MinKeyBytes);
+        var directory = Directory.CreateTempSubdirectory("platform-identity-");
+        var file = Path.Combine(directory.FullName, "signing-key");
+        using (var stream = new FileStream(file, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Convert.ToBase64String(key));
+        }
+        return (key, file);
+    }
+
+    private sealed class SigningHandler(string client, string scopes) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Remove(IdentityToken.Header);
+            request.Headers.TryAddWithoutValidation(IdentityToken.Header,
+                Sign(client, scopes, request.Method, request.RequestUri!.PathAndQuery));
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
