@@ -7,8 +7,8 @@ namespace Platform.Load.Workload;
 
 /// <summary>
 /// One user iteration: ~45 % a fresh create, ~5 % a create overlapping a stay this run created
-/// (409 <c>dates-unavailable</c> expected), ~25 % a read of a created code, ~15 % availability,
-/// ~10 % a guest's list. With nothing created yet, reads and overlaps become fresh creates. A group
+/// (409 <c>dates-unavailable</c> expected), ~25 % a read of a code this client created, ~15 %
+/// availability, ~10 % a list by the phone of one of this client's guests. With nothing created yet, reads and overlaps become fresh creates. A group
 /// can instead send one <see cref="RequestKind"/> every turn (health, creates with or without an
 /// <c>Idempotency-Key</c>, reads, availability), as the slow-fault scenarios do.
 /// </summary>
@@ -26,9 +26,9 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
         {
             < 45 => CreateAsync(call, planner.Next(), Endpoints.Create),
             < 50 => created.Recent(scheduledMs) is { } target ? OverlapAsync(call, target) : CreateAsync(call, planner.Next(), Endpoints.Create),
-            < 75 => created.Any() is { } read ? ReadAsync(call, read) : CreateAsync(call, planner.Next(), Endpoints.Create),
+            < 75 => created.AnyOf(client) is { } read ? ReadAsync(call, read) : CreateAsync(call, planner.Next(), Endpoints.Create),
             < 90 => AvailabilityAsync(call),
-            _ => created.Any() is { } guest ? ListAsync(call, guest.Stay.GuestPhone) : CreateAsync(call, planner.Next(), Endpoints.Create),
+            _ => created.AnyOf(client) is { } guest ? ListAsync(call, guest.Stay.GuestPhone) : CreateAsync(call, planner.Next(), Endpoints.Create),
         };
     }
 
@@ -43,7 +43,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
             RequestKind.Create => CreateAsync(call, planner.Next(), Endpoints.Create),
             // Unique to the request: a retry or a hedge of it can only replay its own result.
             RequestKind.KeyedCreate => CreateAsync(call, planner.Next(), Endpoints.KeyedCreate, Guid.NewGuid().ToString("N")),
-            RequestKind.Read => created.Any() is { } read ? ReadAsync(call, read) : AvailabilityAsync(call),
+            RequestKind.Read => created.AnyOf(client) is { } read ? ReadAsync(call, read) : AvailabilityAsync(call),
             RequestKind.Availability => AvailabilityAsync(call),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -56,7 +56,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
             request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
         var (record, body) = await SendAsync(call, request, endpoint, HttpStatusCode.Created, expectedProblem: null);
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
-            created.Add(new CreatedStay(code, stay, clock.ElapsedMs));
+            created.Add(new CreatedStay(code, stay, call.Client, clock.ElapsedMs));
         return record;
     }
 
@@ -72,7 +72,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
         var (record, body) = await SendAsync(call, request, Endpoints.CreateOverlap, HttpStatusCode.Conflict, DatesUnavailable);
         // An overlap that was accepted is a failure, but the reservation exists: the audit must see it too.
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
-            created.Add(new CreatedStay(code, stay, clock.ElapsedMs));
+            created.Add(new CreatedStay(code, stay, call.Client, clock.ElapsedMs));
         return record;
     }
 
