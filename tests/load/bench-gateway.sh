@@ -204,7 +204,7 @@ start_gateway() {
   (
     cd "$APP"
     exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
-      ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" "${profiling[@]}" \
+      Identity__SigningKeyFile="$ROOT/.platform/identity/signing-key" ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" "${profiling[@]}" \
       dotnet Platform.Gateway.dll
   ) >"$log" 2>&1 &
   proxy_pid=$!
@@ -237,6 +237,12 @@ cpu_ticks() {
 # Reads one key=value from a BENCH line.
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
 
+# A fresh X-Client-Identity for creates straight to a replica (valid 30 s: one per wrk run).
+identity_token() {
+  dotnet run -c Release --project "$LOAD/Platform.Load/Platform.Load.csproj" -- identity-token \
+    "$ROOT/.platform/identity/signing-key" bench_load reservations:create POST /api/v1/reservations | tail -n 1
+}
+
 declare -A row=()
 
 # measure NAME BASE-URL PID: warm-up, then the measured run; PID's CPU is counted during the latter.
@@ -246,11 +252,13 @@ measure() {
   if ((WARMUP > 0)); then
     info "$name: warm-up ${WARMUP}s"
     workload_args "$base" run
+    [[ "$WORKLOAD" == create ]] && BENCH_IDENTITY="$(identity_token)" && export BENCH_IDENTITY
     timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s --latency \
       "${run[@]}" >"$RESULTS/$name-warmup.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup.txt"
   fi
   info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s), $WORKLOAD"
   workload_args "$base" run
+  [[ "$WORKLOAD" == create ]] && BENCH_IDENTITY="$(identity_token)" && export BENCH_IDENTITY
   before="$(cpu_ticks "$pid")"
   local recorder=""
   if [[ "$PROFILE" == 1 && "$name" != direct ]]; then

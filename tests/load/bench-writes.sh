@@ -99,12 +99,20 @@ count_log_lines() {
 # Reads one key=value from a BENCH line.
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
 
+# A fresh X-Client-Identity for creates straight to a replica (valid 30 s: one per wrk run).
+identity_token() {
+  dotnet run -c Release --project "$LOAD/Platform.Load/Platform.Load.csproj" -- identity-token \
+    "$ROOT/.platform/identity/signing-key" bench_load reservations:create POST /api/v1/reservations | tail -n 1
+}
+
 # wrk_start NAME URL THREADS CONNECTIONS SECONDS: starts wrk in the background on the next free
 # range of days, output in $RESULTS/NAME.txt; its pid is in $wrk_pid.
 wrk_start() {
   local name="$1" url="$2" threads="$3" connections="$4" seconds="$5"
   allocate_days
-  timeout $((seconds + 60)) wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
+  local identity
+  identity="$(identity_token)"
+  BENCH_IDENTITY="$identity" timeout $((seconds + 60)) wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
     -s "$LOAD/create.lua" "$url" -- "$allocated" "$SPAN_DAYS" >"$RESULTS/$name.txt" 2>&1 &
   wrk_pid=$!
 }

@@ -13,6 +13,9 @@ using Platform.Load.Cli;
 using Platform.Load.Runs;
 using Platform.Load.Scenarios;
 
+if (args is [IdentityTokenCommand.Name, .. var tokenArguments])
+    return IdentityTokenCommand.Run(tokenArguments);
+
 var (arguments, error) = Arguments.Parse(args);
 if (arguments is null)
 {
