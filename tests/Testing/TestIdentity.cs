@@ -43,16 +43,10 @@ public static class TestIdentity
         var key = RandomNumberGenerator.GetBytes(IdentityToken.MinKeyBytes);
         var directory = Directory.CreateTempSubdirectory("platform-identity-");
         var file = Path.Combine(directory.FullName, "signing-key");
-        using (var stream = new FileStream(file, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(Convert.ToBase64String(key));
-        }
+        // The directory is the current user's alone (CreateTempSubdirectory makes it 0700); the file too.
+        File.WriteAllText(file, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return (key, file);
     }
 
