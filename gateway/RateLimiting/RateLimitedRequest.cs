@@ -14,7 +14,7 @@ internal sealed class RateLimitedRequest(TokenBucketPolicy policy, ClientKey cli
     /// <summary>
     /// The request's limiting feature, or null when identification skipped it. Read through the
     /// collection's indexer: <c>Features.Get&lt;T&gt;()</c> is a generic method on an interface, and its
-    /// dispatch cost about 35 ns per call here against 12 ns for the indexer (see BENCHMARKS.md).
+    /// dispatch cost about 35 ns per call here against 12 ns for the indexer (see docs/benchmarks/rate-limiter.md).
     /// </summary>
     public static RateLimitedRequest? Of(HttpContext context) => context.Features[typeof(RateLimitedRequest)] as RateLimitedRequest;
 

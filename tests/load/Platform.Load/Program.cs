@@ -1,4 +1,4 @@
-// `./platform bench [SCENARIO] [--short]`: see README.md, "Load and fault scenarios".
+// `./platform bench [SCENARIO] [--short]`: see docs/load-scenarios.md.
 //
 //   Cli/        the command line (exit 64 on misuse), the scenario list, the environment ./platform passes
 //   Scenarios/  every scenario's users and shape, and how --short scales them
