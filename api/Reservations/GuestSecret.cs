@@ -24,18 +24,17 @@ public static class GuestSecret
     public enum Presented { Absent, Unusable, Usable }
 
     /// <summary>
-    /// Reads the header: absent, unusable (sent twice, not 32 bytes in base64url; it cannot match
-    /// any reservation) or the hash of the presented secret.
+    /// Reads the header's value as minimal APIs bind it (a repeated header arrives joined with ','):
+    /// absent, unusable (not 32 bytes in base64url: it cannot match any reservation) or the hash of
+    /// the presented secret.
     /// </summary>
-    public static Presented TryRead(HttpRequest request, out byte[] hash)
+    public static Presented TryRead(string? header, out byte[] hash)
     {
         hash = [];
-        var values = request.Headers[Header];
-        if (values.Count == 0)
+        if (header is null)
             return Presented.Absent;
         Span<byte> secret = stackalloc byte[Bytes + 3];
-        if (values.Count > 1 || values[0] is not { Length: > 0 and <= 64 } text
-            || !Base64Url.TryDecodeFromChars(text, secret, out var written) || written != Bytes)
+        if (header.Length is 0 or > 64 || !Base64Url.TryDecodeFromChars(header, secret, out var written) || written != Bytes)
             return Presented.Unusable;
         hash = SHA256.HashData(secret[..Bytes]);
         return Presented.Usable;

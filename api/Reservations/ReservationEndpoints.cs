@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Platform.Api.Accommodations;
 using Platform.Api.Bulkheads;
 using Platform.Api.Deadlines;
@@ -77,9 +78,10 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
-        string code, Caller caller, HttpRequest request, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
+        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationQueries queries,
+        RequestDeadline deadline, CancellationToken cancellationToken)
     {
-        if (!TryGetAccess(caller, request, out var access, out var refusal))
+        if (!TryGetAccess(caller, guestSecret, out var access, out var refusal))
             return refusal;
         if (access is not null && ReservationCode.TryNormalize(code, out var normalized)
             && await queries.FindAsync(normalized, access, deadline, cancellationToken) is { } reservation)
@@ -113,20 +115,20 @@ public static class ReservationEndpoints
     }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
-        string code, Caller caller, HttpRequest request, ReservationTransitions transitions, RequestDeadline deadline,
-        CancellationToken cancellationToken) =>
-        TransitionAsync(code, caller, request, transitions.ConfirmAsync, deadline, cancellationToken);
+        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, caller, guestSecret, transitions.ConfirmAsync, deadline, cancellationToken);
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
-        string code, Caller caller, HttpRequest request, ReservationTransitions transitions, RequestDeadline deadline,
-        CancellationToken cancellationToken) =>
-        TransitionAsync(code, caller, request, transitions.CancelAsync, deadline, cancellationToken);
+        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, caller, guestSecret, transitions.CancelAsync, deadline, cancellationToken);
 
-    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(string code, Caller caller, HttpRequest request,
+    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(string code, Caller caller, string? guestSecret,
         Func<string, ReservationAccess, RequestDeadline, CancellationToken, Task<TransitionOutcome>> transition, RequestDeadline deadline,
         CancellationToken cancellationToken)
     {
-        if (!TryGetAccess(caller, request, out var access, out var refusal))
+        if (!TryGetAccess(caller, guestSecret, out var access, out var refusal))
             return refusal;
         if (access is null || !ReservationCode.TryNormalize(code, out var normalized))
             return Problem.NotFoundProblem($"There is no reservation '{code}'.");
@@ -144,7 +146,7 @@ public static class ReservationEndpoints
     /// with 401 guest-secret-required before any database work; one whose header cannot be a secret gets
     /// a null access (404, no database work either: it could match nothing).
     /// </summary>
-    private static bool TryGetAccess(Caller caller, HttpRequest request, out ReservationAccess? access,
+    private static bool TryGetAccess(Caller caller, string? guestSecret, out ReservationAccess? access,
         [NotNullWhen(false)] out ProblemHttpResult? refusal)
     {
         access = null;
@@ -154,7 +156,7 @@ public static class ReservationEndpoints
             access = ReservationAccess.Of(caller);
             return true;
         }
-        switch (GuestSecret.TryRead(request, out var hash))
+        switch (GuestSecret.TryRead(guestSecret, out var hash))
         {
             case GuestSecret.Presented.Absent:
                 refusal = TypedResults.Problem($"A guest reads and changes a reservation with the {GuestSecret.Header} header its create answered.",

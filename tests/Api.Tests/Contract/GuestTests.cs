@@ -78,7 +78,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task Without_the_secret_a_guest_gets_401_and_with_a_wrong_or_another_guests_secret_404_and_nothing_changes(
         string method, string action)
     {
-        var (code, _) = await CreateAsGuestAsync();
+        var (code, secret) = await CreateAsGuestAsync();
         var (otherCode, otherSecret) = await CreateAsGuestAsync(Guest(1));
         var path = $"/api/v1/reservations/{code}{action}";
 
@@ -100,6 +100,14 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
             using var response = await SendAsync(Guest(2), new HttpMethod(method), path, wrong);
             var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
             Assert.Equal($"There is no reservation '{code}'.", (string?)problem["detail"]);
+        }
+
+        // Its own secret twice is no secret either: which one was meant cannot be known.
+        using (var twice = new HttpRequestMessage(new HttpMethod(method), path))
+        {
+            twice.Headers.TryAddWithoutValidation(SecretHeader, [secret, secret]);
+            using var response = await Guest().SendAsync(twice, Cancellation);
+            await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
         }
 
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @code", new { code }));

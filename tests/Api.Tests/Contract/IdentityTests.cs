@@ -81,6 +81,35 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task A_valid_header_sent_on_two_lines_is_401_invalid_identity()
+    {
+        // HttpClient joins repeated values into one line; a raw request sends two header lines,
+        // each one alone valid for this request.
+        var code = (string)(await CreateAsync(NewStay()))["code"]!;
+        var path = $"/api/v1/reservations/{code}";
+        var replica = Cluster.Replicas[2].BaseAddress;
+        var header = TestIdentity.Sign(TestIdentity.DefaultClient, TestIdentity.DefaultScopes, HttpMethod.Get, path);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(replica.Host, replica.Port, Cancellation);
+        await using var stream = tcp.GetStream();
+        var raw = $"GET {path} HTTP/1.1\r\nHost: {replica.Authority}\r\n{IdentityToken.Header}: {header}\r\n"
+                  + $"{IdentityToken.Header}: {header}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(raw), Cancellation);
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync(Cancellation);
+
+        Assert.StartsWith("HTTP/1.1 401", answer, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"invalid-identity\"", answer, StringComparison.Ordinal);
+
+        // The same header once is accepted.
+        using var once = new HttpRequestMessage(HttpMethod.Get, path);
+        once.Headers.TryAddWithoutValidation(IdentityToken.Header, header);
+        using var response = await UnsignedClient(2).SendAsync(once, Cancellation);
+        await ExpectAsync(response, HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Health_and_availability_answer_without_an_identity()
     {
         var client = UnsignedClient();
@@ -111,6 +140,26 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
             using var response = await UnsignedClient().SendAsync(request, Cancellation);
             await ExpectAsync(response, HttpStatusCode.Created);
         }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_401_and_403_for_every_call_that_needs_a_scope_and_the_guest_secret_header()
+    {
+        using var response = await Client().GetAsync("/api/v1/openapi.json", Cancellation);
+        var paths = (await ExpectAsync(response, HttpStatusCode.OK))["paths"]!.AsObject();
+        foreach (var (method, path, _) in Calls)
+        {
+            var operation = paths[path.Split('?')[0]]![method.ToLowerInvariant()]!;
+            var responses = operation["responses"]!.AsObject();
+            foreach (var status in new[] { "401", "403" })
+                Assert.True(responses.ContainsKey(status), $"{method} {path} does not list {status}");
+            var parameters = operation["parameters"]?.AsArray().Select(p => (string?)p!["name"]).ToList() ?? [];
+            Assert.DoesNotContain("caller", parameters, StringComparer.OrdinalIgnoreCase);
+            if (path.Contains("{code}", StringComparison.Ordinal))
+                Assert.Contains("X-Reservation-Secret", parameters);
+        }
+        foreach (var (method, path) in new[] { ("get", "/api/v1/health"), ("get", "/api/v1/accommodations/{id}/availability") })
+            Assert.False(paths[path]![method]!["responses"]!.AsObject().ContainsKey("401"), $"{method} {path} lists 401");
     }
 
     private static IEnumerable<string> Forge(string forgery, HttpMethod method, string path, string code)
