@@ -10,6 +10,12 @@ namespace Platform.Api.Identity;
 /// </summary>
 public static class IdentitySetup
 {
+    /// <summary>Reading one reservation: the read scope, or an anonymous guest (who must then show the reservation's secret).</summary>
+    public const string ReadOwn = "read-own";
+
+    /// <summary>Confirming or cancelling: the manage scope, or an anonymous guest with the reservation's secret.</summary>
+    public const string ManageOwn = "manage-own";
+
     public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section)
@@ -30,12 +36,6 @@ public static class IdentitySetup
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, IdentityProblems>();
         return builder;
     }
-
-    /// <summary>Reading one reservation: the read scope, or an anonymous guest (who must then show the reservation's secret).</summary>
-    public const string ReadOwn = "read-own";
-
-    /// <summary>Confirming or cancelling: the manage scope, or an anonymous guest with the reservation's secret.</summary>
-    public const string ManageOwn = "manage-own";
 
     public static WebApplication UseIdentity(this WebApplication app)
     {
