@@ -3,6 +3,7 @@ using Platform.Api.Bulkheads;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
 using Platform.Api.Health;
+using Platform.Api.Identity;
 using Platform.Api.Observability;
 using Platform.Api.Outbox;
 using Platform.Api.Problems;
@@ -15,6 +16,7 @@ builder.AddProblemResponses();  // problem+json for every failure; 503 + Retry-A
 builder.AddDatabase();          // request and background pools, schema migrations, readiness check
 builder.AddDeadlines();         // X-Request-Deadline bounds every read and write; stale requests get 504 at once
 builder.AddBulkheads();         // reads and writes each hold only their share of the pool; beyond it, 503 at once
+builder.AddIdentity();          // X-Client-Identity signed by the gateway: who calls, with which scopes (docs/identity.md)
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
@@ -25,11 +27,15 @@ builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.Get
 var app = builder.Build();
 
 // Order matters: observability first, so every response (problems included) carries X-Replica and
-// is timed; then problem handling, so whatever an endpoint throws becomes problem+json. Deadlines
-// before bulkheads: a request that is already late or malformed never takes a slot.
+// is timed; then problem handling, so whatever an endpoint throws becomes problem+json. Identity
+// before deadlines and bulkheads: a caller that is nobody (401) or lacks the scope (403) is refused
+// for the cost of one HMAC, is never given a deadline and never takes a slot, so direct calls to a
+// replica's port cannot crowd out the gateway's. Deadlines before bulkheads: a request that is
+// already late or malformed never takes a slot.
 app.UseObservability();
 app.UseProblemResponses();
 app.UseDraining();
+app.UseIdentity();
 app.UseDeadlines();
 app.UseBulkheads();
 

@@ -20,6 +20,9 @@ public static class Problems
     public const string InternalError = "internal-error";
     public const string DeadlineExceeded = "deadline-exceeded";
     public const string TemporaryReducedCapacity = "temporary-reduced-capacity";
+    public const string InvalidIdentity = "invalid-identity";
+    public const string InsufficientScope = "insufficient-scope";
+    public const string GuestSecretRequired = "guest-secret-required";
 
     /// <summary>Seconds a client should wait before retrying after a 503.</summary>
     public const int RetryAfterSeconds = 2;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Api.Reservations;
 
 /// <summary>A reservation as clients see it.</summary>
@@ -14,7 +16,15 @@ public sealed record Reservation(
     int Guests,
     decimal TotalPrice,
     DateTime ExpiresAt,
-    DateTime CreatedAt);
+    DateTime CreatedAt)
+{
+    /// <summary>
+    /// Only in the 201 of an anonymous guest's create, once (never on a replay, never stored: the
+    /// database keeps its SHA-256); omitted from the JSON everywhere else.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? GuestSecret { get; init; }
+}
 
 public static class ReservationStatus
 {
@@ -32,7 +42,8 @@ public sealed class ReservationRow
         r.id AS Id, r.code AS Code, r.status AS Status, r.accommodation_id AS AccommodationId,
         r.guest_name AS GuestName, r.guest_email AS GuestEmail, r.guest_phone AS GuestPhone,
         r.check_in AS CheckIn, r.check_out AS CheckOut, r.nights AS Nights, r.guests AS Guests,
-        r.total_price AS TotalPrice, r.expires_at AS ExpiresAt, r.created_at AS CreatedAt
+        r.total_price AS TotalPrice, r.expires_at AS ExpiresAt, r.created_at AS CreatedAt,
+        r.owner_client AS OwnerClient, r.guest_secret_hash AS GuestSecretHash
         """;
 
     public long Id { get; set; }
@@ -49,6 +60,12 @@ public sealed class ReservationRow
     public decimal TotalPrice { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The client that created it (docs/identity.md, Ownership).</summary>
+    public string OwnerClient { get; set; } = "";
+
+    /// <summary>SHA-256 of an anonymous guest's secret; null for API clients' reservations.</summary>
+    public byte[]? GuestSecretHash { get; set; }
 
     /// <summary>Read only where an idempotent replay must be checked against the original request.</summary>
     public byte[]? RequestHash { get; set; }

@@ -1,7 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Platform.Api.Accommodations;
 using Platform.Api.Bulkheads;
 using Platform.Api.Deadlines;
+using Platform.Api.Identity;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Reservations;
@@ -14,20 +17,24 @@ public static class ReservationEndpoints
 
     public static IEndpointRouteBuilder MapReservations(this IEndpointRouteBuilder app)
     {
+        // Each call's scope (docs/identity.md): 401 invalid-identity without the gateway's signed identity,
+        // 403 insufficient-scope without the scope. A guest reads and manages with its secret instead.
         var group = app.MapGroup(Prefix).WithTags("Reservations");
-        group.MapPost("", Create).Writes()
+        group.MapPost("", Create).Writes().RequireScope(Scopes.Create)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/{code}", Get).Reads();
-        group.MapGet("", ListByPhone).Reads();
-        group.MapPost("/{code}/confirm", Confirm).Writes().ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{code}/cancel", Cancel).Writes().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{code}", Get).Reads().RequireScope(IdentitySetup.ReadOwn).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListByPhone).Reads().RequireScope(Scopes.Read);
+        group.MapPost("/{code}/confirm", Confirm).Writes().RequireScope(IdentitySetup.ManageOwn)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{code}/cancel", Cancel).Writes().RequireScope(IdentitySetup.ManageOwn)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
     public static async Task<Results<Created<Reservation>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateReservationRequest? body, HttpContext context, AccommodationCatalog catalog, ReservationWriter writer,
+        CreateReservationRequest? body, Caller caller, HttpContext context, AccommodationCatalog catalog, ReservationWriter writer,
         TimeProvider clock, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -46,11 +53,13 @@ public static class ReservationEndpoints
         if (request.Guests > accommodation.Capacity)
             return Problem.Invalid("guests", $"must not exceed the accommodation's capacity of {accommodation.Capacity}");
 
-        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, deadline, cancellationToken);
+        // A guest gets a secret to come back with; only its hash is stored, and it is shown this once.
+        var (guestSecret, guestSecretHash) = caller.IsAnonymous ? GuestSecret.New() : (null, null);
+        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, caller.Client, guestSecretHash, deadline, cancellationToken);
         switch (outcome)
         {
             case CreateOutcome.Created created:
-                return TypedResults.Created($"{Prefix}/{created.Reservation.Code}", created.Reservation);
+                return TypedResults.Created($"{Prefix}/{created.Reservation.Code}", created.Reservation with { GuestSecret = guestSecret });
             case CreateOutcome.Replayed replayed:
                 context.Response.Headers["Idempotent-Replayed"] = "true";
                 return TypedResults.Created($"{Prefix}/{replayed.Reservation.Code}", replayed.Reservation);
@@ -69,10 +78,13 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
-        string code, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
+        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationQueries queries,
+        RequestDeadline deadline, CancellationToken cancellationToken)
     {
-        if (ReservationCode.TryNormalize(code, out var normalized)
-            && await queries.FindAsync(normalized, deadline, cancellationToken) is { } reservation)
+        if (!TryGetAccess(caller, guestSecret, out var access, out var refusal))
+            return refusal;
+        if (access is not null && ReservationCode.TryNormalize(code, out var normalized)
+            && await queries.FindAsync(normalized, access, deadline, cancellationToken) is { } reservation)
         {
             return TypedResults.Ok(reservation);
         }
@@ -80,7 +92,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<ReservationList>, ValidationProblem>> ListByPhone(
-        string? guestPhone, string? limit, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
+        string? guestPhone, string? limit, Caller caller, ReservationQueries queries, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         // An unencoded '+' in a query string arrives as a space; read it as the '+' the client meant.
@@ -97,30 +109,65 @@ public static class ReservationEndpoints
 
         if (errors.Count > 0)
             return Problem.Invalid(errors);
-        return TypedResults.Ok(new ReservationList(await queries.ListByPhoneAsync(phone!, count, deadline, cancellationToken)));
+        // Anonymous callers never hold reservations:read, so they never get here.
+        return TypedResults.Ok(new ReservationList(
+            await queries.ListByPhoneAsync(phone!, count, ReservationAccess.Of(caller), deadline, cancellationToken)));
     }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
-        string code, ReservationTransitions transitions, RequestDeadline deadline, CancellationToken cancellationToken) =>
-        TransitionAsync(code, transitions.ConfirmAsync, deadline, cancellationToken);
+        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, caller, guestSecret, transitions.ConfirmAsync, deadline, cancellationToken);
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
-        string code, ReservationTransitions transitions, RequestDeadline deadline, CancellationToken cancellationToken) =>
-        TransitionAsync(code, transitions.CancelAsync, deadline, cancellationToken);
+        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, caller, guestSecret, transitions.CancelAsync, deadline, cancellationToken);
 
-    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(string code,
-        Func<string, RequestDeadline, CancellationToken, Task<TransitionOutcome>> transition, RequestDeadline deadline,
+    private static async Task<Results<Ok<Reservation>, ProblemHttpResult>> TransitionAsync(string code, Caller caller, string? guestSecret,
+        Func<string, ReservationAccess, RequestDeadline, CancellationToken, Task<TransitionOutcome>> transition, RequestDeadline deadline,
         CancellationToken cancellationToken)
     {
-        if (!ReservationCode.TryNormalize(code, out var normalized))
+        if (!TryGetAccess(caller, guestSecret, out var access, out var refusal))
+            return refusal;
+        if (access is null || !ReservationCode.TryNormalize(code, out var normalized))
             return Problem.NotFoundProblem($"There is no reservation '{code}'.");
-        return await transition(normalized, deadline, cancellationToken) switch
+        return await transition(normalized, access, deadline, cancellationToken) switch
         {
             TransitionOutcome.Done done => TypedResults.Ok(done.Reservation),
             TransitionOutcome.Refused refused => Problem.Conflict(Problem.InvalidTransition,
                 $"Reservation is {refused.Reservation.Status}", refused.Reason),
             _ => Problem.NotFoundProblem($"There is no reservation '{code}'."),
         };
+    }
+
+    /// <summary>
+    /// The caller's access to one reservation. A guest without <c>X-Reservation-Secret</c> is refused
+    /// with 401 guest-secret-required before any database work; one whose header cannot be a secret gets
+    /// a null access (404, no database work either: it could match nothing).
+    /// </summary>
+    private static bool TryGetAccess(Caller caller, string? guestSecret, out ReservationAccess? access,
+        [NotNullWhen(false)] out ProblemHttpResult? refusal)
+    {
+        access = null;
+        refusal = null;
+        if (!caller.IsAnonymous)
+        {
+            access = ReservationAccess.Of(caller);
+            return true;
+        }
+        switch (GuestSecret.TryRead(guestSecret, out var hash))
+        {
+            case GuestSecret.Presented.Absent:
+                refusal = TypedResults.Problem($"A guest reads and changes a reservation with the {GuestSecret.Header} header its create answered.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Guest secret required", type: Problem.GuestSecretRequired);
+                return false;
+            case GuestSecret.Presented.Usable:
+                access = ReservationAccess.Of(caller, hash);
+                return true;
+            default:
+                return true;
+        }
     }
 }
 

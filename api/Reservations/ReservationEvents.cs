@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Platform.Api.Reservations;
 
@@ -12,12 +13,19 @@ public static class ReservationEvents
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Payload(Reservation reservation) => JsonSerializer.Serialize(reservation, Json);
+    /// <summary><c>reservation.created</c>: the whole reservation and its owner (never a guest secret: the writer's reservation has none).</summary>
+    public static string Payload(Reservation reservation, string ownerClient)
+    {
+        var payload = JsonSerializer.SerializeToNode(reservation, Json)!.AsObject();
+        payload["ownerClient"] = ownerClient;
+        return payload.ToJsonString(Json);
+    }
 
     public static string StatusChange(ReservationRow row, string status, DateTime occurredAt) =>
         JsonSerializer.Serialize(new
         {
             row.Code,
+            row.OwnerClient,
             Status = status,
             row.AccommodationId,
             CheckIn = DateOnly.FromDateTime(row.CheckIn),

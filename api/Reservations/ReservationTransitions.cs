@@ -12,13 +12,18 @@ namespace Platform.Api.Reservations;
 /// </summary>
 public sealed class ReservationTransitions(MySqlDataSource database, TimeProvider clock)
 {
-    public Task<TransitionOutcome> ConfirmAsync(string code, RequestDeadline deadline, CancellationToken cancellationToken) =>
-        TransitionAsync(code, ReservationStatus.Confirmed, deadline, cancellationToken);
+    public Task<TransitionOutcome> ConfirmAsync(string code, ReservationAccess access, RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, ReservationStatus.Confirmed, access, deadline, cancellationToken);
 
-    public Task<TransitionOutcome> CancelAsync(string code, RequestDeadline deadline, CancellationToken cancellationToken) =>
-        TransitionAsync(code, ReservationStatus.Cancelled, deadline, cancellationToken);
+    public Task<TransitionOutcome> CancelAsync(string code, ReservationAccess access, RequestDeadline deadline, CancellationToken cancellationToken) =>
+        TransitionAsync(code, ReservationStatus.Cancelled, access, deadline, cancellationToken);
 
-    private async Task<TransitionOutcome> TransitionAsync(string code, string target, RequestDeadline deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Another client's reservation (or, for a guest, one whose secret it does not show) is
+    /// <see cref="TransitionOutcome.NotFound"/>, exactly as a missing one, and nothing is changed.
+    /// </summary>
+    private async Task<TransitionOutcome> TransitionAsync(string code, string target, ReservationAccess access, RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -29,9 +34,9 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
             var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition($"""
                 {deadline.SessionLimits()}
                 {Transactions.Begin}
-                SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code FOR UPDATE
-                """, new { code }, cancellationToken: cancellationToken));
-            if (row is null)
+                SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code{access.Condition} FOR UPDATE
+                """, new { code, owner = access.Owner }, cancellationToken: cancellationToken));
+            if (row is null || !access.Admits(row))
             {
                 await connection.ExecuteAsync("ROLLBACK");
                 return new TransitionOutcome.NotFound();

@@ -32,8 +32,13 @@ public sealed partial class ReservationWriter(
     {
     }
 
+    /// <summary>
+    /// Creates a reservation owned by <paramref name="owner"/>; <paramref name="guestSecretHash"/> is the
+    /// SHA-256 of an anonymous guest's secret (null for API clients). Idempotency keys are the owner's:
+    /// a replay is found by (owner, key).
+    /// </summary>
     public async Task<CreateOutcome> CreateAsync(NewReservation request, Accommodation accommodation,
-        string? idempotencyKey, RequestDeadline deadline, CancellationToken cancellationToken)
+        string? idempotencyKey, string owner, byte[]? guestSecretHash, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         var totalPrice = StayPrice.Total(request.CheckIn, request.Nights, accommodation.NightlyPrice, accommodation.WeekendPrice);
@@ -47,7 +52,8 @@ public sealed partial class ReservationWriter(
                 request.Nights, request.Guests, totalPrice, now + options.Value.HoldTime, now);
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var failure = await TryInsertAsync(connection, reservation, idempotencyKey, requestHash, deadline, cancellationToken);
+            var failure = await TryInsertAsync(connection, reservation, new Ownership(owner, guestSecretHash), idempotencyKey, requestHash,
+                deadline, cancellationToken);
             if (failure is null)
                 return new CreateOutcome.Created(reservation);
 
@@ -63,10 +69,10 @@ public sealed partial class ReservationWriter(
                 case (Stage.Reservation, DatabaseErrors.ForeignKeyMissing):
                     return new CreateOutcome.UnknownAccommodation();
                 case (Stage.Reservation, DatabaseErrors.DuplicateKey):
-                    // Either the code or the idempotency key is taken. The key's owner decides which;
-                    // this read happens only on this rare path, never on a normal create.
+                    // Either the code or this owner's idempotency key is taken. The key's row decides
+                    // which; this read happens only on this rare path, never on a normal create.
                     if (idempotencyKey is not null
-                        && await FindByIdempotencyKeyAsync(connection, idempotencyKey, cancellationToken) is { } existing)
+                        && await FindByIdempotencyKeyAsync(connection, owner, idempotencyKey, cancellationToken) is { } existing)
                     {
                         return existing.RequestHash.AsSpan().SequenceEqual(requestHash)
                             ? new CreateOutcome.Replayed(existing.Row.ToReservation(ReservationStatus.PreReserved))
@@ -87,10 +93,13 @@ public sealed partial class ReservationWriter(
     /// <summary>Where in the batch a statement failed: the reservation row, or the nights and event after it.</summary>
     private enum Stage { Reservation, Nights }
 
+    /// <summary>Who the new row belongs to.</summary>
+    private readonly record struct Ownership(string Owner, byte[]? GuestSecretHash);
+
     private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, Reservation reservation,
-        string? idempotencyKey, byte[]? requestHash, RequestDeadline deadline, CancellationToken cancellationToken)
+        Ownership ownership, string? idempotencyKey, byte[]? requestHash, RequestDeadline deadline, CancellationToken cancellationToken)
     {
-        await using var command = BuildBatch(connection, reservation, idempotencyKey, requestHash, deadline);
+        await using var command = BuildBatch(connection, reservation, ownership, idempotencyKey, requestHash, deadline);
         var stage = Stage.Reservation;
         try
         {
@@ -119,16 +128,18 @@ public sealed partial class ReservationWriter(
         }
     }
 
-    private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, string? idempotencyKey, byte[]? requestHash,
-        RequestDeadline deadline)
+    private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, Ownership ownership, string? idempotencyKey,
+        byte[]? requestHash, RequestDeadline deadline)
     {
         // The deadline's limits first: every statement after them, the COMMIT included, is stopped by
         // the server when the deadline passes, even if this replica can no longer cancel it.
         var sql = new StringBuilder(deadline.SessionLimits()).Append(Transactions.Begin).Append("""
             INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone,
-                check_in, check_out, nights, guests, total_price, idempotency_key, request_hash, expires_at, created_at, updated_at)
+                check_in, check_out, nights, guests, total_price, owner_client, guest_secret_hash,
+                idempotency_key, request_hash, expires_at, created_at, updated_at)
             VALUES (@code, 'pre_reserved', @accommodationId, @guestName, @guestEmail, @guestPhone,
-                @checkIn, @checkOut, @nights, @guests, @totalPrice, @idempotencyKey, @requestHash, @expiresAt, @createdAt, @createdAt);
+                @checkIn, @checkOut, @nights, @guests, @totalPrice, @owner, @guestSecretHash,
+                @idempotencyKey, @requestHash, @expiresAt, @createdAt, @createdAt);
             SELECT 1;
             INSERT INTO reservation_nights (accommodation_id, night, reservation_id) VALUES
             """);
@@ -156,21 +167,24 @@ public sealed partial class ReservationWriter(
         p.AddWithValue("@nights", r.Nights);
         p.AddWithValue("@guests", r.Guests);
         p.AddWithValue("@totalPrice", r.TotalPrice);
+        p.AddWithValue("@owner", ownership.Owner);
+        p.AddWithValue("@guestSecretHash", ownership.GuestSecretHash);
         p.AddWithValue("@idempotencyKey", idempotencyKey);
         p.AddWithValue("@requestHash", requestHash);
         p.AddWithValue("@expiresAt", r.ExpiresAt);
         p.AddWithValue("@createdAt", r.CreatedAt);
         p.AddWithValue("@eventType", ReservationEvents.Created);
-        p.AddWithValue("@payload", ReservationEvents.Payload(r));
+        p.AddWithValue("@payload", ReservationEvents.Payload(r, ownership.Owner));
         return command;
     }
 
     private static async Task<(ReservationRow Row, byte[] RequestHash)?> FindByIdempotencyKeyAsync(
-        MySqlConnection connection, string idempotencyKey, CancellationToken cancellationToken)
+        MySqlConnection connection, string owner, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition(
-            $"SELECT {ReservationRow.Columns}, r.request_hash AS RequestHash FROM reservations r WHERE r.idempotency_key = @idempotencyKey",
-            new { idempotencyKey }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition($"""
+            SELECT {ReservationRow.Columns}, r.request_hash AS RequestHash FROM reservations r
+            WHERE r.owner_client = @owner AND r.idempotency_key = @idempotencyKey
+            """, new { owner, idempotencyKey }, cancellationToken: cancellationToken));
         return row is null ? null : (row, row.RequestHash ?? []);
     }
 

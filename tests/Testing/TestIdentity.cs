@@ -8,7 +8,7 @@ namespace Platform.Testing;
 /// in a file readable by this user only, as <c>./platform up</c> writes it), and clients that sign
 /// requests with it, standing in for the gateway when a test calls a replica directly.
 /// </summary>
-public static class TestIdentity
+public static partial class TestIdentity
 {
     /// <summary>The client a replica's default test client signs as.</summary>
     public const string DefaultClient = "tests";
@@ -38,15 +38,33 @@ public static class TestIdentity
     public static DelegatingHandler Signer(string client = DefaultClient, string scopes = DefaultScopes) =>
         new SigningHandler(client, scopes) { InnerHandler = new SocketsHttpHandler() };
 
+    /// <summary>
+    /// The path and query as the gateway signs them and the replica checks them: ASP.NET Core's
+    /// <c>Request.Path.Value + Request.QueryString.Value</c>, the path percent-decoded as Kestrel does
+    /// it (every escape but <c>%2F</c>), the query as sent.
+    /// </summary>
+    public static string PathAndQueryAsServed(Uri uri)
+    {
+        var pieces = EncodedSlash().Split(uri.AbsolutePath).Select(Uri.UnescapeDataString);
+        return string.Join("%2F", pieces) + uri.Query;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("%2F", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex EncodedSlash();
+
     private static (byte[], string) WriteKeyFile()
     {
         var key = RandomNumberGenerator.GetBytes(IdentityToken.MinKeyBytes);
         var directory = Directory.CreateTempSubdirectory("platform-identity-");
         var file = Path.Combine(directory.FullName, "signing-key");
-        // The directory is the current user's alone (CreateTempSubdirectory makes it 0700); the file too.
-        File.WriteAllText(file, Convert.ToBase64String(key));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(file, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Convert.ToBase64String(key));
+        }
         return (key, file);
     }
 
@@ -56,7 +74,7 @@ public static class TestIdentity
         {
             request.Headers.Remove(IdentityToken.Header);
             request.Headers.TryAddWithoutValidation(IdentityToken.Header,
-                Sign(client, scopes, request.Method, request.RequestUri!.PathAndQuery));
+                Sign(client, scopes, request.Method, PathAndQueryAsServed(request.RequestUri!)));
             return base.SendAsync(request, cancellationToken);
         }
     }

@@ -29,6 +29,22 @@ public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
         return client;
     }
 
+    /// <summary>A client for replica <paramref name="index"/> signed as <paramref name="client"/> with <paramref name="scopes"/>.</summary>
+    protected HttpClient ClientAs(string client, string scopes = TestIdentity.DefaultScopes, int index = 0)
+    {
+        var http = Cluster.Replicas[index].CreateClient(client, scopes);
+        _clients.Add(http);
+        return http;
+    }
+
+    /// <summary>A client for replica <paramref name="index"/> that sends no identity (the caller sets headers itself).</summary>
+    protected HttpClient UnsignedClient(int index = 0)
+    {
+        var http = Cluster.Replicas[index].CreateUnsignedClient();
+        _clients.Add(http);
+        return http;
+    }
+
     /// <summary>
     /// A stay no other test uses: accommodations cycle through 1..1000, and each lap moves 40 days
     /// further out, starting a year from now.

@@ -31,11 +31,31 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Database__BackgroundStatementTimeoutSeconds", "0", "Database:BackgroundStatementTimeoutSeconds")]
     [InlineData("Bulkheads__WriteLatencyTarget", "00:00:00", "Bulkheads:WriteLatencyTarget")]
     [InlineData("Bulkheads__AdaptiveWriters", "maybe", "Bulkheads:AdaptiveWriters")]
+    [InlineData("Identity__SigningKeyFile", "", "Identity:SigningKeyFile")]
+    [InlineData("Identity__SigningKeyFile", "/nonexistent/signing-key", "Identity:SigningKeyFile")]
+    [InlineData("Identity__MaxAge", "00:00:00", "Identity:MaxAge")]
+    [InlineData("Identity__MaxAge", "01:00:00", "Identity:MaxAge")]
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
             "api-misconfigured", Cluster.Database.AppConnectionString, Cluster.Redis.ConnectionString,
             new Dictionary<string, string> { [variable] = value }));
         Assert.Contains(key, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("c2hvcnQ=")] // "short": 5 bytes
+    [InlineData("not base64 at all!")]
+    [InlineData("")]
+    public async Task A_signing_key_file_without_a_usable_key_stops_the_replica_naming_the_key(string content)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("platform-bad-key-").FullName, "signing-key");
+        await File.WriteAllTextAsync(file, content, Cancellation);
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
+            "api-misconfigured", Cluster.Database.AppConnectionString, Cluster.Redis.ConnectionString,
+            new Dictionary<string, string> { [TestIdentity.KeyFileSetting] = file }));
+        Assert.Contains("Identity:SigningKeyFile", failure.Message, StringComparison.Ordinal);
+        if (content.Length > 0)
+            Assert.DoesNotContain(content, failure.Message, StringComparison.Ordinal); // the file's content is never shown
     }
 }

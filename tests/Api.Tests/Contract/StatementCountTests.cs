@@ -46,6 +46,41 @@ public class StatementCountTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Equal(0, Occurrences(batch, "SELECT * ") + Occurrences(batch, "FROM reservations"));
     }
 
+    [Fact]
+    public async Task The_owner_check_is_in_the_where_clause_of_the_one_statement_and_a_guest_without_its_secret_reaches_no_database()
+    {
+        var code = (string)(await CreateAsync(NewStay(), client: ClientAs("statement-owner")))["code"]!;
+        var other = ClientAs("statement-other");
+        var guest = ClientAs("anonymous", Platform.Testing.TestIdentity.Create);
+        using (var warm = await other.GetAsync("/api/v1/reservations/ZZZZZZZZ", Cancellation))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, warm.StatusCode);
+
+        await using var root = await Fixture.OpenRootAsync();
+        await root.ExecuteAsync("SET GLOBAL general_log = 0; TRUNCATE TABLE mysql.general_log; SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1");
+        try
+        {
+            using var read = await other.GetAsync($"/api/v1/reservations/{code}", Cancellation);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, read.StatusCode);
+            using var confirm = await other.PostAsync($"/api/v1/reservations/{code}/confirm", null, Cancellation);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, confirm.StatusCode);
+            using var guestRead = await guest.GetAsync($"/api/v1/reservations/{code}", Cancellation);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, guestRead.StatusCode);
+        }
+        finally
+        {
+            await root.ExecuteAsync("SET GLOBAL general_log = 0");
+        }
+
+        var statements = (await root.QueryAsync<string>(
+            "SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE command_type IN ('Query', 'Execute') ORDER BY event_time"))
+            .Where(a => a.Contains(code, StringComparison.Ordinal))
+            .ToList();
+        // One SELECT for the read, one locking SELECT for the confirm (then only its ROLLBACK); nothing for the guest.
+        Assert.Equal(2, statements.Count);
+        Assert.All(statements, s => Assert.Contains("r.owner_client = 'statement-other'", s, StringComparison.Ordinal));
+        Assert.Contains("FOR UPDATE", statements[1], StringComparison.Ordinal);
+    }
+
     private static int Occurrences(string text, string part)
     {
         var count = 0;

@@ -6,6 +6,7 @@ using Platform.Api.Bulkheads;
 using Platform.Api.Deadlines;
 using Platform.Api.Reservations;
 using Platform.Api.Tests.Contract;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Writer;
 
@@ -25,13 +26,15 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var database = new MySqlDataSource(Cluster.Database.AppConnectionString);
         var writer = Writer(database, codes.Dequeue);
 
-        var outcome = await writer.CreateAsync(Request(StayAt(42)), Accommodation42, null, Deadline(), Cancellation);
+        var outcome = await writer.CreateAsync(Request(StayAt(42)), Accommodation42, null, TestIdentity.DefaultClient, null, Deadline(), Cancellation);
 
         var created = Assert.IsType<CreateOutcome.Created>(outcome);
         Assert.Equal("Z0Z0Z0Z0", created.Reservation.Code);
         Assert.Empty(codes);
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE code = @taken", new { taken }));
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM outbox WHERE reservation_code = 'Z0Z0Z0Z0'"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE code = 'Z0Z0Z0Z0' AND owner_client = @owner",
+            new { owner = TestIdentity.DefaultClient }));
     }
 
     [Fact]
@@ -44,7 +47,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
         var stay = StayAt(42);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            writer.CreateAsync(Request(stay), Accommodation42, null, Deadline(), Cancellation));
+            writer.CreateAsync(Request(stay), Accommodation42, null, TestIdentity.DefaultClient, null, Deadline(), Cancellation));
         Assert.Equal(5, drawn);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservation_nights WHERE accommodation_id = 42 AND night = @night",
             new { night = stay.CheckIn.ToDateTime(TimeOnly.MinValue) }));

@@ -1,0 +1,51 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace Platform.Api.Reservations;
+
+/// <summary>
+/// The secret an anonymous guest gets once, in its create's 201, and shows in
+/// <c>X-Reservation-Secret</c> to read, confirm or cancel that reservation. Only its SHA-256 is stored.
+/// </summary>
+public static class GuestSecret
+{
+    public const string Header = "X-Reservation-Secret";
+    private const int Bytes = 32;
+
+    /// <summary>A new secret (32 random bytes, base64url) and the hash to store for it.</summary>
+    public static (string Secret, byte[] Hash) New()
+    {
+        Span<byte> secret = stackalloc byte[Bytes];
+        RandomNumberGenerator.Fill(secret);
+        return (Base64Url.EncodeToString(secret), SHA256.HashData(secret));
+    }
+
+    /// <summary>What the request shows.</summary>
+    public enum Presented { Absent, Unusable, Usable }
+
+    /// <summary>
+    /// Reads the header's value as minimal APIs bind it (a repeated header arrives joined with ','):
+    /// absent, unusable (not 32 bytes in base64url: it cannot match any reservation) or the hash of
+    /// the presented secret.
+    /// </summary>
+    public static Presented TryRead(string? header, out byte[] hash)
+    {
+        hash = [];
+        if (header is null)
+            return Presented.Absent;
+        Span<byte> secret = stackalloc byte[Bytes + 3];
+        if (header.Length is 0 or > 64 || !Base64Url.TryDecodeFromChars(header, secret, out var written) || written != Bytes)
+            return Presented.Unusable;
+        hash = SHA256.HashData(secret[..Bytes]);
+        return Presented.Usable;
+    }
+
+    /// <summary>
+    /// Whether the stored hash is the presented one, compared in constant time: how long the
+    /// comparison took tells nothing about how many leading bytes matched.
+    /// </summary>
+    public static bool Matches(byte[]? stored, byte[] presented) =>
+        stored is { Length: SHA256.HashSizeInBytes }
+        && presented.Length == SHA256.HashSizeInBytes
+        && CryptographicOperations.FixedTimeEquals(stored, presented);
+}
