@@ -43,12 +43,10 @@ public static class TestIdentity
         var key = RandomNumberGenerator.GetBytes(IdentityToken.MinKeyBytes);
         var directory = Directory.CreateTempSubdirectory("platform-identity-");
         var file = Path.Combine(directory.FullName, "signing-key");
-        using (var stream = new FileStream(file, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(file, options))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(Convert.ToBase64String(key));
