@@ -42,9 +42,10 @@ public sealed class IdentityClientOptions
 public sealed class AnonymousOptions
 {
     /// <summary>
-    /// The scopes of callers without a key: <c>["reservations:create"]</c> when not set, or <c>[]</c> for
-    /// none. Nullable because the configuration binder appends to a list that already has items, so a
-    /// default written into a list could never be taken away.
+    /// The scopes of callers without a key: <c>["reservations:create"]</c> when not set, or none with
+    /// <c>[]</c> in JSON (<c>Identity__Anonymous__Scopes=</c>, empty, in the environment). Null by default,
+    /// and absent from appsettings.json, because a later configuration layer can replace array items
+    /// but never remove them: a default written as a list could not be taken away.
     /// </summary>
     public string[]? Scopes { get; set; }
 
