@@ -148,6 +148,37 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
         Assert.All(received, request => Assert.Equal("acme", request.VerifiedIdentity().Client));
     }
 
+    [Fact]
+    public async Task A_retried_request_carries_the_same_verified_identity()
+    {
+        await using var dropping = TcpUpstream.Dropping();
+        var answering = TcpUpstream.Answering();
+        await using var _ = answering;
+        var settings = TwoClients();
+        settings[$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false";
+        settings[$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Passive__Enabled"] = "false";
+        settings["Proxy__Hedging__Enabled"] = "false";
+        settings["Proxy__Outliers__Enabled"] = "false";
+        var gateway = await StartGatewayAsync(
+            new Dictionary<string, Uri> { ["dropping"] = dropping.Address, ["answering"] = answering.Address }, settings);
+        var client = ClientFor(gateway);
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await SendAsync(client, HttpMethod.Get, $"/api/v1/reservations/RETRY{i}", AcmeKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var retries = Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
+            $"cluster=\"{GatewayProcess.Cluster}\",destination=\"dropping\"");
+        Assert.True(retries >= 1, $"no request was retried:{Environment.NewLine}{gateway.Output}");
+        var received = Proxied(answering);
+        Assert.Equal(4, received.Count);
+        Assert.All(received, request => Assert.Equal("acme", request.VerifiedIdentity().Client));
+        // The dropped attempts carried the same header: the retry re-sends the request as it was.
+        Assert.All(Proxied(dropping), request => Assert.Equal("acme", request.VerifiedIdentity().Client));
+    }
+
     private static double HedgesWon(string metrics) => HedgeWonSeries().Matches(metrics)
         .Sum(match => double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture));
 
