@@ -6,13 +6,15 @@ using Platform.Gateway.RateLimiting;
 
 namespace Platform.Gateway.Benchmarks;
 
-/// <summary>A directory of one client, as the gateway builds it, for <see cref="IdentityBenchmarks"/>.</summary>
+/// <summary>A directory of one client and a signing key, as the gateway builds them, for <see cref="IdentityBenchmarks"/>.</summary>
 internal static class IdentityDirectory
 {
-    public static ApiKeyDirectory.ClientSnapshot Build(string client, string key)
+    private static readonly HostingEnvironment Environment = new() { ContentRootPath = Path.GetTempPath() };
+
+    public static (ApiKeyDirectory Clients, SigningKey Key) Build(string client, string key, byte[] signingKey)
     {
         var keyFile = Path.Combine(Directory.CreateTempSubdirectory("identity-bench-").FullName, "signing-key");
-        File.WriteAllText(keyFile, Convert.ToBase64String(new byte[32]));
+        File.WriteAllText(keyFile, Convert.ToBase64String(signingKey));
         var limits = Options.Create(new RateLimitingOptions { Policies = { ["anonymous"] = new() { PermitsPerSecond = 1, Burst = 1 }, ["standard"] = new() { PermitsPerSecond = 1, Burst = 1 } } });
         var options = new IdentityOptions
         {
@@ -20,9 +22,9 @@ internal static class IdentityDirectory
             Clients = { [client] = new() { Sha256 = ApiKeyDirectory.HashKey(key), Policy = "standard", Scopes = [IdentityScopes.Read] } },
         };
         var directory = new ApiKeyDirectory(new FixedMonitor(options),
-            new IdentityOptionsValidator(limits, new HostingEnvironment { ContentRootPath = Path.GetTempPath() }),
+            new IdentityOptionsValidator(limits, Environment),
             new PolicySet(limits, new LimiterClock(TimeProvider.System)), new IdentityMetrics(), NullLogger<ApiKeyDirectory>.Instance);
-        return directory.Current;
+        return (directory, new SigningKey(Options.Create(options), Environment));
     }
 
     private sealed class FixedMonitor(IdentityOptions value) : IOptionsMonitor<IdentityOptions>
