@@ -30,9 +30,10 @@ public abstract class IdentityGatewayTest : GatewayTest, IAsyncDisposable
     };
 
     /// <summary>A recording upstream and a gateway in front of it alone; both stopped after the test.</summary>
-    protected async Task<(GatewayProcess Gateway, TcpUpstream Upstream)> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    protected async Task<(GatewayProcess Gateway, TcpUpstream Upstream)> StartAsync(IReadOnlyDictionary<string, string>? settings = null,
+        System.Net.HttpStatusCode answer = System.Net.HttpStatusCode.OK)
     {
-        var upstream = TcpUpstream.Answering();
+        var upstream = TcpUpstream.Answering(answer);
         _owned.Add(upstream);
         var gateway = await StartGatewayAsync(new Dictionary<string, Uri> { ["recorder"] = upstream.Address }, settings);
         return (gateway, upstream);

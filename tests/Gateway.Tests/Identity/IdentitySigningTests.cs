@@ -97,6 +97,29 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
         Assert.Equal(0, Sample(metrics, "gateway_client_denials_total", "client=\"acme\",code=\"401\""));
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized, "401")]
+    [InlineData(HttpStatusCode.Forbidden, "403")]
+    [InlineData(HttpStatusCode.NotFound, "404")]
+    public async Task A_replicas_denial_is_counted_under_the_client_it_was_for(HttpStatusCode answer, string code)
+    {
+        var (gateway, _) = await StartAsync(TwoClients(), answer);
+        var client = ClientFor(gateway);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var keyed = await SendAsync(client, HttpMethod.Get, "/api/v1/reservations/ABC123", GlobexKey);
+            Assert.Equal(answer, keyed.StatusCode);
+        }
+        using (var keyless = await SendAsync(client, HttpMethod.Get, "/api/v1/reservations/ABC123"))
+            Assert.Equal(answer, keyless.StatusCode);
+
+        var metrics = await gateway.ReadMetricsAsync(Cancellation);
+        Assert.Equal(2, Sample(metrics, "gateway_client_denials_total", $"client=\"globex\",code=\"{code}\""));
+        Assert.Equal(1, Sample(metrics, "gateway_client_denials_total", $"client=\"anonymous\",code=\"{code}\""));
+        Assert.Equal(0, Sample(metrics, "gateway_client_denials_total", $"client=\"acme\",code=\"{code}\""));
+    }
+
     [Fact]
     public async Task Denials_from_a_replica_are_counted_by_client_and_other_answers_are_not()
     {

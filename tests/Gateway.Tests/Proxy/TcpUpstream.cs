@@ -18,6 +18,7 @@ public sealed class TcpUpstream : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan? _answerAfter;
+    private readonly int _status;
     private readonly bool _drop;
     private readonly TaskCompletionSource _requestReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _connections = [];
@@ -25,9 +26,10 @@ public sealed class TcpUpstream : IAsyncDisposable
     private readonly Task _accepting;
     private int _accepted;
 
-    private TcpUpstream(TimeSpan? answerAfter, bool drop = false)
+    private TcpUpstream(TimeSpan? answerAfter, bool drop = false, int status = 200)
     {
         _answerAfter = answerAfter;
+        _status = status;
         _drop = drop;
         _listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
@@ -40,8 +42,8 @@ public sealed class TcpUpstream : IAsyncDisposable
     /// <summary>Reads each request and answers 200 <c>slow</c> after <paramref name="delay"/>.</summary>
     public static TcpUpstream AnsweringAfter(TimeSpan delay) => new(delay);
 
-    /// <summary>Answers each request 200 <c>slow</c> at once: a replica that only records what it was sent.</summary>
-    public static TcpUpstream Answering() => new(TimeSpan.Zero);
+    /// <summary>Answers each request <paramref name="status"/> (200) <c>slow</c> at once: a replica that only records what it was sent.</summary>
+    public static TcpUpstream Answering(HttpStatusCode status = HttpStatusCode.OK) => new(TimeSpan.Zero, status: (int)status);
 
     /// <summary>Reads each request's headers, then resets the connection without a byte of answer, as a replica killed mid-request.</summary>
     public static TcpUpstream Dropping() => new(answerAfter: null, drop: true);
@@ -115,7 +117,7 @@ public sealed class TcpUpstream : IAsyncDisposable
                 if (delay > TimeSpan.Zero)
                     await Task.Delay(delay, _stopping.Token);
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\nslow"), _stopping.Token);
+                    $"HTTP/1.1 {_status} {(HttpStatusCode)_status}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\nslow"), _stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
             {
