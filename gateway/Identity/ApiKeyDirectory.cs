@@ -59,6 +59,21 @@ internal sealed partial class ApiKeyDirectory : IDisposable
     /// </summary>
     internal void Reload(IdentityOptions options)
     {
+        try
+        {
+            Apply(options);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // Thrown out of here, it would surface in whichever configuration provider raised the
+            // change; the clients in force are kept either way.
+            _metrics.CountReload(applied: false);
+            LogFailed(error, _current.Count);
+        }
+    }
+
+    private void Apply(IdentityOptions options)
+    {
         var fingerprint = Fingerprint(options);
         lock (_reloading)
         {
@@ -115,6 +130,9 @@ internal sealed partial class ApiKeyDirectory : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Identity clients changed but the change is invalid and was refused; the previous {Count} clients stay in force. {Failures}")]
     private partial void LogRefused(int count, string failures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Identity clients changed but the change could not be applied; the previous {Count} clients stay in force.")]
+    private partial void LogFailed(Exception error, int count);
 
     /// <summary>The callers at one moment: immutable, replaced whole.</summary>
     internal sealed class ClientSnapshot(FrozenDictionary<Digest, Caller> byDigest, Caller anonymous, int count, string fingerprint)
