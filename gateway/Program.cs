@@ -1,3 +1,4 @@
+using Platform.Gateway.Identity;
 using Platform.Gateway.Observability;
 using Platform.Gateway.Problems;
 using Platform.Gateway.Proxy;
@@ -6,19 +7,23 @@ using Platform.Gateway.RateLimiting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayObservability(); // /metrics on the management port: durations per route and destination, upstream health
-builder.AddProblemResponses();     // problem+json for everything the gateway itself answers (401, 404, 413, 429, 502-504)
-builder.AddClientRateLimiting();   // client identity (API key or trusted-proxy IP) and the lock-free token buckets
+builder.AddProblemResponses();     // problem+json for everything the gateway itself answers (400, 401, 404, 413, 429, 502-504)
+builder.AddClientIdentity();       // who calls: API key (hashed, reloadable) or anonymous; the signed X-Client-Identity header
+builder.AddClientRateLimiting();   // per-client buckets (the client's tier, or the trusted-proxy IP), lock-free
 builder.AddProxy();                // YARP: /api/** round robin over healthy replicas, DNS destinations, one safe retry
 
 var app = builder.Build();
 
 // Order matters. Forwarded headers first, so the client IP is settled before anything reads it;
-// problems and metrics next, so every answer (429s and 503s included) is shaped and timed; routing
-// before the limiter, so a YARP route's RateLimiterPolicy is known when the bucket is chosen.
+// problems and metrics next, so every answer (400s, 401s, 429s and 503s included) is shaped and timed;
+// routing before identity and the limiter, so only proxied routes are identified and a YARP route's
+// RateLimiterPolicy is known when the bucket is chosen; identity before the limiter, which charges
+// the caller it settled.
 app.UseTrustedForwardedHeaders();
 app.UseProblemResponses();
 app.UseGatewayObservability();
 app.UseRouting();
+app.UseClientIdentity();           // always on: 400 for a key in the URL, 401 for an unknown key, else signs
 app.UseClientRateLimiting();
 app.MapProxy();                    // /api/** to the replicas; anything else is a 404 problem
 

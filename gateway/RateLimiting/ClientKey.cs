@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Platform.Gateway.RateLimiting;
 
@@ -7,7 +9,8 @@ namespace Platform.Gateway.RateLimiting;
 /// Who a bucket belongs to, in 128 bits so that looking a partition up never allocates or hashes a
 /// string: an IPv4 client as its IPv4-mapped IPv6 address, an IPv6 client as its /64 prefix (one
 /// subscriber line; a client rotating addresses inside it gets no new bucket), and an API-key client
-/// as its index + 1 under <c>ff00::/8</c>. The three never collide: IPv4 keys have High = 0, IPv6 keys
+/// as 64 bits of the SHA-256 of its name under <c>ff00::/8</c>: the same bucket after the clients are
+/// reloaded, and on every gateway of a global-mode fleet. The three never collide: IPv4 keys have High = 0, IPv6 keys
 /// have Low = 0, API-client keys have neither.
 /// </summary>
 internal readonly struct ClientKey(ulong high, ulong low) : IEquatable<ClientKey>
@@ -40,7 +43,13 @@ internal readonly struct ClientKey(ulong high, ulong low) : IEquatable<ClientKey
         return new ClientKey(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0);
     }
 
-    public static ClientKey ForApiClient(int index) => new(ApiClientPrefix, (ulong)index + 1);
+    public static ClientKey ForApiClient(string name)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
+        var low = BinaryPrimitives.ReadUInt64BigEndian(hash);
+        return new ClientKey(ApiClientPrefix, low == 0 ? 1 : low);
+    }
 
     /// <summary>An API-key client's key; every other key is an address (or no address): an anonymous client.</summary>
     public bool IsApiClient => High == ApiClientPrefix && Low != 0;

@@ -4,7 +4,7 @@ namespace Platform.Gateway.RateLimiting;
 
 /// <summary>
 /// The gateway's limiter, plugged into ASP.NET Core's rate-limiting middleware as its global
-/// limiter. Each request's policy and client were settled by <see cref="ClientIdentification"/>;
+/// limiter. Each request's policy and client were settled by <see cref="ClientPolicySelection"/>;
 /// here they pick a <see cref="TokenBucket"/> from the <see cref="PartitionTable"/> and take a permit.
 /// The hot path is a feature lookup, a lock-free map read, a clock read and one compare-and-swap
 /// (two for an anonymous request under the <see cref="AnonymousCeiling"/>): no lock, no timer, no allocation. In global mode the same algorithm runs in Redis, and the local

@@ -11,8 +11,6 @@ internal sealed class RateLimitMetrics
 {
     private readonly Counter.Child[] _admitted;
     private readonly Counter.Child[] _rejected;
-    private readonly Counter _unknownKeys = Metrics.CreateCounter(
-        "gateway_ratelimit_unknown_api_keys_total", "Requests refused with 401 because their X-Api-Key is not a known client.");
 
     public RateLimitMetrics(PolicySet policies, PartitionTable table, RedisTokenBuckets global, AnonymousCeiling ceiling)
     {
@@ -64,6 +62,4 @@ internal sealed class RateLimitMetrics
                 break;
         }
     }
-
-    public void CountUnknownKey() => _unknownKeys.Inc();
 }

@@ -1,14 +1,14 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
+using Platform.Gateway.Identity;
 using Platform.Gateway.Problems;
 
 namespace Platform.Gateway.RateLimiting;
 
-/// <summary>The two answers the limiter gives itself, as problem+json.</summary>
+/// <summary>The answer the limiter gives itself, as problem+json (an unknown key's 401 is identification's: <see cref="IdentityProblems"/>).</summary>
 internal static class RateLimitProblems
 {
     public const string QuotaExceeded = "quota-exceeded";
-    public const string UnknownApiKeyType = "unknown-api-key";
 
     /// <summary>The middleware's OnRejected: 429 (status already set), headers come from the request's decision.</summary>
     public static ValueTask Rejected(OnRejectedContext rejected, CancellationToken cancellationToken)
@@ -25,8 +25,4 @@ internal static class RateLimitProblems
                     $"Anonymous clients together ('{limit.Name}') may send a burst of {limit.Burst} and {limit.PermitsPerSecond} requests per second, and that is spent; retry after {limit.RetryAfterSeconds(request.Wait)} s, or send an {ClientIdentification.ApiKeyHeader}.");
         return new ValueTask(GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, QuotaExceeded, "Too many requests", detail));
     }
-
-    public static Task UnknownApiKey(HttpContext context) =>
-        GatewayProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, UnknownApiKeyType, "Unknown API key",
-            $"The {ClientIdentification.ApiKeyHeader} header does not name a known client. Send a key you were issued, or no key for anonymous access.");
 }

@@ -2,7 +2,7 @@ namespace Platform.Gateway.RateLimiting;
 
 /// <summary>
 /// Per-request feature: who is asking and under which policy (settled by
-/// <see cref="ClientIdentification"/> once), and what the limiter decided, from which the
+/// <see cref="ClientPolicySelection"/> once), and what the limiter decided, from which the
 /// <c>RateLimit</c> headers and the 429 are written.
 /// </summary>
 internal sealed class RateLimitedRequest(TokenBucketPolicy policy, ClientKey client)

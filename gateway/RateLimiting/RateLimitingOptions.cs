@@ -5,7 +5,7 @@ public sealed class RateLimitingOptions
 {
     public const string Section = "RateLimiting";
 
-    /// <summary>Off: no identification, no limiting, no RateLimit headers (for side-by-side benchmarks).</summary>
+    /// <summary>Off: no limiting, no RateLimit headers (for side-by-side benchmarks). Identification stays on: nothing turns it off.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Live partitions the gateway keeps; clients beyond share an overflow bucket per policy.</summary>
@@ -14,7 +14,7 @@ public sealed class RateLimitingOptions
     /// <summary>How often idle (full) buckets are evicted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>By name; <c>anonymous</c> is required and applies to requests without an API key, per client IP.</summary>
+    /// <summary>By name; <c>anonymous</c> is required and applies to requests without an API key, per client IP. API-key clients name theirs in <c>Identity:Clients</c>.</summary>
     public Dictionary<string, RateLimitPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -22,9 +22,6 @@ public sealed class RateLimitingOptions
     /// cannot refuse a flood spread over many addresses, this does, and keeps the replicas for keyed clients.
     /// </summary>
     public AnonymousCeilingOptions AnonymousCeiling { get; set; } = new();
-
-    /// <summary>API-key clients by name: the SHA-256 of their key (hex) and the policy (tier) they get.</summary>
-    public Dictionary<string, ApiKeyOptions> ApiKeys { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Peers whose <c>X-Forwarded-For</c> is believed (IP addresses). Nobody's by default.</summary>
     public List<string> TrustedProxies { get; set; } = [];
@@ -59,12 +56,4 @@ public sealed class AnonymousCeilingOptions
     public double PermitsPerSecond { get; set; }
 
     public int Burst { get; set; }
-}
-
-public sealed class ApiKeyOptions
-{
-    /// <summary>Lower- or upper-case hex SHA-256 of the key's UTF-8 bytes; the key itself is never stored.</summary>
-    public string Sha256 { get; set; } = "";
-
-    public string Policy { get; set; } = "";
 }

@@ -51,23 +51,6 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
             }
         }
 
-        var digests = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (client, key) in options.ApiKeys)
-        {
-            if (key is null || key.Sha256.Length != 64 || !key.Sha256.All(char.IsAsciiHexDigit))
-            {
-                failures.Add($"{section}:ApiKeys:{client}:Sha256 must be 64 hex digits (the SHA-256 of the key).");
-            }
-            else if (!digests.Add(key.Sha256))
-            {
-                failures.Add($"{section}:ApiKeys:{client}:Sha256 is the same key as another client's.");
-            }
-            if (key is null || !options.Policies.ContainsKey(key.Policy))
-            {
-                failures.Add($"{section}:ApiKeys:{client}:Policy '{key?.Policy}' is not one of {section}:Policies.");
-            }
-        }
-
         for (var i = 0; i < options.TrustedProxies.Count; i++)
         {
             if (!IPAddress.TryParse(options.TrustedProxies[i], out _))

@@ -18,7 +18,6 @@ public static class RateLimitingSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new LimiterClock(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PolicySet>();
-        services.AddSingleton<ApiKeyDirectory>();
         services.AddSingleton(provider => new PartitionTable(
             provider.GetRequiredService<PolicySet>().All.Count,
             provider.GetRequiredService<IOptions<RateLimitingOptions>>().Value.MaxPartitions));
@@ -35,7 +34,7 @@ public static class RateLimitingSetup
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = RateLimitProblems.Rejected;
             // Registered by name so a YARP route can say RateLimiterPolicy: "<name>" (YARP checks the
-            // name exists). The partition is a no-op on purpose: ClientIdentification reads the name
+            // name exists). The partition is a no-op on purpose: ClientPolicySelection reads the name
             // and ClientRateLimiter applies that policy's buckets, lock-free.
             foreach (var policy in policies.All)
             {
@@ -83,7 +82,7 @@ public static class RateLimitingSetup
             return app;
         }
         app.Services.GetRequiredService<RateLimitMetrics>();
-        app.UseMiddleware<ClientIdentification>();
+        app.UseMiddleware<ClientPolicySelection>();
         app.UseRateLimiter();
         return app;
     }

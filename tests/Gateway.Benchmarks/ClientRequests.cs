@@ -4,7 +4,7 @@ using Platform.Gateway.RateLimiting;
 namespace Platform.Gateway.Benchmarks;
 
 /// <summary>
-/// Requests as <see cref="ClientIdentification"/> leaves them: the feature naming the client and its
+/// Requests as <see cref="ClientPolicySelection"/> leaves them: the feature naming the client and its
 /// policy. The threads set each on their own context before acquiring, as identification does per request.
 /// </summary>
 internal static class ClientRequests

@@ -9,7 +9,7 @@ namespace Platform.Gateway.Benchmarks;
 /// <summary>
 /// The gateway's limiter and the framework's partitioned token bucket, built for one policy. Both find
 /// the client the same way, with <see cref="RateLimitedRequest.Of"/> (the feature that
-/// <see cref="ClientIdentification"/> sets), so the comparison is of what happens after that.
+/// <see cref="ClientPolicySelection"/> sets), so the comparison is of what happens after that.
 /// </summary>
 internal static class ComparedLimiters
 {

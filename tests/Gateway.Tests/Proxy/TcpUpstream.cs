@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -7,7 +8,7 @@ namespace Platform.Gateway.Tests.Proxy;
 /// <summary>
 /// A loopback HTTP/1.1 upstream the test controls, for what a real replica will not do on cue:
 /// answer only after a delay, never, or drop the connection once the request has arrived. It counts the connections it accepted, so a test can
-/// also show that nothing reached it.
+/// also show that nothing reached it, and keeps each request's head (request line and headers) exactly as it arrived.
 /// </summary>
 public sealed class TcpUpstream : IAsyncDisposable
 {
@@ -17,15 +18,18 @@ public sealed class TcpUpstream : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan? _answerAfter;
+    private readonly int _status;
     private readonly bool _drop;
     private readonly TaskCompletionSource _requestReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _connections = [];
+    private readonly ConcurrentQueue<string> _requests = new();
     private readonly Task _accepting;
     private int _accepted;
 
-    private TcpUpstream(TimeSpan? answerAfter, bool drop = false)
+    private TcpUpstream(TimeSpan? answerAfter, bool drop = false, int status = 200)
     {
         _answerAfter = answerAfter;
+        _status = status;
         _drop = drop;
         _listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
@@ -38,6 +42,9 @@ public sealed class TcpUpstream : IAsyncDisposable
     /// <summary>Reads each request and answers 200 <c>slow</c> after <paramref name="delay"/>.</summary>
     public static TcpUpstream AnsweringAfter(TimeSpan delay) => new(delay);
 
+    /// <summary>Answers each request <paramref name="status"/> (200) <c>slow</c> at once: a replica that only records what it was sent.</summary>
+    public static TcpUpstream Answering(HttpStatusCode status = HttpStatusCode.OK) => new(TimeSpan.Zero, status: (int)status);
+
     /// <summary>Reads each request's headers, then resets the connection without a byte of answer, as a replica killed mid-request.</summary>
     public static TcpUpstream Dropping() => new(answerAfter: null, drop: true);
 
@@ -45,6 +52,9 @@ public sealed class TcpUpstream : IAsyncDisposable
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>The head of every request received so far (request line and header lines, CRLF-separated), in arrival order.</summary>
+    public IReadOnlyCollection<string> Requests => _requests;
 
     /// <summary>Completes when the first request's headers have arrived.</summary>
     public Task RequestReceived => _requestReceived.Task;
@@ -91,7 +101,7 @@ public sealed class TcpUpstream : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                await ReadHeadersAsync(stream);
+                _requests.Enqueue(await ReadHeadersAsync(stream));
                 _requestReceived.TrySetResult();
                 if (_drop)
                 {
@@ -104,9 +114,10 @@ public sealed class TcpUpstream : IAsyncDisposable
                     return;
                 }
 
-                await Task.Delay(delay, _stopping.Token);
+                if (delay > TimeSpan.Zero)
+                    await Task.Delay(delay, _stopping.Token);
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\nslow"), _stopping.Token);
+                    $"HTTP/1.1 {_status} {(HttpStatusCode)_status}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\nslow"), _stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
             {
@@ -116,7 +127,7 @@ public sealed class TcpUpstream : IAsyncDisposable
     }
 
     // Up to the blank line that ends the headers; bounded in size, and by the test's end.
-    private async Task ReadHeadersAsync(NetworkStream stream)
+    private async Task<string> ReadHeadersAsync(NetworkStream stream)
     {
         var received = new StringBuilder();
         var buffer = new byte[4096];
@@ -126,8 +137,11 @@ public sealed class TcpUpstream : IAsyncDisposable
             if (read == 0)
                 throw new IOException("The connection closed before the request's headers ended.");
             received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            if (received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                return;
+            var text = received.ToString();
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end >= 0)
+                return text[..end];
         }
+        throw new IOException("The request's headers were longer than this upstream reads.");
     }
 }

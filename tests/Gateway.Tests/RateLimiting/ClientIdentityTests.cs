@@ -1,5 +1,5 @@
 using System.Net;
-using Platform.Gateway.RateLimiting;
+using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 
 namespace Platform.Gateway.Tests.RateLimiting;
@@ -12,8 +12,8 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
     /// <summary>One API-key client, acme, on the standard tier; its key is configured by digest only.</summary>
     private static readonly Dictionary<string, string> AcmeOnStandard = new()
     {
-        ["RateLimiting__ApiKeys__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
-        ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
+        ["Identity__Clients__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
+        ["Identity__Clients__acme__Policy"] = "standard",
     };
 
     [Fact]

@@ -26,12 +26,21 @@ public sealed class ClientKeyTests
     [Fact]
     public void An_API_client_never_collides_with_an_address()
     {
-        var apiClient = ClientKey.ForApiClient(0);
+        var apiClient = ClientKey.ForApiClient("acme");
 
         Assert.NotEqual(apiClient, ClientKey.FromAddress(IPAddress.Parse("0.0.0.0")));
         Assert.NotEqual(apiClient, ClientKey.FromAddress(IPAddress.Parse("::")));
         Assert.NotEqual(apiClient, ClientKey.FromAddress(IPAddress.Parse("ff00::")));
-        Assert.NotEqual(apiClient, ClientKey.ForApiClient(1));
+        Assert.NotEqual(apiClient, ClientKey.ForApiClient("globex"));
+        Assert.True(apiClient.IsApiClient);
+    }
+
+    [Fact]
+    public void An_API_client_keeps_its_key_whatever_else_is_configured()
+    {
+        // From the name alone: the same bucket after a reload adds or removes other clients, and on every gateway.
+        Assert.Equal(ClientKey.ForApiClient("acme"), ClientKey.ForApiClient("acme"));
+        Assert.Equal("ff00000000000000", ClientKey.ForApiClient("acme").ToString()[..16]);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ internal sealed class LimiterHarness : IDisposable
     public HttpContext Request(int client) => Request(new ClientKey(0, (ulong)client));
 
     /// <summary>A request from API-key client number <paramref name="client"/> under the same policy.</summary>
-    public HttpContext KeyedRequest(int client) => Request(ClientKey.ForApiClient(client));
+    public HttpContext KeyedRequest(int client) => Request(ClientKey.ForApiClient($"client-{client}"));
 
     private DefaultHttpContext Request(ClientKey client)
     {

@@ -125,8 +125,8 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
                 ["RateLimiting__AnonymousCeiling__Enabled"] = "true",
                 ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "0.05",
                 ["RateLimiting__AnonymousCeiling__Burst"] = "3",
-                ["RateLimiting__ApiKeys__acme__Sha256"] = Platform.Gateway.RateLimiting.ApiKeyDirectory.HashKey(key),
-                ["RateLimiting__ApiKeys__acme__Policy"] = "standard",
+                ["Identity__Clients__acme__Sha256"] = Platform.Gateway.Identity.ApiKeyDirectory.HashKey(key),
+                ["Identity__Clients__acme__Policy"] = "standard",
             }));
         var client = ClientFor(gateway);
 

@@ -4,8 +4,6 @@ namespace Platform.Gateway.Tests.RateLimiting;
 
 public sealed class RateLimitingOptionsValidatorTests
 {
-    private static readonly string GoodDigest = ApiKeyDirectory.HashKey("key");
-
     [Fact]
     public void The_shipped_shape_is_valid()
     {
@@ -24,10 +22,6 @@ public sealed class RateLimitingOptionsValidatorTests
         { "RateLimiting:Policies:bad\"name", o => o.Policies["bad\"name"] = new() { PermitsPerSecond = 1, Burst = 1 } },
         { "RateLimiting:MaxPartitions", o => o.MaxPartitions = 0 },
         { "RateLimiting:SweepInterval", o => o.SweepInterval = TimeSpan.Zero },
-        { "RateLimiting:ApiKeys:acme:Sha256", o => o.ApiKeys["acme"].Sha256 = "secret-in-plain-text" },
-        { "RateLimiting:ApiKeys:acme:Sha256", o => o.ApiKeys["acme"].Sha256 = new string('g', 64) },
-        { "RateLimiting:ApiKeys:other:Sha256 is the same key", o => o.ApiKeys["other"] = new() { Sha256 = GoodDigest.ToUpperInvariant(), Policy = "standard" } },
-        { "RateLimiting:ApiKeys:acme:Policy 'gold'", o => o.ApiKeys["acme"].Policy = "gold" },
         { "RateLimiting:TrustedProxies:2 'proxy.local'", o => o.TrustedProxies.Add("proxy.local") },
         { "RateLimiting:TrustedNetworks:1 '10.0.0.0'", o => o.TrustedNetworks.Add("10.0.0.0") },
         { "RateLimiting:TrustedNetworks:1 '10.0.0.0/33'", o => o.TrustedNetworks.Add("10.0.0.0/33") },
@@ -70,7 +64,6 @@ public sealed class RateLimitingOptionsValidatorTests
             ["anonymous"] = new() { PermitsPerSecond = 20, Burst = 40 },
             ["standard"] = new() { PermitsPerSecond = 200, Burst = 400 },
         },
-        ApiKeys = { ["acme"] = new() { Sha256 = GoodDigest, Policy = "standard" } },
         TrustedProxies = { "10.0.0.5", "::1" },
         TrustedNetworks = { "10.1.0.0/16" },
     };

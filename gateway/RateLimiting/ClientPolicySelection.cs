@@ -1,20 +1,19 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Platform.Gateway.Identity;
 using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.RateLimiting;
 
 /// <summary>
-/// Settles, once per proxied request, who the client is and which policy applies, before the
-/// rate-limiting middleware runs: a known <c>X-Api-Key</c> names a client and its tier, an unknown one
-/// is a 401, no key means the <c>anonymous</c> policy for the client's IP (already corrected by the
+/// Settles, once per proxied request, which bucket the rate-limiting middleware charges, from the
+/// caller <see cref="ClientIdentification"/> identified: an API-key client its tier under its own key,
+/// the anonymous caller the <c>anonymous</c> policy for its IP (already corrected by the
 /// forwarded-headers middleware, for trusted proxies only). A YARP route that names a
 /// <c>RateLimiterPolicy</c> overrides the policy, keeping the client. The RateLimit headers are
 /// written from the limiter's decision when the response starts.
 /// </summary>
-internal sealed class ClientIdentification(RequestDelegate next, PolicySet policies, ApiKeyDirectory keys, RateLimitMetrics metrics)
+internal sealed class ClientPolicySelection(RequestDelegate next, PolicySet policies, RateLimitMetrics metrics)
 {
-    public const string ApiKeyHeader = "X-Api-Key";
-
     private static readonly Func<object, Task> WriteHeaders = static state =>
     {
         var (response, request) = ((HttpResponse, RateLimitedRequest))state;
@@ -27,32 +26,15 @@ internal sealed class ClientIdentification(RequestDelegate next, PolicySet polic
         var endpoint = context.GetEndpoint();
         // Only proxied routes are limited; a route may opt out with RateLimiterPolicy "Disable".
         if (endpoint?.Metadata.GetMetadata<RouteModel>() is null
-            || endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null)
+            || endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null
+            || Caller.Of(context) is not { } caller)
         {
             await next(context);
             return;
         }
 
-        TokenBucketPolicy policy;
-        ClientKey client;
-        var apiKey = context.Request.Headers[ApiKeyHeader];
-        if (apiKey.Count == 0)
-        {
-            policy = policies.Anonymous;
-            client = ClientKey.FromAddress(context.Connection.RemoteIpAddress);
-        }
-        else if (apiKey.Count == 1 && keys.TryFind(apiKey[0], out var known))
-        {
-            policy = known.Policy;
-            client = known.Key;
-        }
-        else
-        {
-            metrics.CountUnknownKey();
-            await RateLimitProblems.UnknownApiKey(context);
-            return;
-        }
-
+        var policy = caller.Policy ?? policies.Anonymous;
+        var client = caller.IsAnonymous ? ClientKey.FromAddress(context.Connection.RemoteIpAddress) : caller.Key;
         if (endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is { } routePolicy
             && policies.TryGet(routePolicy, out var overriding))
         {

@@ -1,0 +1,18 @@
+namespace Platform.Gateway.Identity;
+
+/// <summary>The scopes a caller may hold (docs/identity.md, Scopes); the replicas decide what each allows.</summary>
+public static class IdentityScopes
+{
+    public const string Create = "reservations:create";
+    public const string Read = "reservations:read";
+    public const string Manage = "reservations:manage";
+    public const string Admin = "reservations:admin";
+
+    public static IReadOnlyList<string> All { get; } = [Create, Read, Manage, Admin];
+
+    /// <summary>The only scope an anonymous caller can be given.</summary>
+    public static IReadOnlyList<string> Anonymous { get; } = [Create];
+
+    /// <summary>The header's form: distinct scopes in configured order, comma-separated (empty for none).</summary>
+    public static string Join(IEnumerable<string>? scopes) => string.Join(',', (scopes ?? []).Distinct(StringComparer.Ordinal));
+}
