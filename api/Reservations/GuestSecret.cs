@@ -34,7 +34,11 @@ public static class GuestSecret
         if (header is null)
             return Presented.Absent;
         Span<byte> secret = stackalloc byte[Bytes + 3];
-        if (header.Length is 0 or > 64 || !Base64Url.TryDecodeFromChars(header, secret, out var written) || written != Bytes)
+        // DecodeFromChars reports bad input as a status; TryDecodeFromChars throws FormatException on
+        // a character outside base64url (a 500 for a garbled header, found by the hostile-request table).
+        if (header.Length is 0 or > 64
+            || Base64Url.DecodeFromChars(header, secret, out _, out var written) != System.Buffers.OperationStatus.Done
+            || written != Bytes)
             return Presented.Unusable;
         hash = SHA256.HashData(secret[..Bytes]);
         return Presented.Usable;

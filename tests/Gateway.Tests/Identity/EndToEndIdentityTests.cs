@@ -18,10 +18,10 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
     private const string AdminKey = "e2e-admin-d45e-key";
 
     private static readonly Dictionary<string, string> Clients = Merge(
-        Client("acme", AcmeKey, TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage),
-        Client("globex", GlobexKey, TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage),
-        Client("reader", ReaderKey, TestIdentity.Read),
-        Client("backoffice", AdminKey, TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage, TestIdentity.Admin));
+        IdentitySettings.ClientSettings("acme", AcmeKey, "standard", TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage),
+        IdentitySettings.ClientSettings("globex", GlobexKey, "standard", TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage),
+        IdentitySettings.ClientSettings("reader", ReaderKey, "standard", TestIdentity.Read),
+        IdentitySettings.ClientSettings("backoffice", AdminKey, "standard", TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage, TestIdentity.Admin));
 
     [Fact]
     public async Task Another_clients_reservation_is_not_found_and_not_changed()
@@ -117,17 +117,5 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
     {
         using var response = await client.GetAsync(target, Cancellation);
         return (await ExpectAsync(response, HttpStatusCode.OK))["items"]!.AsArray().Count;
-    }
-
-    private static Dictionary<string, string> Client(string name, string key, params string[] scopes)
-    {
-        var settings = new Dictionary<string, string>
-        {
-            [$"Identity__Clients__{name}__Sha256"] = ApiKeyDirectory.HashKey(key),
-            [$"Identity__Clients__{name}__Policy"] = "standard",
-        };
-        for (var i = 0; i < scopes.Length; i++)
-            settings[$"Identity__Clients__{name}__Scopes__{i}"] = scopes[i];
-        return settings;
     }
 }

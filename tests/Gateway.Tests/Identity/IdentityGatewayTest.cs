@@ -17,17 +17,10 @@ public abstract class IdentityGatewayTest : GatewayTest, IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
 
     /// <summary>acme (create, read, manage; standard) and globex (read; premium), in environment form.</summary>
-    protected static Dictionary<string, string> TwoClients() => new()
-    {
-        ["Identity__Clients__acme__Sha256"] = ApiKeyDirectory.HashKey(AcmeKey),
-        ["Identity__Clients__acme__Policy"] = "standard",
-        ["Identity__Clients__acme__Scopes__0"] = TestIdentity.Create,
-        ["Identity__Clients__acme__Scopes__1"] = TestIdentity.Read,
-        ["Identity__Clients__acme__Scopes__2"] = TestIdentity.Manage,
-        ["Identity__Clients__globex__Sha256"] = ApiKeyDirectory.HashKey(GlobexKey),
-        ["Identity__Clients__globex__Policy"] = "premium",
-        ["Identity__Clients__globex__Scopes__0"] = TestIdentity.Read,
-    };
+    protected static Dictionary<string, string> TwoClients() =>
+        IdentitySettings.ClientSettings("acme", AcmeKey, "standard", TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage)
+            .Concat(IdentitySettings.ClientSettings("globex", GlobexKey, "premium", TestIdentity.Read))
+            .ToDictionary();
 
     /// <summary>A recording upstream and a gateway in front of it alone; both stopped after the test.</summary>
     protected async Task<(GatewayProcess Gateway, TcpUpstream Upstream)> StartAsync(IReadOnlyDictionary<string, string>? settings = null,

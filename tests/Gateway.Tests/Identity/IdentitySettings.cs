@@ -40,6 +40,19 @@ internal static class IdentitySettings
         },
     };
 
+    /// <summary>A client in environment form (<c>Identity__Clients__name__…</c>), as a test gateway process reads it.</summary>
+    public static Dictionary<string, string> ClientSettings(string name, string key, string policy, params string[] scopes)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            [$"Identity__Clients__{name}__Sha256"] = ApiKeyDirectory.HashKey(key),
+            [$"Identity__Clients__{name}__Policy"] = policy,
+        };
+        for (var i = 0; i < scopes.Length; i++)
+            settings[$"Identity__Clients__{name}__Scopes__{i}"] = scopes[i];
+        return settings;
+    }
+
     public static IdentityClientOptions Client(string key, string policy, params string[] scopes) =>
         new() { Sha256 = ApiKeyDirectory.HashKey(key), Policy = policy, Scopes = scopes };
 
