@@ -51,6 +51,11 @@ function init(args)
   if identity and #identity > 0 then
     wrk.headers["X-Client-Identity"] = identity
   end
+  -- Through the gateway as an API client (BENCH_API_KEY); without it, anonymous.
+  local key = os.getenv("BENCH_API_KEY")
+  if key and #key > 0 then
+    wrk.headers["X-Api-Key"] = key
+  end
 end
 
 function request()

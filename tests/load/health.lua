@@ -17,6 +17,11 @@ function init(args)
   wrk.method = "GET"
   wrk.path = os.getenv("BENCH_PATH") or "/api/v1/health"
   wrk.headers["Accept"] = "application/json"
+  -- Through the gateway as an API client (BENCH_API_KEY); without it, anonymous.
+  local key = os.getenv("BENCH_API_KEY")
+  if key and #key > 0 then
+    wrk.headers["X-Api-Key"] = key
+  end
 end
 
 function response(status, headers, body)
