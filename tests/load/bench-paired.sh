@@ -13,7 +13,8 @@
 #   BENCH_DURATION [10]       seconds per measured wrk run (after BENCH_WARMUP [5] seconds of the same)
 #   BENCH_CONNECTIONS [16]    wrk connections (one wrk thread)
 #   BENCH_WORKLOADS ["read create"]  read: GET one reservation of the load client by its code;
-#                             create: POST /api/v1/reservations (create.lua, nights nobody else asks for)
+#                             create: POST /api/v1/reservations (create.lua, nights nobody else asks for);
+#                             health: GET /api/v1/health (the proxy path without the database)
 #   BENCH_LABELS ["A B"]      the two columns' names
 set -euo pipefail
 
@@ -71,7 +72,14 @@ for i in 0 1; do
   READ_PATHS[i]="/api/v1/reservations/$code"
 done
 
+# Creates book nights after every night either platform holds, so none is refused for its dates.
 next_day=0
+for state in "${STATES[@]}"; do
+  booked="$(mariadb --no-defaults --socket="$state/mariadb.sock" -uroot -N -e \
+    "SELECT COALESCE(DATEDIFF(MAX(night), '2100-01-01') + 1, 0) FROM platform.reservation_nights")" ||
+    die "cannot ask $state's MariaDB for its last booked night"
+  ((booked > next_day)) && next_day="$booked"
+done
 declare -A samples=()
 
 # run I WORKLOAD SECONDS: one wrk run on platform I; prints its BENCH line with cpu_us added.
@@ -79,9 +87,10 @@ run() {
   local i="$1" workload="$2" seconds="$3" url key before after line
   url="$(gateway_url "${STATES[$i]}")" key="$(load_key "${STATES[$i]}")"
   local -a script
-  if [[ "$workload" == read ]]; then
+  if [[ "$workload" == read || "$workload" == health ]]; then
     script=(-s "$LOAD/health.lua" "$url")
     export BENCH_PATH="${READ_PATHS[$i]}"
+    [[ "$workload" == health ]] && BENCH_PATH=/api/v1/health
   else
     script=(-s "$LOAD/create.lua" "$url" -- "$next_day" "$SPAN_DAYS")
     next_day=$((next_day + SPAN_DAYS))
@@ -106,7 +115,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-stat_of() { while read -r line; do [[ -n "$line" ]] && field "$line" "$2"; done <<<"${samples[$1]}" | median; }
+stat_of() {
+  local line
+  while read -r line; do
+    if [[ -n "$line" ]]; then field "$line" "$2"; fi
+  done <<<"${samples[$1]}" | median
+}
 
 printf '\n| workload | metric | %s | %s | %s / %s |\n| --- | --- | ---: | ---: | ---: |\n' "${LABELS[0]}" "${LABELS[1]}" "${LABELS[1]}" "${LABELS[0]}"
 for workload in "${WORKLOADS[@]}"; do
