@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Gateway.Configuration;
 
 namespace Platform.Gateway.Identity;
 
@@ -10,7 +11,7 @@ public static class IdentitySetup
     /// </summary>
     public static WebApplicationBuilder AddClientIdentity(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddClientsFile(builder.Environment);
+        builder.Configuration.AddWatchedSettingsFile(builder.Environment, $"{IdentityOptions.Section}:{nameof(IdentityOptions.ClientsFile)}");
         var services = builder.Services;
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section);
         services.AddSingleton<IdentityOptionsValidator>();

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Gateway.Configuration;
 using Platform.Gateway.Deadlines;
 using Platform.Gateway.Hedging;
 using Platform.Gateway.Outliers;
@@ -13,7 +14,7 @@ public static class ProxySetup
 {
     public static WebApplicationBuilder AddProxy(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddDestinationsFile(builder.Environment);
+        builder.Configuration.AddWatchedSettingsFile(builder.Environment, $"{ProxyOptions.Section}:{nameof(ProxyOptions.DestinationsFile)}");
         builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
