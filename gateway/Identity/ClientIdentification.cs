@@ -8,7 +8,8 @@ namespace Platform.Gateway.Identity;
 /// <c>X-Client-Identity</c> header (docs/identity.md): a known <c>X-Api-Key</c> names a client, no key
 /// is the anonymous caller, anything else is a 401 and a key in the query string a 400, neither ever
 /// proxied. The header replaces whatever the client sent, and is bound to this method, path and
-/// query, so the replica can trust it. The caller is left as a request feature for the rate limiter.
+/// query, so the replica can trust it; the <c>X-Api-Key</c> itself goes no further. The caller is
+/// left as a request feature for the rate limiter.
 /// Hedged copies and retries carry the same header: they copy the request's headers.
 /// </summary>
 internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory clients, SigningKey signingKey, TimeProvider time, IdentityMetrics metrics)
@@ -45,6 +46,10 @@ internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory
             return;
         }
 
+        // The key has done its work here: the replicas learn the client from the signed header, and a
+        // key that went no further cannot turn up in their logs or dumps.
+        if (apiKey.Count > 0)
+            request.Headers.Remove(ApiKeyHeader);
         // Overwrites every value the client sent under this name.
         request.Headers[IdentityToken.Header] = IdentityToken.Sign(signingKey.Bytes, caller.Name, caller.Scopes,
             time.GetUtcNow().ToUnixTimeMilliseconds(), request.Method, request.Path.Value + request.QueryString.Value);

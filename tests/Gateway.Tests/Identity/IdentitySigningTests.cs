@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Identity;
 using Platform.Testing;
@@ -29,6 +30,7 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
         var (name, scopes) = received.VerifiedIdentity();
         Assert.Equal("acme", name);
         Assert.Equal("reservations:create,reservations:read,reservations:manage", scopes);
+        Assert.Empty(received.Values(ClientIdentification.ApiKeyHeader));
     }
 
     [Theory]
