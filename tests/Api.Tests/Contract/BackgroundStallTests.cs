@@ -28,7 +28,7 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
         // The relay and the sweep claim with FOR UPDATE, which waits for the lock: both background
         // connections in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
-        Assert.True(await EventuallyAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
+        Assert.True(await Eventually.HoldsAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
             "the background work never held both connections behind the lock");
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         var probes = 0;
@@ -66,7 +66,7 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
         }
 
         var code = (string)(await CreateAsync(NewStay()))["code"]!;
-        Assert.True(await EventuallyAsync(async () => await CountAsync(
+        Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
             "SELECT COUNT(*) FROM outbox WHERE reservation_code = @code AND published_at IS NOT NULL", new { code }) == 1,
             TimeSpan.FromSeconds(15)), "the relay did not resume after the stall");
     }

@@ -116,19 +116,6 @@ public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
     protected async Task<long> CountAsync(string sql, object? parameters = null) =>
         Convert.ToInt64(await QueryScalarAsync<object>(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; false on timeout.</summary>
-    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(100, Cancellation);
-        }
-        return await condition();
-    }
-
     public void Dispose()
     {
         foreach (var client in _clients)

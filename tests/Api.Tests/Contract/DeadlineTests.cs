@@ -130,7 +130,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
                 new { stay.AccommodationId, from = stay.CheckIn.ToDateTime(TimeOnly.MinValue), to = stay.CheckOut.ToDateTime(TimeOnly.MinValue) }));
             // The payload is JSON, where the phone's "+" is escaped: match its digits.
             Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM outbox WHERE payload LIKE @pattern", new { pattern = $"%{phone[1..]}%" }));
-            Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(1)),
+            Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(1)),
                 "the cut-off INSERT is still waiting on the server");
         }
         Assert.Equal(exceededBefore + 1, await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\""));
@@ -163,7 +163,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 Client(0).SendAsync(Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))), impatient.Token));
             // The abort reaches the server long before the 20 s deadline: the INSERT stops waiting.
-            Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(3)), "the abandoned INSERT is still waiting on the server");
+            Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(3)), "the abandoned INSERT is still waiting on the server");
         }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
         Assert.Equal(exceededBefore, await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\""));
@@ -181,13 +181,13 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {
             answer = SendAsync(client, Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddMilliseconds(1500))));
-            Assert.True(await EventuallyAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(1)), "the create never reached the lock");
+            Assert.True(await Eventually.HoldsAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(1)), "the create never reached the lock");
             // Frozen (as by a GC pause or a stopped container), the replica cannot cancel its statement:
             // only the max_statement_time it sent with the batch can end it.
             await Signal("-STOP", replica);
             try
             {
-                Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromMilliseconds(1500) + Slack),
+                Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromMilliseconds(1500) + Slack),
                     "the server kept the frozen replica's INSERT waiting past its deadline");
             }
             finally
@@ -208,7 +208,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {
             answer = SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))));
-            Assert.True(await EventuallyAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(2)), "the create never reached the lock");
+            Assert.True(await Eventually.HoldsAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(2)), "the create never reached the lock");
             var thread = await QueryScalarAsync<long>(
                 "SELECT id FROM information_schema.processlist WHERE user = 'platform' AND info LIKE '%INSERT INTO reservations%' LIMIT 1");
             await using var root = await Fixture.OpenRootAsync();
@@ -237,7 +237,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var client = replica.CreateClient();
         // A fresh process's first create (JIT, new connections) may itself need more than the 1 s it is allowed.
         string? code = null;
-        Assert.True(await EventuallyAsync(async () =>
+        Assert.True(await Eventually.HoldsAsync(async () =>
         {
             using var warm = await PostAsync(client, Body(NewStay()));
             if (warm.StatusCode == HttpStatusCode.Created)

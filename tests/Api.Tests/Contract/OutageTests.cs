@@ -42,7 +42,7 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         foreach (var replica in Enumerable.Range(0, 3))
         {
-            Assert.True(await EventuallyAsync(async () =>
+            Assert.True(await Eventually.HoldsAsync(async () =>
             {
                 using var ready = await Client(replica).GetAsync("/health/ready", Cancellation);
                 return ready.StatusCode == HttpStatusCode.OK;
@@ -102,7 +102,7 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
             SELECT @AccommodationId, @night, id FROM reservations WHERE code = @code
             """, new { stay.AccommodationId, night = stay.CheckIn.ToDateTime(TimeOnly.MinValue), code = (string)anchor["code"]! });
         var blocked = new[] { PostAsync(client, Body(stay)), PostAsync(client, Body(stay)) };
-        Assert.True(await EventuallyAsync(async () => await CountAsync(
+        Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
             "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'") >= 2,
             TimeSpan.FromSeconds(10)), "the two writers never blocked");
 

@@ -131,21 +131,19 @@ public sealed class ScaleTests
     private static async Task AssertPrometheusScrapesAsync(LocalPlatform platform, int replicas)
     {
         using var client = new HttpClient { BaseAddress = platform.PrometheusAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         string last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            var body = JsonNode.Parse(await client.GetStringAsync(new Uri("api/v1/targets?state=active", UriKind.Relative), TestContext.Current.CancellationToken))!;
-            var api = body["data"]!["activeTargets"]!.AsArray()
-                .Where(target => (string?)target!["labels"]!["job"] == "api")
-                .Select(target => $"{(string?)target!["labels"]!["instance"]}={(string?)target["health"]}")
-                .Order().ToList();
-            last = string.Join(", ", api);
-            if (api.Count == replicas && api.All(target => target.EndsWith("=up", StringComparison.Ordinal)))
-                return;
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"Prometheus's api targets never became {replicas} up ones; last: {last}");
+        await Eventually.AssertAsync(async () =>
+            {
+                var body = JsonNode.Parse(await client.GetStringAsync(new Uri("api/v1/targets?state=active", UriKind.Relative), TestContext.Current.CancellationToken))!;
+                var api = body["data"]!["activeTargets"]!.AsArray()
+                    .Where(target => (string?)target!["labels"]!["job"] == "api")
+                    .Select(target => $"{(string?)target!["labels"]!["instance"]}={(string?)target["health"]}")
+                    .Order().ToList();
+                last = string.Join(", ", api);
+                return api.Count == replicas && api.All(target => target.EndsWith("=up", StringComparison.Ordinal));
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"Prometheus's api targets never became {replicas} up ones; last: {last}",
+            TimeSpan.FromMilliseconds(500));
     }
 }

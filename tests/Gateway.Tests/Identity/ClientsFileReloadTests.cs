@@ -29,13 +29,13 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
             {
                 ["acme"] = ClientEntry(ApiKeyDirectory.HashKey(AcmeNextKey), "standard", ApiKeyDirectory.HashKey(AcmeKey), TestIdentity.Read),
             });
-            Assert.True(await EventuallyAsync(async () => await StatusAsync(client, AcmeNextKey) == HttpStatusCode.OK, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => await StatusAsync(client, AcmeNextKey) == HttpStatusCode.OK, Reload),
                 $"the new key was never accepted:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AcmeKey));
 
             // Revocation of the old key: its digest removed.
             WriteClientsFile(file, new JsonObject { ["acme"] = ClientEntry(ApiKeyDirectory.HashKey(AcmeNextKey), "standard", scopes: TestIdentity.Read) });
-            Assert.True(await EventuallyAsync(async () => await StatusAsync(client, AcmeKey) == HttpStatusCode.Unauthorized, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => await StatusAsync(client, AcmeKey) == HttpStatusCode.Unauthorized, Reload),
                 $"the revoked key kept working:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AcmeNextKey));
 
@@ -65,7 +65,7 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
 
             // Would revoke acme and add globex, but globex's tier does not exist.
             WriteClientsFile(file, new JsonObject { ["globex"] = ClientEntry(ApiKeyDirectory.HashKey(GlobexKey), "gold") });
-            Assert.True(await EventuallyAsync(async () =>
+            Assert.True(await Eventually.HoldsAsync(async () =>
                     Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_identity_reloads_total", "outcome=\"refused\"") == 1, Reload),
                 $"the invalid change was never refused:{Environment.NewLine}{gateway.Output}");
 
@@ -75,7 +75,7 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
 
             // Fixed, it applies.
             WriteClientsFile(file, new JsonObject { ["globex"] = ClientEntry(ApiKeyDirectory.HashKey(GlobexKey), "premium") });
-            Assert.True(await EventuallyAsync(async () => await StatusAsync(client, GlobexKey) == HttpStatusCode.OK, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => await StatusAsync(client, GlobexKey) == HttpStatusCode.OK, Reload),
                 $"the corrected change was never applied:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, AcmeKey));
         }

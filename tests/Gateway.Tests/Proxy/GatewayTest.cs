@@ -93,19 +93,6 @@ public abstract partial class GatewayTest : IDisposable
         Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
             $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{destination}\"");
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; false on timeout.</summary>
-    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(100, Cancellation);
-        }
-        return await condition();
-    }
-
     /// <summary>Sends <paramref name="count"/> sequential GETs of /api/v1/health and counts the answers by replica.</summary>
     protected static async Task<Dictionary<string, int>> CountReplicasAsync(HttpClient client, int count)
     {

@@ -131,7 +131,7 @@ public sealed class SlowReplicaTests : GatewayTest
         var slowFor = TimeSpan.FromSeconds(8);
         var slow = ProcessSignals.SlowDownAsync(victim.ProcessId, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(50), slowFor, Cancellation);
 
-        Assert.True(await EventuallyAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 1, TimeSpan.FromSeconds(5)),
+        Assert.True(await Eventually.HoldsAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 1, TimeSpan.FromSeconds(5)),
             $"{victim.Id} was not ejected while stopped 150 ms of every 200:{Environment.NewLine}{gateway.Output}");
         await slow;
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
@@ -140,7 +140,7 @@ public sealed class SlowReplicaTests : GatewayTest
         Assert.True(Sample(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"timeouts\"")
                     + Sample(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"latency\"") >= 1, metrics);
 
-        Assert.True(await EventuallyAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 0, TimeSpan.FromSeconds(20)),
+        Assert.True(await Eventually.HoldsAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 0, TimeSpan.FromSeconds(20)),
             $"{victim.Id} did not rejoin once it answered quickly again:{Environment.NewLine}{gateway.Output}");
         await stopLoad.CancelAsync();
         await load;

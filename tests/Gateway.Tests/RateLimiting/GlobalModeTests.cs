@@ -26,8 +26,8 @@ public sealed class GlobalModeTests(GatewayFixture fixture) : LimitedGatewayTest
 
         await redis.StopAsync();
         // Both keep serving on their own buckets: answers, not errors.
-        Assert.True(await EventuallyAsync(async () => await AdmittedAsync(first, 1) == 1, TimeSpan.FromSeconds(10)));
-        Assert.True(await EventuallyAsync(async () => await AdmittedAsync(second, 1) == 1, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.HoldsAsync(async () => await AdmittedAsync(first, 1) == 1, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.HoldsAsync(async () => await AdmittedAsync(second, 1) == 1, TimeSpan.FromSeconds(10)));
         foreach (var gateway in Gateways)
         {
             var metrics = await gateway.ReadMetricsAsync(Cancellation);
@@ -38,7 +38,7 @@ public sealed class GlobalModeTests(GatewayFixture fixture) : LimitedGatewayTest
         await redis.StartAgainAsync();
         foreach (var gateway in Gateways)
         {
-            Assert.True(await EventuallyAsync(
+            Assert.True(await Eventually.HoldsAsync(
                 async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_ratelimit_global_mode", "") == 1,
                 TimeSpan.FromSeconds(20)), $"{gateway} did not return to global mode");
         }
