@@ -72,7 +72,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         var stuck = new[] { PostAsync(client, Body(NewStay())), PostAsync(client, Body(NewStay())) };
         Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
 
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var clock = Stopwatch.StartNew();
         using (var shed = await PostAsync(client, Body(NewStay(), phone)))
         {

@@ -33,7 +33,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("1764590400")] // seconds, not milliseconds
     public async Task A_malformed_deadline_is_a_400_problem_and_the_create_is_not_made(string value)
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var response = await SendAsync(Client(), Create(Body(NewStay(), phone), value));
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
         Assert.Contains(Header, (string)problem["detail"]!, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task A_deadline_already_passed_is_a_504_at_once_with_nothing_done_and_is_counted_as_shed()
     {
         var replica = Cluster.Replicas[1];
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var before = await CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"deadline\"");
 
         using var response = await SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(-2))));
@@ -107,7 +107,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var replica = Cluster.Replicas[2];
         var client = Client(2);
         var stay = NewStay();
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var body = Body(stay, phone);
         var key = $"deadline-{Guid.NewGuid():N}";
         var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
@@ -155,7 +155,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task A_client_that_goes_away_mid_write_gets_no_answer_its_write_is_rolled_back_and_no_deadline_is_counted()
     {
         var replica = Cluster.Replicas[0];
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {
@@ -175,7 +175,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var replica = await Cluster.StartExtraReplicaAsync();
         using var client = replica.CreateClient();
         await CreateAsync(NewStay(), client: client);
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
 
         Task<HttpResponseMessage> answer;
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
@@ -203,7 +203,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task A_statement_killed_by_an_operator_before_the_deadline_is_a_503_not_a_deadline()
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         Task<HttpResponseMessage> answer;
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {

@@ -29,17 +29,9 @@ public abstract partial class GatewayTest : IDisposable
     {
         var n = Interlocked.Increment(ref _stays);
         var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1900 + n / 1000 * 40);
-        phone = "+54911" + Random.Shared.NextInt64(10_000_000, 99_999_999);
-        return new JsonObject
-        {
-            ["accommodationId"] = 1 + n % 1000,
-            ["guestName"] = "Ana Pérez",
-            ["guestEmail"] = "ana@example.com",
-            ["guestPhone"] = phone,
-            ["checkIn"] = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["checkOut"] = checkIn.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["guests"] = 2,
-        };
+        var request = new ReservationRequest(1 + n % 1000, checkIn, checkIn.AddDays(3));
+        phone = request.GuestPhone;
+        return request.ToJson();
     }
 
     protected static async Task<HttpResponseMessage> PostReservationAsync(HttpClient client, JsonNode body, string? idempotencyKey = null)

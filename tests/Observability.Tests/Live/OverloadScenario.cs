@@ -142,16 +142,13 @@ public static class OverloadScenario
     private static async Task<int> CreateAsync(HttpClient client, int accommodation, int number, CancellationToken cancellation)
     {
         var checkIn = new DateOnly(2031, 1, 1).AddDays(number);
-        var body = new
+        var body = new ReservationRequest(accommodation, checkIn, checkIn.AddDays(1))
         {
-            accommodationId = accommodation,
-            guestName = $"Guest {accommodation}-{number}",
-            guestEmail = $"guest{accommodation}.{number}@example.com",
-            guestPhone = $"+54911{accommodation:D4}{number:D4}",
-            checkIn = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            guests = 1,
-        };
+            GuestName = $"Guest {accommodation}-{number}",
+            GuestEmail = $"guest{accommodation}.{number}@example.com",
+            GuestPhone = $"+54911{accommodation:D4}{number:D4}",
+            Guests = 1,
+        }.ToJson();
         try
         {
             using var response = await client.PostAsJsonAsync(new Uri("/api/v1/reservations", UriKind.Relative), body, cancellation);
