@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -73,12 +72,8 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
 
     private static async Task<int> BackgroundInUseAsync(ApiReplica replica)
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
-        var match = Regex.Match(text,
-            $"^mysqlconnector_db_client_connections_usage\\{{pool_name=\"{replica.Id}-background\",state=\"used\"\\}} (\\d+)$",
-            RegexOptions.Multiline);
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var text = await replica.ReadMetricsAsync(Cancellation);
+        return (int)(PrometheusText.Value(text, "mysqlconnector_db_client_connections_usage", $"pool_name=\"{replica.Id}-background\",state=\"used\"") ?? 0);
     }
 
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -298,10 +297,8 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     /// <summary>A counter's value on the replica's /metrics; the series must exist (published at 0).</summary>
     internal static async Task<double> CounterAsync(ApiReplica replica, string name, string labels)
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
-        var match = Regex.Match(text, $"^{name}\\{{{Regex.Escape(labels)}\\}} (\\S+)$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"no series {name}{{{labels}}} on {replica.Id}");
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var value = PrometheusText.Value(await replica.ReadMetricsAsync(Cancellation), name, labels);
+        Assert.True(value is not null, $"no series {name}{{{labels}}} on {replica.Id}");
+        return value.Value;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using Dapper;
 using Platform.Testing;
 
@@ -115,8 +114,8 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
         }
         Assert.True(clock.Elapsed < FarFromAHang, $"took {clock.Elapsed}");
         Assert.Equal(1, await PoolTimeoutsAsync(tiny));
-        Assert.Matches("http_request_duration_seconds_count\\{code=\"5xx\",method=\"GET\",endpoint=\"/api/v1/reservations/\\{code\\}\"\\} 1",
-            await MetricsTextAsync(tiny));
+        Assert.Equal(1, PrometheusText.Value(await tiny.ReadMetricsAsync(Cancellation), "http_request_duration_seconds_count",
+            "code=\"5xx\",method=\"GET\",endpoint=\"/api/v1/reservations/{code}\""));
         // A full pool is load, not an outage: the replica stays ready, so the gateway keeps it.
         using (var ready = await client.GetAsync("/health/ready", Cancellation))
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -135,15 +134,9 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
     /// <summary>The replica's pool wait timeouts as its /metrics reports them (0 before the first).</summary>
     private static async Task<int> PoolTimeoutsAsync(ApiReplica replica)
     {
-        var text = await MetricsTextAsync(replica);
-        var match = Regex.Match(text, $"^mysqlconnector_db_client_connections_timeouts\\{{pool_name=\"{replica.Id}\"\\}} (\\d+)$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"no timeouts series for {replica.Id}");
-        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> MetricsTextAsync(ApiReplica replica)
-    {
-        using var http = new HttpClient();
-        return await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), TestContext.Current.CancellationToken);
+        var text = await replica.ReadMetricsAsync(TestContext.Current.CancellationToken);
+        var timeouts = PrometheusText.Value(text, "mysqlconnector_db_client_connections_timeouts", $"pool_name=\"{replica.Id}\"");
+        Assert.True(timeouts is not null, $"no timeouts series for {replica.Id}");
+        return (int)timeouts.Value;
     }
 }

@@ -41,8 +41,8 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
 
             Assert.False(gateway.HasExited);
             var metrics = await gateway.ReadMetricsAsync(Cancellation);
-            Assert.Equal(2, Sample(metrics, "gateway_identity_reloads_total", "outcome=\"applied\""));
-            Assert.Equal(0, Sample(metrics, "gateway_identity_reloads_total", "outcome=\"refused\""));
+            Assert.Equal(2, PrometheusText.Value(metrics, "gateway_identity_reloads_total", "outcome=\"applied\""));
+            Assert.Equal(0, PrometheusText.Value(metrics, "gateway_identity_reloads_total", "outcome=\"refused\""));
             // Every request the replica saw was signed as acme, under either key.
             Assert.All(Proxied(upstream), request => Assert.Equal("acme", request.VerifiedIdentity().Client));
         }
@@ -66,7 +66,7 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
             // Would revoke acme and add globex, but globex's tier does not exist.
             WriteClientsFile(file, new JsonObject { ["globex"] = ClientEntry(ApiKeyDirectory.HashKey(GlobexKey), "gold") });
             Assert.True(await Eventually.HoldsAsync(async () =>
-                    Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_identity_reloads_total", "outcome=\"refused\"") == 1, Reload),
+                    PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_identity_reloads_total", "outcome=\"refused\"") == 1, Reload),
                 $"the invalid change was never refused:{Environment.NewLine}{gateway.Output}");
 
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AcmeKey));

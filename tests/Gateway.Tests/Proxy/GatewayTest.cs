@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests.Proxy;
@@ -72,17 +70,9 @@ public abstract partial class GatewayTest : IDisposable
         return problem;
     }
 
-    /// <summary>A series' value in a Prometheus text exposition, or null when the series is absent; empty labels for an unlabelled series.</summary>
-    protected static double? Sample(string metrics, string name, string labels)
-    {
-        var series = labels.Length == 0 ? Regex.Escape(name) : $"{Regex.Escape(name)}\\{{{Regex.Escape(labels)}\\}}";
-        var match = Regex.Match(metrics, $"^{series} (?<value>\\S+)$", RegexOptions.Multiline);
-        return match.Success ? double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture) : null;
-    }
-
     /// <summary>1 while the gateway has <paramref name="destination"/> in rotation, 0 while it holds it out.</summary>
     protected static async Task<double?> InRotationAsync(GatewayProcess gateway, string destination) =>
-        Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
+        PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
             $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{destination}\"");
 
     /// <summary>Sends <paramref name="count"/> sequential GETs of /api/v1/health and counts the answers by replica.</summary>
