@@ -25,7 +25,7 @@ public sealed class ScaleTests
     [Fact]
     public async Task Scaling_3_to_5_to_2_under_steady_traffic_fails_no_request_and_new_replicas_serve_within_seconds()
     {
-        RequireServers();
+        RequiredServer.LocateAll(LocalPlatform.Servers);
         await using var platform = new LocalPlatform(UnthrottledClients);
         await platform.RunOrFailAsync("up");
 
@@ -113,12 +113,6 @@ public sealed class ScaleTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains("run './platform up' first", output, StringComparison.Ordinal);
         await AssertRefusedAsync(platform.ReplicaAddress(1));
-    }
-
-    private static void RequireServers()
-    {
-        foreach (var server in LocalPlatform.Servers)
-            RequiredServer.Locate(server);
     }
 
     private static async Task AssertRefusedAsync(Uri replica)
