@@ -35,6 +35,13 @@ public sealed class ApiReplica : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/ of the management port; metrics are at <c>/metrics</c>.</summary>
     public Uri MetricsAddress { get; }
 
+    /// <summary>The text of <c>/metrics</c> on the management port (read it with <see cref="PrometheusText"/>).</summary>
+    public async Task<string> ReadMetricsAsync(CancellationToken cancellationToken = default)
+    {
+        using var client = new HttpClient();
+        return await client.GetStringAsync(new Uri(MetricsAddress, "/metrics"), cancellationToken);
+    }
+
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;

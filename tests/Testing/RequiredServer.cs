@@ -45,4 +45,25 @@ public static class RequiredServer
         Assert.Skip(message);
         throw new InvalidOperationException(message); // not reached: Assert.Skip throws
     }
+
+    /// <summary>True when every one of <paramref name="binaries"/> is found: a shared fixture starts its servers only then.</summary>
+    public static bool AllPresent(IEnumerable<string> binaries) => binaries.All(binary => Find(binary) is not null);
+
+    /// <summary><see cref="Locate(string)"/> for each of <paramref name="binaries"/>: the first missing one fails (CI=true) or skips the test.</summary>
+    public static void LocateAll(IEnumerable<string> binaries)
+    {
+        ArgumentNullException.ThrowIfNull(binaries);
+        foreach (var binary in binaries)
+            Locate(binary);
+    }
+
+    /// <summary>
+    /// For a shared fixture whose <paramref name="what"/> is not there: fails or skips the test naming the missing server
+    /// (<see cref="LocateAll"/>); when all are present it started and failed, and this is the exception to throw.
+    /// </summary>
+    public static InvalidOperationException Missing(string what, IEnumerable<string> binaries)
+    {
+        LocateAll(binaries);
+        return new InvalidOperationException($"The {what} did not start; see the fixture's error.");
+    }
 }

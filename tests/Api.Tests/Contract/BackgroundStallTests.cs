@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -28,7 +27,7 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
         // The relay and the sweep claim with FOR UPDATE, which waits for the lock: both background
         // connections in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
-        Assert.True(await EventuallyAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
+        Assert.True(await Eventually.HoldsAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
             "the background work never held both connections behind the lock");
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         var probes = 0;
@@ -66,19 +65,15 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
         }
 
         var code = (string)(await CreateAsync(NewStay()))["code"]!;
-        Assert.True(await EventuallyAsync(async () => await CountAsync(
+        Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
             "SELECT COUNT(*) FROM outbox WHERE reservation_code = @code AND published_at IS NOT NULL", new { code }) == 1,
             TimeSpan.FromSeconds(15)), "the relay did not resume after the stall");
     }
 
     private static async Task<int> BackgroundInUseAsync(ApiReplica replica)
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
-        var match = Regex.Match(text,
-            $"^mysqlconnector_db_client_connections_usage\\{{pool_name=\"{replica.Id}-background\",state=\"used\"\\}} (\\d+)$",
-            RegexOptions.Multiline);
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var text = await replica.ReadMetricsAsync(Cancellation);
+        return (int)(PrometheusText.Value(text, "mysqlconnector_db_client_connections_usage", $"pool_name=\"{replica.Id}-background\",state=\"used\"") ?? 0);
     }
 
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -55,7 +56,7 @@ public class BadInputTests(ClusterFixture fixture) : ClusterTest(fixture)
     [MemberData(nameof(BodyEdits))]
     public async Task Each_bad_field_is_refused_with_a_problem_naming_it(string edit, int status, string? field)
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var body = Edit(Body(NewStay() with { AccommodationId = 1 }, phone), edit); // capacity 3
         using var response = await PostRawAsync(Client(), body);
         var problem = await ExpectAsync(response, (HttpStatusCode)status);
@@ -100,7 +101,7 @@ public class BadInputTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123x")]
     public async Task A_malformed_idempotency_key_is_400_and_writes_nothing(string key)
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(), Body(NewStay(), phone), key);
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
         Assert.NotNull(problem["errors"]?["Idempotency-Key"]);

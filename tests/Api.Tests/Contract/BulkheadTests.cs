@@ -30,7 +30,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
         var creates = Enumerable.Range(0, 30).Select(_ => TimedAsync(() => PostAsync(client, Body(NewStay())))).ToList();
         // Reads start once the writers' share is stuck on the server.
-        Assert.True(await EventuallyAsync(async () => await stall.WaitingAsync() >= 20, TimeSpan.FromSeconds(2)),
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 20, TimeSpan.FromSeconds(2)),
             "the creates never reached the lock");
 
         var reads = new ConcurrentBag<(HttpStatusCode Status, TimeSpan Took)>();
@@ -70,9 +70,9 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
         var stuck = new[] { PostAsync(client, Body(NewStay())), PostAsync(client, Body(NewStay())) };
-        Assert.True(await EventuallyAsync(async () => await stall.WaitingAsync() >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
 
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var clock = Stopwatch.StartNew();
         using (var shed = await PostAsync(client, Body(NewStay(), phone)))
         {
@@ -137,7 +137,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         try
         {
             var stuck = Enumerable.Range(0, 3).Select(_ => TimedAsync(() => client.GetAsync($"/api/v1/reservations/{code}", Cancellation))).ToList();
-            Assert.True(await EventuallyAsync(async () => await CountAsync(
+            Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
                 "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'platform' AND state LIKE 'Waiting for table metadata lock'") >= 3,
                 TimeSpan.FromSeconds(2)), "the reads never reached the lock");
 

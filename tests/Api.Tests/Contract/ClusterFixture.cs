@@ -15,26 +15,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Outbox__PollInterval"] = "00:00:00.100",
     };
 
+    private static readonly string[] Servers = ["mariadbd", "redis-server"];
+
     private ApiCluster? _cluster;
 
     /// <summary>The running cluster; skips the test (fails it under CI=true) when the servers are not installed.</summary>
-    public ApiCluster Cluster
-    {
-        get
-        {
-            if (_cluster is null)
-            {
-                RequiredServer.Locate("mariadbd");
-                RequiredServer.Locate("redis-server");
-                throw new InvalidOperationException("The cluster did not start; see the fixture's error.");
-            }
-            return _cluster;
-        }
-    }
+    public ApiCluster Cluster => _cluster ?? throw RequiredServer.Missing("cluster", Servers);
 
     public async ValueTask InitializeAsync()
     {
-        if (RequiredServer.Find("mariadbd") is null || RequiredServer.Find("redis-server") is null)
+        if (!RequiredServer.AllPresent(Servers))
             return; // Each test reports the missing server through Cluster.
         _cluster = await ApiCluster.StartAsync(3, Settings);
     }

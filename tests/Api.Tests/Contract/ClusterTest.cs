@@ -65,18 +65,13 @@ public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
         return new Stay(accommodationId, checkIn, checkIn.AddDays(nights));
     }
 
-    protected static string NewPhone() => "+54911" + Random.Shared.NextInt64(10_000_000, 99_999_999);
-
-    protected static JsonObject Body(Stay stay, string? phone = null, int guests = 2, string name = "Ana Pérez") => new()
-    {
-        ["accommodationId"] = stay.AccommodationId,
-        ["guestName"] = name,
-        ["guestEmail"] = "ana@example.com",
-        ["guestPhone"] = phone ?? NewPhone(),
-        ["checkIn"] = stay.CheckIn.ToString("yyyy-MM-dd"),
-        ["checkOut"] = stay.CheckOut.ToString("yyyy-MM-dd"),
-        ["guests"] = guests,
-    };
+    protected static JsonObject Body(Stay stay, string? phone = null, int guests = 2, string name = "Ana Pérez") =>
+        new ReservationRequest(stay.AccommodationId, stay.CheckIn, stay.CheckOut)
+        {
+            GuestName = name,
+            GuestPhone = phone ?? ReservationRequest.NewPhone(),
+            Guests = guests,
+        }.ToJson();
 
     protected static Task<HttpResponseMessage> PostAsync(HttpClient client, JsonNode body, string? idempotencyKey = null) =>
         PostRawAsync(client, body.ToJsonString(), idempotencyKey);
@@ -115,19 +110,6 @@ public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
 
     protected async Task<long> CountAsync(string sql, object? parameters = null) =>
         Convert.ToInt64(await QueryScalarAsync<object>(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; false on timeout.</summary>
-    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(100, Cancellation);
-        }
-        return await condition();
-    }
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -8,7 +9,7 @@ public class ConcurrencyTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task One_hundred_overlapping_requests_across_three_replicas_make_exactly_one_reservation()
     {
         var stay = NewStay(nights: 5);
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var clients = Enumerable.Range(0, 3).Select(Client).ToList();
         // Every request holds the stay's third night, each with its own start and end around it.
         var requests = Enumerable.Range(0, 100).Select(i => PostAsync(clients[i % 3],

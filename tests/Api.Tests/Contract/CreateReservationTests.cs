@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -11,7 +12,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
     public async Task A_valid_request_is_201_with_location_the_reservation_and_the_replica()
     {
         var stay = NewStay();
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(), Body(stay, phone));
         var reservation = await ExpectAsync(response, HttpStatusCode.Created);
 
@@ -60,7 +61,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
     {
         var stay = NewStay(nights: 4);
         await CreateAsync(stay);
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(1), Body(stay with { CheckIn = stay.CheckIn.AddDays(2), CheckOut = stay.CheckOut.AddDays(2) }, phone));
         await ExpectProblemAsync(response, HttpStatusCode.Conflict, "dates-unavailable");
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -33,7 +32,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("1764590400")] // seconds, not milliseconds
     public async Task A_malformed_deadline_is_a_400_problem_and_the_create_is_not_made(string value)
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var response = await SendAsync(Client(), Create(Body(NewStay(), phone), value));
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
         Assert.Contains(Header, (string)problem["detail"]!, StringComparison.Ordinal);
@@ -74,7 +73,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task A_deadline_already_passed_is_a_504_at_once_with_nothing_done_and_is_counted_as_shed()
     {
         var replica = Cluster.Replicas[1];
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var before = await CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"deadline\"");
 
         using var response = await SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(-2))));
@@ -107,7 +106,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var replica = Cluster.Replicas[2];
         var client = Client(2);
         var stay = NewStay();
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var body = Body(stay, phone);
         var key = $"deadline-{Guid.NewGuid():N}";
         var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
@@ -130,7 +129,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
                 new { stay.AccommodationId, from = stay.CheckIn.ToDateTime(TimeOnly.MinValue), to = stay.CheckOut.ToDateTime(TimeOnly.MinValue) }));
             // The payload is JSON, where the phone's "+" is escaped: match its digits.
             Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM outbox WHERE payload LIKE @pattern", new { pattern = $"%{phone[1..]}%" }));
-            Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(1)),
+            Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(1)),
                 "the cut-off INSERT is still waiting on the server");
         }
         Assert.Equal(exceededBefore + 1, await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\""));
@@ -155,7 +154,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task A_client_that_goes_away_mid_write_gets_no_answer_its_write_is_rolled_back_and_no_deadline_is_counted()
     {
         var replica = Cluster.Replicas[0];
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {
@@ -163,7 +162,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
                 Client(0).SendAsync(Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))), impatient.Token));
             // The abort reaches the server long before the 20 s deadline: the INSERT stops waiting.
-            Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(3)), "the abandoned INSERT is still waiting on the server");
+            Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromSeconds(3)), "the abandoned INSERT is still waiting on the server");
         }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
         Assert.Equal(exceededBefore, await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\""));
@@ -175,19 +174,19 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var replica = await Cluster.StartExtraReplicaAsync();
         using var client = replica.CreateClient();
         await CreateAsync(NewStay(), client: client);
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
 
         Task<HttpResponseMessage> answer;
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {
             answer = SendAsync(client, Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddMilliseconds(1500))));
-            Assert.True(await EventuallyAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(1)), "the create never reached the lock");
+            Assert.True(await Eventually.HoldsAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(1)), "the create never reached the lock");
             // Frozen (as by a GC pause or a stopped container), the replica cannot cancel its statement:
             // only the max_statement_time it sent with the batch can end it.
             await Signal("-STOP", replica);
             try
             {
-                Assert.True(await EventuallyAsync(NoInsertWaitingAsync, TimeSpan.FromMilliseconds(1500) + Slack),
+                Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromMilliseconds(1500) + Slack),
                     "the server kept the frozen replica's INSERT waiting past its deadline");
             }
             finally
@@ -203,12 +202,12 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task A_statement_killed_by_an_operator_before_the_deadline_is_a_503_not_a_deadline()
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         Task<HttpResponseMessage> answer;
         await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
         {
             answer = SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))));
-            Assert.True(await EventuallyAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(2)), "the create never reached the lock");
+            Assert.True(await Eventually.HoldsAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(2)), "the create never reached the lock");
             var thread = await QueryScalarAsync<long>(
                 "SELECT id FROM information_schema.processlist WHERE user = 'platform' AND info LIKE '%INSERT INTO reservations%' LIMIT 1");
             await using var root = await Fixture.OpenRootAsync();
@@ -237,7 +236,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var client = replica.CreateClient();
         // A fresh process's first create (JIT, new connections) may itself need more than the 1 s it is allowed.
         string? code = null;
-        Assert.True(await EventuallyAsync(async () =>
+        Assert.True(await Eventually.HoldsAsync(async () =>
         {
             using var warm = await PostAsync(client, Body(NewStay()));
             if (warm.StatusCode == HttpStatusCode.Created)
@@ -298,10 +297,8 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     /// <summary>A counter's value on the replica's /metrics; the series must exist (published at 0).</summary>
     internal static async Task<double> CounterAsync(ApiReplica replica, string name, string labels)
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
-        var match = Regex.Match(text, $"^{name}\\{{{Regex.Escape(labels)}\\}} (\\S+)$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"no series {name}{{{labels}}} on {replica.Id}");
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var value = PrometheusText.Value(await replica.ReadMetricsAsync(Cancellation), name, labels);
+        Assert.True(value is not null, $"no series {name}{{{labels}}} on {replica.Id}");
+        return value.Value;
     }
 }

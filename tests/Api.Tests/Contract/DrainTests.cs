@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -21,7 +22,7 @@ public class DrainTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         var clock = Stopwatch.StartNew();
         var stopping = replica.StopAsync(); // SIGTERM, then waits for the exit
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var ready = await client.GetAsync("/health/ready", Cancellation);
             return ready.StatusCode == HttpStatusCode.ServiceUnavailable;

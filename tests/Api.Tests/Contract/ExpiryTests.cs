@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -21,7 +22,7 @@ public class ExpiryTests(ClusterFixture fixture) : ClusterTest(fixture)
                 "UPDATE reservations SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE code IN @codes", new { codes });
         }
 
-        Assert.True(await EventuallyAsync(async () => await CountAsync(
+        Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
             "SELECT COUNT(*) FROM reservations WHERE code IN @codes AND status = 'expired'", new { codes }) == codes.Count,
             TimeSpan.FromSeconds(20)), "not every lapsed hold expired");
 

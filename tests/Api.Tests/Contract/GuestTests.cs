@@ -138,7 +138,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData($"{TestIdentity.Create},{TestIdentity.Read},{TestIdentity.Admin}")]
     public async Task A_guest_may_not_list_by_phone(string scopes)
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         await CreateAsync(NewStay(), phone, Guest());
         using var response = await ClientAs(Anonymous, scopes).GetAsync($"/api/v1/reservations?guestPhone={Uri.EscapeDataString(phone)}", Cancellation);
         var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
@@ -149,7 +149,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task Where_anonymous_callers_may_not_create_a_guests_create_is_403_and_writes_nothing()
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(ClientAs(Anonymous, ""), Body(NewStay(), phone));
         var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
         Assert.Contains("reservations:create", (string?)problem["detail"], StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var code = (string)(await CreateAsync(NewStay()))["code"]!;
         var others = string.Join(',', new[] { TestIdentity.Create, TestIdentity.Read, TestIdentity.Manage, TestIdentity.Admin }.Where(s => s != scope));
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         using var request = Request(method, path.Replace("{code}", code, StringComparison.Ordinal), phone);
 
         using var response = await ClientAs(TestIdentity.DefaultClient, others).SendAsync(request, Cancellation);
@@ -45,7 +45,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         var code = (string)(await CreateAsync(NewStay()))["code"]!;
         foreach (var (method, path, _) in Calls)
         {
-            var phone = NewPhone();
+            var phone = ReservationRequest.NewPhone();
             using var request = Request(method, path.Replace("{code}", code, StringComparison.Ordinal), phone);
             using var response = await ClientAs("no-scopes", "").SendAsync(request, Cancellation);
             await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
@@ -67,7 +67,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var (method, template, _) in Calls)
         {
             var path = template.Replace("{code}", code, StringComparison.Ordinal);
-            var phone = NewPhone();
+            var phone = ReservationRequest.NewPhone();
             using var request = Request(method, path, phone);
             foreach (var header in Forge(forgery, request.Method, path, code))
                 request.Headers.TryAddWithoutValidation(IdentityToken.Header, header);
@@ -133,7 +133,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         // The clocks of the gateway and the replica may be a little apart, either way.
         foreach (var skew in new[] { TimeSpan.FromSeconds(-20), TimeSpan.FromSeconds(20) })
         {
-            var phone = NewPhone();
+            var phone = ReservationRequest.NewPhone();
             using var request = Request("POST", "/api/v1/reservations", phone);
             request.Headers.TryAddWithoutValidation(IdentityToken.Header, TestIdentity.Sign(TestIdentity.DefaultClient, TestIdentity.DefaultScopes,
                 HttpMethod.Post, "/api/v1/reservations", DateTimeOffset.UtcNow + skew));

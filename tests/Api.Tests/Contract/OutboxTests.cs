@@ -1,5 +1,6 @@
 using Dapper;
 using StackExchange.Redis;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -13,14 +14,14 @@ public class OutboxTests(ClusterFixture fixture) : ClusterTest(fixture)
         var code = (string)(await CreateAsync(NewStay()))["code"]!;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
 
-        Assert.True(await EventuallyAsync(async () => (await EntriesForAsync(redis, code)).Count == 1, TimeSpan.FromSeconds(15)),
+        Assert.True(await Eventually.HoldsAsync(async () => (await EntriesForAsync(redis, code)).Count == 1, TimeSpan.FromSeconds(15)),
             $"no event for {code} in the stream");
         var entry = (await EntriesForAsync(redis, code)).Single();
         var eventId = await QueryScalarAsync<long>("SELECT id FROM outbox WHERE reservation_code = @code", new { code });
         Assert.Equal(eventId.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)entry["event_id"]);
         Assert.Equal("reservation.created", (string?)entry["type"]);
         Assert.Contains(code, (string?)entry["payload"], StringComparison.Ordinal);
-        Assert.True(await EventuallyAsync(async () => await CountAsync(
+        Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
             "SELECT COUNT(*) FROM outbox WHERE reservation_code = @code AND published_at IS NOT NULL", new { code }) == 1, TimeSpan.FromSeconds(5)));
     }
 
@@ -57,7 +58,7 @@ public class OutboxTests(ClusterFixture fixture) : ClusterTest(fixture)
         }
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Cluster.Redis.ConnectionString);
-        Assert.True(await EventuallyAsync(async () =>
+        Assert.True(await Eventually.HoldsAsync(async () =>
         {
             foreach (var code in codes)
             {
@@ -66,7 +67,7 @@ public class OutboxTests(ClusterFixture fixture) : ClusterTest(fixture)
             }
             return true;
         }, TimeSpan.FromSeconds(30)), "events did not reach Redis after it came back");
-        Assert.True(await EventuallyAsync(async () => await CountAsync(
+        Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
             "SELECT COUNT(*) FROM outbox WHERE reservation_code IN @codes AND published_at IS NULL", new { codes }) == 0, TimeSpan.FromSeconds(10)));
     }
 

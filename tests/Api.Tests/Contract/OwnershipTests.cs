@@ -89,7 +89,7 @@ public class OwnershipTests(ClusterFixture fixture) : ClusterTest(fixture)
         var alice = ClientAs(NewClient("alice"));
         var bob = ClientAs(NewClient("bob"), index: 1);
         var admin = ClientAs(NewClient("admin"), AdminScopes, index: 2);
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var aliceCodes = new List<string>();
         for (var i = 0; i < 2; i++)
             aliceCodes.Add((string)(await CreateAsync(NewStay(), phone, alice))["code"]!);

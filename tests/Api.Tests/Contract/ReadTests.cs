@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -27,7 +28,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task A_guest_phone_lists_its_reservations_newest_first()
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         var codes = new List<string>();
         for (var i = 0; i < 3; i++)
             codes.Add((string)(await CreateAsync(NewStay(), phone, Client(i)))["code"]!);
@@ -43,7 +44,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task An_unencoded_plus_in_the_phone_is_read_as_plus()
     {
-        var phone = NewPhone();
+        var phone = ReservationRequest.NewPhone();
         await CreateAsync(NewStay(), phone);
         using var response = await Client().GetAsync($"/api/v1/reservations?guestPhone={phone}", Cancellation);
         Assert.Single((await ExpectAsync(response, HttpStatusCode.OK))["items"]!.AsArray());
@@ -52,7 +53,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task A_phone_with_no_reservations_lists_nothing()
     {
-        using var response = await Client().GetAsync($"/api/v1/reservations?guestPhone={Uri.EscapeDataString(NewPhone())}", Cancellation);
+        using var response = await Client().GetAsync($"/api/v1/reservations?guestPhone={Uri.EscapeDataString(ReservationRequest.NewPhone())}", Cancellation);
         Assert.Empty((await ExpectAsync(response, HttpStatusCode.OK))["items"]!.AsArray());
     }
 

@@ -18,6 +18,16 @@ public class RequiredServerTests
     }
 
     [Fact]
+    public void A_fixture_starts_only_when_all_its_servers_are_present()
+    {
+        Assert.True(RequiredServer.AllPresent(["sh"]));
+        Assert.False(RequiredServer.AllPresent(["sh", Missing]));
+
+        // (A missing one is reported by Locate, as above.) All present: the fixture failed for another reason, which the exception points to.
+        Assert.Equal("The cluster did not start; see the fixture's error.", RequiredServer.Missing("cluster", ["sh"]).Message);
+    }
+
+    [Fact]
     public void Free_ports_are_distinct_and_bindable_on_loopback()
     {
         var ports = Enumerable.Range(0, 20).Select(_ => FreePort.Next()).ToList();

@@ -59,5 +59,5 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
     private static RequestDeadline Deadline() => new(DateTimeOffset.UtcNow.AddSeconds(30), WorkClass.Write, TimeProvider.System);
 
     private static NewReservation Request(Stay stay) =>
-        new(stay.AccommodationId, "Collision Test", "c@example.com", NewPhone(), stay.CheckIn, stay.CheckOut, 2);
+        new(stay.AccommodationId, "Collision Test", "c@example.com", ReservationRequest.NewPhone(), stay.CheckIn, stay.CheckOut, 2);
 }

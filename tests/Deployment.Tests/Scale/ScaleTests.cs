@@ -25,7 +25,7 @@ public sealed class ScaleTests
     [Fact]
     public async Task Scaling_3_to_5_to_2_under_steady_traffic_fails_no_request_and_new_replicas_serve_within_seconds()
     {
-        RequireServers();
+        RequiredServer.LocateAll(LocalPlatform.Servers);
         await using var platform = new LocalPlatform(UnthrottledClients);
         await platform.RunOrFailAsync("up");
 
@@ -115,12 +115,6 @@ public sealed class ScaleTests
         await AssertRefusedAsync(platform.ReplicaAddress(1));
     }
 
-    private static void RequireServers()
-    {
-        foreach (var server in LocalPlatform.Servers)
-            RequiredServer.Locate(server);
-    }
-
     private static async Task AssertRefusedAsync(Uri replica)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -131,21 +125,19 @@ public sealed class ScaleTests
     private static async Task AssertPrometheusScrapesAsync(LocalPlatform platform, int replicas)
     {
         using var client = new HttpClient { BaseAddress = platform.PrometheusAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         string last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            var body = JsonNode.Parse(await client.GetStringAsync(new Uri("api/v1/targets?state=active", UriKind.Relative), TestContext.Current.CancellationToken))!;
-            var api = body["data"]!["activeTargets"]!.AsArray()
-                .Where(target => (string?)target!["labels"]!["job"] == "api")
-                .Select(target => $"{(string?)target!["labels"]!["instance"]}={(string?)target["health"]}")
-                .Order().ToList();
-            last = string.Join(", ", api);
-            if (api.Count == replicas && api.All(target => target.EndsWith("=up", StringComparison.Ordinal)))
-                return;
-            await Task.Delay(500, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"Prometheus's api targets never became {replicas} up ones; last: {last}");
+        await Eventually.AssertAsync(async () =>
+            {
+                var body = JsonNode.Parse(await client.GetStringAsync(new Uri("api/v1/targets?state=active", UriKind.Relative), TestContext.Current.CancellationToken))!;
+                var api = body["data"]!["activeTargets"]!.AsArray()
+                    .Where(target => (string?)target!["labels"]!["job"] == "api")
+                    .Select(target => $"{(string?)target!["labels"]!["instance"]}={(string?)target["health"]}")
+                    .Order().ToList();
+                last = string.Join(", ", api);
+                return api.Count == replicas && api.All(target => target.EndsWith("=up", StringComparison.Ordinal));
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"Prometheus's api targets never became {replicas} up ones; last: {last}",
+            TimeSpan.FromMilliseconds(500));
     }
 }

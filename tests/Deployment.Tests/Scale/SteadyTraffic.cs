@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
+using Platform.Testing;
 
 namespace Platform.Deployment.Tests.Scale;
 
@@ -96,16 +96,13 @@ public sealed class SteadyTraffic : IAsyncDisposable
     {
         var number = Interlocked.Increment(ref _created);
         var checkIn = new DateOnly(2032, 1, 1).AddDays(number);
-        return _client.PostAsJsonAsync(new Uri("/api/v1/reservations", UriKind.Relative), new
+        return _client.PostAsJsonAsync(new Uri("/api/v1/reservations", UriKind.Relative), new ReservationRequest(accommodation, checkIn, checkIn.AddDays(1))
         {
-            accommodationId = accommodation,
-            guestName = $"Scaling guest {number}",
-            guestEmail = $"scaling.{number}@example.com",
-            guestPhone = $"+5491140{number:D6}",
-            checkIn = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            guests = 1,
-        });
+            GuestName = $"Scaling guest {number}",
+            GuestEmail = $"scaling.{number}@example.com",
+            GuestPhone = $"+5491140{number:D6}",
+            Guests = 1,
+        }.ToJson());
     }
 
     /// <summary>One answer: when the call started, its status (0: no answer), the replica that served it, the error if none.</summary>

@@ -29,20 +29,20 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
             {
                 ["acme"] = ClientEntry(ApiKeyDirectory.HashKey(AcmeNextKey), "standard", ApiKeyDirectory.HashKey(AcmeKey), TestIdentity.Read),
             });
-            Assert.True(await EventuallyAsync(async () => await StatusAsync(client, AcmeNextKey) == HttpStatusCode.OK, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => await StatusAsync(client, AcmeNextKey) == HttpStatusCode.OK, Reload),
                 $"the new key was never accepted:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AcmeKey));
 
             // Revocation of the old key: its digest removed.
             WriteClientsFile(file, new JsonObject { ["acme"] = ClientEntry(ApiKeyDirectory.HashKey(AcmeNextKey), "standard", scopes: TestIdentity.Read) });
-            Assert.True(await EventuallyAsync(async () => await StatusAsync(client, AcmeKey) == HttpStatusCode.Unauthorized, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => await StatusAsync(client, AcmeKey) == HttpStatusCode.Unauthorized, Reload),
                 $"the revoked key kept working:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AcmeNextKey));
 
             Assert.False(gateway.HasExited);
             var metrics = await gateway.ReadMetricsAsync(Cancellation);
-            Assert.Equal(2, Sample(metrics, "gateway_identity_reloads_total", "outcome=\"applied\""));
-            Assert.Equal(0, Sample(metrics, "gateway_identity_reloads_total", "outcome=\"refused\""));
+            Assert.Equal(2, PrometheusText.Value(metrics, "gateway_identity_reloads_total", "outcome=\"applied\""));
+            Assert.Equal(0, PrometheusText.Value(metrics, "gateway_identity_reloads_total", "outcome=\"refused\""));
             // Every request the replica saw was signed as acme, under either key.
             Assert.All(Proxied(upstream), request => Assert.Equal("acme", request.VerifiedIdentity().Client));
         }
@@ -65,8 +65,8 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
 
             // Would revoke acme and add globex, but globex's tier does not exist.
             WriteClientsFile(file, new JsonObject { ["globex"] = ClientEntry(ApiKeyDirectory.HashKey(GlobexKey), "gold") });
-            Assert.True(await EventuallyAsync(async () =>
-                    Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_identity_reloads_total", "outcome=\"refused\"") == 1, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () =>
+                    PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_identity_reloads_total", "outcome=\"refused\"") == 1, Reload),
                 $"the invalid change was never refused:{Environment.NewLine}{gateway.Output}");
 
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, AcmeKey));
@@ -75,7 +75,7 @@ public sealed class ClientsFileReloadTests : IdentityGatewayTest
 
             // Fixed, it applies.
             WriteClientsFile(file, new JsonObject { ["globex"] = ClientEntry(ApiKeyDirectory.HashKey(GlobexKey), "premium") });
-            Assert.True(await EventuallyAsync(async () => await StatusAsync(client, GlobexKey) == HttpStatusCode.OK, Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => await StatusAsync(client, GlobexKey) == HttpStatusCode.OK, Reload),
                 $"the corrected change was never applied:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, AcmeKey));
         }

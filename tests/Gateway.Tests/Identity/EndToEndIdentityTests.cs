@@ -42,7 +42,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
         Assert.Equal(code, (string?)reservation["code"]);
         Assert.Equal(status, (string?)reservation["status"]);
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(3, Sample(metrics, "gateway_client_denials_total", "client=\"globex\",code=\"404\""));
+        Assert.Equal(3, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"globex\",code=\"404\""));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
         var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
         Assert.Contains(TestIdentity.Create, problem.ToJsonString(), StringComparison.Ordinal);
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(1, Sample(metrics, "gateway_client_denials_total", "client=\"reader\",code=\"403\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"reader\",code=\"403\""));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
 
         await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(1, Sample(metrics, "gateway_client_denials_total", "client=\"anonymous\",code=\"403\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"anonymous\",code=\"403\""));
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Identity;
@@ -12,7 +10,7 @@ namespace Platform.Gateway.Tests.Identity;
 /// What a replica receives: one <c>X-Client-Identity</c>, the gateway's, signed for the request's
 /// method, path and query, whatever the client sent; and what never reaches it.
 /// </summary>
-public sealed partial class IdentitySigningTests : IdentityGatewayTest
+public sealed class IdentitySigningTests : IdentityGatewayTest
 {
     [Fact]
     public async Task A_keyed_request_reaches_the_replica_with_the_gateways_signed_identity_and_a_forged_one_is_overwritten()
@@ -94,9 +92,9 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
         await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, "unknown-api-key");
         Assert.Empty(Proxied(upstream));
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(1, Sample(metrics, "gateway_client_denials_total", "client=\"unknown\",code=\"401\""));
-        Assert.Equal(1, Sample(metrics, "gateway_ratelimit_unknown_api_keys_total", ""));
-        Assert.Equal(0, Sample(metrics, "gateway_client_denials_total", "client=\"acme\",code=\"401\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"unknown\",code=\"401\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_ratelimit_unknown_api_keys_total", ""));
+        Assert.Equal(0, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"acme\",code=\"401\""));
     }
 
     [Theory]
@@ -117,9 +115,9 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
             Assert.Equal(answer, keyless.StatusCode);
 
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(2, Sample(metrics, "gateway_client_denials_total", $"client=\"globex\",code=\"{code}\""));
-        Assert.Equal(1, Sample(metrics, "gateway_client_denials_total", $"client=\"anonymous\",code=\"{code}\""));
-        Assert.Equal(0, Sample(metrics, "gateway_client_denials_total", $"client=\"acme\",code=\"{code}\""));
+        Assert.Equal(2, PrometheusText.Value(metrics, "gateway_client_denials_total", $"client=\"globex\",code=\"{code}\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", $"client=\"anonymous\",code=\"{code}\""));
+        Assert.Equal(0, PrometheusText.Value(metrics, "gateway_client_denials_total", $"client=\"acme\",code=\"{code}\""));
     }
 
     [Fact]
@@ -139,10 +137,10 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
         foreach (var name in (string[])["acme", "globex", "anonymous", "unknown"])
         {
             foreach (var code in (string[])["401", "403", "404"])
-                Assert.Equal(0, Sample(metrics, "gateway_client_denials_total", $"client=\"{name}\",code=\"{code}\""));
+                Assert.Equal(0, PrometheusText.Value(metrics, "gateway_client_denials_total", $"client=\"{name}\",code=\"{code}\""));
         }
-        Assert.Equal(0, Sample(metrics, "gateway_identity_reloads_total", "outcome=\"applied\""));
-        Assert.Equal(0, Sample(metrics, "gateway_identity_reloads_total", "outcome=\"refused\""));
+        Assert.Equal(0, PrometheusText.Value(metrics, "gateway_identity_reloads_total", "outcome=\"applied\""));
+        Assert.Equal(0, PrometheusText.Value(metrics, "gateway_identity_reloads_total", "outcome=\"refused\""));
     }
 
     [Fact]
@@ -194,7 +192,7 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var retries = Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
+        var retries = PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
             $"cluster=\"{GatewayProcess.Cluster}\",destination=\"dropping\"");
         Assert.True(retries >= 1, $"no request was retried:{Environment.NewLine}{gateway.Output}");
         var received = Proxied(answering);
@@ -204,9 +202,7 @@ public sealed partial class IdentitySigningTests : IdentityGatewayTest
         Assert.All(Proxied(dropping), request => Assert.Equal("acme", request.VerifiedIdentity().Client));
     }
 
-    private static double HedgesWon(string metrics) => HedgeWonSeries().Matches(metrics)
-        .Sum(match => double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture));
-
-    [GeneratedRegex("^gateway_hedges_total\\{[^}]*outcome=\"won\"[^}]*\\} (?<value>\\S+)$", RegexOptions.Multiline)]
-    private static partial Regex HedgeWonSeries();
+    private static double HedgesWon(string metrics) => PrometheusText.Samples(metrics, "gateway_hedges_total")
+        .Where(sample => sample.Label("outcome") == "won")
+        .Sum(sample => sample.Value);
 }

@@ -24,12 +24,12 @@ public class DestinationsReloadTests(GatewayFixture fixture) : SharedGatewayTest
             Assert.Equal(["api-1", "api-2"], before.Keys.Order());
 
             GatewayProcess.WriteDestinationsFile(file, GatewayProcess.DestinationsOf(replicas));
-            Assert.True(await EventuallyAsync(async () => (await CountReplicasAsync(client, 3)).ContainsKey("api-3"), Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => (await CountReplicasAsync(client, 3)).ContainsKey("api-3"), Reload),
                 $"api-3 never answered after it was added:{Environment.NewLine}{gateway.Output}");
             var process = gateway.ProcessId;
 
             GatewayProcess.WriteDestinationsFile(file, GatewayProcess.DestinationsOf(replicas.Take(1)));
-            Assert.True(await EventuallyAsync(async () => (await CountReplicasAsync(client, 6)).Keys.SequenceEqual(["api-1"]), Reload),
+            Assert.True(await Eventually.HoldsAsync(async () => (await CountReplicasAsync(client, 6)).Keys.SequenceEqual(["api-1"]), Reload),
                 $"api-2 and api-3 kept answering after they were removed:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(process, gateway.ProcessId);
             Assert.False(gateway.HasExited);

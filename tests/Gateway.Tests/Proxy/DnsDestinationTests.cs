@@ -18,7 +18,7 @@ public class DnsDestinationTests(GatewayFixture fixture) : SharedGatewayTest(fix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(replica.Id, ReplicaOf(response));
         // YARP names each resolved destination "<id>[<address>]"; localhost may resolve to ::1 as well.
-        Assert.True(await EventuallyAsync(async () => await InRotationAsync(gateway, $"{replica.Id}[127.0.0.1]") == 1, TimeSpan.FromSeconds(10)),
+        Assert.True(await Eventually.HoldsAsync(async () => await InRotationAsync(gateway, $"{replica.Id}[127.0.0.1]") == 1, TimeSpan.FromSeconds(10)),
             await gateway.ReadMetricsAsync(Cancellation));
     }
 }

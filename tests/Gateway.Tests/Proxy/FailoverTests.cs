@@ -39,13 +39,13 @@ public sealed class FailoverTests : GatewayTest
             }
         }, Cancellation)).ToArray();
 
-        Assert.True(await EventuallyAsync(() => Task.FromResult(answers.Count(a => a.Replica == victim.Id) >= 50), Noticed),
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(answers.Count(a => a.Replica == victim.Id) >= 50), Noticed),
             "the load never reached the replica about to be killed");
         await victim.KillAsync();
-        Assert.True(await EventuallyAsync(async () => await InRotationAsync(gateway, victim.Id) == 0, Noticed),
+        Assert.True(await Eventually.HoldsAsync(async () => await InRotationAsync(gateway, victim.Id) == 0, Noticed),
             $"{victim.Id} was still in rotation {Noticed.TotalSeconds} s after it was killed:{Environment.NewLine}{gateway.Output}");
         var answeredWhileDown = answers.Count;
-        Assert.True(await EventuallyAsync(() => Task.FromResult(answers.Count >= answeredWhileDown + 500), Noticed),
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(answers.Count >= answeredWhileDown + 500), Noticed),
             "the load stalled after the kill");
         await stopLoad.CancelAsync();
         await Task.WhenAll(load);
@@ -56,7 +56,7 @@ public sealed class FailoverTests : GatewayTest
         Assert.DoesNotContain(victim.Id, afterRemoval.Keys);
 
         await victim.StartAgainAsync();
-        Assert.True(await EventuallyAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
+        Assert.True(await Eventually.HoldsAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
             $"{victim.Id} did not rejoin within {Noticed.TotalSeconds} s of answering again:{Environment.NewLine}{gateway.Output}");
         // A process that just started answers its first requests slowly while it compiles, and the
         // gateway rightly sends copies of those elsewhere: warm it, as its first callers would.
@@ -65,7 +65,7 @@ public sealed class FailoverTests : GatewayTest
             for (var i = 0; i < 50; i++)
                 (await direct.GetAsync("/api/v1/health", Cancellation)).Dispose();
         }
-        Assert.True(await EventuallyAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
+        Assert.True(await Eventually.HoldsAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
             $"{victim.Id} left the rotation again:{Environment.NewLine}{gateway.Output}");
         var afterReturn = await CountReplicasAsync(client, 30);
         Assert.Equal(10, afterReturn.GetValueOrDefault(victim.Id));

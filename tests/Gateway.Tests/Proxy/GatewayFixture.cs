@@ -9,6 +9,8 @@ namespace Platform.Gateway.Tests.Proxy;
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
+    private static readonly string[] Servers = ["mariadbd", "redis-server"];
+
     private ApiCluster? _cluster;
     private GatewayProcess? _gateway;
 
@@ -20,7 +22,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (RequiredServer.Find("mariadbd") is null || RequiredServer.Find("redis-server") is null)
+        if (!RequiredServer.AllPresent(Servers))
             return; // Each test reports the missing server through Cluster.
         _cluster = await ApiCluster.StartAsync(3);
         _gateway = await GatewayProcess.StartAsync(_cluster.Replicas);
@@ -34,12 +36,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
     }
 
-    private static InvalidOperationException Missing()
-    {
-        RequiredServer.Locate("mariadbd");
-        RequiredServer.Locate("redis-server");
-        return new InvalidOperationException("The cluster did not start; see the fixture's error.");
-    }
+    private static InvalidOperationException Missing() => RequiredServer.Missing("cluster", Servers);
 }
 
 [CollectionDefinition(Name)]

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests.Proxy;
@@ -29,17 +27,9 @@ public abstract partial class GatewayTest : IDisposable
     {
         var n = Interlocked.Increment(ref _stays);
         var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1900 + n / 1000 * 40);
-        phone = "+54911" + Random.Shared.NextInt64(10_000_000, 99_999_999);
-        return new JsonObject
-        {
-            ["accommodationId"] = 1 + n % 1000,
-            ["guestName"] = "Ana Pérez",
-            ["guestEmail"] = "ana@example.com",
-            ["guestPhone"] = phone,
-            ["checkIn"] = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["checkOut"] = checkIn.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["guests"] = 2,
-        };
+        var request = new ReservationRequest(1 + n % 1000, checkIn, checkIn.AddDays(3));
+        phone = request.GuestPhone;
+        return request.ToJson();
     }
 
     protected static async Task<HttpResponseMessage> PostReservationAsync(HttpClient client, JsonNode body, string? idempotencyKey = null)
@@ -80,31 +70,10 @@ public abstract partial class GatewayTest : IDisposable
         return problem;
     }
 
-    /// <summary>A series' value in a Prometheus text exposition, or null when the series is absent; empty labels for an unlabelled series.</summary>
-    protected static double? Sample(string metrics, string name, string labels)
-    {
-        var series = labels.Length == 0 ? Regex.Escape(name) : $"{Regex.Escape(name)}\\{{{Regex.Escape(labels)}\\}}";
-        var match = Regex.Match(metrics, $"^{series} (?<value>\\S+)$", RegexOptions.Multiline);
-        return match.Success ? double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture) : null;
-    }
-
     /// <summary>1 while the gateway has <paramref name="destination"/> in rotation, 0 while it holds it out.</summary>
     protected static async Task<double?> InRotationAsync(GatewayProcess gateway, string destination) =>
-        Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
+        PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
             $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{destination}\"");
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; false on timeout.</summary>
-    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(100, Cancellation);
-        }
-        return await condition();
-    }
 
     /// <summary>Sends <paramref name="count"/> sequential GETs of /api/v1/health and counts the answers by replica.</summary>
     protected static async Task<Dictionary<string, int>> CountReplicasAsync(HttpClient client, int count)

@@ -25,7 +25,7 @@ public sealed class GracefulShutdownTests : GatewayTest
 
         // Draining, the gateway tells orchestrators to send no more.
         using var management = ClientFor(gateway.MetricsAddress!);
-        Assert.True(await EventuallyAsync(async () =>
+        Assert.True(await Eventually.HoldsAsync(async () =>
         {
             using var ready = await management.GetAsync("/health/ready", Cancellation);
             return ready.StatusCode == HttpStatusCode.ServiceUnavailable;

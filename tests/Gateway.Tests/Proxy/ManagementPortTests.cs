@@ -43,15 +43,15 @@ public class ManagementPortTests(GatewayFixture fixture) : SharedGatewayTest(fix
         foreach (var replica in Cluster.Replicas)
         {
             var labels = $"route=\"api\",destination=\"{replica.Id}\",method=\"GET\",code=\"2xx\"";
-            Assert.True(Sample(metrics, "gateway_request_duration_seconds_count", labels) >= 2, $"no {labels} in{Environment.NewLine}{metrics}");
+            Assert.True(PrometheusText.Value(metrics, "gateway_request_duration_seconds_count", labels) >= 2, $"no {labels} in{Environment.NewLine}{metrics}");
             foreach (var bucket in new[] { "0.5", "5", "+Inf" })
-                Assert.NotNull(Sample(metrics, "gateway_request_duration_seconds_bucket", $"{labels},le=\"{bucket}\""));
-            Assert.Equal(1, Sample(metrics, "gateway_upstream_healthy", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{replica.Id}\""));
+                Assert.NotNull(PrometheusText.Value(metrics, "gateway_request_duration_seconds_bucket", $"{labels},le=\"{bucket}\""));
+            Assert.Equal(1, PrometheusText.Value(metrics, "gateway_upstream_healthy", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{replica.Id}\""));
             // Present at 0 before any retry, so Prometheus's increase() counts the first one.
-            Assert.Equal(0, Sample(metrics, "gateway_upstream_retries_total", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{replica.Id}\""));
+            Assert.Equal(0, PrometheusText.Value(metrics, "gateway_upstream_retries_total", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{replica.Id}\""));
         }
-        Assert.True(Sample(metrics, "gateway_request_duration_seconds_count", "route=\"none\",destination=\"none\",method=\"GET\",code=\"4xx\"") >= 1);
-        Assert.Equal(3, Sample(metrics, "gateway_upstream_destinations", $"cluster=\"{GatewayProcess.Cluster}\",state=\"healthy\""));
+        Assert.True(PrometheusText.Value(metrics, "gateway_request_duration_seconds_count", "route=\"none\",destination=\"none\",method=\"GET\",code=\"4xx\"") >= 1);
+        Assert.Equal(3, PrometheusText.Value(metrics, "gateway_upstream_destinations", $"cluster=\"{GatewayProcess.Cluster}\",state=\"healthy\""));
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
             });
 
     private static async Task<double> RetriesAsync(GatewayProcess gateway) =>
-        Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
+        PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
             $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{Dead}\"") ?? 0;
 
     /// <summary>Requests sent to the dead destination and answered by the live one: retried, or won by a copy.</summary>
@@ -127,7 +127,7 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
     {
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         var labels = $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{Dead}\"";
-        return (Sample(metrics, "gateway_upstream_retries_total", labels) ?? 0)
-            + (Sample(metrics, "gateway_hedges_total", labels + ",outcome=\"won\"") ?? 0);
+        return (PrometheusText.Value(metrics, "gateway_upstream_retries_total", labels) ?? 0)
+            + (PrometheusText.Value(metrics, "gateway_hedges_total", labels + ",outcome=\"won\"") ?? 0);
     }
 }

@@ -57,7 +57,7 @@ public sealed class SlowReplicaTests : GatewayTest
             await Task.WhenAll(load);
 
             var metrics = await gateway.ReadMetricsAsync(Cancellation);
-            Assert.True(Sample(metrics, "gateway_upstream_ejected", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{victim.Id}\"") == 1
+            Assert.True(PrometheusText.Value(metrics, "gateway_upstream_ejected", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{victim.Id}\"") == 1
                         || await InRotationAsync(gateway, victim.Id) == 0,
                 $"{victim.Id} was still in rotation after {FreezeFor.TotalSeconds} s frozen:{Environment.NewLine}{metrics}");
         }
@@ -102,7 +102,7 @@ public sealed class SlowReplicaTests : GatewayTest
                 Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
                 Assert.True(took.Elapsed < TimeSpan.FromSeconds(2.5), $"the 400 ms deadline ended the wait only after {took.Elapsed.TotalMilliseconds:0} ms");
                 var metrics = await gateway.ReadMetricsAsync(Cancellation);
-                Assert.True(Sample(metrics, "gateway_deadline_exceeded_total", "route=\"api\"") >= 1, metrics);
+                Assert.True(PrometheusText.Value(metrics, "gateway_deadline_exceeded_total", "route=\"api\"") >= 1, metrics);
                 return;
             }
         }
@@ -131,16 +131,16 @@ public sealed class SlowReplicaTests : GatewayTest
         var slowFor = TimeSpan.FromSeconds(8);
         var slow = ProcessSignals.SlowDownAsync(victim.ProcessId, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(50), slowFor, Cancellation);
 
-        Assert.True(await EventuallyAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 1, TimeSpan.FromSeconds(5)),
+        Assert.True(await Eventually.HoldsAsync(async () => PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 1, TimeSpan.FromSeconds(5)),
             $"{victim.Id} was not ejected while stopped 150 ms of every 200:{Environment.NewLine}{gateway.Output}");
         await slow;
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         // Still out when the slowness ends: the probes kept it out past its first ejection time.
-        Assert.Equal(1, Sample(metrics, "gateway_upstream_ejected", ejected));
-        Assert.True(Sample(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"timeouts\"")
-                    + Sample(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"latency\"") >= 1, metrics);
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_upstream_ejected", ejected));
+        Assert.True(PrometheusText.Value(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"timeouts\"")
+                    + PrometheusText.Value(metrics, "gateway_upstream_ejections_total", ejected + ",reason=\"latency\"") >= 1, metrics);
 
-        Assert.True(await EventuallyAsync(async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 0, TimeSpan.FromSeconds(20)),
+        Assert.True(await Eventually.HoldsAsync(async () => PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 0, TimeSpan.FromSeconds(20)),
             $"{victim.Id} did not rejoin once it answered quickly again:{Environment.NewLine}{gateway.Output}");
         await stopLoad.CancelAsync();
         await load;

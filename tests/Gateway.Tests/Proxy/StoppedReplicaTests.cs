@@ -42,7 +42,7 @@ public sealed class StoppedReplicaTests(GatewayFixture fixture) : GatewayTest
             }
         }, Cancellation)).ToArray();
 
-        Assert.True(await EventuallyAsync(() => Task.FromResult(answers.Any(answer => answer.Replica == leaving.Id)), TimeSpan.FromSeconds(10)),
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(answers.Any(answer => answer.Replica == leaving.Id)), TimeSpan.FromSeconds(10)),
             "the replica never served before it was stopped");
         var stopped = clock.Elapsed;
         await leaving.StopAsync(); // SIGTERM; returns once it has exited

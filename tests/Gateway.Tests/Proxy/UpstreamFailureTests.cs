@@ -17,7 +17,7 @@ public sealed class UpstreamFailureTests : GatewayTest
             ["down-2"] = new($"http://127.0.0.1:{FreePort.Next()}/"),
         });
         using var management = ClientFor(gateway.MetricsAddress!);
-        Assert.True(await EventuallyAsync(async () =>
+        Assert.True(await Eventually.HoldsAsync(async () =>
         {
             using var ready = await management.GetAsync("/health/ready", Cancellation);
             return ready.StatusCode == HttpStatusCode.ServiceUnavailable;

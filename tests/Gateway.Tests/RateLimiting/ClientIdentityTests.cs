@@ -1,6 +1,7 @@
 using System.Net;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
+using Platform.Testing;
 
 namespace Platform.Gateway.Tests.RateLimiting;
 
@@ -28,7 +29,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
             Assert.Equal(0, await AdmittedAsync(client, 1, forwardedFor: $"203.0.113.{i}"));
         }
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(1, Sample(metrics, "gateway_ratelimit_partitions", ""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_ratelimit_partitions", ""));
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
         await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, "unknown-api-key");
         Assert.Equal("", Header(response, "RateLimit"));
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(1, Sample(metrics, "gateway_ratelimit_unknown_api_keys_total", ""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_ratelimit_unknown_api_keys_total", ""));
     }
 
     [Fact]

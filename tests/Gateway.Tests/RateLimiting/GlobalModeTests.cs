@@ -26,20 +26,20 @@ public sealed class GlobalModeTests(GatewayFixture fixture) : LimitedGatewayTest
 
         await redis.StopAsync();
         // Both keep serving on their own buckets: answers, not errors.
-        Assert.True(await EventuallyAsync(async () => await AdmittedAsync(first, 1) == 1, TimeSpan.FromSeconds(10)));
-        Assert.True(await EventuallyAsync(async () => await AdmittedAsync(second, 1) == 1, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.HoldsAsync(async () => await AdmittedAsync(first, 1) == 1, TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.HoldsAsync(async () => await AdmittedAsync(second, 1) == 1, TimeSpan.FromSeconds(10)));
         foreach (var gateway in Gateways)
         {
             var metrics = await gateway.ReadMetricsAsync(Cancellation);
-            Assert.Equal(0, Sample(metrics, "gateway_ratelimit_global_mode", ""));
-            Assert.True(Sample(metrics, "gateway_ratelimit_global_fallbacks_total", "") > 0);
+            Assert.Equal(0, PrometheusText.Value(metrics, "gateway_ratelimit_global_mode", ""));
+            Assert.True(PrometheusText.Value(metrics, "gateway_ratelimit_global_fallbacks_total", "") > 0);
         }
 
         await redis.StartAgainAsync();
         foreach (var gateway in Gateways)
         {
-            Assert.True(await EventuallyAsync(
-                async () => Sample(await gateway.ReadMetricsAsync(Cancellation), "gateway_ratelimit_global_mode", "") == 1,
+            Assert.True(await Eventually.HoldsAsync(
+                async () => PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_ratelimit_global_mode", "") == 1,
                 TimeSpan.FromSeconds(20)), $"{gateway} did not return to global mode");
         }
         // Shared again: at most one bucket's worth between the two.

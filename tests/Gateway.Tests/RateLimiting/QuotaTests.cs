@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Platform.Gateway.Tests.Proxy;
+using Platform.Testing;
 
 namespace Platform.Gateway.Tests.RateLimiting;
 
@@ -44,13 +45,13 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
         Assert.Equal(2, await AdmittedAsync(client, attempts: 12));
 
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(2, Sample(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"admitted\""));
-        Assert.Equal(10, Sample(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"rejected\""));
-        Assert.Equal(1, Sample(metrics, "gateway_ratelimit_partitions", ""));
+        Assert.Equal(2, PrometheusText.Value(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"admitted\""));
+        Assert.Equal(10, PrometheusText.Value(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"rejected\""));
+        Assert.Equal(1, PrometheusText.Value(metrics, "gateway_ratelimit_partitions", ""));
         // Only the admitted two were forwarded.
-        var forwarded = metrics.Split('\n')
-            .Where(line => line.StartsWith("gateway_request_duration_seconds_count{", StringComparison.Ordinal) && !line.Contains("destination=\"none\"", StringComparison.Ordinal))
-            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        var forwarded = PrometheusText.Samples(metrics, "gateway_request_duration_seconds_count")
+            .Where(sample => sample.Labels.Length > 0 && sample.Label("destination") != "none")
+            .Sum(sample => sample.Value);
         Assert.Equal(2, forwarded);
     }
 
@@ -108,8 +109,8 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
 
         Assert.Equal(2, latecomers);
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(2, Sample(metrics, "gateway_ratelimit_partitions", ""));
-        Assert.Equal(20, Sample(metrics, "gateway_ratelimit_partition_overflow_total", ""));
+        Assert.Equal(2, PrometheusText.Value(metrics, "gateway_ratelimit_partitions", ""));
+        Assert.Equal(20, PrometheusText.Value(metrics, "gateway_ratelimit_partition_overflow_total", ""));
     }
 
     [Fact]
@@ -150,9 +151,9 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
         Assert.Equal(5, await AdmittedAsync(client, 5, apiKey: key));
 
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        Assert.Equal(10, Sample(metrics, "gateway_ratelimit_anonymous_ceiling_rejections_total", ""));
-        Assert.Equal(10, Sample(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"rejected\""));
-        Assert.Equal(5, Sample(metrics, "gateway_ratelimit_decisions_total", "policy=\"standard\",outcome=\"admitted\""));
+        Assert.Equal(10, PrometheusText.Value(metrics, "gateway_ratelimit_anonymous_ceiling_rejections_total", ""));
+        Assert.Equal(10, PrometheusText.Value(metrics, "gateway_ratelimit_decisions_total", "policy=\"anonymous\",outcome=\"rejected\""));
+        Assert.Equal(5, PrometheusText.Value(metrics, "gateway_ratelimit_decisions_total", "policy=\"standard\",outcome=\"admitted\""));
     }
 
     [Fact]

@@ -65,14 +65,14 @@ public sealed class RedisTokenBucketsTests : IAsyncLifetime
         Assert.NotNull(await global.TryTakeAsync(policy, client, 1));
 
         await _redis.StopAsync();
-        var fellBack = await EventuallyAsync(async () =>
-            !global.IsActive || await global.TryTakeAsync(policy, client, 1) is null);
+        var fellBack = await Eventually.HoldsAsync(async () =>
+            !global.IsActive || await global.TryTakeAsync(policy, client, 1) is null, TimeSpan.FromSeconds(20));
         Assert.True(fellBack, "global mode did not notice that Redis stopped");
         Assert.True(global.IsDegraded);
 
         await _redis.StartAgainAsync();
-        var returned = await EventuallyAsync(async () =>
-            global.IsActive && await global.TryTakeAsync(policy, client, 1) is not null);
+        var returned = await Eventually.HoldsAsync(async () =>
+            global.IsActive && await global.TryTakeAsync(policy, client, 1) is not null, TimeSpan.FromSeconds(20));
         Assert.True(returned, "global mode did not come back after Redis did");
         Assert.False(global.IsDegraded);
     }
@@ -88,19 +88,5 @@ public sealed class RedisTokenBucketsTests : IAsyncLifetime
         var clock = new LimiterClock(TimeProvider.System);
         policy = new PolicySet(options, clock).Anonymous;
         return new RedisTokenBuckets(options, clock, NullLogger<RedisTokenBuckets>.Instance);
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-            await Task.Delay(100);
-        }
-        return false;
     }
 }

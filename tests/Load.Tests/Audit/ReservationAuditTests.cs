@@ -79,16 +79,12 @@ public sealed class ReservationAuditTests
 
     private static async Task<string> CreateAsync(HttpClient client, int accommodationId, DateOnly checkIn, CancellationToken cancel)
     {
-        var response = await client.PostAsJsonAsync("/api/v1/reservations", new
+        var response = await client.PostAsJsonAsync("/api/v1/reservations", new ReservationRequest(accommodationId, checkIn, checkIn.AddDays(2))
         {
-            accommodationId,
-            guestName = "Audit Guest",
-            guestEmail = "audit@example.com",
-            guestPhone = "+5491100000" + checkIn.DayNumber.ToString(CultureInfo.InvariantCulture)[^3..],
-            checkIn = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            checkOut = checkIn.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            guests = 2,
-        }, cancel);
+            GuestName = "Audit Guest",
+            GuestEmail = "audit@example.com",
+            GuestPhone = "+5491100000" + checkIn.DayNumber.ToString(CultureInfo.InvariantCulture)[^3..],
+        }.ToJson(), cancel);
         var body = await HttpAnswers.ExpectAsync(response, HttpStatusCode.Created, cancel);
         return (string)body["code"]!;
     }

@@ -13,8 +13,7 @@ public sealed class BenchPlatform : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var server in LocalPlatform.Servers)
-            RequiredServer.Locate(server);
+        RequiredServer.LocateAll(LocalPlatform.Servers);
         await _platform.RunOrFailAsync("up");
     }
 

@@ -57,7 +57,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (Servers.Any(binary => RequiredServer.Find(binary) is null))
+        if (!RequiredServer.AllPresent(Servers))
             return; // Each test reports the missing server through Missing().
 
         // Production's deadlines and writers' share stop a held lock long before it can fill a pool
@@ -162,12 +162,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
             .Where(mount => path == mount || path.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal))
             .MaxBy(mount => mount.Length) ?? "/";
 
-    private static InvalidOperationException Missing()
-    {
-        foreach (var binary in Servers)
-            RequiredServer.Locate(binary);
-        return new InvalidOperationException("The platform did not start; see the fixture's error.");
-    }
+    private static InvalidOperationException Missing() => RequiredServer.Missing("platform", Servers);
 }
 
 [CollectionDefinition(Name)]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using MySqlConnector;
+using Platform.Testing;
 
 namespace Platform.Observability.Tests.Live;
 
@@ -24,6 +25,8 @@ public static class OverloadScenario
     private static readonly TimeSpan MinimumHold = TimeSpan.FromSeconds(7);
     private static readonly TimeSpan MaximumHold = TimeSpan.FromSeconds(17);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    // The waits for a condition (Eventually) poll faster than the alert observations above.
+    private static readonly TimeSpan EventuallyPoll = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The alerts the held lock must fire before it is released (if they ever do).</summary>
     public static readonly string[] AlertsWhileHeld =
@@ -37,8 +40,8 @@ public static class OverloadScenario
         using var client = platform.Gateway.CreateClient();
 
         // 1. Everything scraped, some ordinary traffic recorded, and (with for: long passed) no alert firing.
-        await EventuallyAsync(async () => (await platform.Prometheus.QueryAsync("count(up{job=~\"api|gateway\"} == 1)", cancellation)).OnlyValue() == 4,
-            TimeSpan.FromSeconds(30), "Prometheus never saw the three replicas and the gateway up");
+        await Eventually.AssertAsync(async () => (await platform.Prometheus.QueryAsync("count(up{job=~\"api|gateway\"} == 1)", cancellation)).OnlyValue() == 4,
+            TimeSpan.FromSeconds(30), "Prometheus never saw the three replicas and the gateway up", EventuallyPoll);
         await OrdinaryTrafficAsync(client, cancellation);
         await Task.Delay(MonitoredPlatform.AlertFor + TimeSpan.FromSeconds(3), cancellation);
         run.FiringBeforeOverload = (await platform.Prometheus.AlertsAsync(cancellation)).Where(alert => alert.IsFiring).ToList();
@@ -52,8 +55,8 @@ public static class OverloadScenario
         var held = Enumerable.Range(0, 3 * MonitoredPlatform.PoolSize)
             .Select(i => CreateAsync(client, LockedAccommodation, i, CancellationToken.None))
             .ToList();
-        await EventuallyAsync(async () => (run.LockWaits = await LockWaitsAsync(holder, cancellation)) >= held.Count,
-            TimeSpan.FromSeconds(20), null);
+        _ = await Eventually.HoldsAsync(async () => (run.LockWaits = await LockWaitsAsync(holder, cancellation)) >= held.Count,
+            TimeSpan.FromSeconds(20), EventuallyPoll);
 
         // 3. Readers arrive while the pools are full: they wait for a connection, then get 503s.
         using var stopOverflow = new CancellationTokenSource();
@@ -93,10 +96,10 @@ public static class OverloadScenario
         }
 
         // 6. Alertmanager has told the on-call receiver about the resolution too.
-        await EventuallyAsync(() => Task.FromResult(platform.Receiver.Notifications.Any(notification =>
+        _ = await Eventually.HoldsAsync(() => Task.FromResult(platform.Receiver.Notifications.Any(notification =>
                 (string?)notification["status"] == "resolved"
                 && (string?)notification["groupLabels"]?["alertname"] == "DatabaseConnectionsHigh")),
-            TimeSpan.FromSeconds(30), null);
+            TimeSpan.FromSeconds(30), EventuallyPoll);
         return run;
     }
 
@@ -139,16 +142,13 @@ public static class OverloadScenario
     private static async Task<int> CreateAsync(HttpClient client, int accommodation, int number, CancellationToken cancellation)
     {
         var checkIn = new DateOnly(2031, 1, 1).AddDays(number);
-        var body = new
+        var body = new ReservationRequest(accommodation, checkIn, checkIn.AddDays(1))
         {
-            accommodationId = accommodation,
-            guestName = $"Guest {accommodation}-{number}",
-            guestEmail = $"guest{accommodation}.{number}@example.com",
-            guestPhone = $"+54911{accommodation:D4}{number:D4}",
-            checkIn = checkIn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            guests = 1,
-        };
+            GuestName = $"Guest {accommodation}-{number}",
+            GuestEmail = $"guest{accommodation}.{number}@example.com",
+            GuestPhone = $"+54911{accommodation:D4}{number:D4}",
+            Guests = 1,
+        }.ToJson();
         try
         {
             using var response = await client.PostAsJsonAsync(new Uri("/api/v1/reservations", UriKind.Relative), body, cancellation);
@@ -174,20 +174,5 @@ public static class OverloadScenario
     {
         await using var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'", connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellation), CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Polls until <paramref name="condition"/> holds or the time is up; throws with <paramref name="failure"/> if given, else returns.</summary>
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string? failure)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < timeout)
-        {
-            if (await condition())
-                return;
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-
-        if (failure is not null)
-            Assert.Fail(failure);
     }
 }
