@@ -36,34 +36,10 @@ public sealed class IdentityOptions
     {
         if (string.IsNullOrEmpty(SigningKeyFile))
             return; // [Required] reports it.
-        string text;
-        try
-        {
-            text = File.ReadAllText(SigningKeyFile).Trim();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            SigningKeyProblem = $"Identity:SigningKeyFile ({SigningKeyFile}) could not be read: {ex.GetType().Name}.";
-            return;
-        }
-
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            SigningKeyProblem = $"Identity:SigningKeyFile ({SigningKeyFile}) must hold the key in base64.";
-            return;
-        }
-        if (key.Length < Platform.Identity.IdentityToken.MinKeyBytes)
-        {
-            SigningKeyProblem = $"Identity:SigningKeyFile ({SigningKeyFile}) holds a {key.Length}-byte key; it must be at least "
-                                + $"{Platform.Identity.IdentityToken.MinKeyBytes} random bytes.";
-            return;
-        }
-        SigningKey = key;
+        if (Platform.Identity.IdentityToken.TryReadKeyFile(SigningKeyFile, out var key, out var problem))
+            SigningKey = key;
+        else
+            SigningKeyProblem = $"Identity:SigningKeyFile: {problem}";
     }
 
     /// <summary>Fails the start when the key file named a key that could not be used.</summary>

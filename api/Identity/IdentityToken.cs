@@ -85,6 +85,45 @@ internal static class IdentityToken
         return true;
     }
 
+    /// <summary>
+    /// Reads a signing key file (base64 of at least <see cref="MinKeyBytes"/> bytes), as the gateway,
+    /// the replicas and the tools that sign for them all do. On failure <paramref name="problem"/> says
+    /// why, naming the file and never showing its content; the caller prefixes the setting's name.
+    /// </summary>
+    public static bool TryReadKeyFile(string path, out byte[] key, out string problem)
+    {
+        key = [];
+        problem = "";
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            problem = $"{path} cannot be read ({error.GetType().Name}: {error.Message}).";
+            return false;
+        }
+
+        byte[] decoded;
+        try
+        {
+            decoded = Convert.FromBase64String(text.Trim());
+        }
+        catch (FormatException)
+        {
+            problem = $"{path} does not hold base64.";
+            return false;
+        }
+        if (decoded.Length < MinKeyBytes)
+        {
+            problem = $"the key in {path} is {decoded.Length} bytes; at least {MinKeyBytes} random bytes are required.";
+            return false;
+        }
+        key = decoded;
+        return true;
+    }
+
     /// <summary>Client names: 1-64 of <c>[A-Za-z0-9_-]</c>, so a name never holds a separator.</summary>
     public static bool IsClientName(ReadOnlySpan<char> name) =>
         name.Length is >= 1 and <= 64 && !name.ContainsAnyExcept(ClientNameChars);

@@ -31,33 +31,9 @@ internal sealed class SigningKey
             return false;
         }
 
-        var path = Path.GetFullPath(file, environment.ContentRootPath);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            problem = $"{setting}: {path} cannot be read ({error.GetType().Name}: {error.Message}).";
-            return false;
-        }
-
-        try
-        {
-            key = Convert.FromBase64String(text.Trim());
-        }
-        catch (FormatException)
-        {
-            problem = $"{setting}: {path} does not hold base64.";
-            return false;
-        }
-        if (key.Length < IdentityToken.MinKeyBytes)
-        {
-            problem = $"{setting}: the key in {path} is {key.Length} bytes; at least {IdentityToken.MinKeyBytes} random bytes are required.";
-            key = [];
-            return false;
-        }
-        return true;
+        if (IdentityToken.TryReadKeyFile(Path.GetFullPath(file, environment.ContentRootPath), out key, out var unusable))
+            return true;
+        problem = $"{setting}: {unusable}";
+        return false;
     }
 }

@@ -20,7 +20,11 @@ public static class IdentityTokenCommand
             Console.Error.WriteLine($"usage: Platform.Load {Name} KEY-FILE CLIENT SCOPES METHOD PATH");
             return Arguments.UsageError;
         }
-        var key = Convert.FromBase64String(File.ReadAllText(args[0]).Trim());
+        if (!IdentityToken.TryReadKeyFile(args[0], out var key, out var problem))
+        {
+            Console.Error.WriteLine($"error: {problem}");
+            return 1;
+        }
         Console.WriteLine(IdentityToken.Sign(key, args[1], args[2],
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), args[3].ToUpper(CultureInfo.InvariantCulture), args[4]));
         return 0;
