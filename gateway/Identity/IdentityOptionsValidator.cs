@@ -15,7 +15,7 @@ internal sealed class IdentityOptionsValidator(IOptions<RateLimitingOptions> lim
     : IValidateOptions<IdentityOptions>
 {
     /// <summary>The client name of callers without a key.</summary>
-    public const string AnonymousClient = "anonymous";
+    public const string AnonymousClient = IdentityNames.AnonymousClient;
 
     /// <summary>The label of requests whose key matches no client in <c>gateway_client_denials_total</c>.</summary>
     public const string UnknownClient = "unknown";

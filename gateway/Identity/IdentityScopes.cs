@@ -1,12 +1,14 @@
+using Platform.Identity;
+
 namespace Platform.Gateway.Identity;
 
 /// <summary>The scopes a caller may hold (docs/identity.md, Scopes); the replicas decide what each allows.</summary>
 public static class IdentityScopes
 {
-    public const string Create = "reservations:create";
-    public const string Read = "reservations:read";
-    public const string Manage = "reservations:manage";
-    public const string Admin = "reservations:admin";
+    public const string Create = IdentityNames.Create;
+    public const string Read = IdentityNames.Read;
+    public const string Manage = IdentityNames.Manage;
+    public const string Admin = IdentityNames.Admin;
 
     public static IReadOnlyList<string> All { get; } = [Create, Read, Manage, Admin];
 

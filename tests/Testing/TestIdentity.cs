@@ -13,10 +13,10 @@ public static partial class TestIdentity
     /// <summary>The client a replica's default test client signs as.</summary>
     public const string DefaultClient = "tests";
 
-    public const string Create = "reservations:create";
-    public const string Read = "reservations:read";
-    public const string Manage = "reservations:manage";
-    public const string Admin = "reservations:admin";
+    public const string Create = IdentityNames.Create;
+    public const string Read = IdentityNames.Read;
+    public const string Manage = IdentityNames.Manage;
+    public const string Admin = IdentityNames.Admin;
 
     /// <summary>What an ordinary client holds: its own reservations, created, read and managed.</summary>
     public const string DefaultScopes = $"{Create},{Read},{Manage}";
