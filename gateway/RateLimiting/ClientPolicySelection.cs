@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
 using Platform.Gateway.Identity;
-using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.RateLimiting;
 
@@ -24,10 +23,11 @@ internal sealed class ClientPolicySelection(RequestDelegate next, PolicySet poli
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
-        // Only proxied routes are limited; a route may opt out with RateLimiterPolicy "Disable".
-        if (endpoint?.Metadata.GetMetadata<RouteModel>() is null
-            || endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null
-            || Caller.Of(context) is not { } caller)
+        // Only proxied routes are limited (identification left a caller on them and only them); a
+        // route may opt out with RateLimiterPolicy "Disable".
+        if (endpoint is null
+            || Caller.Of(context) is not { } caller
+            || endpoint.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null)
         {
             await next(context);
             return;
