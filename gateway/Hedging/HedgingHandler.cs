@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Platform.Gateway.Outliers;
-using Polly;
-using Polly.Hedging;
 using Prometheus;
 using Yarp.ReverseProxy.Model;
 
@@ -14,11 +12,11 @@ namespace Platform.Gateway.Hedging;
 /// attempt is cancelled. Every answer is reported to the outlier detector.
 /// </summary>
 /// <remarks>
-/// The race itself is Polly's hedging strategy. What Polly does not know, this supplies: which
-/// replicas YARP would send to now (from the <see cref="HedgePlan"/>), the budget (Polly sends
-/// every copy it is asked to; a copy refused by the budget still goes at the per-try timeout), and
-/// how to copy a request whose body YARP streams. It works below YARP's forwarder because a copy
-/// needs its own HTTP exchange and YARP's pipeline writes into the one client response.
+/// Besides the race, this supplies what neither YARP nor a resilience library knows: which replicas
+/// YARP would send to now (from the <see cref="HedgePlan"/>), the budget (a copy refused by it still
+/// goes at the per-try timeout), and how to copy a request whose body YARP streams. It works below
+/// YARP's forwarder because a copy needs its own HTTP exchange and YARP's pipeline writes into the
+/// one client response.
 /// </remarks>
 public sealed class HedgingHandler : DelegatingHandler
 {
@@ -32,16 +30,12 @@ public sealed class HedgingHandler : DelegatingHandler
         "Attempts that had not answered within the per-try timeout, so the request was also sent to another replica.",
         "cluster", "destination");
 
-    private static readonly ResiliencePropertyKey<Attempt> AttemptKey = new("platform.attempt");
-    private static readonly ResiliencePropertyKey<bool> IsCopyKey = new("platform.copy");
-
     private readonly string _cluster;
     private readonly HedgingOptions _options;
     private readonly OutlierDetector _outliers;
     private readonly HedgeBudget _budget;
     private readonly LatencyQuantile _reads;
     private readonly LatencyQuantile _writes;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     public HedgingHandler(string cluster, HedgingOptions options, OutlierDetector outliers, HttpMessageHandler inner) : base(inner)
     {
@@ -51,21 +45,6 @@ public sealed class HedgingHandler : DelegatingHandler
         _budget = new HedgeBudget(options.BudgetRatio, options.BudgetBurst);
         _reads = new LatencyQuantile(options.MinDelay);
         _writes = new LatencyQuantile(options.MinDelay);
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddHedging(new HedgingStrategyOptions<HttpResponseMessage>
-            {
-                MaxHedgedAttempts = 1,
-                // A failed attempt leaves the race to the other while that one is under way. The
-                // original's failure before any copy was sent goes to YARP as it is, so SafeRetry
-                // and passive health see it as they would without hedging; never both, or a
-                // keyed create could reach one replica twice.
-                ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is not null
-                    && (args.Context.Properties.TryGetValue(IsCopyKey, out _)
-                        || (args.Context.Properties.TryGetValue(AttemptKey, out var attempt) && attempt.CopyTo is not null))),
-                DelayGenerator = static args => new ValueTask<TimeSpan>(args.Context.Properties.GetValue(AttemptKey, null!).HedgeDelay),
-                ActionGenerator = static args => args.PrimaryContext.Properties.GetValue(AttemptKey, null!).Copy(args.ActionContext),
-            })
-            .Build();
     }
 
     public static void Publish(string cluster, string destination)
@@ -99,48 +78,25 @@ public sealed class HedgingHandler : DelegatingHandler
             return response;
         }
 
-        var attempt = new Attempt(this, request, plan, primary, Clamp(quantile.P95));
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
+        var race = new Race(this, request, plan, primary);
+        var answer = await race.RunAsync(Clamp(quantile.P95), cancellationToken);
+        var elapsed = Stopwatch.GetTimestamp() - started;
+        if (race.CopyTo is { } copy && race.CopyWon)
         {
-            context.Properties.Set(AttemptKey, attempt);
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (context, attempt) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await attempt.Handler.SendOnAsync(attempt.Request, context.CancellationToken));
-                    }
-                    catch (Exception error)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(error);
-                    }
-                },
-                context, attempt);
-            outcome.ThrowIfException();
-            var response = outcome.Result!;
-            var elapsed = Stopwatch.GetTimestamp() - started;
-            if (attempt.CopyTo is { } copy && !ReferenceEquals(response.RequestMessage, request))
-            {
-                Hedges.WithLabels(_cluster, primary.DestinationId, "won").Inc();
-                // Credit the replica that answered: the request's metrics and passive health follow it.
-                plan.Proxy.ProxiedDestination = copy;
-                if ((int)response.StatusCode < 500)
-                    _outliers.Beaten(_cluster, primary, plan.Proxy.AllDestinations);
-            }
-            else
-            {
-                if (attempt.CopyTo is not null)
-                    Hedges.WithLabels(_cluster, primary.DestinationId, "lost").Inc();
-                quantile.Add(elapsed);
-                ReportAnswer(isRead, response, primary, plan, started);
-            }
-            return response;
+            Hedges.WithLabels(_cluster, primary.DestinationId, "won").Inc();
+            // Credit the replica that answered: the request's metrics and passive health follow it.
+            plan.Proxy.ProxiedDestination = copy;
+            if ((int)answer.StatusCode < 500)
+                _outliers.Beaten(_cluster, primary, plan.Proxy.AllDestinations);
         }
-        finally
+        else
         {
-            ResilienceContextPool.Shared.Return(context);
+            if (race.CopyTo is not null)
+                Hedges.WithLabels(_cluster, primary.DestinationId, "lost").Inc();
+            quantile.Add(elapsed);
+            ReportAnswer(isRead, answer, primary, plan, started);
         }
+        return answer;
     }
 
     /// <summary>
@@ -161,49 +117,96 @@ public sealed class HedgingHandler : DelegatingHandler
     private TimeSpan Clamp(TimeSpan p95) =>
         p95 < _options.MinDelay ? _options.MinDelay : p95 > _options.PerTryTimeout ? _options.PerTryTimeout : p95;
 
-    /// <summary>One safe request's race: the original attempt, and at most one copy to another candidate.</summary>
-    private sealed class Attempt(HedgingHandler handler, HttpRequestMessage request, HedgePlan plan, DestinationState primary, TimeSpan hedgeDelay)
+    /// <summary>
+    /// One safe request's race: the original attempt, and at most one copy to another candidate.
+    /// </summary>
+    /// <remarks>
+    /// Written by hand rather than with Polly's hedging strategy, which this handler used first: for
+    /// the usual request, answered before any copy is due, Polly's race (a resilience context, a
+    /// pooled execution with its own linked token source and task per attempt, a timer, telemetry)
+    /// cost more gateway CPU than everything else of ours together (docs/benchmarks/gateway-cost.md).
+    /// Here that request costs one linked token source and one timed wait on its own task.
+    /// </remarks>
+    private sealed class Race(HedgingHandler handler, HttpRequestMessage request, HedgePlan plan, DestinationState primary)
     {
-        public HedgingHandler Handler { get; } = handler;
-        public HttpRequestMessage Request { get; } = request;
-        public TimeSpan HedgeDelay { get; } = hedgeDelay;
-
         /// <summary>Where the copy went, once it was sent.</summary>
-        public DestinationState? CopyTo => Volatile.Read(ref _copyTo);
+        public DestinationState? CopyTo { get; private set; }
 
-        private DestinationState? _copyTo;
+        /// <summary>Whether the answer returned is the copy's.</summary>
+        public bool CopyWon { get; private set; }
 
-        /// <summary>Called by Polly when the hedge delay has passed with no answer.</summary>
-        public Func<ValueTask<Outcome<HttpResponseMessage>>>? Copy(ResilienceContext copyContext)
+        public async Task<HttpResponseMessage> RunAsync(TimeSpan hedgeDelay, CancellationToken cancellationToken)
         {
-            var target = PickOther();
-            if (target?.Model is null)
-                return null;
-            copyContext.Properties.Set(IsCopyKey, true);
-            var budgeted = Handler._budget.TryWithdraw();
+            var original = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var first = handler.SendOnAsync(request, original.Token);
+            // The original's answer or failure before any copy goes out is YARP's to handle as it
+            // is (SafeRetry after a refused connection, passive health), so a keyed create never
+            // reaches one replica from both this race and a retry.
+            if (!await Settled(first, hedgeDelay, cancellationToken) || PickOther() is not { Model: not null } target)
+                return await Finish(first, original);
+
+            var budgeted = handler._budget.TryWithdraw();
             if (!budgeted)
-                Hedges.WithLabels(Handler._cluster, primary.DestinationId, "refused").Inc();
-            var wait = budgeted ? TimeSpan.Zero : Handler._options.PerTryTimeout - HedgeDelay;
-            return () => SendCopyAsync(target, wait, copyContext.CancellationToken);
+            {
+                Hedges.WithLabels(handler._cluster, primary.DestinationId, "refused").Inc();
+                // Out of budget, the copy still goes at the per-try timeout.
+                if (!await Settled(first, handler._options.PerTryTimeout - hedgeDelay, cancellationToken))
+                    return await Finish(first, original);
+                AttemptTimeouts.WithLabels(handler._cluster, primary.DestinationId).Inc();
+            }
+
+            CopyTo = target;
+            var copySource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // Not disposed here: the winning response refers to it.
+            var copy = handler.SendOnAsync(CopyFor(target), copySource.Token);
+            var winner = await Task.WhenAny(first, copy);
+            // A failed attempt leaves the race to the other while that one is under way.
+            if (!winner.IsCompletedSuccessfully)
+            {
+                var other = ReferenceEquals(winner, first) ? copy : first;
+                await ((Task)other).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (other.IsCompletedSuccessfully)
+                    winner = other;
+            }
+            CopyWon = ReferenceEquals(winner, copy);
+            Abandon(CopyWon ? first : copy, CopyWon ? original : copySource);
+            return await Finish(winner, CopyWon ? copySource : original);
         }
 
-        private async ValueTask<Outcome<HttpResponseMessage>> SendCopyAsync(DestinationState target, TimeSpan wait, CancellationToken cancellationToken)
+        /// <summary>
+        /// False when the original has answered (or failed) within the wait, or the request's own
+        /// deadline has passed: then there is nothing left to race.
+        /// </summary>
+        private static async ValueTask<bool> Settled(Task<HttpResponseMessage> first, TimeSpan wait, CancellationToken cancellationToken)
+        {
+            if (!first.IsCompleted && wait > TimeSpan.Zero)
+                await ((Task)first).WaitAsync(wait, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return !first.IsCompleted && !cancellationToken.IsCancellationRequested;
+        }
+
+        private static async Task<HttpResponseMessage> Finish(Task<HttpResponseMessage> attempt, CancellationTokenSource source)
         {
             try
             {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellationToken);
-                    AttemptTimeouts.WithLabels(Handler._cluster, primary.DestinationId).Inc();
-                }
-                Volatile.Write(ref _copyTo, target);
-                // Not disposed here: the winning response refers to it.
-                return Outcome.FromResult(await Handler.SendOnAsync(CopyFor(target), cancellationToken));
+                return await attempt;
             }
-            catch (Exception error)
+            finally
             {
-                return Outcome.FromException<HttpResponseMessage>(error);
+                // Never cancelled once answered: the response's body is still to be read.
+                source.Dispose();
             }
+        }
+
+        /// <summary>The loser is cancelled, and its answer, should it still come, is disposed.</summary>
+        private static void Abandon(Task<HttpResponseMessage> loser, CancellationTokenSource source)
+        {
+            source.Cancel();
+            _ = loser.ContinueWith(static (attempt, source) =>
+            {
+                if (attempt.IsCompletedSuccessfully)
+                    attempt.Result.Dispose();
+                ((CancellationTokenSource)source!).Dispose();
+            }, source, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         private DestinationState? PickOther()
@@ -227,18 +230,18 @@ public sealed class HedgingHandler : DelegatingHandler
         {
             // YARP appends the request's path and query to the destination's address (and its path, if any).
             var prefix = new Uri(primary.Model.Config.Address).AbsolutePath.TrimEnd('/');
-            var rest = Request.RequestUri!.PathAndQuery[prefix.Length..];
-            var copy = new HttpRequestMessage(Request.Method, new Uri(target.Model!.Config.Address.TrimEnd('/') + rest))
+            var rest = request.RequestUri!.PathAndQuery[prefix.Length..];
+            var copy = new HttpRequestMessage(request.Method, new Uri(target.Model!.Config.Address.TrimEnd('/') + rest))
             {
-                Version = Request.Version,
-                VersionPolicy = Request.VersionPolicy,
+                Version = request.Version,
+                VersionPolicy = request.VersionPolicy,
             };
-            foreach (var header in Request.Headers)
+            foreach (var header in request.Headers)
                 copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
             if (plan.Body is { } body)
             {
                 copy.Content = new ByteArrayContent(body);
-                if (Request.Content is { } content)
+                if (request.Content is { } content)
                 {
                     foreach (var header in content.Headers)
                     {
