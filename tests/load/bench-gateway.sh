@@ -6,8 +6,12 @@
 #                  metrics on, under a limit nothing reaches (1,000,000/s, burst 10,000,000)
 #   (c) gateway-off the same gateway with rate limiting off and no metrics port
 #   (d) nginx      nginx round robin over the replicas, upstream keepalive, limit_req at (b)'s rate
-# each warmed up first with the same shape, then measured once; prints one Markdown table with the
-# ratios. Needs the three replicas of `./platform up` on 127.0.0.1:5001-5003; starts and stops the
+#   (e) yarp-floor YARP with nothing of ours (tests/load/YarpFloor: Kestrel, routing, the proxy), the
+#                  floor under the gateway's cost
+# each warmed up first with the same shape, then measured; BENCH_ROUNDS rounds run every
+# configuration in turn (a, b, c…, a, b, c…) so the machine's drift falls on all of them, and the
+# table gives each column's median over the rounds, with the ratios. Needs the three replicas of
+# `./platform up` on 127.0.0.1:5001-5003; starts and stops the
 # gateway and nginx itself. All traffic stays on 127.0.0.1.
 #
 # Usage: tests/load/bench-gateway.sh
@@ -16,7 +20,8 @@
 #   BENCH_WARMUP [20]        seconds of warm-up before each measured run (0: none); a fresh gateway
 #                            is still compiling (tiered JIT, PGO) for its first ~15 s
 #   BENCH_CONNECTIONS [32]   wrk connections       BENCH_THREADS [1]  wrk threads
-#   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(d) to run, in this order
+#   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(e) to run, in this order
+#   BENCH_ROUNDS [1]         rounds (at most 9); the table holds each column's median
 #   BENCH_WORKLOAD [health]  health: GET /api/v1/health; create: POST /api/v1/reservations (create.lua,
 #                            each wrk run on its own range of days after every night already booked)
 #   BENCH_GATEWAY_ENV [""]   extra NAME=VALUE settings for both gateway runs, space separated
@@ -37,6 +42,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LOAD="$ROOT/tests/load"
 readonly APP="$ROOT/.platform/bench/gateway-app"
+readonly FLOOR_APP="$ROOT/.platform/bench/yarp-floor-app"
 readonly NGINX_PREFIX="$ROOT/.platform/bench/nginx"
 readonly REPLICA_URL="http://127.0.0.1:5001"
 readonly REPLICA_PORTS="5001 5002 5003"
@@ -47,6 +53,7 @@ readonly DURATION="${BENCH_DURATION:-15}"
 readonly WARMUP="${BENCH_WARMUP:-20}"
 readonly CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 readonly THREADS="${BENCH_THREADS:-1}"
+readonly ROUNDS="${BENCH_ROUNDS:-1}"
 read -r -a CONFIGS <<<"${BENCH_CONFIGS:-direct gateway-on gateway-off nginx}"
 readonly CONFIGS
 read -r -a GATEWAY_ENV <<<"${BENCH_GATEWAY_ENV:-}"
@@ -108,6 +115,7 @@ check_prerequisites() {
   fi
   [[ "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must be a positive number"
   [[ "$THREADS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_THREADS must be a positive number"
+  [[ "$ROUNDS" =~ ^[1-9]$ ]] || die "BENCH_ROUNDS must be 1 to 9"
   case "$WORKLOAD" in
     health) ;;
     create)
@@ -160,6 +168,14 @@ publish_gateway() {
     "${PUBLISH_ARGS[@]}" >"$RESULTS/publish.txt" 2>&1 || die "dotnet publish failed; see $RESULTS/publish.txt"
 }
 
+publish_floor() {
+  [[ "$PUBLISH" == 0 && -f "$FLOOR_APP/Platform.YarpFloor.dll" ]] && return 0
+  info "publishing the YARP floor (dotnet publish -c Release ${PUBLISH_ARGS[*]})"
+  rm -rf "$FLOOR_APP"
+  dotnet publish "$LOAD/YarpFloor/YarpFloor.csproj" -c Release -o "$FLOOR_APP" --nologo -v quiet -clp:NoSummary \
+    "${PUBLISH_ARGS[@]}" >"$RESULTS/publish-floor.txt" 2>&1 || die "dotnet publish failed; see $RESULTS/publish-floor.txt"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Processes this script starts, and only those, are stopped by it (also on exit or Ctrl-C).
 
@@ -189,9 +205,11 @@ wait_ready() {
   done
 }
 
-# start_gateway NAME NAME=VALUE...: the published gateway on GATEWAY_PORT with those settings.
+# start_gateway NAME NAME=VALUE...: the published gateway (or, for yarp-floor, the floor) on
+# GATEWAY_PORT with those settings.
 start_gateway() {
-  local name="$1" log="$RESULTS/$1.log" port destinations=()
+  local name="$1" log="$RESULTS/$1.log" port destinations=() app="$APP" dll=Platform.Gateway.dll
+  [[ "$1" == yarp-floor ]] && app="$FLOOR_APP" dll=Platform.YarpFloor.dll
   shift
   for port in $REPLICA_PORTS; do
     destinations+=("ReverseProxy__Clusters__replicas__Destinations__replica-${port: -1}__Address=http://127.0.0.1:$port")
@@ -202,11 +220,11 @@ start_gateway() {
   # or compiled code runs from an anonymous double mapping that perf cannot match to the map.
   [[ "$PROFILE" == 1 ]] && profiling=(DOTNET_PerfMapEnabled=1 DOTNET_ReadyToRun=0 DOTNET_EnableWriteXorExecute=0)
   (
-    cd "$APP"
+    cd "$app"
     exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
       Identity__SigningKeyFile="$ROOT/.platform/identity/signing-key" ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" "${profiling[@]}" \
-      dotnet Platform.Gateway.dll
-  ) >"$log" 2>&1 &
+      dotnet "$dll"
+  ) >>"$log" 2>&1 &
   proxy_pid=$!
   wait_ready "$name" "http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH" "$log"
 }
@@ -243,18 +261,36 @@ identity_token() {
     "$ROOT/.platform/identity/signing-key" bench_load reservations:create POST /api/v1/reservations | tail -n 1
 }
 
-declare -A row=()
+declare -A rounds=() row=()
+round=1
+
+# Each configuration's row: the median of each numeric column over its rounds (statuses: every
+# round's, joined; non-2xx and errors: summed, since any is a fault of the run).
+summarise() {
+  local config
+  for config in "${CONFIGS[@]}"; do
+    [[ -n "${rounds[$config]:-}" ]] || continue
+    row["$config"]="$(printf '%s' "${rounds[$config]}" | awk '
+      { for (i = 1; i <= 4; i++) v[i, NR] = $i; non2xx += $5; errors += $7; statuses = statuses (NR > 1 ? "," : "") $6 }
+      function median(col,   n, i, j, t, a) {
+        n = NR; for (i = 1; i <= n; i++) a[i] = v[col, i] + 0
+        for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+      }
+      END { printf "%s %s %s %s %d %s %d", median(1), median(2), median(3), median(4), non2xx, statuses, errors }')"
+  done
+}
 
 # measure NAME BASE-URL PID: warm-up, then the measured run; PID's CPU is counted during the latter.
 measure() {
-  local name="$1" base="$2" pid="$3" out="$RESULTS/$1.txt" before after line cpu_us
+  local name="$1" base="$2" pid="$3" out="$RESULTS/$1-round$round.txt" before after line cpu_us
   local -a run
   if ((WARMUP > 0)); then
     info "$name: warm-up ${WARMUP}s"
     workload_args "$base" run
     [[ "$WORKLOAD" == create ]] && BENCH_IDENTITY="$(identity_token)" && export BENCH_IDENTITY
     timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s --latency \
-      "${run[@]}" >"$RESULTS/$name-warmup.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup.txt"
+      "${run[@]}" >"$RESULTS/$name-warmup$round.txt" 2>&1 || die "wrk failed; see $RESULTS/$name-warmup$round.txt"
   fi
   info "$name: ${DURATION}s, $CONNECTIONS connections, $THREADS wrk thread(s), $WORKLOAD"
   workload_args "$base" run
@@ -283,7 +319,7 @@ measure() {
   info "$name: $line"
   cpu_us="$(awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$(field "$line" requests)" \
     'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')"
-  row["$name"]="$(field "$line" rps) $(field "$line" p50_ms) $(field "$line" p99_ms) $cpu_us $(field "$line" non2xx) $(field "$line" statuses) $(($(field "$line" socket_errors) + $(field "$line" timeouts)))"
+  rounds["$name"]+="$(field "$line" rps) $(field "$line" p50_ms) $(field "$line" p99_ms) $cpu_us $(field "$line" non2xx) $(field "$line" statuses) $(($(field "$line" socket_errors) + $(field "$line" timeouts)))"$'\n'
 }
 
 # has_header URL NAME: whether the response carries that header (the limiter's own, to prove it ran).
@@ -316,17 +352,23 @@ run_config() {
       measure nginx "http://127.0.0.1:$NGINX_PORT" "$proxy_pid"
       stop_proxy
       ;;
-    *) die "unknown configuration '$config' in BENCH_CONFIGS (direct, gateway-on, gateway-off, nginx)" ;;
+    yarp-floor)
+      start_gateway yarp-floor
+      measure yarp-floor "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"
+      stop_proxy
+      ;;
+    *) die "unknown configuration '$config' in BENCH_CONFIGS (direct, gateway-on, gateway-off, nginx, yarp-floor)" ;;
   esac
 }
 
+# ratio A B [COLUMN]: A's value over B's in that column of their rows (1: req/s, 4: CPU per request).
 ratio() {
-  local a="${row[$1]:-}" b="${row[$2]:-}"
+  local a="${row[$1]:-}" b="${row[$2]:-}" column="${3:-1}"
   [[ -n "$a" && -n "$b" ]] || {
     printf -- '-'
     return
   }
-  awk -v x="${a%% *}" -v y="${b%% *}" 'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }'
+  awk -v x="$(cut -d' ' -f"$column" <<<"$a")" -v y="$(cut -d' ' -f"$column" <<<"$b")" 'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }'
 }
 
 print_table() {
@@ -338,31 +380,35 @@ print_table() {
     read -r rps p50 p99 cpu non2xx statuses errors <<<"${row[$config]}"
     printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$config" "$rps" "$p50" "$p99" "$cpu" "$non2xx" "$statuses" "$errors"
   done
-  printf '\n| gateway-on / gateway-off | gateway-on / nginx | gateway-off / nginx | gateway-on / direct | nginx / direct |\n'
-  printf '| ---: | ---: | ---: | ---: | ---: |\n'
-  printf '| %s | %s | %s | %s | %s |\n' "$(ratio gateway-on gateway-off)" "$(ratio gateway-on nginx)" \
-    "$(ratio gateway-off nginx)" "$(ratio gateway-on direct)" "$(ratio nginx direct)"
-  printf '\n(req/s ratios; "proxy CPU" is the CPU time of the gateway or nginx processes, or of replica 1 for direct, per request)\n'
+  printf '\n| req/s | gateway-on / gateway-off | gateway-on / nginx | gateway-off / nginx | yarp-floor / nginx | gateway-on / yarp-floor | gateway-on / direct | nginx / direct |\n'
+  printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+  printf '| ratio | %s | %s | %s | %s | %s | %s | %s |\n' "$(ratio gateway-on gateway-off)" "$(ratio gateway-on nginx)" \
+    "$(ratio gateway-off nginx)" "$(ratio yarp-floor nginx)" "$(ratio gateway-on yarp-floor)" "$(ratio gateway-on direct)" "$(ratio nginx direct)"
+  printf '\n| proxy CPU per request | gateway-on / nginx | gateway-off / nginx | yarp-floor / nginx | gateway-on / yarp-floor |\n'
+  printf '| --- | ---: | ---: | ---: | ---: |\n'
+  printf '| ratio | %s | %s | %s | %s |\n' "$(ratio gateway-on nginx 4)" "$(ratio gateway-off nginx 4)" \
+    "$(ratio yarp-floor nginx 4)" "$(ratio gateway-on yarp-floor 4)"
+  printf '\n(medians of %s round(s); "proxy CPU" is the CPU time of the gateway, the floor or nginx processes, or of replica 1 for direct, per request)\n' "$ROUNDS"
 }
 
 main() {
   mkdir -p "$RESULTS"
   check_prerequisites
   local config
-  for config in "${CONFIGS[@]}"; do
-    if [[ "$config" == gateway-* ]]; then
-      publish_gateway
-      break
-    fi
-  done
+  [[ " ${CONFIGS[*]} " == *" gateway-"* ]] && publish_gateway
+  [[ " ${CONFIGS[*]} " == *" yarp-floor "* ]] && publish_floor
   {
-    printf 'date: %s\nwrk: -t%s -c%s -d%ss (warm-up %ss), workload %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-      "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WORKLOAD"
+    printf 'date: %s\nwrk: -t%s -c%s -d%ss (warm-up %ss), workload %s, %s round(s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WORKLOAD" "$ROUNDS"
     printf 'gateway extra settings: %s\npublish arguments: %s\n' "${GATEWAY_ENV[*]:-none}" "${PUBLISH_ARGS[*]:-none}"
   } >"$RESULTS/settings.txt"
-  for config in "${CONFIGS[@]}"; do
-    run_config "$config"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    ((ROUNDS == 1)) || info "round $round of $ROUNDS"
+    for config in "${CONFIGS[@]}"; do
+      run_config "$config"
+    done
   done
+  summarise
   print_table | tee "$RESULTS/table.md"
   info "raw outputs in ${RESULTS#"$ROOT"/}"
   # Every create books a night no other request asks for, so anything but 201 is a fault of the run.
