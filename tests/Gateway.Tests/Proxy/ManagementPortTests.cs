@@ -55,6 +55,27 @@ public class ManagementPortTests(GatewayFixture fixture) : SharedGatewayTest(fix
     }
 
     [Fact]
+    public async Task Invented_methods_share_one_label_value_so_a_client_cannot_mint_series()
+    {
+        var invented = new[] { "BREW", "X-PROBE-1", "X-PROBE-2" };
+        foreach (var method in invented)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), "/api/v1/health");
+            using var response = await Client().SendAsync(request, Cancellation);
+            Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        }
+
+        var metrics = await Gateway.ReadMetricsAsync(Cancellation);
+
+        var others = PrometheusText.Samples(metrics, "gateway_request_duration_seconds_count")
+            .Where(sample => sample.Label("method") == "other")
+            .Sum(sample => sample.Value);
+        Assert.True(others >= invented.Length, $"fewer than {invented.Length} requests under method=\"other\" in{Environment.NewLine}{metrics}");
+        foreach (var method in invented)
+            Assert.DoesNotContain($"method=\"{method}\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_metrics_off_nothing_listens_on_the_management_port_and_requests_are_still_proxied()
     {
         var metricsPort = FreePort.Next();
