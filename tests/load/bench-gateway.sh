@@ -8,6 +8,7 @@
 #   (d) nginx      nginx round robin over the replicas, upstream keepalive, limit_req at (b)'s rate
 #   (e) yarp-floor YARP with nothing of ours (tests/load/YarpFloor: Kestrel, routing, the proxy), the
 #                  floor under the gateway's cost
+#   (f) gateway-baseline  (b) as of the commit BENCH_BASELINE, to price a change side by side
 # each warmed up first with the same shape, then measured; BENCH_ROUNDS rounds run every
 # configuration in turn (a, b, c…, a, b, c…) so the machine's drift falls on all of them, and the
 # table gives each column's median over the rounds, with the ratios. Needs the three replicas of
@@ -22,6 +23,7 @@
 #   BENCH_CONNECTIONS [32]   wrk connections       BENCH_THREADS [1]  wrk threads
 #   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(e) to run, in this order
 #   BENCH_ROUNDS [1]         rounds (at most 9); the table holds each column's median
+#   BENCH_BASELINE [""]      the commit (f) is published from (through a temporary git worktree)
 #   BENCH_WORKLOAD [health]  health: GET /api/v1/health; create: POST /api/v1/reservations (create.lua,
 #                            each wrk run on its own range of days after every night already booked)
 #   BENCH_GATEWAY_ENV [""]   extra NAME=VALUE settings for both gateway runs, space separated
@@ -30,6 +32,10 @@
 #   BENCH_PUBLISH [1]        0: reuse the last publish in .platform/bench/gateway-app (for a series of tuning runs)
 #   BENCH_GATEWAY_PORT [18080]  BENCH_METRICS_PORT [19100]  BENCH_NGINX_PORT [18090]
 #   BENCH_RESULTS [.platform/bench/<UTC time>-gateway]   raw outputs, logs and the table
+#   BENCH_ALLOCATIONS [0]    1: also count the bytes the .NET proxies (gateway, floor) allocate per
+#                            request during each measured run (dotnet-counters, installed into
+#                            .platform/tools from NuGet on first use; the runtime's allocation counter
+#                            read every second)
 #   BENCH_PROFILE [0]        1: record the proxy's CPU with perf (cpu-clock, 999 Hz, call stacks)
 #                            during each measured run, the gateway with DOTNET_PerfMapEnabled=1,
 #                            DOTNET_ReadyToRun=0 and DOTNET_EnableWriteXorExecute=0 so all its code
@@ -43,6 +49,8 @@ readonly ROOT
 readonly LOAD="$ROOT/tests/load"
 readonly APP="$ROOT/.platform/bench/gateway-app"
 readonly FLOOR_APP="$ROOT/.platform/bench/yarp-floor-app"
+readonly BASELINE_APP="$ROOT/.platform/bench/gateway-baseline-app"
+readonly BASELINE="${BENCH_BASELINE:-}"
 readonly NGINX_PREFIX="$ROOT/.platform/bench/nginx"
 readonly REPLICA_URL="http://127.0.0.1:5001"
 readonly REPLICA_PORTS="5001 5002 5003"
@@ -66,6 +74,8 @@ readonly METRICS_PORT="${BENCH_METRICS_PORT:-19100}"
 readonly NGINX_PORT="${BENCH_NGINX_PORT:-18090}"
 readonly WORKLOAD="${BENCH_WORKLOAD:-health}"
 readonly PROFILE="${BENCH_PROFILE:-0}"
+readonly ALLOCATIONS="${BENCH_ALLOCATIONS:-0}"
+readonly COUNTERS="$ROOT/.platform/tools/dotnet-counters"
 # create.lua books night (offset + block * 16 + thread); one wrk run may use this many days, enough
 # for 5,000 requests per second per thread for the longest run allowed (20 s).
 readonly SPAN_DAYS=$((16 * (5 * 20 + 1)))
@@ -106,6 +116,11 @@ check_prerequisites() {
   ensure_commands wrk:wrk nginx:nginx-light curl:curl
   [[ "$PROFILE" == 0 || "$PROFILE" == 1 ]] || die "BENCH_PROFILE must be 0 or 1"
   [[ "$PROFILE" == 0 ]] || ensure_commands perf:linux-perf python3:python3
+  [[ "$ALLOCATIONS" == 0 || "$ALLOCATIONS" == 1 ]] || die "BENCH_ALLOCATIONS must be 0 or 1"
+  if [[ "$ALLOCATIONS" == 1 && ! -x "$COUNTERS" ]]; then
+    info "installing dotnet-counters into ${COUNTERS%/*}"
+    dotnet tool install dotnet-counters --tool-path "${COUNTERS%/*}" >/dev/null || die "could not install dotnet-counters"
+  fi
   command -v dotnet >/dev/null 2>&1 || die "the .NET SDK ('dotnet') is not on PATH"
   if ! [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || ((DURATION > 20)); then
     die "BENCH_DURATION must be 1 to 20 seconds"
@@ -176,6 +191,24 @@ publish_floor() {
     "${PUBLISH_ARGS[@]}" >"$RESULTS/publish-floor.txt" 2>&1 || die "dotnet publish failed; see $RESULTS/publish-floor.txt"
 }
 
+publish_baseline() {
+  [[ -n "$BASELINE" ]] || die "gateway-baseline needs BENCH_BASELINE=<commit>"
+  local commit tree="$ROOT/.platform/bench/baseline-tree"
+  commit="$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE^{commit}")" || die "BENCH_BASELINE '$BASELINE' is not a commit"
+  if [[ -f "$BASELINE_APP/commit" && "$(cat "$BASELINE_APP/commit")" == "$commit" ]]; then
+    info "reusing the baseline gateway of ${commit:0:7} in ${BASELINE_APP#"$ROOT"/}"
+    return 0
+  fi
+  info "publishing the gateway as of ${commit:0:7} (dotnet publish -c Release ${PUBLISH_ARGS[*]})"
+  git -C "$ROOT" worktree remove --force "$tree" >/dev/null 2>&1 || rm -rf "$tree"
+  git -C "$ROOT" worktree add --detach "$tree" "$commit" >"$RESULTS/publish-baseline.txt" 2>&1 || die "no worktree for $commit"
+  rm -rf "$BASELINE_APP"
+  dotnet publish "$tree/gateway/Gateway.csproj" -c Release -o "$BASELINE_APP" --nologo -v quiet -clp:NoSummary \
+    "${PUBLISH_ARGS[@]}" >>"$RESULTS/publish-baseline.txt" 2>&1 || die "dotnet publish failed; see $RESULTS/publish-baseline.txt"
+  git -C "$ROOT" worktree remove --force "$tree"
+  printf '%s\n' "$commit" >"$BASELINE_APP/commit"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Processes this script starts, and only those, are stopped by it (also on exit or Ctrl-C).
 
@@ -210,6 +243,7 @@ wait_ready() {
 start_gateway() {
   local name="$1" log="$RESULTS/$1.log" port destinations=() app="$APP" dll=Platform.Gateway.dll
   [[ "$1" == yarp-floor ]] && app="$FLOOR_APP" dll=Platform.YarpFloor.dll
+  [[ "$1" == gateway-baseline ]] && app="$BASELINE_APP"
   shift
   for port in $REPLICA_PORTS; do
     destinations+=("ReverseProxy__Clusters__replicas__Destinations__replica-${port: -1}__Address=http://127.0.0.1:$port")
@@ -271,13 +305,13 @@ summarise() {
   for config in "${CONFIGS[@]}"; do
     [[ -n "${rounds[$config]:-}" ]] || continue
     row["$config"]="$(printf '%s' "${rounds[$config]}" | awk '
-      { for (i = 1; i <= 4; i++) v[i, NR] = $i; non2xx += $5; errors += $7; statuses = statuses (NR > 1 ? "," : "") $6 }
+      { for (i = 1; i <= 4; i++) v[i, NR] = $i; v[8, NR] = $8; non2xx += $5; errors += $7; statuses = statuses (NR > 1 ? "," : "") $6 }
       function median(col,   n, i, j, t, a) {
         n = NR; for (i = 1; i <= n; i++) a[i] = v[col, i] + 0
         for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
         return (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
       }
-      END { printf "%s %s %s %s %d %s %d", median(1), median(2), median(3), median(4), non2xx, statuses, errors }')"
+      END { printf "%s %s %s %s %d %s %d %s", median(1), median(2), median(3), median(4), non2xx, statuses, errors, (v[8, 1] == "-" ? "-" : median(8)) }')"
   done
 }
 
@@ -296,6 +330,12 @@ measure() {
   workload_args "$base" run
   [[ "$WORKLOAD" == create ]] && BENCH_IDENTITY="$(identity_token)" && export BENCH_IDENTITY
   before="$(cpu_ticks "$pid")"
+  local counting="" allocations="$RESULTS/$name-round$round.allocations.csv"
+  if [[ "$ALLOCATIONS" == 1 && "$name" != direct && "$name" != nginx ]]; then
+    "$COUNTERS" collect -p "$pid" --counters System.Runtime --format csv -o "$allocations" \
+      --refresh-interval 1 --duration "00:00:$(printf '%02d' "$DURATION")" >"$RESULTS/$name.counters.log" 2>&1 &
+    counting=$!
+  fi
   local recorder=""
   if [[ "$PROFILE" == 1 && "$name" != direct ]]; then
     # nginx's workers are its master's children.
@@ -315,11 +355,18 @@ measure() {
       die "no flame graph; see $RESULTS/$name.perf.log"
     info "$name: flame graph $RESULTS/$name.svg, breakdown $RESULTS/$name-breakdown.md"
   fi
+  local bytes_per_request=-
+  if [[ -n "$counting" ]]; then
+    wait "$counting" || die "dotnet-counters failed; see $RESULTS/$name.counters.log"
+    # Each row is the bytes allocated in one second: their sum over the run, per request.
+    bytes_per_request="$(awk -F, -v n="$(grep -o 'requests=[0-9]*' "$out" | cut -d= -f2)" \
+      '$3 ~ /dotnet.gc.heap.total_allocated/ { total += $NF } END { printf "%.0f", (n > 0 ? total / n : 0) }' "$allocations")"
+  fi
   line="$(grep '^BENCH ' "$out" | tail -n 1)" || die "no BENCH line in $out"
   info "$name: $line"
   cpu_us="$(awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$(field "$line" requests)" \
     'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')"
-  rounds["$name"]+="$(field "$line" rps) $(field "$line" p50_ms) $(field "$line" p99_ms) $cpu_us $(field "$line" non2xx) $(field "$line" statuses) $(($(field "$line" socket_errors) + $(field "$line" timeouts)))"$'\n'
+  rounds["$name"]+="$(field "$line" rps) $(field "$line" p50_ms) $(field "$line" p99_ms) $cpu_us $(field "$line" non2xx) $(field "$line" statuses) $(($(field "$line" socket_errors) + $(field "$line" timeouts))) $bytes_per_request"$'\n'
 }
 
 # has_header URL NAME: whether the response carries that header (the limiter's own, to prove it ran).
@@ -331,13 +378,13 @@ run_config() {
     direct)
       measure direct "$REPLICA_URL" "$(cat "$ROOT/.platform/pids/api-1.pid" 2>/dev/null || echo 0)"
       ;;
-    gateway-on)
-      start_gateway gateway-on Metrics__Port="$METRICS_PORT" RateLimiting__Enabled=true \
+    gateway-on | gateway-baseline)
+      start_gateway "$config" Metrics__Port="$METRICS_PORT" RateLimiting__Enabled=true \
         RateLimiting__Policies__anonymous__PermitsPerSecond=1000000 RateLimiting__Policies__anonymous__Burst=10000000 \
         RateLimiting__AnonymousCeiling__PermitsPerSecond=1000000 RateLimiting__AnonymousCeiling__Burst=10000000
       url="http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH"
-      has_header "$url" RateLimit-Policy || die "gateway-on answers without RateLimit headers: the limiter is not running"
-      measure gateway-on "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"
+      has_header "$url" RateLimit-Policy || die "$config answers without RateLimit headers: the limiter is not running"
+      measure "$config" "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"
       stop_proxy
       ;;
     gateway-off)
@@ -357,7 +404,7 @@ run_config() {
       measure yarp-floor "http://127.0.0.1:$GATEWAY_PORT" "$proxy_pid"
       stop_proxy
       ;;
-    *) die "unknown configuration '$config' in BENCH_CONFIGS (direct, gateway-on, gateway-off, nginx, yarp-floor)" ;;
+    *) die "unknown configuration '$config' in BENCH_CONFIGS (direct, gateway-on, gateway-off, nginx, yarp-floor, gateway-baseline)" ;;
   esac
 }
 
@@ -372,22 +419,22 @@ ratio() {
 }
 
 print_table() {
-  local config rps p50 p99 cpu non2xx statuses errors
-  printf '\n| configuration | req/s | p50 ms | p99 ms | proxy CPU µs/req | non-2xx | statuses | socket errors/timeouts |\n'
-  printf '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n'
+  local config rps p50 p99 cpu non2xx statuses errors allocated
+  printf '\n| configuration | req/s | p50 ms | p99 ms | proxy CPU µs/req | allocated B/req | non-2xx | statuses | socket errors/timeouts |\n'
+  printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n'
   for config in "${CONFIGS[@]}"; do
     [[ -n "${row[$config]:-}" ]] || continue
-    read -r rps p50 p99 cpu non2xx statuses errors <<<"${row[$config]}"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$config" "$rps" "$p50" "$p99" "$cpu" "$non2xx" "$statuses" "$errors"
+    read -r rps p50 p99 cpu non2xx statuses errors allocated <<<"${row[$config]}"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$config" "$rps" "$p50" "$p99" "$cpu" "$allocated" "$non2xx" "$statuses" "$errors"
   done
-  printf '\n| req/s | gateway-on / gateway-off | gateway-on / nginx | gateway-off / nginx | yarp-floor / nginx | gateway-on / yarp-floor | gateway-on / direct | nginx / direct |\n'
-  printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
-  printf '| ratio | %s | %s | %s | %s | %s | %s | %s |\n' "$(ratio gateway-on gateway-off)" "$(ratio gateway-on nginx)" \
-    "$(ratio gateway-off nginx)" "$(ratio yarp-floor nginx)" "$(ratio gateway-on yarp-floor)" "$(ratio gateway-on direct)" "$(ratio nginx direct)"
-  printf '\n| proxy CPU per request | gateway-on / nginx | gateway-off / nginx | yarp-floor / nginx | gateway-on / yarp-floor |\n'
-  printf '| --- | ---: | ---: | ---: | ---: |\n'
-  printf '| ratio | %s | %s | %s | %s |\n' "$(ratio gateway-on nginx 4)" "$(ratio gateway-off nginx 4)" \
-    "$(ratio yarp-floor nginx 4)" "$(ratio gateway-on yarp-floor 4)"
+  printf '\n| req/s | gateway-on / gateway-off | gateway-on / nginx | gateway-off / nginx | yarp-floor / nginx | gateway-on / yarp-floor | gateway-on / gateway-baseline | gateway-on / direct | nginx / direct |\n'
+  printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+  printf '| ratio | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(ratio gateway-on gateway-off)" "$(ratio gateway-on nginx)" \
+    "$(ratio gateway-off nginx)" "$(ratio yarp-floor nginx)" "$(ratio gateway-on yarp-floor)" "$(ratio gateway-on gateway-baseline)" "$(ratio gateway-on direct)" "$(ratio nginx direct)"
+  printf '\n| proxy CPU per request | gateway-on / nginx | gateway-off / nginx | yarp-floor / nginx | gateway-on / yarp-floor | gateway-on / gateway-baseline |\n'
+  printf '| --- | ---: | ---: | ---: | ---: | ---: |\n'
+  printf '| ratio | %s | %s | %s | %s | %s |\n' "$(ratio gateway-on nginx 4)" "$(ratio gateway-off nginx 4)" \
+    "$(ratio yarp-floor nginx 4)" "$(ratio gateway-on yarp-floor 4)" "$(ratio gateway-on gateway-baseline 4)"
   printf '\n(medians of %s round(s); "proxy CPU" is the CPU time of the gateway, the floor or nginx processes, or of replica 1 for direct, per request)\n' "$ROUNDS"
 }
 
@@ -397,6 +444,7 @@ main() {
   local config
   [[ " ${CONFIGS[*]} " == *" gateway-"* ]] && publish_gateway
   [[ " ${CONFIGS[*]} " == *" yarp-floor "* ]] && publish_floor
+  [[ " ${CONFIGS[*]} " == *" gateway-baseline "* ]] && publish_baseline
   {
     printf 'date: %s\nwrk: -t%s -c%s -d%ss (warm-up %ss), workload %s, %s round(s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
       "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$WORKLOAD" "$ROUNDS"
