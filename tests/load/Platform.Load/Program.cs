@@ -8,6 +8,7 @@
 //   Workload/   the request mix: creates, overlaps, reads, availability, lists; the stays created
 //   Runs/       one scenario end to end (warm-up, traffic, judgement, audit, report), the run a scenario arranges
 //               against, the stress monitor, gateway metrics
+//   Progress/   the live figures on a terminal while the traffic runs (quiet when stdout is not a terminal)
 //   Faults/     the platform's processes (pid files, signals, `platform up`), RSS sampling, fault verdicts;
 //               freezing a replica (kill -STOP/-CONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream

@@ -2,6 +2,7 @@ using System.Globalization;
 using Platform.Load.Audit;
 using Platform.Load.Cli;
 using Platform.Load.Faults;
+using Platform.Load.Progress;
 using Platform.Load.Reporting;
 using Platform.Load.Scenarios;
 using Platform.Load.Traffic;
@@ -10,8 +11,9 @@ using Platform.Load.Workload;
 namespace Platform.Load.Runs;
 
 /// <summary>
-/// Runs one scenario end to end: the warm-up, the traffic with what the scenario arranges beside it, the
-/// scenario's judgement, the audit, the report. Returns 0 when every verdict passed, 1 otherwise.
+/// Runs one scenario end to end: the warm-up, the traffic with what the scenario arranges beside it and
+/// its live progress, the scenario's judgement, the audit, the report. Returns 0 when every verdict
+/// passed, 1 otherwise.
 /// </summary>
 public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, string command)
 {
@@ -28,8 +30,9 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         var mix = new ReservationMix(new StayPlanner(windowStart, Environment.ProcessId), created, clock);
         var clients = plan.Groups.Select(g => g.Client).Append(ScenarioCatalog.Load).Distinct()
             .ToDictionary(c => c, c => ClientFactory.Create(settings.Gateway, settings.ApiKey(c)));
+        var progress = LiveProgress.ForConsole();
         // A frozen replica must never be left behind: disposing the run thaws it, whatever the run did.
-        using var run = new ScenarioRun(settings, audit, mix, clock, clients, Console.WriteLine);
+        using var run = new ScenarioRun(settings, audit, mix, clock, clients, progress.WriteLine);
         Console.WriteLine($"{plan.Name}{(plan.IsShort ? " --short" : "")}: {plan.Shape}; {plan.DurationMs / 1000:0} s, window from {windowStart:yyyy-MM-dd}");
 
         // Warm-up, not recorded: open a few connections per client, then send the mix for a while so the
@@ -42,7 +45,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
 
         run.Users.AddRange(UsersOf(plan.Groups, run));
         await scenario.ArrangeAsync(run);
-        await scenario.SendAsync(run);
+        await progress.ShowAsync(run.Log, clock, plan.DurationMs, () => scenario.SendAsync(run));
         var durationMs = Math.Min(clock.ElapsedMs, run.StopRun.IsCancellationRequested ? clock.ElapsedMs : plan.DurationMs);
         await run.StopBesideAsync();
         await scenario.FinishAsync(run);

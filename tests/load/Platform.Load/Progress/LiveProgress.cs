@@ -1,0 +1,91 @@
+using Platform.Load.Traffic;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Platform.Load.Progress;
+
+/// <summary>
+/// While the traffic runs, a live table on the terminal, redrawn every second: elapsed of total, the
+/// request rate, p95 so far and failures, as Locust and k6 show. Quiet when stdout is not a terminal
+/// (redirected, or a CI log that Spectre.Console detects as not interactive): there the run prints only
+/// its events and the final report, as before. The run's events go through <see cref="WriteLine"/>, so
+/// on a terminal they scroll above the table instead of tearing it.
+/// </summary>
+/// <remarks>
+/// Spectre.Console, because a table redrawn in place while other lines scroll above it needs cursor
+/// control, terminal capability detection (ANSI, interactive, CI) and line wrapping to the terminal's
+/// width; its live display does all of that, and serialises every write through the console it owns,
+/// where hand-written ANSI escapes would have to do each of them again.
+/// </remarks>
+public sealed class LiveProgress
+{
+    public static readonly TimeSpan DefaultEvery = TimeSpan.FromSeconds(1);
+    private static readonly string[] Figures = ["requests", "rate", "p95 so far", "failures"];
+
+    private readonly IAnsiConsole? _live;
+    private readonly TextWriter _plain;
+    private readonly TimeSpan _every;
+
+    private LiveProgress(IAnsiConsole? live, TextWriter plain, TimeSpan every)
+    {
+        _live = live;
+        _plain = plain;
+        _every = every;
+    }
+
+    /// <summary>For this process's stdout.</summary>
+    public static LiveProgress ForConsole() => For(AnsiConsole.Console, Console.IsOutputRedirected, Console.Out, DefaultEvery);
+
+    /// <summary>
+    /// Live on <paramref name="console"/> when stdout is not redirected and the console is interactive and
+    /// understands ANSI; otherwise quiet, and lines go to <paramref name="plain"/> as they are.
+    /// </summary>
+    public static LiveProgress For(IAnsiConsole console, bool outputRedirected, TextWriter plain, TimeSpan every) =>
+        new(!outputRedirected && console.Profile.Capabilities is { Interactive: true, Ansi: true } ? console : null, plain, every);
+
+    public bool IsLive => _live is not null;
+
+    /// <summary>Prints a line of the run: above the live table, or plainly when quiet.</summary>
+    public void WriteLine(string line)
+    {
+        if (_live is null)
+            _plain.WriteLine(line);
+        else
+            _live.WriteLine(line);
+    }
+
+    /// <summary>Runs <paramref name="traffic"/>, showing the figures of <paramref name="log"/> until it ends (when live).</summary>
+    public async Task ShowAsync(RequestLog log, RunClock clock, double totalMs, Func<Task> traffic)
+    {
+        if (_live is null)
+        {
+            await traffic();
+            return;
+        }
+
+        var figures = new RunningFigures(log, totalMs);
+        await _live.Live(Render(figures.Update(clock.ElapsedMs))).AutoClear(false).StartAsync(async display =>
+        {
+            var sending = traffic();
+            using var timer = new PeriodicTimer(_every);
+            while (await Task.WhenAny(sending, timer.WaitForNextTickAsync().AsTask()) != sending)
+            {
+                display.UpdateTarget(Render(figures.Update(clock.ElapsedMs)));
+            }
+
+            display.UpdateTarget(Render(figures.Update(clock.ElapsedMs)));
+            await sending;
+        });
+    }
+
+    /// <summary>The table the live display shows.</summary>
+    public static IRenderable Render(ProgressFigures figures)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("elapsed");
+        foreach (var figure in Figures)
+            table.AddColumn(new TableColumn(figure).RightAligned());
+        table.AddRow(figures.ElapsedText, figures.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture), figures.RateText,
+            figures.P95Text, figures.FailuresText);
+        return table;
+    }
+}
