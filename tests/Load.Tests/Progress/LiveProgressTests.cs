@@ -63,6 +63,24 @@ public sealed class LiveProgressTests
         Assert.Empty(plain.ToString());
     }
 
+    /// <summary>Without the progress's own gate, Spectre's display and a line from another thread deadlock: the timeout fails it instead of hanging.</summary>
+    [Fact(Timeout = 10_000)]
+    public async Task Lines_written_from_other_threads_while_the_table_is_live_are_printed_too()
+    {
+        using var screen = new StringWriter();
+        var progress = LiveProgress.For(Terminal(screen), outputRedirected: false, TextWriter.Null, Every);
+        var log = new RequestLog();
+
+        await progress.ShowAsync(log, new RunClock(), 60_000, async () =>
+        {
+            var traffic = TrafficAsync(log);
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => progress.WriteLine($"event {i} of the run"))));
+            await traffic;
+        });
+
+        Assert.All(Enumerable.Range(0, 20), i => Assert.Contains($"event {i} of the run", screen.ToString(), StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task With_stdout_redirected_it_draws_nothing_and_the_runs_lines_go_out_plainly()
     {

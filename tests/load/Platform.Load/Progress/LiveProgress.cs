@@ -14,8 +14,8 @@ namespace Platform.Load.Progress;
 /// <remarks>
 /// Spectre.Console, because a table redrawn in place while other lines scroll above it needs cursor
 /// control, terminal capability detection (ANSI, interactive, CI) and line wrapping to the terminal's
-/// width; its live display does all of that, and serialises every write through the console it owns,
-/// where hand-written ANSI escapes would have to do each of them again.
+/// width; its live display does all of that, where hand-written ANSI escapes would have to do each of
+/// them again. What it leaves to the caller is that two threads must not write at once (ShowAsync).
 /// </remarks>
 public sealed class LiveProgress
 {
@@ -25,6 +25,7 @@ public sealed class LiveProgress
     private readonly IAnsiConsole? _live;
     private readonly TextWriter _plain;
     private readonly TimeSpan _every;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     private LiveProgress(IAnsiConsole? live, TextWriter plain, TimeSpan every)
     {
@@ -45,13 +46,24 @@ public sealed class LiveProgress
 
     public bool IsLive => _live is not null;
 
-    /// <summary>Prints a line of the run: above the live table, or plainly when quiet.</summary>
+    /// <summary>Prints a line of the run, from any thread: above the live table, or plainly when quiet.</summary>
     public void WriteLine(string line)
     {
         if (_live is null)
+        {
             _plain.WriteLine(line);
-        else
+            return;
+        }
+
+        _gate.Wait();
+        try
+        {
             _live.WriteLine(line);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Runs <paramref name="traffic"/>, showing the figures of <paramref name="log"/> until it ends (when live).</summary>
@@ -64,18 +76,52 @@ public sealed class LiveProgress
         }
 
         var figures = new RunningFigures(log, totalMs);
-        await _live.Live(Render(figures.Update(clock.ElapsedMs))).AutoClear(false).StartAsync(async display =>
+        // Spectre.Console's live display is not safe to write to from two threads at once: a redraw takes
+        // the display's lock and then the console's, a line written meanwhile the console's and then the
+        // display's (its render hook), and the two deadlock. So every call into the console, the display's
+        // own start and end included, goes through the gate, and the run's events wait their turn.
+        await _gate.WaitAsync();
+        var held = true;
+        try
         {
-            var sending = traffic();
-            using var timer = new PeriodicTimer(_every);
-            while (await Task.WhenAny(sending, timer.WaitForNextTickAsync().AsTask()) != sending)
+            await _live.Live(Render(figures.Update(clock.ElapsedMs))).AutoClear(false).StartAsync(async display =>
             {
-                display.UpdateTarget(Render(figures.Update(clock.ElapsedMs)));
-            }
+                _gate.Release();
+                held = false;
+                try
+                {
+                    var sending = traffic();
+                    using var timer = new PeriodicTimer(_every);
+                    while (await Task.WhenAny(sending, timer.WaitForNextTickAsync().AsTask()) != sending)
+                        await RedrawAsync(display, figures.Update(clock.ElapsedMs));
+                    await RedrawAsync(display, figures.Update(clock.ElapsedMs));
+                    await sending;
+                }
+                finally
+                {
+                    await _gate.WaitAsync();
+                    held = true;
+                }
+            });
+        }
+        finally
+        {
+            if (held)
+                _gate.Release();
+        }
+    }
 
-            display.UpdateTarget(Render(figures.Update(clock.ElapsedMs)));
-            await sending;
-        });
+    private async Task RedrawAsync(LiveDisplayContext display, ProgressFigures figures)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            display.UpdateTarget(Render(figures));
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>The table the live display shows.</summary>
