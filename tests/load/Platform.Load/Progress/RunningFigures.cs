@@ -5,7 +5,7 @@ using Platform.Load.Traffic;
 namespace Platform.Load.Progress;
 
 /// <summary>What the live progress shows at one moment of a run.</summary>
-/// <param name="Rate">Requests answered per second since the previous update.</param>
+/// <param name="Rate">Requests done (answered, timed out or refused) per second since the previous update.</param>
 /// <param name="P95Ms">The 95th percentile of every latency so far, from the histogram (NaN before the first answer).</param>
 public sealed record ProgressFigures(double ElapsedMs, double TotalMs, long Requests, double Rate, double P95Ms, long Failures)
 {
@@ -21,7 +21,7 @@ public sealed record ProgressFigures(double ElapsedMs, double TotalMs, long Requ
 /// <summary>
 /// The run's figures so far, kept up incrementally from the request log: each update reads only the
 /// records added since the last one. The p95 comes from an HdrHistogram (latencies in microseconds,
-/// 3 significant digits: within 0.1 % of the exact value, in a fixed few hundred KB however long the
+/// 3 significant digits: within 0.1 % of the exact value, in a fixed 200 KB or so however long the
 /// run), so an update costs the new records, not a sort of every latency so far. The report's
 /// percentiles stay exact (Reporting/Percentiles.cs): the live figure only shows the way.
 /// </summary>
