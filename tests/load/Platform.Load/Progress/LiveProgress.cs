@@ -15,7 +15,7 @@ namespace Platform.Load.Progress;
 /// Spectre.Console, because a table redrawn in place while other lines scroll above it needs cursor
 /// control, terminal capability detection (ANSI, interactive, CI) and line wrapping to the terminal's
 /// width; its live display does all of that, where hand-written ANSI escapes would have to do each of
-/// them again. What it leaves to the caller is that two threads must not write at once (ShowAsync).
+/// them again. What it leaves to the caller is that two threads must not write at once (Display).
 /// </remarks>
 public sealed class LiveProgress
 {
@@ -25,7 +25,7 @@ public sealed class LiveProgress
     private readonly IAnsiConsole? _live;
     private readonly TextWriter _plain;
     private readonly TimeSpan _every;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
 
     private LiveProgress(IAnsiConsole? live, TextWriter plain, TimeSpan every)
     {
@@ -55,15 +55,8 @@ public sealed class LiveProgress
             return;
         }
 
-        _gate.Wait();
-        try
-        {
+        lock (_gate)
             _live.WriteLine(line);
-        }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     /// <summary>Runs <paramref name="traffic"/>, showing the figures of <paramref name="log"/> until it ends (when live).</summary>
@@ -76,52 +69,48 @@ public sealed class LiveProgress
         }
 
         var figures = new RunningFigures(log, totalMs);
-        // Spectre.Console's live display is not safe to write to from two threads at once: a redraw takes
-        // the display's lock and then the console's, a line written meanwhile the console's and then the
-        // display's (its render hook), and the two deadlock. So every call into the console, the display's
-        // own start and end included, goes through the gate, and the run's events wait their turn.
-        await _gate.WaitAsync();
-        var held = true;
+        var sending = traffic();
+        await Task.Factory.StartNew(() => Display(_live, figures, clock, sending), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await sending;
+    }
+
+    /// <summary>
+    /// The live display, on a thread of its own until <paramref name="sending"/> ends. Spectre.Console's
+    /// live display is not safe to write to from two threads at once: a redraw takes the display's lock
+    /// and then the console's, a line written meanwhile the console's and then the display's (its render
+    /// hook), and the two deadlock. So every call into the console, the display's own start and end
+    /// included, holds the gate, each for one write; the run's events take it in <see cref="WriteLine"/>.
+    /// </summary>
+    private void Display(IAnsiConsole console, RunningFigures figures, RunClock clock, Task sending)
+    {
+        _gate.Enter();
         try
         {
-            await _live.Live(Render(figures.Update(clock.ElapsedMs))).AutoClear(false).StartAsync(async display =>
+            console.Live(Render(figures.Update(clock.ElapsedMs))).AutoClear(false).Start(display =>
             {
-                _gate.Release();
-                held = false;
+                _gate.Exit();
                 try
                 {
-                    var sending = traffic();
-                    using var timer = new PeriodicTimer(_every);
-                    while (await Task.WhenAny(sending, timer.WaitForNextTickAsync().AsTask()) != sending)
-                        await RedrawAsync(display, figures.Update(clock.ElapsedMs));
-                    await RedrawAsync(display, figures.Update(clock.ElapsedMs));
-                    await sending;
+                    while (Task.WaitAny([sending], _every) < 0)
+                        Redraw(display, figures.Update(clock.ElapsedMs));
+                    Redraw(display, figures.Update(clock.ElapsedMs));
                 }
                 finally
                 {
-                    await _gate.WaitAsync();
-                    held = true;
+                    _gate.Enter();
                 }
             });
         }
         finally
         {
-            if (held)
-                _gate.Release();
+            _gate.Exit();
         }
     }
 
-    private async Task RedrawAsync(LiveDisplayContext display, ProgressFigures figures)
+    private void Redraw(LiveDisplayContext display, ProgressFigures figures)
     {
-        await _gate.WaitAsync();
-        try
-        {
+        lock (_gate)
             display.UpdateTarget(Render(figures));
-        }
-        finally
-        {
-            _gate.Release();
-        }
     }
 
     /// <summary>The table the live display shows.</summary>
