@@ -74,11 +74,19 @@ public sealed class LiveProgressTests
         await progress.ShowAsync(log, new RunClock(), 60_000, async () =>
         {
             var traffic = TrafficAsync(log);
-            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => progress.WriteLine($"event {i} of the run"))));
+            // Ten threads, ten lines each, spread over several redraws, as faults and samplers note events.
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(thread => Task.Run(async () =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    progress.WriteLine($"event {(thread * 10) + i} of the run");
+                    await Task.Delay(Every / 4);
+                }
+            })));
             await traffic;
         });
 
-        Assert.All(Enumerable.Range(0, 20), i => Assert.Contains($"event {i} of the run", screen.ToString(), StringComparison.Ordinal));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.Contains($"event {i} of the run", screen.ToString(), StringComparison.Ordinal));
     }
 
     [Fact]
