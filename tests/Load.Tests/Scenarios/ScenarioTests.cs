@@ -18,7 +18,7 @@ public sealed class ScenarioTests
     [InlineData("fault-pool-exhaustion", 900, 30)]
     public void Shapes_have_their_users_and_length(string name, int users, double seconds)
     {
-        var scenario = ScenarioCatalog.Find(name, isShort: false)!;
+        var scenario = ScenarioCatalog.Find(name, isShort: false)!.Plan;
         Assert.Equal(users, scenario.PeakUsers);
         Assert.Equal(seconds * 1000, scenario.DurationMs);
     }
@@ -26,18 +26,18 @@ public sealed class ScenarioTests
     [Fact]
     public void Short_is_a_tenth_with_ramps_scaled_and_faults_kept_at_60_s()
     {
-        Assert.Equal(6_000, ScenarioCatalog.Find("baseline", true)!.DurationMs);
-        Assert.Equal(360_000, ScenarioCatalog.Find("endurance", true)!.DurationMs);
-        Assert.Equal(3_000, ScenarioCatalog.Find("fault-pool-exhaustion", true)!.DurationMs);
-        var spike = ScenarioCatalog.Find("spike", true)!;
+        Assert.Equal(6_000, ScenarioCatalog.Find("baseline", true)!.Plan.DurationMs);
+        Assert.Equal(360_000, ScenarioCatalog.Find("endurance", true)!.Plan.DurationMs);
+        Assert.Equal(3_000, ScenarioCatalog.Find("fault-pool-exhaustion", true)!.Plan.DurationMs);
+        var spike = ScenarioCatalog.Find("spike", true)!.Plan;
         Assert.Equal(13_000, spike.DurationMs);
         Assert.Equal(1_000, spike.Groups[0].RampMs);
-        var kill = ScenarioCatalog.Find("fault-kill-replica", true)!;
+        var kill = ScenarioCatalog.Find("fault-kill-replica", true)!.Plan;
         Assert.Equal(60_000, kill.DurationMs);
         Assert.Equal(20_000, kill.FaultAtMs);
-        Assert.True(ScenarioCatalog.All(true).All(s => s.IsShort));
-        Assert.All(ScenarioCatalog.All(true), s => Assert.Equal(3_000, s.WarmUpMs));
-        Assert.All(ScenarioCatalog.All(false), s => Assert.Equal(10_000, s.WarmUpMs));
+        Assert.True(ScenarioCatalog.All(true).All(s => s.Plan.IsShort));
+        Assert.All(ScenarioCatalog.All(true), s => Assert.Equal(3_000, s.Plan.WarmUpMs));
+        Assert.All(ScenarioCatalog.All(false), s => Assert.Equal(10_000, s.Plan.WarmUpMs));
     }
 
     [Theory]
@@ -47,8 +47,8 @@ public sealed class ScenarioTests
     public void Slow_faults_have_short_versions_of_their_own_each_under_45_s_with_its_warm_up(
         string name, int perSecond, double seconds, double faultAt, double hold, double shortSeconds, double shortFaultAt, double shortHold)
     {
-        var full = ScenarioCatalog.Find(name, isShort: false)!;
-        var brief = ScenarioCatalog.Find(name, isShort: true)!;
+        var full = ScenarioCatalog.Find(name, isShort: false)!.Plan;
+        var brief = ScenarioCatalog.Find(name, isShort: true)!.Plan;
 
         Assert.Equal(perSecond, full.PeakUsers);
         Assert.All(full.Groups, g => Assert.Equal(1000, g.IntervalMs));
@@ -64,24 +64,24 @@ public sealed class ScenarioTests
     [Fact]
     public void The_frozen_replica_gets_health_checks_keyed_and_unkeyed_creates_and_the_stalled_database_creates_and_reads()
     {
-        static IEnumerable<(RequestKind, int)> Rates(string name) => ScenarioCatalog.Find(name, false)!.Groups.Select(g => (g.Sends, g.Users));
+        static IEnumerable<(RequestKind, int)> Rates(string name) => ScenarioCatalog.Find(name, false)!.Plan.Groups.Select(g => (g.Sends, g.Users));
 
         Assert.Equal([(RequestKind.Health, 100), (RequestKind.KeyedCreate, 20), (RequestKind.Create, 10)], Rates("fault-freeze-replica"));
         Assert.Equal([(RequestKind.Health, 100)], Rates("fault-slow-replica"));
         Assert.Equal([(RequestKind.Create, 20), (RequestKind.Read, 10), (RequestKind.Availability, 10)], Rates("fault-stall-database"));
-        Assert.All(ScenarioCatalog.Find("baseline", false)!.Groups, g => Assert.Equal(RequestKind.Mix, g.Sends));
+        Assert.All(ScenarioCatalog.Find("baseline", false)!.Plan.Groups, g => Assert.Equal(RequestKind.Mix, g.Sends));
     }
 
     [Fact]
     public void Spike_ramps_linearly_and_stress_adds_10_users_every_step()
     {
-        var spike = ScenarioCatalog.Find("spike", false)!.Groups[0];
+        var spike = ScenarioCatalog.Find("spike", false)!.Plan.Groups[0];
         Assert.Equal(0, spike.StartMs(0));
         // User 50 of 100 joins in second 5, at its own phase, 50/100 of the second.
         Assert.Equal(5_500, spike.StartMs(50));
         Assert.Equal(50, spike.ActiveAt(4_999));
         Assert.Equal(100, spike.ActiveAt(10_000));
-        var stress = ScenarioCatalog.Find("stress", false)!.Groups[0];
+        var stress = ScenarioCatalog.Find("stress", false)!.Plan.Groups[0];
         Assert.Equal(10, stress.ActiveAt(999));
         Assert.Equal(20, stress.ActiveAt(10_999));
         Assert.Equal(200, stress.ActiveAt(200_000));
@@ -93,7 +93,7 @@ public sealed class ScenarioTests
     {
         foreach (var (name, users) in new[] { ("spike", 100), ("stress", 200) })
         {
-            var group = ScenarioCatalog.Find(name, false)!.Groups[0];
+            var group = ScenarioCatalog.Find(name, false)!.Plan.Groups[0];
             var phases = Enumerable.Range(0, users).Select(i => group.StartMs(i) % group.IntervalMs).ToList();
             Assert.Equal(users, phases.Distinct().Count());
             Assert.Equal(group.IntervalMs / users, phases.Order().Zip(phases.Order().Skip(1), (a, b) => b - a).Min(), 6);
@@ -103,7 +103,7 @@ public sealed class ScenarioTests
     [Fact]
     public void Constant_users_spread_their_first_requests_across_the_first_second()
     {
-        var group = ScenarioCatalog.Find("baseline", false)!.Groups[0];
+        var group = ScenarioCatalog.Find("baseline", false)!.Plan.Groups[0];
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 100.0), Enumerable.Range(0, 10).Select(group.StartMs));
     }
 

@@ -1,10 +1,14 @@
 // `./platform bench [SCENARIO] [--short]`: see docs/load-scenarios.md.
 //
 //   Cli/        the command line (exit 64 on misuse), the scenario list, the environment ./platform passes
-//   Scenarios/  every scenario's users and shape, and how --short scales them
+//   Scenarios/  the catalog: every scenario's plan (users, shape, how --short scales them) and one class per
+//               scenario (or family) that arranges its run, sends its traffic and judges it; Faults/ and
+//               SlowFaults/ hold the fault scenarios
 //   Traffic/    the open-model driver (latency from the scheduled send), HTTP clients, closed loop, source addresses
 //   Workload/   the request mix: creates, overlaps, reads, availability, lists; the stays created
-//   Runs/       one scenario end to end: faults, stress monitor, gateway metrics, verdicts; the slow faults' run
+//   Runs/       one scenario end to end (warm-up, traffic, judgement, audit, report), the run a scenario arranges
+//               against, the stress monitor, gateway metrics
+//   Progress/   the live figures on a terminal while the traffic runs (quiet when stdout is not a terminal)
 //   Faults/     the platform's processes (pid files, signals, `platform up`), RSS sampling, fault verdicts;
 //               freezing a replica (kill -STOP/-CONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream

@@ -17,7 +17,7 @@ public static class ReportWriter
         Path.Combine(reportsDir, $"{scenario}-{startedUtc.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
     /// <returns>The per-endpoint table in Markdown.</returns>
-    public static string Write(string directory, Scenario scenario, string command, DateTime startedUtc, double durationMs,
+    public static string Write(string directory, ScenarioPlan scenario, string command, DateTime startedUtc, double durationMs,
         IReadOnlyCollection<RequestRecord> records, Report report, string? gitCommit)
     {
         System.IO.Directory.CreateDirectory(directory);

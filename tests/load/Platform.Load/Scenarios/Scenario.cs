@@ -1,25 +1,38 @@
+using Platform.Load.Reporting;
+using Platform.Load.Runs;
+using Platform.Load.Traffic;
+
 namespace Platform.Load.Scenarios;
 
 /// <summary>
-/// A named run: its users, how long it sends, and what else happens (a fault at <see cref="FaultAtMs"/>
-/// held for <see cref="FaultHoldMs"/>, a break-point search, memory sampling). <see cref="WarmUpMs"/> of
-/// unrecorded traffic comes before it. <see cref="TimingsInShape"/>: the shape gives this run's own
-/// timings (short or not) rather than the full run's.
+/// One scenario: its <see cref="Plan"/> and what it does besides sending its users' traffic. The runner
+/// calls, in order, <see cref="ArrangeAsync"/> when the clock starts, <see cref="SendAsync"/>,
+/// <see cref="FinishAsync"/> once the traffic and everything beside it stopped, then
+/// <see cref="Judge"/>. An object is one run: it keeps what it arranged for its judgement, so the
+/// catalog makes a new one each time it is asked.
 /// </summary>
-public sealed record Scenario(
-    string Name,
-    string Shape,
-    ScenarioKind Kind,
-    double DurationMs,
-    IReadOnlyList<UserGroup> Groups,
-    bool IsShort = false,
-    double FaultAtMs = 0,
-    double FaultHoldMs = 0,
-    double WindowMs = 10_000,
-    int ClosedLoopClients = 0,
-    double SampleEveryMs = 10_000,
-    double WarmUpMs = 10_000,
-    bool TimingsInShape = false)
+public abstract class Scenario(ScenarioPlan plan)
 {
-    public int PeakUsers => Groups.Sum(g => g.Users) + ClosedLoopClients;
+    public ScenarioPlan Plan { get; } = plan;
+
+    /// <summary>How long the audit waits for the outbox relay to publish every event.</summary>
+    public virtual TimeSpan OutboxCatchUp => TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts what runs beside the traffic (samplers, the fault at its time) and adds or moves users.</summary>
+    public virtual Task ArrangeAsync(ScenarioRun run) => Task.CompletedTask;
+
+    /// <summary>The traffic: every user on its schedule until the plan's duration, or until the run is stopped.</summary>
+    public virtual Task SendAsync(ScenarioRun run) => run.Driver.RunAsync(run.Users, Plan.DurationMs, run.StopRun.Token);
+
+    /// <summary>After the traffic and everything beside it stopped, before the judgement.</summary>
+    public virtual Task FinishAsync(ScenarioRun run) => Task.CompletedTask;
+
+    /// <summary>Whether a record of the log is one of the run's requests (in the tables, the files and the judgement).</summary>
+    public virtual bool Counts(RequestRecord record) => true;
+
+    /// <summary>Adds the scenario's verdicts, and any sections and files of its own, to the report.</summary>
+    public abstract void Judge(RunResult result, Report report);
+
+    /// <summary>What <see cref="ArrangeAsync"/> set up for the judgement; judging a run never arranged is a bug.</summary>
+    protected static T Arranged<T>(T? value) where T : class => value ?? throw new InvalidOperationException("judged before it was arranged");
 }

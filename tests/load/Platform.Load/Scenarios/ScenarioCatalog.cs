@@ -1,4 +1,6 @@
 using System.Globalization;
+using Platform.Load.Scenarios.Faults;
+using Platform.Load.Scenarios.SlowFaults;
 using Platform.Load.Workload;
 
 namespace Platform.Load.Scenarios;
@@ -20,68 +22,62 @@ public static class ScenarioCatalog
     private const double ShortFactor = 0.1;
     private const double FaultShortFloorMs = 60 * Second;
 
-    public static IReadOnlyList<string> Names { get; } =
-    [
-        "baseline", "load-50-users", "load-100-users", "sustained-10m", "spike", "stress", "endurance", "noisy-neighbour",
-        "fault-kill-replica", "fault-stop-mariadb", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
-        "fault-freeze-replica", "fault-slow-replica", "fault-stall-database",
-    ];
+    /// <summary>The scenarios' names, in the order of the list <c>./platform bench</c> prints.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All(isShort: false).Select(s => s.Plan.Name)];
 
-    public static IReadOnlyList<Scenario> All(bool isShort) => Names.Select(n => Find(n, isShort)!).ToList();
+    /// <summary>The scenario named <paramref name="name"/>, new (one object per run: it keeps what it arranges), or null.</summary>
+    public static Scenario? Find(string name, bool isShort) => All(isShort).SingleOrDefault(s => s.Plan.Name == name);
 
-    public static Scenario? Find(string name, bool isShort)
+    /// <summary>Every scenario, each a new object.</summary>
+    public static IReadOnlyList<Scenario> All(bool isShort)
     {
         var f = isShort ? ShortFactor : 1.0;
         double S(double seconds) => seconds * Second * f;
         double Fault(double seconds) => isShort ? Math.Max(FaultShortFloorMs, S(seconds)) : seconds * Second;
         double Slow(double seconds, double shortSeconds) => (isShort ? shortSeconds : seconds) * Second;
-        var scenario = name switch
-        {
-            "baseline" => Constant(name, 10, S(60), "10 users, 1 min"),
-            "load-50-users" => Constant(name, 50, S(180), "50 users, 3 min"),
-            "load-100-users" => Constant(name, 100, S(180), "100 users, 3 min"),
-            "sustained-10m" => Constant(name, 100, S(600), "100 users, 10 min"),
-            "spike" => new Scenario(name, "0 → 100 users over 10 s, hold 2 min", ScenarioKind.Load, S(130),
-                [new UserGroup(Load, 100, Ramp: Ramp.Linear, RampMs: S(10))]),
-            "stress" => new Scenario(name, "+10 users every 10 s up to 200; stops when the last 10 s pass 5 % errors or p95 10 s",
-                ScenarioKind.Stress, S(200), [new UserGroup(Load, 200, Ramp: Ramp.Steps, RampMs: S(10), StepUsers: 10)],
-                WindowMs: Math.Max(2 * Second, S(10))),
-            "endurance" => new Scenario(name, "50 users, 1 h; RSS of every process every 10 s", ScenarioKind.Endurance, S(3600),
-                [new UserGroup(Load, 50)], SampleEveryMs: 10 * Second),
-            "noisy-neighbour" => new Scenario(name, "calm1-3: 20 req/s each, 2 min; noisy: 400 req/s (tier 200/s) from 1/4 on",
-                ScenarioKind.NoisyNeighbour, S(120),
-                [new UserGroup("noisy", 400, RateLimitExpected: true), new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)]),
-            "fault-kill-replica" => new Scenario(name, "50 users, 3 min; kill -9 api-2 at 1/3", ScenarioKind.FaultKillReplica, Fault(180),
-                [new UserGroup(Load, 50)], FaultAtMs: Fault(180) / 3),
-            "fault-stop-mariadb" => new Scenario(name, "20 users, 2 min; SIGTERM mariadb at 1/3 for 10 s, then up", ScenarioKind.FaultStopMariaDb, Fault(120),
-                [new UserGroup(Load, 20)], FaultAtMs: Fault(120) / 3, FaultHoldMs: 10 * Second),
-            "fault-stop-redis" => new Scenario(name, "20 users, 2 min; SIGTERM redis at 1/3 for 10 s, then up", ScenarioKind.FaultStopRedis, Fault(120),
-                [new UserGroup(Load, 20)], FaultAtMs: Fault(120) / 3, FaultHoldMs: 10 * Second),
-            "fault-pool-exhaustion" => new Scenario(name, "900 closed-loop clients (10 × 3 replicas × pool 30) creating, 30 s",
-                ScenarioKind.FaultPoolExhaustion, S(30), [], ClosedLoopClients: 900),
-            "fault-flood" => new Scenario(name, "anonymous flood naming 100,000 client addresses through the trusted proxy, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
-                ScenarioKind.FaultFlood, Fault(120),
-                [new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)],
-                FaultAtMs: Fault(120) / 4, FaultHoldMs: Fault(120) / 2, SampleEveryMs: Second),
-            "fault-freeze-replica" => SlowFault(name, ScenarioKind.FaultFreezeReplica, Slow(60, 30), Slow(20, 10), Slow(20, 10),
+        ScenarioPlan Plan(string name, string shape, double durationMs, IReadOnlyList<UserGroup> groups) =>
+            new(name, shape, durationMs, groups, IsShort: isShort, WarmUpMs: isShort ? 3 * Second : 10 * Second);
+        ScenarioPlan Constant(string name, int users, double durationMs, string shape) => Plan(name, shape, durationMs, [new UserGroup(Load, users)]);
+        ScenarioPlan SlowFault(string name, double durationMs, double faultAtMs, double holdMs, string shape, IReadOnlyList<UserGroup> groups) =>
+            Plan(name, SlowFaultShape(shape, faultAtMs, holdMs, durationMs), durationMs, groups) with { FaultAtMs = faultAtMs, FaultHoldMs = holdMs, TimingsInShape = true };
+        return
+        [
+            new LoadScenario(Constant("baseline", 10, S(60), "10 users, 1 min")),
+            new LoadScenario(Constant("load-50-users", 50, S(180), "50 users, 3 min")),
+            new LoadScenario(Constant("load-100-users", 100, S(180), "100 users, 3 min")),
+            new LoadScenario(Constant("sustained-10m", 100, S(600), "100 users, 10 min")),
+            new LoadScenario(Plan("spike", "0 → 100 users over 10 s, hold 2 min", S(130),
+                [new UserGroup(Load, 100, Ramp: Ramp.Linear, RampMs: S(10))])),
+            new StressScenario(Plan("stress", "+10 users every 10 s up to 200; stops when the last 10 s pass 5 % errors or p95 10 s",
+                S(200), [new UserGroup(Load, 200, Ramp: Ramp.Steps, RampMs: S(10), StepUsers: 10)]) with { WindowMs = Math.Max(2 * Second, S(10)) }),
+            new EnduranceScenario(Plan("endurance", "50 users, 1 h; RSS of every process every 10 s", S(3600),
+                [new UserGroup(Load, 50)]) with { SampleEveryMs = 10 * Second }),
+            new NoisyNeighbourScenario(Plan("noisy-neighbour", "calm1-3: 20 req/s each, 2 min; noisy: 400 req/s (tier 200/s) from 1/4 on", S(120),
+                [new UserGroup(NoisyNeighbourScenario.Noisy, 400, RateLimitExpected: true), new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)])),
+            new KillReplicaScenario(Plan("fault-kill-replica", "50 users, 3 min; kill -9 api-2 at 1/3", Fault(180),
+                [new UserGroup(Load, 50)]) with { FaultAtMs = Fault(180) / 3 }),
+            new StopMariaDbScenario(Plan("fault-stop-mariadb", "20 users, 2 min; SIGTERM mariadb at 1/3 for 10 s, then up", Fault(120),
+                [new UserGroup(Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
+            new StopRedisScenario(Plan("fault-stop-redis", "20 users, 2 min; SIGTERM redis at 1/3 for 10 s, then up", Fault(120),
+                [new UserGroup(Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
+            new PoolExhaustionScenario(Plan("fault-pool-exhaustion", "900 closed-loop clients (10 × 3 replicas × pool 30) creating, 30 s",
+                S(30), []) with { ClosedLoopClients = 900 }),
+            new FloodScenario(Plan("fault-flood", "anonymous flood naming 100,000 client addresses through the trusted proxy, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
+                Fault(120), [new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)])
+                with { FaultAtMs = Fault(120) / 4, FaultHoldMs = Fault(120) / 2, SampleEveryMs = Second }),
+            new FreezeReplicaScenario(SlowFault("fault-freeze-replica", Slow(60, 30), Slow(20, 10), Slow(20, 10),
                 "kill -STOP api-2 at {0} s for {1} s, then kill -CONT; health 100/s, creates with Idempotency-Key 20/s, without 10/s; {2} s",
-                [new UserGroup(Load, 100, Sends: RequestKind.Health), new UserGroup(Load, 20, Sends: RequestKind.KeyedCreate), new UserGroup(Load, 10, Sends: RequestKind.Create)]),
-            "fault-slow-replica" => SlowFault(name, ScenarioKind.FaultSlowReplica, Slow(45, 35), Slow(20, 20), Slow(20, 10),
+                [new UserGroup(Load, 100, Sends: RequestKind.Health), new UserGroup(Load, 20, Sends: RequestKind.KeyedCreate), new UserGroup(Load, 10, Sends: RequestKind.Create)])),
+            new SlowReplicaScenario(SlowFault("fault-slow-replica", Slow(45, 35), Slow(20, 20), Slow(20, 10),
                 "api-2 stopped 150 ms of every 200 ms (kill -STOP / -CONT) from {0} s for {1} s; health 100/s; {2} s",
-                [new UserGroup(Load, 100, Sends: RequestKind.Health)]),
-            "fault-stall-database" => SlowFault(name, ScenarioKind.FaultStallDatabase, Slow(45, 30), Slow(15, 10), Slow(12, 8),
+                [new UserGroup(Load, 100, Sends: RequestKind.Health)])),
+            new StallDatabaseScenario(SlowFault("fault-stall-database", Slow(45, 30), Slow(15, 10), Slow(12, 8),
                 "FLUSH TABLES WITH READ LOCK on MariaDB at {0} s for {1} s; creates 20/s, reads by code 10/s, availability 10/s; {2} s",
-                [new UserGroup(Load, 20, Sends: RequestKind.Create), new UserGroup(Load, 10, Sends: RequestKind.Read), new UserGroup(Load, 10, Sends: RequestKind.Availability)]),
-            _ => null,
-        };
-        return scenario is null ? null : scenario with { IsShort = isShort, WarmUpMs = isShort ? 3 * Second : 10 * Second };
+                [new UserGroup(Load, 20, Sends: RequestKind.Create), new UserGroup(Load, 10, Sends: RequestKind.Read), new UserGroup(Load, 10, Sends: RequestKind.Availability)])),
+        ];
     }
 
     /// <param name="shape">A format with {0} the fault's start, {1} its length and {2} the run's, in seconds.</param>
-    private static Scenario SlowFault(string name, ScenarioKind kind, double durationMs, double faultAtMs, double holdMs, string shape, IReadOnlyList<UserGroup> groups) =>
-        new(name, string.Format(CultureInfo.InvariantCulture, shape, faultAtMs / Second, holdMs / Second, durationMs / Second), kind, durationMs, groups,
-            FaultAtMs: faultAtMs, FaultHoldMs: holdMs, TimingsInShape: true);
-
-    private static Scenario Constant(string name, int users, double durationMs, string shape) =>
-        new(name, shape, ScenarioKind.Load, durationMs, [new UserGroup(Load, users)]);
+    private static string SlowFaultShape(string shape, double faultAtMs, double holdMs, double durationMs) =>
+        string.Format(CultureInfo.InvariantCulture, shape, faultAtMs / Second, holdMs / Second, durationMs / Second);
 }
