@@ -23,7 +23,7 @@ PARTS = [
     ("our deadline middleware", re.compile(r"Platform\.Gateway\.Deadlines")),
     ("our hedging (and Polly)", re.compile(r"Platform\.Gateway\.Hedging|Polly\.")),
     ("our outlier filter", re.compile(r"Platform\.Gateway\.Outliers")),
-    ("our rate limiter and client identity", re.compile(r"Platform\.Gateway\.RateLimiting")),
+    ("our rate limiter and client identity", re.compile(r"Platform\.Gateway\.(RateLimiting|Identity)|IdentityToken")),
     ("our other proxy middleware (retry, body limit, problems)", re.compile(r"Platform\.Gateway\.(Proxy|Problems)")),
     ("metrics (prometheus-net)", re.compile(r"Prometheus\.|Platform\.Gateway\.Observability")),
     ("HttpClient to the replica (SocketsHttpHandler)", re.compile(r"System\.Net\.Http\.")),
