@@ -124,8 +124,9 @@ public sealed class HedgingHandler : DelegatingHandler
     /// Written by hand rather than with Polly's hedging strategy, which this handler used first: for
     /// the usual request, answered before any copy is due, Polly's race (a resilience context, a
     /// pooled execution with its own linked token source and task per attempt, a timer, telemetry)
-    /// cost more gateway CPU than everything else of ours together (docs/benchmarks/gateway-cost.md).
-    /// Here that request costs one linked token source and one timed wait on its own task.
+    /// was the largest of our own shares of the gateway's CPU, 7.0 % of its samples against 3.2 %
+    /// for this race (docs/benchmarks/gateway-cost.md). Here that request costs one linked token
+    /// source and one timed wait on its own task.
     /// </remarks>
     private sealed class Race(HedgingHandler handler, HttpRequestMessage request, HedgePlan plan, DestinationState primary)
     {

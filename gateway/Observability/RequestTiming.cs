@@ -16,10 +16,10 @@ namespace Platform.Gateway.Observability;
 /// <remarks>
 /// Written here rather than with prometheus-net's HTTP metrics middleware, which this used first:
 /// that one captures route data, builds the label values and looks the series up by them on every
-/// request, and was the largest of our own shares of the gateway's CPU (docs/benchmarks/gateway-cost.md).
-/// Here the series is found by its four label values in a cache of the library's own children,
-/// with no allocation. Methods outside the standard ones share the label value "other", so a client
-/// cannot mint series by inventing methods.
+/// request, and labels the method as the client sent it, so every invented method made new series.
+/// Here methods outside the standard ones share the label value "other", and the series is found by
+/// its four label values in a cache of the library's own children, with no allocation (metrics
+/// 2.9 % of the gateway's profile before, 2.3 % after; docs/benchmarks/gateway-cost.md).
 /// </remarks>
 internal sealed class RequestTiming(Histogram durations)
 {
