@@ -21,7 +21,7 @@
 #   BENCH_WARMUP [20]        seconds of warm-up before each measured run (0: none); a fresh gateway
 #                            is still compiling (tiered JIT, PGO) for its first ~15 s
 #   BENCH_CONNECTIONS [32]   wrk connections       BENCH_THREADS [1]  wrk threads
-#   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(e) to run, in this order
+#   BENCH_CONFIGS ["direct gateway-on gateway-off nginx"]   which of (a)-(f) to run, in this order
 #   BENCH_ROUNDS [1]         rounds (at most 9); the table holds each column's median
 #   BENCH_BASELINE [""]      the commit (f) is published from (through a temporary git worktree)
 #   BENCH_WORKLOAD [health]  health: GET /api/v1/health; create: POST /api/v1/reservations (create.lua,
