@@ -143,7 +143,7 @@ public sealed class HedgingHandler : DelegatingHandler
             // The original's answer or failure before any copy goes out is YARP's to handle as it
             // is (SafeRetry after a refused connection, passive health), so a keyed create never
             // reaches one replica from both this race and a retry.
-            if (!await Settled(first, hedgeDelay, cancellationToken) || PickOther() is not { Model: not null } target)
+            if (!await StillUnanswered(first, hedgeDelay, cancellationToken) || PickOther() is not { Model: not null } target)
                 return await Finish(first, original);
 
             var budgeted = handler._budget.TryWithdraw();
@@ -151,7 +151,7 @@ public sealed class HedgingHandler : DelegatingHandler
             {
                 Hedges.WithLabels(handler._cluster, primary.DestinationId, "refused").Inc();
                 // Out of budget, the copy still goes at the per-try timeout.
-                if (!await Settled(first, handler._options.PerTryTimeout - hedgeDelay, cancellationToken))
+                if (!await StillUnanswered(first, handler._options.PerTryTimeout - hedgeDelay, cancellationToken))
                     return await Finish(first, original);
                 AttemptTimeouts.WithLabels(handler._cluster, primary.DestinationId).Inc();
             }
@@ -175,10 +175,10 @@ public sealed class HedgingHandler : DelegatingHandler
         }
 
         /// <summary>
-        /// False when the original has answered (or failed) within the wait, or the request's own
-        /// deadline has passed: then there is nothing left to race.
+        /// Whether the original is still unanswered after the wait and the request's own deadline has
+        /// not passed; false means there is nothing left to race.
         /// </summary>
-        private static async ValueTask<bool> Settled(Task<HttpResponseMessage> first, TimeSpan wait, CancellationToken cancellationToken)
+        private static async ValueTask<bool> StillUnanswered(Task<HttpResponseMessage> first, TimeSpan wait, CancellationToken cancellationToken)
         {
             if (!first.IsCompleted && wait > TimeSpan.Zero)
                 await ((Task)first).WaitAsync(wait, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

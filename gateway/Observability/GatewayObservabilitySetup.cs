@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Prometheus;
-using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.Observability;
 
