@@ -355,14 +355,14 @@ measure() {
       die "no flame graph; see $RESULTS/$name.perf.log"
     info "$name: flame graph $RESULTS/$name.svg, breakdown $RESULTS/$name-breakdown.md"
   fi
+  line="$(grep '^BENCH ' "$out" | tail -n 1)" || die "no BENCH line in $out"
   local bytes_per_request=-
   if [[ -n "$counting" ]]; then
     wait "$counting" || die "dotnet-counters failed; see $RESULTS/$name.counters.log"
     # Each row is the bytes allocated in one second: their sum over the run, per request.
-    bytes_per_request="$(awk -F, -v n="$(grep -o 'requests=[0-9]*' "$out" | cut -d= -f2)" \
+    bytes_per_request="$(awk -F, -v n="$(field "$line" requests)" \
       '$3 ~ /dotnet.gc.heap.total_allocated/ { total += $NF } END { printf "%.0f", (n > 0 ? total / n : 0) }' "$allocations")"
   fi
-  line="$(grep '^BENCH ' "$out" | tail -n 1)" || die "no BENCH line in $out"
   info "$name: $line"
   cpu_us="$(awk -v t=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$(field "$line" requests)" \
     'BEGIN { printf "%.1f", (n > 0 ? t / hz / n * 1e6 : 0) }')"
