@@ -1,0 +1,34 @@
+namespace Platform.Topology.Files;
+
+/// <summary>
+/// Writes a file through a temporary one beside it and a rename, so a reader that watches it (the
+/// gateway, Prometheus) never sees half of it. Secrets are created readable by this user only.
+/// </summary>
+public static class AtomicFile
+{
+    public static void Write(string path, string content, bool secret = false)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (secret && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+            {
+                writer.Write(content);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}

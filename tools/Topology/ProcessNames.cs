@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Platform.Topology;
+
+/// <summary>The names the platform's processes go by: in pid files, logs, status and the load scenarios.</summary>
+public static class ProcessNames
+{
+    public const string MariaDb = "mariadb";
+    public const string Redis = "redis";
+    public const string Gateway = "gateway";
+    public const string Prometheus = "prometheus";
+    public const string Alertmanager = "alertmanager";
+    public const string NodeExporter = "node-exporter";
+    public const string MysqldExporter = "mysqld-exporter";
+    public const string RedisExporter = "redis-exporter";
+
+    private const string ReplicaPrefix = "api-";
+
+    /// <summary>The exporters, in the order they start.</summary>
+    public static IReadOnlyList<string> Exporters { get; } = [NodeExporter, MysqldExporter, RedisExporter];
+
+    /// <summary>Replica <paramref name="number"/>'s name, which is also its replica id (X-Replica, the gateway's destination).</summary>
+    public static string Replica(int number) => ReplicaPrefix + number.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The number of a replica's name (<c>api-2</c> → 2), or null for any other name.</summary>
+    public static int? ReplicaNumber(string name) =>
+        name.StartsWith(ReplicaPrefix, StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan(ReplicaPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+        && number > 0
+            ? number
+            : null;
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Platform.Topology.Processes;
+
+/// <summary>The questions readiness and status ask of a running server over HTTP and TCP, each bounded to 2 s.</summary>
+public static class Probes
+{
+    private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    /// <summary>True when <paramref name="url"/> answers 2xx.</summary>
+    public static async Task<bool> HttpOkAsync(Uri url) => await HttpStatusAsync(url) is >= 200 and < 300;
+
+    /// <summary>The status code <paramref name="url"/> answers, or 0 when nothing answers.</summary>
+    public static async Task<int> HttpStatusAsync(Uri url)
+    {
+        try
+        {
+            using var response = await Client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+            return (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Status's health column for an HTTP server: <c>HTTP 200</c>, or <c>HTTP 000</c> when nothing answers.</summary>
+    public static async Task<string> HttpHealthAsync(Uri url)
+    {
+        var status = await HttpStatusAsync(url);
+        return "HTTP " + status.ToString("000", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static async Task<bool> PortInUseAsync(int port)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>http://127.0.0.1:port + path.</summary>
+    public static Uri Local(int port, string path) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{path}"));
+}

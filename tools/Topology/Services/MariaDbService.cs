@@ -1,0 +1,127 @@
+using System.Globalization;
+using MySqlConnector;
+
+namespace Platform.Topology.Services;
+
+/// <summary>The files one MariaDB server keeps: its data, socket, private tmpdir, pid file and error log.</summary>
+public sealed record MariaDbFiles(string DataDirectory, string Socket, string TempDirectory, string PidFile, string LogFile)
+{
+    /// <summary>A Unix socket path is limited to 107 bytes.</summary>
+    public const int MaxSocketPath = 107;
+}
+
+/// <summary>
+/// How a MariaDB server is created and started, for <c>./platform up</c> and for the tests' throwaway
+/// servers alike: the repository's api/Database/mariadb.cnf, loopback only, root through the socket only.
+/// </summary>
+public static class MariaDbService
+{
+    public const string Server = "mariadbd";
+    public const string InstallDb = "mariadb-install-db";
+
+    /// <summary>The database the replicas use, and its user.</summary>
+    public const string Database = "platform";
+    public const string AppUser = "platform";
+
+    /// <summary>The exporter's own least-privileged user.</summary>
+    public const string ExporterUser = "exporter";
+
+    /// <summary>The repository's server settings (--defaults-file).</summary>
+    public static string ConfigFile(StateLayout layout) => layout.Repository("api", "Database", "mariadb.cnf");
+
+    /// <summary>The files of <c>./platform up</c>'s server, under the state directory.</summary>
+    public static MariaDbFiles Files(StateLayout layout) => new(
+        layout.MariaDbData, layout.MariaDbSocket, layout.MariaDbTemp, Path.Combine(layout.MariaDbData, "mariadbd.pid"), layout.Log(ProcessNames.MariaDb));
+
+    /// <summary>Creates the system tables in <paramref name="dataDirectory"/>; root may log in without a password (through the socket, once provisioned).</summary>
+    public static ServiceCommand Install(string dataDirectory, string tempDirectory) => new(
+        Binaries.Require(InstallDb),
+        ["--no-defaults", $"--user={Environment.UserName}", $"--datadir={dataDirectory}", $"--tmpdir={tempDirectory}",
+         "--auth-root-authentication-method=normal", "--skip-test-db"]);
+
+    /// <summary>
+    /// The server on <paramref name="port"/>. Its tmpdir is its own: at start-up mariadbd deletes every
+    /// #sql* file there, which in a shared /tmp would be other servers' temporary tables.
+    /// </summary>
+    public static ServiceCommand Start(string configFile, MariaDbFiles files, int port) => new(
+        Binaries.Require(Server),
+        // --defaults-file must be the first option.
+        [$"--defaults-file={configFile}", $"--user={Environment.UserName}", $"--datadir={files.DataDirectory}",
+         $"--socket={files.Socket}", $"--port={port.ToString(CultureInfo.InvariantCulture)}", "--bind-address=127.0.0.1",
+         $"--pid-file={files.PidFile}", $"--log-error={files.LogFile}", $"--tmpdir={files.TempDirectory}"]);
+
+    /// <summary>root through the server's socket: the only way root logs in once provisioned.</summary>
+    public static string RootConnectionString(string socket, string? database = null, bool pooling = false) =>
+        new MySqlConnectionStringBuilder
+        {
+            Server = socket,
+            ConnectionProtocol = MySqlConnectionProtocol.UnixSocket,
+            UserID = "root",
+            Database = database ?? "",
+            Pooling = pooling,
+            ConnectionTimeout = 5,
+        }.ConnectionString;
+
+    /// <summary>A user over TCP on 127.0.0.1 (the replicas', the exporter's and the audit's way in).</summary>
+    public static string TcpConnectionString(int port, string user, string password, string? database = Database) =>
+        new MySqlConnectionStringBuilder
+        {
+            Server = "127.0.0.1",
+            Port = (uint)port,
+            UserID = user,
+            Password = password,
+            Database = database ?? "",
+        }.ConnectionString;
+
+    /// <summary>
+    /// The database and its user, idempotently: created once; the password is (re)set every time so it
+    /// always matches what the replicas are given. root stays reachable through the socket only.
+    /// </summary>
+    public static string ProvisionSql(string appPassword) => $"""
+        CREATE DATABASE IF NOT EXISTS {Database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+        CREATE USER IF NOT EXISTS '{AppUser}'@'127.0.0.1' IDENTIFIED BY '{Quoted(appPassword)}';
+        ALTER USER '{AppUser}'@'127.0.0.1' IDENTIFIED BY '{Quoted(appPassword)}';
+        GRANT ALL PRIVILEGES ON {Database}.* TO '{AppUser}'@'127.0.0.1';
+        DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1';
+        """;
+
+    /// <summary>
+    /// The exporter's user: it may see every session (PROCESS) and the server's status and variables,
+    /// and read nothing else; three connections at most, so it can never crowd out the replicas.
+    /// </summary>
+    public static string ExporterSql(string exporterPassword) => $"""
+        CREATE USER IF NOT EXISTS '{ExporterUser}'@'127.0.0.1' IDENTIFIED BY '{Quoted(exporterPassword)}';
+        ALTER USER '{ExporterUser}'@'127.0.0.1' IDENTIFIED BY '{Quoted(exporterPassword)}' WITH MAX_USER_CONNECTIONS 3;
+        GRANT PROCESS, REPLICATION CLIENT ON *.* TO '{ExporterUser}'@'127.0.0.1';
+        GRANT SELECT ON performance_schema.* TO '{ExporterUser}'@'127.0.0.1';
+        """;
+
+    /// <summary>Runs <paramref name="sql"/> as root through the socket.</summary>
+    public static async Task ExecuteAsRootAsync(string socket, string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new MySqlConnection(RootConnectionString(socket));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 60;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>True when root can log in through the socket and the server answers.</summary>
+    public static async Task<bool> PingAsync(string socket, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = new MySqlConnection(RootConnectionString(socket));
+            await connection.OpenAsync(cancellationToken);
+            return await connection.PingAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is MySqlException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A password goes into SQL between single quotes; the generated ones never need this, an operator's might.</summary>
+    private static string Quoted(string password) => password.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal);
+}

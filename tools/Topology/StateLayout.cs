@@ -1,0 +1,81 @@
+namespace Platform.Topology;
+
+/// <summary>
+/// Where everything the platform writes lives: under the state directory (<c>.platform/</c> at the
+/// repository root unless <c>PLATFORM_STATE_DIR</c> moves it; the test suite runs whole platforms in
+/// throwaway ones). Nothing is started as a system service, so <c>down</c> stops exactly what <c>up</c> started.
+/// </summary>
+public sealed class StateLayout(string repositoryRoot, string stateDirectory)
+{
+    /// <summary>The checkout: the folder holding Platform.sln and the repository's configuration files.</summary>
+    public string Root { get; } = Path.GetFullPath(repositoryRoot);
+
+    public string State { get; } = Path.GetFullPath(stateDirectory);
+
+    /// <summary>One <c>NAME.pid</c> and <c>NAME.port</c> per running process.</summary>
+    public string Pids => Combine("pids");
+
+    public string Logs => Combine("logs");
+
+    public string Log(string process) => Path.Combine(Logs, process + ".log");
+
+    public string MariaDbData => Combine("mariadb");
+
+    /// <summary>The server's Unix socket; root logs in through it only.</summary>
+    public string MariaDbSocket => Combine("mariadb.sock");
+
+    /// <summary>mariadbd's private temporary directory (see <see cref="Services.MariaDbService"/>).</summary>
+    public string MariaDbTemp => Combine("mariadb-tmp");
+
+    public string RedisData => Combine("redis");
+
+    public string ApiApp => Combine("app", "api");
+
+    public string GatewayApp => Combine("app", "gateway");
+
+    /// <summary>The replicas the gateway routes to; rewritten atomically whenever the set changes, and reloaded by the running gateway.</summary>
+    public string DestinationsFile => Combine("gateway", "destinations.json");
+
+    /// <summary>The gateway's API clients (Identity:Clients): written once with the bench clients, then the operator's to edit.</summary>
+    public string ClientsFile => Combine("gateway", "clients.json");
+
+    /// <summary>The key the gateway signs X-Client-Identity with and the replicas verify it by: 32 random bytes, base64, this user's only.</summary>
+    public string IdentityKeyFile => Combine("identity", "signing-key");
+
+    /// <summary>The 'platform' database user's password.</summary>
+    public string PasswordFile => Combine("db-password");
+
+    /// <summary>How many replicas the last <c>up</c> or <c>scale</c> left running.</summary>
+    public string ReplicasFile => Combine("replicas");
+
+    /// <summary>Prometheus's configuration, rules and targets files; its time series are in <see cref="PrometheusData"/>.</summary>
+    public string PrometheusDirectory => Combine("prometheus");
+
+    public string PrometheusData => Combine("prometheus-data");
+
+    public string AlertmanagerDirectory => Combine("alertmanager");
+
+    public string AlertmanagerData => Combine("alertmanager-data");
+
+    /// <summary>The MariaDB exporter's client settings (its own user and password), this user's only.</summary>
+    public string MysqldExporterSettings => Combine("mysqld-exporter.cnf");
+
+    public string TestResults => Combine("test-results");
+
+    /// <summary>The load scenarios' API keys (<see cref="Files.BenchClients"/>), this user's only.</summary>
+    public string BenchKeysFile => Combine("bench", "api-keys.json");
+
+    public string Reports => Combine("reports");
+
+    /// <summary>A path in the repository, e.g. <c>Repository("api", "Database", "mariadb.cnf")</c>.</summary>
+    public string Repository(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    /// <summary>The path as an operator reads it: relative to the repository when inside it.</summary>
+    public string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Root, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
+    private string Combine(params string[] parts) => Path.Combine([State, .. parts]);
+}
