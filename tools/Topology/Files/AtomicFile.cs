@@ -18,7 +18,7 @@ public static class AtomicFile
 
         try
         {
-            using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+            using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
             {
                 writer.Write(content);
             }

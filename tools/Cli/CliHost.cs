@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Platform.Cli.Commands;
+using Platform.Topology;
+
+namespace Platform.Cli;
+
+/// <summary>
+/// The command line, parsed by System.CommandLine: subcommands, typed arguments and generated help. A
+/// misuse (no command, an unknown one) exits 64 with the usage on stderr, as the script before it did; an
+/// operator's error (a port in use, a server that will not start) is one line after <c>error:</c> and exit 1.
+/// </summary>
+public static class CliHost
+{
+    public const int UsageError = 64;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand(Usage.Description)
+        {
+            UpCommand.Create(),
+            DownCommand.Create(),
+            StatusCommand.Create(),
+            TestCommand.Create(args),
+            ScaleCommand.Create(args),
+            BenchCommand.Create(args),
+        };
+        root.HelpName = "./platform";
+        if (args.Length == 0)
+        {
+            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = Console.Error });
+            return UsageError;
+        }
+
+        if (args is ["help"])
+        {
+            return await root.Parse(["--help"]).InvokeAsync();
+        }
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // "No command" adds nothing to "unknown command 'x'".
+            foreach (var error in parsed.Errors.Where(error => parsed.Errors.Count == 1 || !error.Message.StartsWith("Required command", StringComparison.Ordinal)))
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync();
+            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = Console.Error });
+            return UsageError;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (PlatformException e)
+        {
+            await Console.Out.FlushAsync();
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The platform this checkout runs, from the PLATFORM_* environment.</summary>
+    public static PlatformSettings Settings() => PlatformSettings.FromEnvironment(RepositoryRoot.Path);
+}

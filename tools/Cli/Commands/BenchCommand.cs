@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Platform.Topology.Services;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>
+/// <c>bench [SCENARIO] [--short]</c>: a load or fault scenario of tests/load/Platform.Load against the running
+/// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench compare</c>: the
+/// side-by-side comparison (tests/load/bench-compare.sh).
+/// </summary>
+public static class BenchCommand
+{
+    /// <param name="args">The whole command line: everything after <c>bench</c> goes to the load generator untouched.</param>
+    public static Command Create(string[] args)
+    {
+        var passed = new Argument<string[]>("SCENARIO") { Description = "the scenario and its options (none: list them)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("bench", "run a load or fault scenario against the running platform through the gateway and write a report "
+            + "under .platform/reports/ (no SCENARIO: list them); 'bench compare': direct vs gateway vs nginx, side by side")
+        {
+            passed,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (_, _) =>
+        {
+            var root = CliHost.Settings().Layout.Root;
+            var arguments = args[1..];
+            return arguments is ["compare", .. var rest]
+                ? await ChildCommand.RunAsync(Path.Combine(root, "tests", "load", "bench-compare.sh"), rest, root)
+                : await ChildCommand.RunAsync(
+                    Binaries.Dotnet(),
+                    ["run", "-c", "Release", "--project", Path.Combine(root, "tests", "load", "Platform.Load", "Platform.Load.csproj"), "--", .. arguments],
+                    root);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using Platform.Cli.TestRuns;
+using Platform.Topology;
+using Platform.Topology.Services;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>
+/// <c>test [ARGS]</c>: <c>dotnet test</c> on the solution with TRX results, ARGS passed through as given; the
+/// last line is <c>N passed, N failed</c>. A run that wrote no results (the build failed, no test ran) is one
+/// failure, never a green run.
+/// </summary>
+public static class TestCommand
+{
+    /// <param name="args">The whole command line: everything after <c>test</c> goes to dotnet test untouched.</param>
+    public static Command Create(string[] args)
+    {
+        var passed = new Argument<string[]>("ARGS") { Description = "passed to dotnet test", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("test", "run 'dotnet test' on the solution (ARGS are passed to it); the last line of output is 'N passed, N failed'")
+        {
+            passed,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (_, _) => await RunAsync(CliHost.Settings().Layout, args[1..]));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(StateLayout layout, string[] arguments)
+    {
+        Directory.CreateDirectory(layout.TestResults);
+        var results = Directory.CreateTempSubdirectory(
+            Path.Combine(layout.TestResults, DateTime.Now.ToString("yyyyMMdd-HHmmss-", CultureInfo.InvariantCulture))).FullName;
+        Console.WriteLine($"==> running tests (results in {layout.Display(results)})");
+        var exitCode = await ChildCommand.RunAsync(
+            Binaries.Dotnet(),
+            ["test", layout.Repository("Platform.sln"), "-c", "Release", "--logger", "trx", "--results-directory", results, .. arguments],
+            layout.Root);
+
+        var (totals, files) = TrxCounters.Sum(results);
+        if (files == 0)
+        {
+            totals = TrxCounters.Zero with { Failed = 1 };
+        }
+        else if (exitCode != 0 && totals.Failed == 0)
+        {
+            // dotnet test failed for a reason the results do not show (e.g. one project did not build).
+            totals = totals with { Failed = 1 };
+        }
+
+        Console.WriteLine(totals);
+        return totals.Failed == 0 ? 0 : 1;
+    }
+}
