@@ -4,9 +4,10 @@ using Xunit;
 namespace Platform.Testing;
 
 /// <summary>
-/// The whole platform as an operator runs it, through the repository's own <c>./platform</c> script,
-/// but with its state in a throwaway directory and every port a free loopback one, so it never meets
-/// a platform already running on this machine. Disposing runs <c>./platform down</c>.
+/// The whole platform as an operator runs it, through the platform's command line (tools/Cli, which
+/// <c>./platform</c> runs once it has installed the Debian packages), but with its state in a throwaway
+/// directory and every port a free loopback one, so it never meets a platform already running on this
+/// machine. Disposing runs <c>down</c>.
 /// </summary>
 public sealed class LocalPlatform : IAsyncDisposable
 {
@@ -27,12 +28,12 @@ public sealed class LocalPlatform : IAsyncDisposable
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _prometheusPort = FreePort.Next();
 
-    /// <param name="settings">Extra environment for every process the script starts (Section__Key form).</param>
+    /// <param name="settings">Extra environment for the command line and every process it starts (Section__Key form, or PLATFORM_* to override this class's own).</param>
     /// <param name="commandTimeout">Longest any command but `up` may run (3 minutes unless given).</param>
     public LocalPlatform(IReadOnlyDictionary<string, string>? settings = null, TimeSpan? commandTimeout = null)
     {
         _commandTimeout = commandTimeout ?? DefaultCommandTimeout;
-        _environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        _environment = new Dictionary<string, string>
         {
             ["PLATFORM_STATE_DIR"] = _state.Path,
             ["PLATFORM_DB_PORT"] = Port(FreePort.Next()),
@@ -47,6 +48,11 @@ public sealed class LocalPlatform : IAsyncDisposable
             // The gateway's metrics port is the base itself; replica N's is base+N.
             ["PLATFORM_METRICS_BASE_PORT"] = Port(FreePort.Block(9)),
         };
+        // The caller's settings win, so a test can give the command line a bad one.
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _environment[key] = value;
+        }
     }
 
     /// <summary>The throwaway state directory (<c>PLATFORM_STATE_DIR</c>): pids, logs, reports.</summary>
@@ -59,17 +65,26 @@ public sealed class LocalPlatform : IAsyncDisposable
     /// <summary>Where replica <paramref name="number"/> serves the API.</summary>
     public Uri ReplicaAddress(int number) => new($"http://127.0.0.1:{_apiBase + number}/");
 
-    /// <summary>Runs <c>./platform</c> with these arguments and returns its exit code and output.</summary>
+    /// <summary>The command line's assembly, built with the solution (the test projects reference it) in this library's configuration.</summary>
+    public static string CliAssembly =>
+        RepositoryRoot.Combine("tools", "Cli", "bin", ApiReplica.BuildConfiguration(), "net10.0", "Platform.Cli.dll");
+
+    /// <summary>Runs the command line (<c>./platform COMMAND</c>) with these arguments and returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
-        var timeout = arguments is ["up", ..] ? UpTimeout : _commandTimeout;
-        await using var script = ChildProcess.Start(RepositoryRoot.Combine("platform"), arguments, RepositoryRoot.Path, _environment);
-        if (!await script.WaitForExitAsync(timeout))
+        if (!File.Exists(CliAssembly))
         {
-            throw new TimeoutException($"./platform {string.Join(' ', arguments)} did not finish within {timeout.TotalMinutes:0} min:{Environment.NewLine}{script.Output}");
+            throw new FileNotFoundException($"{CliAssembly} does not exist: build the solution first (dotnet build Platform.sln).", CliAssembly);
         }
 
-        return (script.ExitCode, script.Output.ToString());
+        var timeout = arguments is ["up", ..] ? UpTimeout : _commandTimeout;
+        await using var cli = ChildProcess.Start(ApiReplica.DotnetHost(), [CliAssembly, .. arguments], RepositoryRoot.Path, _environment);
+        if (!await cli.WaitForExitAsync(timeout))
+        {
+            throw new TimeoutException($"./platform {string.Join(' ', arguments)} did not finish within {timeout.TotalMinutes:0} min:{Environment.NewLine}{cli.Output}");
+        }
+
+        return (cli.ExitCode, cli.Output.ToString());
     }
 
     /// <summary>Runs a command that must succeed.</summary>

@@ -37,7 +37,19 @@ public static class TestCommand
             ["test", layout.Repository("Platform.sln"), "-c", "Release", "--logger", "trx", "--results-directory", results, .. arguments],
             layout.Root);
 
-        var (totals, files) = TrxCounters.Sum(results);
+        TrxCounters totals;
+        int files;
+        try
+        {
+            (totals, files) = TrxCounters.Sum(results);
+        }
+        catch (InvalidDataException e)
+        {
+            // Results that cannot be read are not a green run.
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            (totals, files) = (TrxCounters.Zero, 0);
+        }
+
         if (files == 0)
         {
             totals = TrxCounters.Zero with { Failed = 1 };

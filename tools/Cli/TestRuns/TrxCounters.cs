@@ -12,11 +12,26 @@ public sealed record TrxCounters(int Passed, int Failed, int Skipped)
 {
     public static TrxCounters Zero { get; } = new(0, 0, 0);
 
+    /// <exception cref="InvalidDataException">The file is not a TRX file with counters.</exception>
     public static TrxCounters Read(string trxFile)
     {
-        var counters = XDocument.Load(trxFile).Descendants().FirstOrDefault(element => element.Name.LocalName == "Counters")
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(trxFile);
+        }
+        catch (System.Xml.XmlException e)
+        {
+            throw new InvalidDataException($"{trxFile} is not XML: {e.Message}", e);
+        }
+
+        var counters = document.Descendants().FirstOrDefault(element => element.Name.LocalName == "Counters")
             ?? throw new InvalidDataException($"{trxFile} has no Counters element");
-        int Count(string name) => counters.Attribute(name) is { } attribute ? int.Parse(attribute.Value, CultureInfo.InvariantCulture) : 0;
+        int Count(string name) => counters.Attribute(name) is not { } attribute
+            ? 0
+            : int.TryParse(attribute.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                ? count
+                : throw new InvalidDataException($"{trxFile}: Counters {name}=\"{attribute.Value}\" is not a count");
         return new TrxCounters(
             Count("passed"),
             Count("failed") + Count("error") + Count("timeout") + Count("aborted"),

@@ -51,10 +51,24 @@ public static class BenchClients
     };
 
     /// <summary>The keys in <paramref name="keysFile"/> (name → key); empty when there is none.</summary>
-    public static IReadOnlyDictionary<string, string> ReadKeys(string keysFile) =>
-        File.Exists(keysFile) && new FileInfo(keysFile).Length > 0
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(keysFile)) ?? []
-            : new Dictionary<string, string>();
+    /// <exception cref="PlatformException">The file is not a JSON object of names and keys.</exception>
+    public static IReadOnlyDictionary<string, string> ReadKeys(string keysFile)
+    {
+        if (!File.Exists(keysFile) || new FileInfo(keysFile).Length == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        try
+        {
+            var keys = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(keysFile)) ?? [];
+            return keys.Where(key => !string.IsNullOrWhiteSpace(key.Value)).ToDictionary();
+        }
+        catch (JsonException e)
+        {
+            throw new PlatformException($"{keysFile} is not a JSON object of client names and keys ({e.Message}); move it away and run 'up' again", e);
+        }
+    }
 
     /// <summary>
     /// Creates the keys that are missing (all of them the first time) and, when any was, or when the clients
