@@ -2,7 +2,7 @@
 # `./platform bench compare`: the same create-heavy load (wrk, create.lua: every request books a
 # night nobody else asks for) side by side in one run, against the replicas `./platform up` started:
 #   direct      straight to one replica
-#   gateway-on  our gateway in front of the three replicas, limiter and metrics on, under a limit
+#   gateway-on  our gateway in front of the replicas, limiter and metrics on, under a limit
 #               nothing reaches (1,000,000/s per client)
 #   nginx       nginx-light in front of the same replicas: round robin, upstream keepalive,
 #               limit_req at the same rate
@@ -11,7 +11,9 @@
 # BENCH_CONNECTIONS).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
+read_platform
 [[ $# -eq 0 ]] || {
   printf 'usage: ./platform bench compare (settings by BENCH_* environment variables, see %s)\n' \
     "tests/load/bench-gateway.sh" >&2
@@ -22,5 +24,5 @@ export BENCH_WORKLOAD=create
 # replica are measured, not shed at once with 503 temporary-reduced-capacity.
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 export BENCH_CONFIGS="${BENCH_CONFIGS:-direct gateway-on nginx}"
-export BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/.platform/reports/compare-$(date -u +%Y%m%d-%H%M%S)}"
-exec "$ROOT/tests/load/bench-gateway.sh"
+export BENCH_RESULTS="${BENCH_RESULTS:-$STATE/reports/compare-$(date -u +%Y%m%d-%H%M%S)}"
+exec "$LOAD/bench-gateway.sh"

@@ -11,9 +11,11 @@
 #   (f) gateway-baseline  (b) as of the commit BENCH_BASELINE, to price a change side by side
 # each warmed up first with the same shape, then measured; BENCH_ROUNDS rounds run every
 # configuration in turn (a, b, c…, a, b, c…) so the machine's drift falls on all of them, and the
-# table gives each column's median over the rounds, with the ratios. Needs the three replicas of
-# `./platform up` on 127.0.0.1:5001-5003; starts and stops the
-# gateway and nginx itself. All traffic stays on 127.0.0.1.
+# table gives each column's median over the rounds, with the ratios. Needs the replicas of
+# `./platform up` (found as ./platform finds them: PLATFORM_STATE_DIR, <state> below, default
+# .platform; PLATFORM_API_BASE_PORT; PLATFORM_REPLICAS, else <state>/replicas); direct goes to
+# replica 1, the proxies to all of them. Starts and stops the gateway and nginx itself. All
+# traffic stays on 127.0.0.1.
 #
 # Usage: tests/load/bench-gateway.sh
 # Environment (defaults in brackets):
@@ -29,12 +31,12 @@
 #   BENCH_GATEWAY_ENV [""]   extra NAME=VALUE settings for both gateway runs, space separated
 #                            (for tuning: e.g. "DOTNET_gcServer=0 Logging__LogLevel__Default=Warning")
 #   BENCH_PUBLISH_ARGS [""]  extra arguments to `dotnet publish` of the gateway (e.g. -p:PublishReadyToRun=true)
-#   BENCH_PUBLISH [1]        0: reuse the last publish in .platform/bench/gateway-app (for a series of tuning runs)
+#   BENCH_PUBLISH [1]        0: reuse the last publish in <state>/bench/gateway-app (for a series of tuning runs)
 #   BENCH_GATEWAY_PORT [18080]  BENCH_METRICS_PORT [19100]  BENCH_NGINX_PORT [18090]
-#   BENCH_RESULTS [.platform/bench/<UTC time>-gateway]   raw outputs, logs and the table
+#   BENCH_RESULTS [<state>/bench/<UTC time>-gateway]   raw outputs, logs and the table
 #   BENCH_ALLOCATIONS [0]    1: also count the bytes the .NET proxies (gateway, floor) allocate per
 #                            request during each measured run (dotnet-counters, installed into
-#                            .platform/tools from NuGet on first use; the runtime's allocation counter
+#                            <state>/tools from NuGet on first use; the runtime's allocation counter
 #                            read every second)
 #   BENCH_PROFILE [0]        1: record the proxy's CPU with perf (cpu-clock, 999 Hz, call stacks)
 #                            during each measured run, the gateway with DOTNET_PerfMapEnabled=1,
@@ -44,18 +46,16 @@
 #                            The profiled run's req/s and CPU are perf's too: compare unprofiled runs.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-readonly ROOT
-readonly LOAD="$ROOT/tests/load"
-readonly APP="$ROOT/.platform/bench/gateway-app"
-readonly FLOOR_APP="$ROOT/.platform/bench/yarp-floor-app"
-readonly BASELINE_APP="$ROOT/.platform/bench/gateway-baseline-app"
+# shellcheck source-path=SCRIPTDIR source=bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
+read_platform
+readonly APP="$STATE/bench/gateway-app"
+readonly FLOOR_APP="$STATE/bench/yarp-floor-app"
+readonly BASELINE_APP="$STATE/bench/gateway-baseline-app"
 readonly BASELINE="${BENCH_BASELINE:-}"
-readonly NGINX_PREFIX="$ROOT/.platform/bench/nginx"
-readonly REPLICA_URL="http://127.0.0.1:5001"
-readonly REPLICA_PORTS="5001 5002 5003"
+readonly NGINX_PREFIX="$STATE/bench/nginx"
+readonly REPLICA_URL="${REPLICA_URLS[0]}"
 readonly HEALTH_PATH="/api/v1/health"
-readonly SOCKET="$ROOT/.platform/mariadb.sock"
 
 readonly DURATION="${BENCH_DURATION:-15}"
 readonly WARMUP="${BENCH_WARMUP:-20}"
@@ -75,11 +75,11 @@ readonly NGINX_PORT="${BENCH_NGINX_PORT:-18090}"
 readonly WORKLOAD="${BENCH_WORKLOAD:-health}"
 readonly PROFILE="${BENCH_PROFILE:-0}"
 readonly ALLOCATIONS="${BENCH_ALLOCATIONS:-0}"
-readonly COUNTERS="$ROOT/.platform/tools/dotnet-counters"
+readonly COUNTERS="$STATE/tools/dotnet-counters"
 # create.lua books night (offset + block * 16 + thread); one wrk run may use this many days, enough
 # for 5,000 requests per second per thread for the longest run allowed (20 s).
 readonly SPAN_DAYS=$((16 * (5 * 20 + 1)))
-RESULTS="${BENCH_RESULTS:-$ROOT/.platform/bench/$(date -u +%Y%m%d-%H%M%S)-gateway}"
+RESULTS="${BENCH_RESULTS:-$STATE/bench/$(date -u +%Y%m%d-%H%M%S)-gateway}"
 readonly RESULTS
 
 # Seconds a started proxy may take to answer, and to exit after SIGTERM before it is killed.
@@ -87,12 +87,6 @@ readonly READY_TIMEOUT=30
 readonly STOP_TIMEOUT=20
 CLOCK_TICKS="$(getconf CLK_TCK)"
 readonly CLOCK_TICKS
-
-info() { printf '==> %s\n' "$*" >&2; }
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
 
 # Installs Debian packages for missing commands (command:package pairs), as ./platform does.
 ensure_commands() {
@@ -140,7 +134,7 @@ check_prerequisites() {
       ;;
     *) die "BENCH_WORKLOAD must be health or create (got '$WORKLOAD')" ;;
   esac
-  for port in $REPLICA_PORTS; do
+  for port in "${REPLICA_PORTS[@]}"; do
     curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port$HEALTH_PATH" ||
       die "http://127.0.0.1:$port$HEALTH_PATH does not answer 200; run './platform up' first"
   done
@@ -150,18 +144,12 @@ check_prerequisites() {
   return 0
 }
 
-# The first day (counted from 2100-01-01) no earlier run has booked, so runs never collide.
-first_free_day() {
-  timeout 60 mariadb --no-defaults --protocol=socket --socket="$SOCKET" --user=root --batch \
-    --skip-column-names platform -e "SELECT COALESCE(DATEDIFF(MAX(night), DATE '2100-01-01') + 1, 0)
-      FROM reservation_nights WHERE night >= DATE '2100-01-01' AND night < DATE '5000-01-01'"
-}
-
 next_day=0
 
 # workload_args BASE-URL ARRAY: wrk's script and its arguments for one run, into the named array; for
 # creates, a fresh range of SPAN_DAYS days. It must run in this shell, not in a $( ) or < <( ) subshell,
 # or next_day would not advance and every run after the first would book nights already booked.
+# shellcheck disable=SC2034 # args is a nameref: its assignments fill the caller's array
 workload_args() {
   local -n args="$2"
   if [[ "$WORKLOAD" == create ]]; then
@@ -193,7 +181,7 @@ publish_floor() {
 
 publish_baseline() {
   [[ -n "$BASELINE" ]] || die "gateway-baseline needs BENCH_BASELINE=<commit>"
-  local commit tree="$ROOT/.platform/bench/baseline-tree"
+  local commit tree="$STATE/bench/baseline-tree"
   commit="$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE^{commit}")" || die "BENCH_BASELINE '$BASELINE' is not a commit"
   if [[ -f "$BASELINE_APP/commit" && "$(cat "$BASELINE_APP/commit")" == "$commit" ]]; then
     info "reusing the baseline gateway of ${commit:0:7} in ${BASELINE_APP#"$ROOT"/}"
@@ -241,12 +229,12 @@ wait_ready() {
 # start_gateway NAME NAME=VALUE...: the published gateway (or, for yarp-floor, the floor) on
 # GATEWAY_PORT with those settings.
 start_gateway() {
-  local name="$1" log="$RESULTS/$1.log" port destinations=() app="$APP" dll=Platform.Gateway.dll
+  local name="$1" log="$RESULTS/$1.log" n destinations=() app="$APP" dll=Platform.Gateway.dll
   [[ "$1" == yarp-floor ]] && app="$FLOOR_APP" dll=Platform.YarpFloor.dll
   [[ "$1" == gateway-baseline ]] && app="$BASELINE_APP"
   shift
-  for port in $REPLICA_PORTS; do
-    destinations+=("ReverseProxy__Clusters__replicas__Destinations__replica-${port: -1}__Address=http://127.0.0.1:$port")
+  for n in "${!REPLICA_URLS[@]}"; do
+    destinations+=("ReverseProxy__Clusters__replicas__Destinations__replica-$((n + 1))__Address=${REPLICA_URLS[$n]}")
   done
   local -a profiling=()
   # The perf map names code compiled at run time; ReadyToRun off, so the framework's precompiled
@@ -256,17 +244,27 @@ start_gateway() {
   (
     cd "$app"
     exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
-      Identity__SigningKeyFile="$ROOT/.platform/identity/signing-key" ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" "${profiling[@]}" \
+      Identity__SigningKeyFile="$IDENTITY_KEY" ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT" "${destinations[@]}" "$@" "${GATEWAY_ENV[@]}" "${profiling[@]}" \
       dotnet "$dll"
   ) >>"$log" 2>&1 &
   proxy_pid=$!
   wait_ready "$name" "http://127.0.0.1:$GATEWAY_PORT$HEALTH_PATH" "$log"
 }
 
+# nginx-gateway.conf with its port, and one upstream server line per replica in place of @REPLICAS@.
 start_nginx() {
-  local log="$RESULTS/nginx.log"
+  local log="$RESULTS/nginx.log" line port servers=""
   mkdir -p "$NGINX_PREFIX/tmp" "$NGINX_PREFIX/logs"
-  sed "s/@PORT@/$NGINX_PORT/" "$LOAD/nginx-gateway.conf" >"$NGINX_PREFIX/nginx.conf"
+  for port in "${REPLICA_PORTS[@]}"; do
+    servers+="    server 127.0.0.1:$port;"$'\n'
+  done
+  while IFS= read -r line; do
+    if [[ "$line" == *@REPLICAS@* ]]; then
+      printf '%s' "$servers"
+    else
+      printf '%s\n' "${line//@PORT@/$NGINX_PORT}"
+    fi
+  done <"$LOAD/nginx-gateway.conf" >"$NGINX_PREFIX/nginx.conf"
   nginx -p "$NGINX_PREFIX/" -c "$NGINX_PREFIX/nginx.conf" -t >"$log" 2>&1 || die "nginx rejects its configuration; see $log"
   nginx -p "$NGINX_PREFIX/" -c "$NGINX_PREFIX/nginx.conf" \
     -g "daemon off; pid $NGINX_PREFIX/nginx.pid; error_log $NGINX_PREFIX/logs/error.log warn;" >>"$log" 2>&1 &
@@ -284,15 +282,6 @@ cpu_ticks() {
     total=$((total + fields[11] + fields[12]))
   done
   printf '%s' "$total"
-}
-
-# Reads one key=value from a BENCH line.
-field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
-
-# A fresh X-Client-Identity for creates straight to a replica (valid 30 s: one per wrk run).
-identity_token() {
-  dotnet run -c Release --project "$LOAD/Platform.Load/Platform.Load.csproj" -- identity-token \
-    "$ROOT/.platform/identity/signing-key" bench_load reservations:create POST /api/v1/reservations | tail -n 1
 }
 
 declare -A rounds=() row=()
@@ -376,7 +365,7 @@ run_config() {
   local config="$1" url
   case "$config" in
     direct)
-      measure direct "$REPLICA_URL" "$(cat "$ROOT/.platform/pids/api-1.pid" 2>/dev/null || echo 0)"
+      measure direct "$REPLICA_URL" "$(cat "$PIDS/api-1.pid" 2>/dev/null || echo 0)"
       ;;
     gateway-on | gateway-baseline)
       start_gateway "$config" Metrics__Port="$METRICS_PORT" RateLimiting__Enabled=true \

@@ -18,9 +18,9 @@
 #   BENCH_LABELS ["A B"]      the two columns' names
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-readonly ROOT
-readonly LOAD="$ROOT/tests/load"
+# The helpers only: the platforms measured are the two named on the command line, not the environment's.
+# shellcheck source-path=SCRIPTDIR source=bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 readonly ROUNDS="${BENCH_ROUNDS:-3}"
 readonly DURATION="${BENCH_DURATION:-10}"
 readonly WARMUP="${BENCH_WARMUP:-5}"
@@ -31,12 +31,6 @@ read -r -a LABELS <<<"${BENCH_LABELS:-A B}"
 readonly SPAN_DAYS=$((16 * (5 * 20 + 1)))
 CLOCK_TICKS="$(getconf CLK_TCK)"
 readonly CLOCK_TICKS
-
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
-info() { printf '==> %s\n' "$*" >&2; }
 
 (($# == 2)) || die "usage: tests/load/bench-paired.sh STATE-DIR-A STATE-DIR-B"
 command -v wrk >/dev/null 2>&1 || die "wrk is not installed (apt-get install wrk)"
@@ -57,8 +51,6 @@ platform_ticks() {
   done
   printf '%s' "$total"
 }
-
-field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
 
 # One reservation per platform for the read workload, created by its load client.
 declare -a READ_PATHS=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the reservations write path against a running platform (`./platform up`):
-#   (a) wrk against one replica, (b) three wrk processes in parallel, one per replica, and
+#   (a) wrk against one replica, (b) one wrk process per replica, all in parallel, and
 #   (c) mariadb-slap running the API's own transaction straight against MariaDB (the ceiling),
 # each at every concurrency in BENCH_CONCURRENCIES, and prints one Markdown table with the ratios.
 # Every create books a night no other request asks for (see create.lua), so any non-2xx is a failure.
@@ -12,43 +12,34 @@
 #   BENCH_CONCURRENCIES ["50 100"]
 #   BENCH_DB_TRANSACTIONS [20000] transactions per measured mariadb-slap run (rounded to a
 #                                multiple of the concurrency); warm-up runs a tenth of it
-#   BENCH_URLS ["http://127.0.0.1:5001 http://127.0.0.1:5002 http://127.0.0.1:5003"]
-#   BENCH_RESULTS [.platform/bench/<UTC time>]   where raw outputs and the table are kept
+#   BENCH_URLS [every replica of the platform: http://127.0.0.1:<PLATFORM_API_BASE_PORT + N>]
+#   BENCH_RESULTS [<state>/bench/<UTC time>]   where raw outputs and the table are kept
+# The platform is found as ./platform finds it: PLATFORM_STATE_DIR (<state>, default .platform),
+# PLATFORM_API_BASE_PORT and PLATFORM_REPLICAS (else the count in <state>/replicas).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-readonly ROOT
-readonly LOAD="$ROOT/tests/load"
-readonly SOCKET="$ROOT/.platform/mariadb.sock"
-readonly LOGS="$ROOT/.platform/logs"
+# shellcheck source-path=SCRIPTDIR source=bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
+read_platform
 
 readonly DURATION="${BENCH_DURATION:-20}"
 readonly WARMUP="${BENCH_WARMUP:-5}"
 readonly CONCURRENCIES="${BENCH_CONCURRENCIES:-50 100}"
 readonly DB_TRANSACTIONS="${BENCH_DB_TRANSACTIONS:-20000}"
-read -r -a URLS <<<"${BENCH_URLS:-http://127.0.0.1:5001 http://127.0.0.1:5002 http://127.0.0.1:5003}"
+if [[ -n "${BENCH_URLS:-}" ]]; then
+  read -r -a URLS <<<"$BENCH_URLS"
+else
+  URLS=("${REPLICA_URLS[@]}")
+fi
 readonly URLS
-RESULTS="${BENCH_RESULTS:-$ROOT/.platform/bench/$(date -u +%Y%m%d-%H%M%S)}"
+RESULTS="${BENCH_RESULTS:-$STATE/bench/$(date -u +%Y%m%d-%H%M%S)}"
 readonly RESULTS
 
 # create.lua books night (offset + block * 16 + thread); a wrk process may use this many days,
 # enough for 5,000 requests per second per thread for the whole run.
 readonly SPAN_DAYS=$((16 * (5 * (DURATION > WARMUP ? DURATION : WARMUP) + 1)))
-# The API's nights start at 2100-01-01 (create.lua); the ceiling's at 5000-01-01 (the SQL file).
-readonly DB_NIGHTS_FROM="5000-01-01"
 # The API's batch as separate statements; `SELECT 1` is the API's stage marker.
 readonly STATEMENTS_PER_TX=6
-
-info() { printf '==> %s\n' "$*" >&2; }
-die() {
-  printf 'error: %s\n' "$*" >&2
-  exit 1
-}
-
-sql() {
-  timeout 60 mariadb --no-defaults --protocol=socket --socket="$SOCKET" --user=root \
-    --batch --skip-column-names platform -e "$1"
-}
 
 check_prerequisites() {
   local tool url
@@ -58,6 +49,7 @@ check_prerequisites() {
   [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "BENCH_DURATION must be a whole number of seconds"
   [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "BENCH_WARMUP must be a whole number of seconds"
   [[ "$DB_TRANSACTIONS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_DB_TRANSACTIONS must be a positive number"
+  ((${#URLS[@]} > 0)) || die "BENCH_URLS names no replica"
   [[ -S "$SOCKET" ]] || die "no MariaDB socket at ${SOCKET#"$ROOT"/}; run './platform up' first"
   sql "SELECT 1" >/dev/null || die "MariaDB does not answer on ${SOCKET#"$ROOT"/}"
   for url in "${URLS[@]}"; do
@@ -66,11 +58,6 @@ check_prerequisites() {
   done
 }
 
-# The first day (counted from 2100-01-01) no earlier run has used, so runs never collide.
-first_free_day() {
-  sql "SELECT COALESCE(DATEDIFF(MAX(night), DATE '2100-01-01') + 1, 0) FROM reservation_nights
-       WHERE night >= DATE '2100-01-01' AND night < DATE '$DB_NIGHTS_FROM'"
-}
 next_day=0
 # Hands out a disjoint range of SPAN_DAYS days for one wrk process.
 allocate_days() {
@@ -94,15 +81,6 @@ count_log_lines() {
     total=$((total + n))
   done
   printf '%s' "$total"
-}
-
-# Reads one key=value from a BENCH line.
-field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; }
-
-# A fresh X-Client-Identity for creates straight to a replica (valid 30 s: one per wrk run).
-identity_token() {
-  dotnet run -c Release --project "$LOAD/Platform.Load/Platform.Load.csproj" -- identity-token \
-    "$ROOT/.platform/identity/signing-key" bench_load reservations:create POST /api/v1/reservations | tail -n 1
 }
 
 # wrk_start NAME URL THREADS CONNECTIONS SECONDS: starts wrk in the background on the next free
@@ -153,9 +131,9 @@ single_replica() {
   row["single,$c"]="$(field "$line" rps) $(field "$line" p50_ms) $(field "$line" p95_ms) $(field "$line" p99_ms) $(field "$line" non2xx) $(field "$line" statuses) $(($(field "$line" socket_errors) + $(field "$line" timeouts)))"
 }
 
-# Three wrk processes at once, one per replica, splitting the connections.
-three_replicas() {
-  local c="$1" phase seconds i share name
+# One wrk process per replica URL at once, splitting the connections.
+all_replicas() {
+  local c="$1" phase seconds i share name n=${#URLS[@]}
   local -a pids names
   for phase in warmup measured; do
     if [[ "$phase" == warmup ]]; then
@@ -164,19 +142,19 @@ three_replicas() {
     else
       seconds=$DURATION
     fi
-    info "three replicas, $c connections in all: ${phase} ${seconds}s"
+    info "$n replicas, $c connections in all: ${phase} ${seconds}s"
     pids=()
     names=()
-    for i in 0 1 2; do
-      share=$((c / 3 + (i < c % 3 ? 1 : 0)))
-      name="three-c$c-r$((i + 1))"
+    for ((i = 0; i < n; i++)); do
+      share=$((c / n + (i < c % n ? 1 : 0)))
+      name="all-c$c-r$((i + 1))"
       [[ "$phase" == warmup ]] && name="$name-warmup"
       wrk_start "$name" "${URLS[$i]}" 1 "$share" "$seconds"
       pids+=("$wrk_pid")
       names+=("$name")
     done
     local rps=0 p50=0 p95=0 p99=0 non2xx=0 errors=0 statuses="" line
-    for i in 0 1 2; do
+    for ((i = 0; i < n; i++)); do
       name="${names[$i]}"
       wrk_result "$name" "${pids[$i]}"
       line="$wrk_line"
@@ -184,7 +162,7 @@ three_replicas() {
       [[ "$phase" == warmup ]] && continue
       info "$name: $line"
       rps="$(awk -v a="$rps" -v b="$(field "$line" rps)" 'BEGIN { printf "%.1f", a + b }')"
-      # Percentiles cannot be merged from summaries: the table shows the worst of the three.
+      # Percentiles cannot be merged from summaries: the table shows the worst of them.
       p50="$(awk -v a="$p50" -v b="$(field "$line" p50_ms)" 'BEGIN { print (b > a ? b : a) }')"
       p95="$(awk -v a="$p95" -v b="$(field "$line" p95_ms)" 'BEGIN { print (b > a ? b : a) }')"
       p99="$(awk -v a="$p99" -v b="$(field "$line" p99_ms)" 'BEGIN { print (b > a ? b : a) }')"
@@ -194,7 +172,7 @@ three_replicas() {
     done
     if [[ "$phase" == measured ]]; then
       statuses="$(tr ',' '\n' <<<"${statuses#,}" | awk -F: 'NF == 2 { n[$1] += $2 } END { for (s in n) printf "%s:%d\n", s, n[s] }' | sort | paste -sd, -)"
-      row["three,$c"]="$rps $p50 $p95 $p99 $non2xx ${statuses:--} $errors"
+      row["all,$c"]="$rps $p50 $p95 $p99 $non2xx ${statuses:--} $errors"
     fi
   done
 }
@@ -254,7 +232,7 @@ describe_setup() {
     "$(dotnet --version 2>/dev/null || printf '?')" \
     "$(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.AspNetCore.App/ { v = $2 } END { print v ? v : "?" }')" \
     "$(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')"
-  for pid_file in "$ROOT"/.platform/pids/api-*.pid; do
+  for pid_file in "$PIDS"/api-*.pid; do
     [[ -e "$pid_file" ]] || continue
     pid="$(<"$pid_file")"
     # `ps e` appends the environment to the command line; only the matching names are kept.
@@ -268,14 +246,14 @@ describe_setup() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 print_table() {
-  local c key label rps p50 p95 p99 non2xx statuses errors
+  local c key label rps p50 p95 p99 non2xx statuses errors n=${#URLS[@]}
   printf '| scenario | concurrency | req/s (tx/s) | p50 ms | p95 ms | p99 ms | non-2xx | statuses | socket errors/timeouts |\n'
   printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n'
   for c in $CONCURRENCIES; do
-    for key in single three db-statements db-batch; do
+    for key in single all db-statements db-batch; do
       case "$key" in
         single) label="API, 1 replica (wrk -t2 -c$c)" ;;
-        three) label="API, 3 replicas (3 × wrk -t1, $c conns in all; worst p of 3)" ;;
+        all) label="API, $n replicas ($n × wrk -t1, $c conns in all; worst p of $n)" ;;
         db-statements) label="MariaDB ceiling, 6 statements = 6 round trips (mariadb-slap)" ;;
         db-batch) label="MariaDB ceiling, one batch = 1 round trip, as the API sends it" ;;
       esac
@@ -284,16 +262,16 @@ print_table() {
         "$label" "$c" "$rps" "$p50" "$p95" "$p99" "$non2xx" "$statuses" "$errors"
     done
   done
-  printf '\n| concurrency | 3 replicas / 1 replica | 1 replica / DB batch | 3 replicas / DB batch | 3 replicas / DB statements |\n'
+  printf '\n| concurrency | %s replicas / 1 replica | 1 replica / DB batch | %s replicas / DB batch | %s replicas / DB statements |\n' "$n" "$n" "$n"
   printf '| ---: | ---: | ---: | ---: | ---: |\n'
   for c in $CONCURRENCIES; do
-    local one three batch statements
+    local one all batch statements
     one="${row["single,$c"]%% *}"
-    three="${row["three,$c"]%% *}"
+    all="${row["all,$c"]%% *}"
     batch="${row["db-batch,$c"]%% *}"
     statements="${row["db-statements,$c"]%% *}"
-    printf '| %s | %s | %s | %s | %s |\n' "$c" "$(ratio "$three" "$one")" "$(ratio "$one" "$batch")" \
-      "$(ratio "$three" "$batch")" "$(ratio "$three" "$statements")"
+    printf '| %s | %s | %s | %s | %s |\n' "$c" "$(ratio "$all" "$one")" "$(ratio "$one" "$batch")" \
+      "$(ratio "$all" "$batch")" "$(ratio "$all" "$statements")"
   done
 }
 
@@ -331,11 +309,11 @@ main() {
 
   local c
   for c in $CONCURRENCIES; do
-    if [[ ! "$c" =~ ^[1-9][0-9]*$ ]] || ((c < 3)); then
-      die "each concurrency must be a whole number >= 3 (got '$c')"
+    if [[ ! "$c" =~ ^[1-9][0-9]*$ ]] || ((c < ${#URLS[@]})); then
+      die "each concurrency must be a whole number >= the number of replicas, ${#URLS[@]} (got '$c')"
     fi
     single_replica "$c"
-    three_replicas "$c"
+    all_replicas "$c"
     database_ceiling "$c"
   done
 

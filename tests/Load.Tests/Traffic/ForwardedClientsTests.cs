@@ -1,5 +1,6 @@
 using System.Net;
 using Platform.Load.Traffic;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Tests.Traffic;
 
@@ -28,5 +29,12 @@ public sealed class ForwardedClientsTests
         Assert.Contains("readonly BENCH_PROXY_ADDRESS=127.0.0.254", script, StringComparison.Ordinal);
         Assert.Contains("export RateLimiting__TrustedProxies__0=\"$BENCH_PROXY_ADDRESS\"", script, StringComparison.Ordinal);
         Assert.Contains("export BENCH_PROXY_ADDRESS\n", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_gateway_is_told_to_trust_the_address_the_flood_sends_from()
+    {
+        Assert.Equal("127.0.0.254", BenchClients.ProxyAddress.ToString());
+        Assert.Equal(BenchClients.ProxyAddress.ToString(), BenchClients.GatewaySettings["RateLimiting__TrustedProxies__0"]);
     }
 }

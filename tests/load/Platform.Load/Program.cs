@@ -1,6 +1,7 @@
 // `./platform bench [SCENARIO] [--short]`: see docs/load-scenarios.md.
 //
-//   Cli/        the command line (exit 64 on misuse), the scenario list, the environment ./platform passes
+//   Cli/        the command line (exit 64 on misuse), the scenario list, the platform a run is against (its
+//               PLATFORM_* variables and state directory, through tools/Topology: nothing else is passed in)
 //   Scenarios/  the catalog: every scenario's plan (users, shape, how --short scales them) and one class per
 //               scenario (or family) that arranges its run, sends its traffic and judges it; Faults/ and
 //               SlowFaults/ hold the fault scenarios
@@ -9,13 +10,14 @@
 //   Runs/       one scenario end to end (warm-up, traffic, judgement, audit, report), the run a scenario arranges
 //               against, the stress monitor, gateway metrics
 //   Progress/   the live figures on a terminal while the traffic runs (quiet when stdout is not a terminal)
-//   Faults/     the platform's processes (pid files, signals, `platform up`), RSS sampling, fault verdicts;
-//               freezing a replica (kill -STOP/-CONT), the database's global read lock, ejection and shedding
+//   Faults/     restarting the platform in-process (tools/Topology's up), RSS sampling, fault verdicts; freezing
+//               a replica (SIGSTOP/SIGCONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream
 //   Reporting/  report.md, requests.csv, timeline.csv, timeline.svg; percentiles, tables, charts
 using Platform.Load.Cli;
 using Platform.Load.Runs;
 using Platform.Load.Scenarios;
+using Platform.Topology;
 
 if (args is [IdentityTokenCommand.Name, .. var tokenArguments])
     return IdentityTokenCommand.Run(tokenArguments);
@@ -36,4 +38,15 @@ if (arguments.Scenario is null)
 
 var scenario = ScenarioCatalog.Find(arguments.Scenario, arguments.IsShort)!;
 var command = "./platform bench " + string.Join(' ', args);
-return await new ScenarioRunner(BenchSettings.FromEnvironment(), scenario, command).RunAsync();
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.ForRunningPlatform(PlatformSettings.FromEnvironment(RepositoryRoot.Path));
+}
+catch (PlatformException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+
+return await new ScenarioRunner(settings, scenario, command).RunAsync();

@@ -30,10 +30,13 @@ public static class BenchClients
     /// </summary>
     public static IPAddress ProxyAddress { get; } = IPAddress.Parse("127.0.0.254");
 
-    /// <summary>Every bench client, in the order the keys file lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Load, Noisy, Calm(1), Calm(2), Calm(3), Admin];
+    /// <summary>The calm clients of the noisy-neighbour and fault scenarios: calm1-calm3 (before <see cref="Names"/>, which lists them).</summary>
+    public static IReadOnlyList<string> CalmClients { get; } = [Calm(1), Calm(2), Calm(3)];
 
-    /// <summary>The calm clients of the noisy-neighbour and fault scenarios: calm1-calm3.</summary>
+    /// <summary>Every bench client, in the order the keys file lists them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Load, Noisy, .. CalmClients, Admin];
+
+    /// <summary>Calm client <paramref name="number"/>'s name (<c>calm2</c>).</summary>
     public static string Calm(int number) => "calm" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The gateway's client id of <paramref name="name"/> (<c>bench_load</c>).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MySqlConnector;
 using Platform.Load.Traffic;
+using Platform.Topology.Services;
 
 namespace Platform.Load.Faults;
 
@@ -20,18 +21,11 @@ public static class DatabaseStall
 {
     public static readonly TimeSpan TakeTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The platform's MariaDB socket: <c>mariadb.sock</c> in its state directory, where <c>./platform up</c> puts it.</summary>
-    public static string Socket(string stateDir) => Path.Combine(stateDir, "mariadb.sock");
-
     public static async Task<StallTimes> HoldAsync(string socket, TimeSpan hold, RunClock clock)
     {
-        var settings = new MySqlConnectionStringBuilder
+        // The platform's own root login (unpooled, 5 s to connect), with room for the hold in every command.
+        var settings = new MySqlConnectionStringBuilder(MariaDbService.RootConnectionString(socket))
         {
-            Server = socket,
-            ConnectionProtocol = MySqlConnectionProtocol.UnixSocket,
-            UserID = "root",
-            Pooling = false,
-            ConnectionTimeout = 5,
             DefaultCommandTimeout = (uint)(hold + TakeTimeout).TotalSeconds,
         };
         await using var connection = new MySqlConnection(settings.ConnectionString);

@@ -2,6 +2,8 @@ using System.Text;
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
+using Platform.Topology;
+using Platform.Topology.Processes;
 
 namespace Platform.Load.Faults;
 
@@ -9,7 +11,7 @@ namespace Platform.Load.Faults;
 public sealed record FloodSample(double AtMs, double? Partitions, double? Overflow, long? RssKib);
 
 /// <summary>Each second: the gateway's RSS, and its partitions and overflow from one scrape of its metrics.</summary>
-public sealed class FloodSampler(MetricsEndpoint gateway, PlatformProcesses processes, RunClock clock)
+public sealed class FloodSampler(MetricsEndpoint gateway, ProcessTable processes, RunClock clock)
 {
     public const string Partitions = "gateway_ratelimit_partitions";
     public const string Overflow = "gateway_ratelimit_partition_overflow_total";
@@ -18,7 +20,7 @@ public sealed class FloodSampler(MetricsEndpoint gateway, PlatformProcesses proc
 
     public Task RunAsync(CancellationToken stop) => Sampling.EveryAsync(TimeSpan.FromSeconds(1), async () =>
     {
-        var rss = processes.Pid("gateway") is { } pid ? PlatformProcesses.RssKib(pid) : null;
+        var rss = processes.RunningPid(ProcessNames.Gateway) is { } pid ? ProcessTable.ResidentKib(pid) : null;
         var page = await gateway.ScrapeAsync();
         double? Read(string metric) => page is null ? null : MetricsEndpoint.Parse(page, metric);
         lock (Samples)

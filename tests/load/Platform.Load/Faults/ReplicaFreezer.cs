@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Platform.Topology.Processes;
 
 namespace Platform.Load.Faults;
 
@@ -10,7 +11,7 @@ public sealed record DutyCycle(int Cycles, double StoppedMs, double ElapsedMs)
 }
 
 /// <summary>
-/// Freezes one replica with <c>kill -STOP</c> on its real pid and thaws it with <c>kill -CONT</c>. A frozen
+/// Freezes one replica with SIGSTOP on its real pid and thaws it with SIGCONT. A frozen
 /// replica must never be left behind: every freeze ends in a CONT in a <c>finally</c>, disposing the freezer
 /// sends one more, and so does a SIGINT, SIGTERM or SIGHUP to the generator before it exits. STOP and CONT
 /// go out under one lock, and once the freezer has let go no STOP is sent again, so no STOP can land after
@@ -36,7 +37,7 @@ public sealed class ReplicaFreezer : IDisposable
     /// <summary>STOP, wait <paramref name="hold"/>, CONT. Returns the time it was stopped (ms), or null when STOP failed.</summary>
     public async Task<double?> FreezeAsync(TimeSpan hold)
     {
-        if (!await SendAsync("STOP"))
+        if (!await SendAsync(Signals.Stop))
             return null;
         var stopped = Stopwatch.StartNew();
         try
@@ -45,7 +46,7 @@ public sealed class ReplicaFreezer : IDisposable
         }
         finally
         {
-            await SendAsync("CONT");
+            await SendAsync(Signals.Continue);
         }
 
         return stopped.Elapsed.TotalMilliseconds;
@@ -63,7 +64,7 @@ public sealed class ReplicaFreezer : IDisposable
         var done = 0;
         for (; done < cycles && elapsed.Elapsed < hold; done++)
         {
-            if (!await SendAsync("STOP"))
+            if (!await SendAsync(Signals.Stop))
                 break;
             var since = Stopwatch.StartNew();
             try
@@ -72,7 +73,7 @@ public sealed class ReplicaFreezer : IDisposable
             }
             finally
             {
-                await SendAsync("CONT");
+                await SendAsync(Signals.Continue);
                 frozen += since.Elapsed;
             }
 
@@ -82,12 +83,12 @@ public sealed class ReplicaFreezer : IDisposable
         return new DutyCycle(done, frozen.TotalMilliseconds, elapsed.Elapsed.TotalMilliseconds);
     }
 
-    private async Task<bool> SendAsync(string signal)
+    private async Task<bool> SendAsync(int signal)
     {
         await _gate.WaitAsync();
         try
         {
-            return (signal != "STOP" || !_letGo) && await PlatformProcesses.SignalAsync(Pid, signal);
+            return (signal != Signals.Stop || !_letGo) && Signals.TrySend(Pid, signal);
         }
         finally
         {
@@ -102,7 +103,7 @@ public sealed class ReplicaFreezer : IDisposable
         try
         {
             _letGo = true;
-            PlatformProcesses.SignalAsync(Pid, "CONT").GetAwaiter().GetResult();
+            Signals.TrySend(Pid, Signals.Continue);
         }
         finally
         {

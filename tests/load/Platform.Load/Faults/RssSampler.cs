@@ -3,6 +3,7 @@ using System.Text;
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
+using Platform.Topology.Processes;
 
 namespace Platform.Load.Faults;
 
@@ -10,7 +11,7 @@ namespace Platform.Load.Faults;
 public sealed record RssSample(double AtMs, string Process, long RssKib);
 
 /// <summary>Samples every platform process's VmRSS on a period, for endurance and the flood.</summary>
-public sealed class RssSampler(PlatformProcesses processes, RunClock clock, IReadOnlyList<string>? only = null)
+public sealed class RssSampler(ProcessTable processes, RunClock clock, IReadOnlyList<string>? only = null)
 {
     public List<RssSample> Samples { get; } = [];
 
@@ -24,7 +25,7 @@ public sealed class RssSampler(PlatformProcesses processes, RunClock clock, IRea
     {
         foreach (var name in only ?? processes.Names())
         {
-            if (processes.Pid(name) is { } pid && PlatformProcesses.RssKib(pid) is { } rss)
+            if (processes.RunningPid(name) is { } pid && ProcessTable.ResidentKib(pid) is { } rss)
             {
                 lock (Samples)
                     Samples.Add(new RssSample(clock.ElapsedMs, name, rss));

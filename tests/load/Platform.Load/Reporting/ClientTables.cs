@@ -1,5 +1,6 @@
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Reporting;
 
@@ -15,7 +16,7 @@ public static class ClientTables
         }
     }
 
-    /// <summary>The requests of the calm clients (calm1, calm2, …), whose latency the noisy and flood scenarios judge.</summary>
+    /// <summary>The requests of the calm clients (calm1-calm3), whose latency the noisy and flood scenarios judge.</summary>
     public static List<RequestRecord> Calm(IEnumerable<RequestRecord> records) =>
-        records.Where(r => r.Client.StartsWith("calm", StringComparison.Ordinal)).ToList();
+        records.Where(r => BenchClients.CalmClients.Contains(r.Client, StringComparer.Ordinal)).ToList();
 }

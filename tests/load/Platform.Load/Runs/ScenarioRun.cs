@@ -1,10 +1,10 @@
 using System.Globalization;
 using Platform.Load.Audit;
 using Platform.Load.Cli;
-using Platform.Load.Faults;
 using Platform.Load.Reporting;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
+using Platform.Topology.Processes;
 
 namespace Platform.Load.Runs;
 
@@ -24,7 +24,8 @@ public sealed class ScenarioRun(BenchSettings settings, ReservationAudit audit, 
 
     public BenchSettings Settings { get; } = settings;
 
-    public PlatformProcesses Processes { get; } = new(settings.StateDir, settings.PlatformScript);
+    /// <summary>The platform's processes by their pid files (a pid counts only while its process is the named one).</summary>
+    public ProcessTable Processes { get; } = new(settings.Platform.Layout);
 
     public ReservationAudit Audit { get; } = audit;
 

@@ -7,6 +7,7 @@ using Platform.Load.Reporting;
 using Platform.Load.Scenarios;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Runs;
 
@@ -28,7 +29,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
         var streamStart = await audit.StreamEndAsync();
         var created = new CreatedStays();
         var mix = new ReservationMix(new StayPlanner(windowStart, Environment.ProcessId), created, clock);
-        var clients = plan.Groups.Select(g => g.Client).Append(ScenarioCatalog.Load).Distinct()
+        var clients = plan.Groups.Select(g => g.Client).Append(BenchClients.Load).Distinct()
             .ToDictionary(c => c, c => ClientFactory.Create(settings.Gateway, settings.ApiKey(c)));
         var progress = LiveProgress.ForConsole();
         // A frozen replica must never be left behind: disposing the run thaws it, whatever the run did.
@@ -59,7 +60,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
 
         var directory = ReportWriter.Directory(settings.ReportsDir, plan.Name, clock.StartedUtc);
         var table = ReportWriter.Write(directory, plan, command, clock.StartedUtc, durationMs, result.Records, report,
-            MachineInfo.GitCommit(Path.GetDirectoryName(settings.PlatformScript)!));
+            MachineInfo.GitCommit(settings.Platform.Layout.Root));
 
         Console.WriteLine();
         Console.WriteLine(table);
@@ -77,7 +78,7 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     {
         var log = new RequestLog();
         run.Clock.Restart();
-        await new OpenModelDriver(run.Clock, log).RunAsync([.. UsersOf([new UserGroup(ScenarioCatalog.Load, WarmUpUsers)], run)], scenario.Plan.WarmUpMs, CancellationToken.None);
+        await new OpenModelDriver(run.Clock, log).RunAsync([.. UsersOf([new UserGroup(BenchClients.Load, WarmUpUsers)], run)], scenario.Plan.WarmUpMs, CancellationToken.None);
         var records = log.Snapshot();
         run.Event(string.Create(CultureInfo.InvariantCulture,
             $"before the clock: warm-up, {records.Count} requests of the mix from {WarmUpUsers} users over {scenario.Plan.WarmUpMs / 1000:0} s, not in the tables ({records.Count(r => r.Failed)} failed: {FaultVerdicts.Statuses(records.Where(r => r.Failed))})"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Platform.Load.Faults;
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Scenarios;
 
@@ -11,7 +12,7 @@ namespace Platform.Load.Scenarios;
 /// </summary>
 public sealed class NoisyNeighbourScenario(ScenarioPlan plan) : Scenario(plan)
 {
-    public const string Noisy = "noisy";
+    public const string Noisy = BenchClients.Noisy;
 
     public override Task ArrangeAsync(ScenarioRun run)
     {

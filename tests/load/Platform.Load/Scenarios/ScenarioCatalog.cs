@@ -2,6 +2,7 @@ using System.Globalization;
 using Platform.Load.Scenarios.Faults;
 using Platform.Load.Scenarios.SlowFaults;
 using Platform.Load.Workload;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Scenarios;
 
@@ -17,7 +18,6 @@ namespace Platform.Load.Scenarios;
 /// </summary>
 public static class ScenarioCatalog
 {
-    public const string Load = "load";
     private const double Second = 1000;
     private const double ShortFactor = 0.1;
     private const double FaultShortFloorMs = 60 * Second;
@@ -37,7 +37,8 @@ public static class ScenarioCatalog
         double Slow(double seconds, double shortSeconds) => (isShort ? shortSeconds : seconds) * Second;
         ScenarioPlan Plan(string name, string shape, double durationMs, IReadOnlyList<UserGroup> groups) =>
             new(name, shape, durationMs, groups, IsShort: isShort, WarmUpMs: isShort ? 3 * Second : 10 * Second);
-        ScenarioPlan Constant(string name, int users, double durationMs, string shape) => Plan(name, shape, durationMs, [new UserGroup(Load, users)]);
+        UserGroup[] Calm(int users) => [.. BenchClients.CalmClients.Select(client => new UserGroup(client, users))];
+        ScenarioPlan Constant(string name, int users, double durationMs, string shape) => Plan(name, shape, durationMs, [new UserGroup(BenchClients.Load, users)]);
         ScenarioPlan SlowFault(string name, double durationMs, double faultAtMs, double holdMs, string shape, IReadOnlyList<UserGroup> groups) =>
             Plan(name, SlowFaultShape(shape, faultAtMs, holdMs, durationMs), durationMs, groups) with { FaultAtMs = faultAtMs, FaultHoldMs = holdMs, TimingsInShape = true };
         return
@@ -47,33 +48,33 @@ public static class ScenarioCatalog
             new LoadScenario(Constant("load-100-users", 100, S(180), "100 users, 3 min")),
             new LoadScenario(Constant("sustained-10m", 100, S(600), "100 users, 10 min")),
             new LoadScenario(Plan("spike", "0 → 100 users over 10 s, hold 2 min", S(130),
-                [new UserGroup(Load, 100, Ramp: Ramp.Linear, RampMs: S(10))])),
+                [new UserGroup(BenchClients.Load, 100, Ramp: Ramp.Linear, RampMs: S(10))])),
             new StressScenario(Plan("stress", "+10 users every 10 s up to 200; stops when the last 10 s pass 5 % errors or p95 10 s",
-                S(200), [new UserGroup(Load, 200, Ramp: Ramp.Steps, RampMs: S(10), StepUsers: 10)]) with { WindowMs = Math.Max(2 * Second, S(10)) }),
+                S(200), [new UserGroup(BenchClients.Load, 200, Ramp: Ramp.Steps, RampMs: S(10), StepUsers: 10)]) with { WindowMs = Math.Max(2 * Second, S(10)) }),
             new EnduranceScenario(Plan("endurance", "50 users, 1 h; RSS of every process every 10 s", S(3600),
-                [new UserGroup(Load, 50)]) with { SampleEveryMs = 10 * Second }),
+                [new UserGroup(BenchClients.Load, 50)]) with { SampleEveryMs = 10 * Second }),
             new NoisyNeighbourScenario(Plan("noisy-neighbour", "calm1-3: 20 req/s each, 2 min; noisy: 400 req/s (tier 200/s) from 1/4 on", S(120),
-                [new UserGroup(NoisyNeighbourScenario.Noisy, 400, RateLimitExpected: true), new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)])),
+                [new UserGroup(BenchClients.Noisy, 400, RateLimitExpected: true), .. Calm(20)])),
             new KillReplicaScenario(Plan("fault-kill-replica", "50 users, 3 min; kill -9 api-2 at 1/3", Fault(180),
-                [new UserGroup(Load, 50)]) with { FaultAtMs = Fault(180) / 3 }),
+                [new UserGroup(BenchClients.Load, 50)]) with { FaultAtMs = Fault(180) / 3 }),
             new StopMariaDbScenario(Plan("fault-stop-mariadb", "20 users, 2 min; SIGTERM mariadb at 1/3 for 10 s, then up", Fault(120),
-                [new UserGroup(Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
+                [new UserGroup(BenchClients.Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
             new StopRedisScenario(Plan("fault-stop-redis", "20 users, 2 min; SIGTERM redis at 1/3 for 10 s, then up", Fault(120),
-                [new UserGroup(Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
+                [new UserGroup(BenchClients.Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
             new PoolExhaustionScenario(Plan("fault-pool-exhaustion", "900 closed-loop clients (10 × 3 replicas × pool 30) creating, 30 s",
                 S(30), []) with { ClosedLoopClients = 900 }),
             new FloodScenario(Plan("fault-flood", "anonymous flood naming 100,000 client addresses through the trusted proxy, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
-                Fault(120), [new UserGroup("calm1", 20), new UserGroup("calm2", 20), new UserGroup("calm3", 20)])
+                Fault(120), Calm(20))
                 with { FaultAtMs = Fault(120) / 4, FaultHoldMs = Fault(120) / 2, SampleEveryMs = Second }),
             new FreezeReplicaScenario(SlowFault("fault-freeze-replica", Slow(60, 30), Slow(20, 10), Slow(20, 10),
                 "kill -STOP api-2 at {0} s for {1} s, then kill -CONT; health 100/s, creates with Idempotency-Key 20/s, without 10/s; {2} s",
-                [new UserGroup(Load, 100, Sends: RequestKind.Health), new UserGroup(Load, 20, Sends: RequestKind.KeyedCreate), new UserGroup(Load, 10, Sends: RequestKind.Create)])),
+                [new UserGroup(BenchClients.Load, 100, Sends: RequestKind.Health), new UserGroup(BenchClients.Load, 20, Sends: RequestKind.KeyedCreate), new UserGroup(BenchClients.Load, 10, Sends: RequestKind.Create)])),
             new SlowReplicaScenario(SlowFault("fault-slow-replica", Slow(45, 35), Slow(20, 20), Slow(20, 10),
                 "api-2 stopped 150 ms of every 200 ms (kill -STOP / -CONT) from {0} s for {1} s; health 100/s; {2} s",
-                [new UserGroup(Load, 100, Sends: RequestKind.Health)])),
+                [new UserGroup(BenchClients.Load, 100, Sends: RequestKind.Health)])),
             new StallDatabaseScenario(SlowFault("fault-stall-database", Slow(45, 30), Slow(15, 10), Slow(12, 8),
                 "FLUSH TABLES WITH READ LOCK on MariaDB at {0} s for {1} s; creates 20/s, reads by code 10/s, availability 10/s; {2} s",
-                [new UserGroup(Load, 20, Sends: RequestKind.Create), new UserGroup(Load, 10, Sends: RequestKind.Read), new UserGroup(Load, 10, Sends: RequestKind.Availability)])),
+                [new UserGroup(BenchClients.Load, 20, Sends: RequestKind.Create), new UserGroup(BenchClients.Load, 10, Sends: RequestKind.Read), new UserGroup(BenchClients.Load, 10, Sends: RequestKind.Availability)])),
         ];
     }
 

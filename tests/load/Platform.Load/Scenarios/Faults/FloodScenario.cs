@@ -4,6 +4,7 @@ using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Scenarios.Faults;
 
@@ -23,7 +24,7 @@ public sealed class FloodScenario(ScenarioPlan plan) : Scenario(plan)
     public override Task ArrangeAsync(ScenarioRun run)
     {
         var gateway = run.Owns(new MetricsEndpoint(run.Settings.GatewayMetrics));
-        var http = run.Owns(ForwardedClients.Client(run.Settings.Gateway, run.Settings.ProxyAddress));
+        var http = run.Owns(ForwardedClients.Client(run.Settings.Gateway, BenchClients.ProxyAddress));
         var endMs = Plan.FaultAtMs + Plan.FaultHoldMs;
         // Every flood user keeps its schedule to the end of the run; past the hold its turns send nothing
         // and leave a marker that Counts drops.

@@ -1,28 +1,31 @@
 using Platform.Load.Faults;
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
+using Platform.Topology;
+using Platform.Topology.Processes;
 
 namespace Platform.Load.Scenarios.Faults;
 
-/// <summary><c>kill -9</c> api-2 at the fault's time: the traffic must be rebalanced. <c>./platform up</c> starts it again after the run.</summary>
+/// <summary>SIGKILL api-2 at the fault's time: the traffic must be rebalanced. The platform's <c>up</c> starts it again after the run.</summary>
 public sealed class KillReplicaScenario(ScenarioPlan plan) : Scenario(plan)
 {
-    public const string Replica = "api-2";
+    public static readonly string Replica = ProcessNames.Replica(2);
     private double _killMs;
 
     public override Task ArrangeAsync(ScenarioRun run)
     {
-        run.At(Plan.FaultAtMs, async () =>
+        run.At(Plan.FaultAtMs, () =>
         {
             _killMs = run.Clock.ElapsedMs;
-            run.Note($"kill -9 {Replica}: {await run.Processes.SignalAsync(Replica, "KILL")}");
+            run.Note($"kill -9 {Replica}: {run.Processes.RunningPid(Replica) is { } pid && Signals.TrySend(pid, Signals.Kill)}");
+            return Task.CompletedTask;
         });
         return Task.CompletedTask;
     }
 
     public override async Task FinishAsync(ScenarioRun run)
     {
-        var (code, _) = await run.Processes.UpAsync();
+        var (code, _) = await PlatformRestart.UpAsync(run.Settings.Platform);
         run.Note($"platform up after the run exited {code}");
     }
 

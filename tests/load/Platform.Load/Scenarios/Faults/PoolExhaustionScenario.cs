@@ -3,6 +3,8 @@ using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
+using Platform.Topology;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Scenarios.Faults;
 
@@ -16,7 +18,7 @@ public sealed class PoolExhaustionScenario(ScenarioPlan plan) : Scenario(plan)
 
     public override Task ArrangeAsync(ScenarioRun run)
     {
-        var replicas = Enumerable.Range(1, run.Settings.Replicas).Select(n => ($"api-{n}", run.Settings.ReplicaMetrics(n))).ToList();
+        var replicas = Enumerable.Range(1, run.Settings.Replicas).Select(n => (ProcessNames.Replica(n), run.Settings.ReplicaMetrics(n))).ToList();
         _pools = run.Owns(new PoolSampler(replicas, run.Clock));
         run.Beside(_pools.RunAsync(TimeSpan.FromMilliseconds(500), run.StopBeside));
         return Task.CompletedTask;
@@ -25,9 +27,9 @@ public sealed class PoolExhaustionScenario(ScenarioPlan plan) : Scenario(plan)
     /// <summary>A fixed concurrency is what this scenario is about, so its clients are closed-loop, not the open model's users.</summary>
     public override Task SendAsync(ScenarioRun run)
     {
-        var load = run.Clients[ScenarioCatalog.Load];
+        var load = run.Clients[BenchClients.Load];
         return new ClosedLoopDriver(run.Clock, run.Log).RunAsync(Plan.ClosedLoopClients, Plan.DurationMs,
-            at => run.Mix.SendAsync(RequestKind.Create, load, ScenarioCatalog.Load, at, false));
+            at => run.Mix.SendAsync(RequestKind.Create, load, BenchClients.Load, at, false));
     }
 
     public override void Judge(RunResult result, Report report)

@@ -13,7 +13,7 @@ public abstract class ReplicaStopScenario(ScenarioPlan plan) : SlowFaultScenario
 
     public override Task ArrangeAsync(ScenarioRun run)
     {
-        if (run.Processes.Pid(Replica) is { } pid)
+        if (run.Processes.RunningPid(Replica) is { } pid)
             _freezer = run.Owns(new ReplicaFreezer(Replica, pid));
         return base.ArrangeAsync(run);
     }

@@ -3,6 +3,7 @@ using Platform.Load.Faults;
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
+using Platform.Topology;
 
 namespace Platform.Load.Scenarios.SlowFaults;
 
@@ -14,7 +15,7 @@ namespace Platform.Load.Scenarios.SlowFaults;
 /// </summary>
 public abstract class SlowFaultScenario(ScenarioPlan plan) : Scenario(plan)
 {
-    public const string Replica = "api-2";
+    public static readonly string Replica = ProcessNames.Replica(2);
 
     private RotationWatch? _rotation;
     private List<(string Replica, MetricsEndpoint Endpoint)> _replicas = [];
@@ -33,7 +34,7 @@ public abstract class SlowFaultScenario(ScenarioPlan plan) : Scenario(plan)
 
     public override async Task ArrangeAsync(ScenarioRun run)
     {
-        _replicas = Enumerable.Range(1, run.Settings.Replicas).Select(n => ($"api-{n}", run.Owns(new MetricsEndpoint(run.Settings.ReplicaMetrics(n))))).ToList();
+        _replicas = Enumerable.Range(1, run.Settings.Replicas).Select(n => (ProcessNames.Replica(n), run.Owns(new MetricsEndpoint(run.Settings.ReplicaMetrics(n))))).ToList();
         _shedBefore = await ShedCount.ScrapeAsync(_replicas);
         _rotation = new RotationWatch(run.Owns(new MetricsEndpoint(run.Settings.GatewayMetrics)), run.Clock);
         run.Beside(_rotation.RunAsync(run.StopBeside));

@@ -17,7 +17,7 @@ public sealed class StallDatabaseScenario(ScenarioPlan plan) : SlowFaultScenario
 
     protected override async Task<string?> InjectAsync(ScenarioRun run, TimeSpan hold)
     {
-        var socket = DatabaseStall.Socket(run.Settings.StateDir);
+        var socket = run.Settings.Platform.Layout.MariaDbSocket;
         run.Note(string.Create(CultureInfo.InvariantCulture, $"FLUSH TABLES WITH READ LOCK as root over {Path.GetFileName(socket)}, held by SELECT SLEEP({hold.TotalSeconds:0})"));
         try
         {
