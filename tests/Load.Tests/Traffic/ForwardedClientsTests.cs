@@ -22,16 +22,6 @@ public sealed class ForwardedClientsTests
     }
 
     [Fact]
-    public void The_platform_script_trusts_the_address_the_bench_sends_from()
-    {
-        var script = File.ReadAllText(System.IO.Path.Combine(Platform.Testing.RepositoryRoot.Path, "platform"));
-
-        Assert.Contains("readonly BENCH_PROXY_ADDRESS=127.0.0.254", script, StringComparison.Ordinal);
-        Assert.Contains("export RateLimiting__TrustedProxies__0=\"$BENCH_PROXY_ADDRESS\"", script, StringComparison.Ordinal);
-        Assert.Contains("export BENCH_PROXY_ADDRESS\n", script, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void The_gateway_is_told_to_trust_the_address_the_flood_sends_from()
     {
         Assert.Equal("127.0.0.254", BenchClients.ProxyAddress.ToString());
