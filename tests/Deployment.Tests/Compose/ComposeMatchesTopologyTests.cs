@@ -1,0 +1,59 @@
+using Platform.Testing;
+using Platform.Topology.Services;
+
+namespace Platform.Deployment.Tests.Compose;
+
+/// <summary>
+/// docker-compose.scale.yml is written for containers (service names, secrets, DNS), but it must configure
+/// each process as tools/Topology does for <c>./platform</c>: the same settings, the same server flags. Two
+/// hand-kept definitions drift; these tests make the drift a failure.
+/// </summary>
+public sealed class ComposeMatchesTopologyTests
+{
+    // ASP.NET Core's environment is Production when unset, as it is in the containers.
+    private static readonly string[] LocalOnly = ["DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT"];
+
+    private static readonly ComposeFile Compose = ComposeFile.Load();
+
+    [Fact]
+    public void The_api_service_sets_every_setting_a_local_replica_gets()
+    {
+        var local = ApiReplicaService.Start("/app", "api-1", 5001, 9101, "Server=x", "redis:6379", "/key").Environment!;
+        var compose = ComposeFile.Environment(Compose.Service("api"));
+        // One service scaled to N containers cannot name each: a replica's id defaults to its hostname, the container's id.
+        Assert.All(local.Keys.Except(LocalOnly).Except(["Replica__Id"]), key => Assert.True(compose.ContainsKey(key), $"compose's api service does not set {key}"));
+        Assert.Equal(local[HostDefaults.SpinLimitVariable], compose[HostDefaults.SpinLimitVariable]);
+    }
+
+    [Fact]
+    public void The_gateway_service_sets_every_setting_a_local_gateway_gets_but_its_files()
+    {
+        // Locally the replicas and clients come from files up writes; in compose from DNS and the environment.
+        var local = GatewayService.Start("/app", 8080, 9100, "/key", destinationsFile: null, clientsFile: null).Environment!;
+        var compose = ComposeFile.Environment(Compose.Service("gateway"));
+        Assert.All(local.Keys.Except(LocalOnly).Except([HostDefaults.SpinLimitVariable]),
+            key => Assert.True(compose.ContainsKey(key), $"compose's gateway service does not set {key}"));
+    }
+
+    [Fact]
+    public void The_exporters_and_redis_run_with_the_flags_up_gives_them()
+    {
+        RequiredServer.LocateAll([ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis, RedisService.Server]);
+        AssertFlags("node-exporter", ExporterServices.NodeExporter(9200).Arguments.Where(a => a.StartsWith("--collector", StringComparison.Ordinal)));
+        AssertFlags("mysqld-exporter", ExporterServices.MysqldExporter(9204, "/cnf").Arguments.Where(a => a.Contains("collect", StringComparison.Ordinal)));
+        AssertFlags("redis-exporter", ExporterServices.RedisExporter(9221, 6379).Arguments.Where(a => a.StartsWith("-check-", StringComparison.Ordinal)));
+        var redis = RedisService.Start(6379, "/data", null).Arguments.ToList();
+        var appendOnly = redis[redis.IndexOf("--appendonly") + 1];
+        Assert.Contains(appendOnly, Command("redis").SkipWhile(a => a != "--appendonly").Skip(1).Take(1));
+    }
+
+    private static void AssertFlags(string service, IEnumerable<string> flags)
+    {
+        var command = Command(service);
+        var expected = flags.ToList();
+        Assert.NotEmpty(expected);
+        Assert.All(expected, flag => Assert.True(command.Contains(flag), $"compose's {service} runs without {flag}: {string.Join(' ', command)}"));
+    }
+
+    private static IReadOnlyList<string> Command(string service) => ComposeFile.Strings(Compose.Service(service).GetValueOrDefault("command"));
+}
