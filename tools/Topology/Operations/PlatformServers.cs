@@ -306,7 +306,7 @@ public sealed class PlatformServers(PlatformSettings settings, Narrator narrator
     {
         if (await Probes.PortInUseAsync(port))
         {
-            throw new PlatformException($"port {port} (for {what}) is already in use by a process this script did not start; stop it or choose another port");
+            throw new PlatformException($"port {port} (for {what}) is already in use by a process the platform did not start; stop it or choose another port");
         }
     }
 

@@ -62,8 +62,9 @@ public sealed class Launcher(ProcessTable table, Narrator narrator)
                 return;
             }
 
-            if (Table.RunningPid(name) is null)
+            if (!Table.Exists(name))
             {
+                Table.Forget(name);
                 narrator.ShowLogTail(log, Table.Layout.Display(log));
                 throw new PlatformException($"{name} exited before {description}; see {Table.Layout.Display(log)}");
             }
