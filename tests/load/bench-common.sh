@@ -60,8 +60,8 @@ first_free_day() {
 }
 
 # A fresh X-Client-Identity for creates straight to a replica (valid 30 s: one per wrk run), signed
-# with the platform's key as the gateway would for the load client; after read_platform.
+# with the platform's key as the gateway would for the bench's load client; after read_platform.
 identity_token() {
   dotnet run -c Release --project "$LOAD/Platform.Load/Platform.Load.csproj" -- identity-token \
-    "$IDENTITY_KEY" bench_load reservations:create POST /api/v1/reservations | tail -n 1
+    "$IDENTITY_KEY" reservations:create POST /api/v1/reservations | tail -n 1
 }

@@ -4,8 +4,9 @@ using Platform.Identity;
 namespace Platform.Load.Cli;
 
 /// <summary>
-/// <c>Platform.Load identity-token KEY-FILE CLIENT SCOPES METHOD PATH</c>: prints the
-/// <c>X-Client-Identity</c> value the gateway would send for that request now, so the wrk
+/// <c>Platform.Load identity-token KEY-FILE SCOPES METHOD PATH [CLIENT]</c>: prints the
+/// <c>X-Client-Identity</c> value the gateway would send for that request now (for CLIENT, by default the
+/// bench's load client), so the wrk
 /// benchmarks can call a replica directly as a client (valid for Identity:MaxAge, 30 s: mint one per
 /// wrk run). Signed by the token's one definition, api/Identity/IdentityToken.cs.
 /// </summary>
@@ -15,9 +16,9 @@ public static class IdentityTokenCommand
 
     public static int Run(IReadOnlyList<string> args)
     {
-        if (args.Count != 5)
+        if (args.Count is not (4 or 5))
         {
-            Console.Error.WriteLine($"usage: Platform.Load {Name} KEY-FILE CLIENT SCOPES METHOD PATH");
+            Console.Error.WriteLine($"usage: Platform.Load {Name} KEY-FILE SCOPES METHOD PATH [CLIENT]");
             return Arguments.UsageError;
         }
         if (!IdentityToken.TryReadKeyFile(args[0], out var key, out var problem))
@@ -25,8 +26,9 @@ public static class IdentityTokenCommand
             Console.Error.WriteLine($"error: {problem}");
             return 1;
         }
-        Console.WriteLine(IdentityToken.Sign(key, args[1], args[2],
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), args[3].ToUpper(CultureInfo.InvariantCulture), args[4]));
+        var client = args.Count == 5 ? args[4] : Platform.Topology.Files.BenchClients.ClientId(Platform.Topology.Files.BenchClients.Load);
+        Console.WriteLine(IdentityToken.Sign(key, client, args[1],
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), args[2].ToUpper(CultureInfo.InvariantCulture), args[3]));
         return 0;
     }
 }
