@@ -60,6 +60,14 @@ public static class CliHost
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException
+            or System.ComponentModel.Win32Exception or MySqlConnector.MySqlException or HttpRequestException)
+        {
+            // Not foreseen, so the whole story goes to stderr; still one exit code for every failure.
+            await Console.Out.FlushAsync();
+            await Console.Error.WriteLineAsync($"error: {e.Message}{Environment.NewLine}{e}");
+            return 1;
+        }
     }
 
     /// <summary>The platform this checkout runs, from the PLATFORM_* environment.</summary>
