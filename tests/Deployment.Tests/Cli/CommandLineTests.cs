@@ -21,6 +21,16 @@ public sealed class CommandLineTests
         Assert.Equal(platform.ReplicaAddress(2).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[5][2]);
     }
 
+    [Fact]
+    public async Task Down_of_a_platform_never_started_stops_nothing_and_succeeds()
+    {
+        await using var platform = new LocalPlatform();
+        var (exitCode, output) = await platform.RunAsync("down");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("==> platform is down", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(pid", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("status", "PLATFORM_GATEWAY_PORT", "http")]
     [InlineData("up", "PLATFORM_REPLICAS", "0")]

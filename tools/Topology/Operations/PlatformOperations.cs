@@ -78,7 +78,11 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         await launcher.StopAllAsync(Table.ReplicaNumbers().Select(ProcessNames.Replica), ApiStopTimeout);
         await launcher.StopAsync(ProcessNames.Redis, RedisStopTimeout);
         await launcher.StopAsync(ProcessNames.MariaDb, MariaDbStopTimeout);
-        File.Delete(settings.Layout.MariaDbSocket);
+        if (File.Exists(settings.Layout.MariaDbSocket))
+        {
+            File.Delete(settings.Layout.MariaDbSocket);
+        }
+
         narrator.Info("platform is down");
     }
 

@@ -69,8 +69,11 @@ public sealed class ProcessTable(StateLayout layout)
     /// <summary>Removes the pid and port files.</summary>
     public void Forget(string name)
     {
-        File.Delete(PidFile(name));
-        File.Delete(PortFile(name));
+        if (Directory.Exists(Layout.Pids))
+        {
+            File.Delete(PidFile(name));
+            File.Delete(PortFile(name));
+        }
     }
 
     /// <summary>What must appear in a process's command line for it to be the one called <paramref name="name"/>.</summary>
