@@ -1,25 +1,14 @@
 namespace Platform.Testing;
 
-/// <summary>The checkout the tests were built from: the folder holding Platform.sln.</summary>
+/// <summary>
+/// The checkout the tests were built from, as <see cref="Platform.Topology.RepositoryRoot"/> finds it.
+/// Kept under this name because tests outside this library name it <c>Platform.Testing.RepositoryRoot</c>;
+/// where the checkout is, is decided there only.
+/// </summary>
 public static class RepositoryRoot
 {
-    private static readonly Lazy<string> Root = new(Find);
-
-    public static string Path => Root.Value;
+    public static string Path => Platform.Topology.RepositoryRoot.Path;
 
     /// <summary>A path inside the repository, e.g. <c>Combine("api", "Database", "mariadb.cnf")</c>.</summary>
-    public static string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    private static string Find()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Platform.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Platform.sln above {AppContext.BaseDirectory}: tests must run from a build inside the repository.");
-    }
+    public static string Combine(params string[] parts) => Platform.Topology.RepositoryRoot.Combine(parts);
 }
