@@ -1,28 +1,28 @@
 using System.Reflection;
+using Platform.Topology;
+using Platform.Topology.Services;
 
 namespace Platform.Testing;
 
 /// <summary>
 /// One real Reservations API process (Kestrel, <c>dotnet Platform.Api.dll</c> from api/bin) on free
-/// loopback ports, configured through environment variables exactly as in production.
+/// loopback ports, started as <c>./platform up</c> starts one (<see cref="ApiReplicaService"/>).
 /// </summary>
 public sealed class ApiReplica : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _apiDll;
-    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly ServiceCommand _command;
     private readonly OutputTail _output = new();
     private ChildProcess _process;
 
-    private ApiReplica(string id, Uri baseAddress, Uri metricsAddress, string apiDll, IReadOnlyDictionary<string, string> environment)
+    private ApiReplica(string id, Uri baseAddress, Uri metricsAddress, ServiceCommand command)
     {
         Id = id;
         BaseAddress = baseAddress;
         MetricsAddress = metricsAddress;
-        _apiDll = apiDll;
-        _environment = environment;
+        _command = command;
         _process = Launch();
     }
 
@@ -55,7 +55,7 @@ public sealed class ApiReplica : IAsyncDisposable
     /// <param name="id">Replica id, e.g. <c>api-1</c>.</param>
     /// <param name="databaseConnectionString">Given as <c>Database__ConnectionString</c>.</param>
     /// <param name="redisConfiguration">Given as <c>Redis__Configuration</c>.</param>
-    /// <param name="settings">More configuration in environment form, e.g. <c>Database__MaximumPoolSize=2</c>; wins over the defaults above.</param>
+    /// <param name="settings">More configuration in environment form, e.g. <c>Database__MaximumPoolSize=2</c>; wins over production's.</param>
     /// <param name="buildConfiguration">Debug or Release; by default the configuration this library was built in, which is the test project's.</param>
     public static async Task<ApiReplica> StartAsync(
         string id,
@@ -65,7 +65,7 @@ public sealed class ApiReplica : IAsyncDisposable
         string? buildConfiguration = null)
     {
         var binDirectory = BinDirectory(buildConfiguration);
-        var apiDll = Path.Combine(binDirectory, "Platform.Api.dll");
+        var apiDll = Path.Combine(binDirectory, ApiReplicaService.Assembly);
         if (!File.Exists(apiDll))
         {
             throw new FileNotFoundException($"{apiDll} does not exist: build the solution first (dotnet build Platform.sln).", apiDll);
@@ -73,23 +73,10 @@ public sealed class ApiReplica : IAsyncDisposable
 
         var port = FreePort.Next();
         var metricsPort = FreePort.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Replica__Id"] = id,
-            ["Metrics__Host"] = "127.0.0.1",
-            ["Metrics__Port"] = $"{metricsPort}",
-            ["Database__ConnectionString"] = databaseConnectionString,
-            ["Redis__Configuration"] = redisConfiguration,
-            [TestIdentity.KeyFileSetting] = TestIdentity.KeyFile,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            environment[key] = value;
-        }
-
-        var replica = new ApiReplica(id, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{metricsPort}/"), apiDll, environment);
+        var command = ApiReplicaService
+            .Start(binDirectory, id, port, metricsPort, databaseConnectionString, redisConfiguration, TestIdentity.KeyFile)
+            .WithEnvironment(settings);
+        var replica = new ApiReplica(id, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{metricsPort}/"), command);
         try
         {
             await replica.WaitUntilReadyAsync();
@@ -145,16 +132,9 @@ public sealed class ApiReplica : IAsyncDisposable
     private Task WaitUntilReadyAsync() =>
         ReadinessProbe.WaitAsync(_process, new Uri(BaseAddress, "/health/ready"), StartTimeout, $"Replica {Id}");
 
-    private ChildProcess Launch() =>
-        ChildProcess.Start(DotnetHost(), [_apiDll], Path.GetDirectoryName(_apiDll), _environment, _output);
+    private ChildProcess Launch() => ChildProcess.Start(_command, _output);
 
     // The test project references api/ and is built in the same configuration as this library.
     internal static string BuildConfiguration() =>
         typeof(ApiReplica).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
-    // The dotnet CLI tells child processes which host runs it; fall back to PATH.
-    internal static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
-            ? host
-            : RequiredServer.Find("dotnet") ?? "dotnet";
 }

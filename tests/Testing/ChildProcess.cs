@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Platform.Topology.Processes;
+using Platform.Topology.Services;
 
 namespace Platform.Testing;
 
@@ -74,6 +76,13 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>Starts a server the way <c>./platform</c> defines it (<see cref="ServiceCommand"/>), as this test's own child.</summary>
+    public static ChildProcess Start(ServiceCommand command, OutputTail? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return Start(command.FileName, command.Arguments, command.WorkingDirectory, command.Environment, output);
+    }
+
     /// <summary>
     /// Runs a command to its end (bounded) and returns its exit code and output. <paramref name="environment"/>
     /// adds to (or overrides) the variables the command inherits.
@@ -121,7 +130,8 @@ public sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
-        await RunAsync(RequiredServer.Find("kill") ?? "kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        // False only when it exited meanwhile, which the wait below then sees.
+        _ = Signals.TrySend(Id, Signals.Terminate);
         if (!await WaitForExitAsync(timeout))
         {
             await KillAsync();

@@ -1,11 +1,13 @@
 using MySqlConnector;
+using Platform.Topology.Files;
+using Platform.Topology.Services;
 
 namespace Platform.Testing;
 
 /// <summary>
 /// One of the servers' Prometheus exporters, the Debian packages `./platform up` runs, on a free
-/// loopback port with the flags `./platform` gives it (start_exporters): the MariaDB exporter logs in
-/// as the server's own least-privileged <c>exporter</c> user, never root.
+/// loopback port and started as `./platform up` starts it (<see cref="ExporterServices"/>): the MariaDB
+/// exporter logs in as the server's own least-privileged <c>exporter</c> user, never root.
 /// </summary>
 public sealed class ExporterProcess : IAsyncDisposable
 {
@@ -27,33 +29,23 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     public static Task<ExporterProcess> StartMariaDbAsync(MariaDbServer server)
     {
+        ArgumentNullException.ThrowIfNull(server);
+        RequiredServer.Locate(ExporterServices.Mysqld);
         var login = new MySqlConnectionStringBuilder(server.ExporterConnectionString);
         var directory = ScratchDirectory.Create("platform-mysqld-exporter-");
         var settings = directory.Combine("exporter.cnf");
-        File.WriteAllText(settings, $"[client]\nuser={login.UserID}\npassword={login.Password}\nhost={login.Server}\nport={login.Port}\n");
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(settings, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return StartAsync("prometheus-mysqld-exporter", directory, port =>
-        [
-            $"--config.my-cnf={settings}", $"--web.listen-address=127.0.0.1:{port}",
-            "--collect.info_schema.processlist", "--no-collect.slave_status",
-            "--no-collect.info_schema.innodb_cmp", "--no-collect.info_schema.innodb_cmpmem",
-        ]);
+        ExporterLogin.Write(settings, login.UserID, login.Password, server.Port);
+        return StartAsync(ExporterServices.Mysqld, directory, port => ExporterServices.MysqldExporter(port, settings));
     }
 
-    public static Task<ExporterProcess> StartRedisAsync(RedisServer server) =>
-        StartAsync("prometheus-redis-exporter", null, port =>
-        [
-            $"-redis.addr=redis://{server.ConnectionString}", $"-web.listen-address=127.0.0.1:{port}",
-            "-check-single-streams=db0=reservations.events",
-        ]);
+    public static Task<ExporterProcess> StartRedisAsync(RedisServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port));
+    }
 
     public static Task<ExporterProcess> StartNodeAsync() =>
-        StartAsync("prometheus-node-exporter", null, port =>
-        [
-            $"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults", "--collector.filesystem",
-            "--collector.meminfo", "--collector.cpu", "--collector.loadavg", "--collector.diskstats",
-        ]);
+        StartAsync(ExporterServices.Node, null, ExporterServices.NodeExporter);
 
     public async ValueTask DisposeAsync()
     {
@@ -61,11 +53,11 @@ public sealed class ExporterProcess : IAsyncDisposable
         _directory?.Delete();
     }
 
-    private static async Task<ExporterProcess> StartAsync(string binary, ScratchDirectory? directory, Func<int, string[]> arguments)
+    private static async Task<ExporterProcess> StartAsync(string binary, ScratchDirectory? directory, Func<int, ServiceCommand> command)
     {
-        var path = RequiredServer.Locate(binary);
+        RequiredServer.Locate(binary);
         var port = FreePort.Next();
-        var exporter = new ExporterProcess(ChildProcess.Start(path, arguments(port)), port, directory);
+        var exporter = new ExporterProcess(ChildProcess.Start(command(port)), port, directory);
         try
         {
             await ReadinessProbe.WaitAsync(exporter._process, exporter.MetricsAddress, StartTimeout, binary);

@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
+using Platform.Topology;
+using Platform.Topology.Services;
 
 namespace Platform.Testing;
 
 /// <summary>
 /// One real gateway process (<c>dotnet Platform.Gateway.dll</c> from gateway/bin) on a free loopback
-/// port, its management listener on another, configured through environment variables exactly as
-/// in production. Destinations are given as environment settings or through a destinations file.
+/// port, its management listener on another, started as <c>./platform up</c> starts it
+/// (<see cref="GatewayService"/>). Destinations are given as environment settings or through a
+/// destinations file (<see cref="Platform.Topology.Files.DestinationsFile"/>).
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
-    /// <summary>The cluster every destination belongs to, as in gateway/appsettings.json.</summary>
-    public const string Cluster = "replicas";
-
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
@@ -38,11 +37,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         ["RateLimiting__Policies__anonymous__Burst"] = "100000",
         ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
         ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
-        [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Active__Interval"] = "00:00:01",
-        [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Active__Timeout"] = "00:00:01",
+        [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Interval"] = "00:00:01",
+        [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Timeout"] = "00:00:01",
         // Past the failure window plus YARP's one-second record granularity: reactivated any sooner,
         // a revived replica's first request still sees the old failures and is taken out again.
-        [$"ReverseProxy__Clusters__{Cluster}__HealthCheck__Passive__ReactivationPeriod"] = "00:00:04.500",
+        [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Passive__ReactivationPeriod"] = "00:00:04.500",
         ["Proxy__TransportFailureRate__DetectionWindowSize"] = "00:00:03",
     };
 
@@ -61,9 +60,6 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The last ~200 lines the process wrote to stdout and stderr, for failure messages.</summary>
     public OutputTail Output => _process.Output;
 
-    /// <summary>The environment key that sets a destination's address.</summary>
-    public static string DestinationSetting(string id) => $"ReverseProxy__Clusters__{Cluster}__Destinations__{id}__Address";
-
     /// <summary>The replicas as destinations, named by their replica ids (so <c>X-Replica</c> and the destination label agree).</summary>
     public static IReadOnlyDictionary<string, Uri> DestinationsOf(IEnumerable<ApiReplica> replicas) =>
         replicas.ToDictionary(replica => replica.Id, replica => replica.BaseAddress);
@@ -77,7 +73,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// It does not wait for any destination to be healthy: tests of outages start gateways with none.
     /// </summary>
     /// <param name="destinations">Destination id → address, given as environment settings; may be empty when a destinations file is used.</param>
-    /// <param name="settings">More configuration in environment form; wins over <see cref="TestDefaults"/> and the destinations.</param>
+    /// <param name="settings">More configuration in environment form; wins over production's, <see cref="TestDefaults"/> and the destinations.</param>
     /// <param name="buildConfiguration">Debug or Release; by default the configuration this library was built in.</param>
     public static async Task<GatewayProcess> StartAsync(
         IReadOnlyDictionary<string, Uri> destinations,
@@ -85,7 +81,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         string? buildConfiguration = null)
     {
         var binDirectory = BinDirectory(buildConfiguration);
-        var gatewayDll = Path.Combine(binDirectory, "Platform.Gateway.dll");
+        var gatewayDll = Path.Combine(binDirectory, GatewayService.Assembly);
         if (!File.Exists(gatewayDll))
         {
             throw new FileNotFoundException($"{gatewayDll} does not exist: build the solution first (dotnet build Platform.sln).", gatewayDll);
@@ -93,27 +89,15 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         var port = FreePort.Next();
         var metricsPort = FreePort.Next();
-        var environment = new Dictionary<string, string>(TestDefaults)
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Metrics__Host"] = "127.0.0.1",
-            ["Metrics__Port"] = $"{metricsPort}",
-            [TestIdentity.KeyFileSetting] = TestIdentity.KeyFile,
-        };
-        foreach (var (id, address) in destinations)
-        {
-            environment[DestinationSetting(id)] = address.ToString();
-        }
-
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            environment[key] = value;
-        }
-
+        var command = GatewayService
+            .Start(binDirectory, port, metricsPort, TestIdentity.KeyFile, destinationsFile: null, clientsFile: null)
+            .WithEnvironment(TestDefaults)
+            .WithEnvironment(destinations.ToDictionary(destination => GatewayService.DestinationSetting(destination.Key), destination => destination.Value.ToString()))
+            .WithEnvironment(settings);
+        var environment = command.Environment!;
         var metricsOn = environment.GetValueOrDefault("Metrics__Enabled", "true").Equals("true", StringComparison.OrdinalIgnoreCase)
             && environment["Metrics__Port"] != "0";
-        var process = ChildProcess.Start(ApiReplica.DotnetHost(), [gatewayDll], binDirectory, environment);
+        var process = ChildProcess.Start(command);
         var gateway = new GatewayProcess(
             new Uri($"http://127.0.0.1:{port}/"),
             metricsOn ? new Uri($"http://127.0.0.1:{environment["Metrics__Port"]}/") : null,
@@ -133,30 +117,6 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>gateway/bin/&lt;configuration&gt;/net10.0 in the repository.</summary>
     public static string BinDirectory(string? buildConfiguration = null) =>
         RepositoryRoot.Combine("gateway", "bin", buildConfiguration ?? ApiReplica.BuildConfiguration(), "net10.0");
-
-    /// <summary>
-    /// Writes a destinations file (<c>Proxy__DestinationsFile</c>) the way a deployment script
-    /// should: to a temporary file first, then renamed over the old one, so the gateway never reads half of it.
-    /// </summary>
-    public static void WriteDestinationsFile(string path, IReadOnlyDictionary<string, Uri> destinations)
-    {
-        var entries = new JsonObject();
-        foreach (var (id, address) in destinations)
-        {
-            entries[id] = new JsonObject { ["Address"] = address.ToString() };
-        }
-
-        var document = new JsonObject
-        {
-            ["ReverseProxy"] = new JsonObject
-            {
-                ["Clusters"] = new JsonObject { [Cluster] = new JsonObject { ["Destinations"] = entries } },
-            },
-        };
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, document.ToJsonString());
-        File.Move(temporary, path, overwrite: true);
-    }
 
     /// <summary>An HttpClient whose BaseAddress is the gateway; the caller disposes it.</summary>
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Topology;
 using Xunit;
 
 namespace Platform.Testing;
@@ -78,7 +79,7 @@ public sealed class LocalPlatform : IAsyncDisposable
         }
 
         var timeout = arguments is ["up", ..] ? UpTimeout : _commandTimeout;
-        await using var cli = ChildProcess.Start(ApiReplica.DotnetHost(), [CliAssembly, .. arguments], RepositoryRoot.Path, _environment);
+        await using var cli = ChildProcess.Start(Platform.Topology.Services.Binaries.Dotnet(), [CliAssembly, .. arguments], RepositoryRoot.Path, _environment);
         if (!await cli.WaitForExitAsync(timeout))
         {
             throw new TimeoutException($"./platform {string.Join(' ', arguments)} did not finish within {timeout.TotalMinutes:0} min:{Environment.NewLine}{cli.Output}");

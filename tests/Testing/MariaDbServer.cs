@@ -1,80 +1,85 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using MySqlConnector;
+using Platform.Topology;
+using Platform.Topology.Services;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// A throwaway MariaDB server: fresh data directory under the temp folder, a free loopback port, the
-/// repository's api/Database/mariadb.cnf, a <c>platform</c> database and a <c>platform</c> user with a
-/// random password. Stop and start it again to test what happens when the database goes away.
+/// A throwaway MariaDB server, created, started and provisioned exactly as <c>./platform up</c> does it
+/// (<see cref="MariaDbService"/>): fresh data directory under the temp folder, a free loopback port, the
+/// repository's api/Database/mariadb.cnf, a <c>platform</c> database and user and an <c>exporter</c> user
+/// with random passwords, root through the socket only. Stop and start it again to test what happens
+/// when the database goes away.
 /// </summary>
 public sealed class MariaDbServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly string _mariadbd;
     private readonly ScratchDirectory _directory;
+    private readonly MariaDbFiles _files;
+    private readonly string _appPassword;
+    private readonly string _exporterPassword;
     private readonly OutputTail _output = new();
     private ChildProcess? _process;
 
-    private MariaDbServer(string mariadbd, ScratchDirectory directory, int port, string appPassword, string exporterPassword)
+    private MariaDbServer(ScratchDirectory directory, int port, string appPassword, string exporterPassword)
     {
-        _mariadbd = mariadbd;
         _directory = directory;
         Port = port;
-        RootConnectionString = ConnectionString("root", password: null, database: "platform");
-        AppConnectionString = ConnectionString("platform", appPassword, database: "platform");
-        ExporterConnectionString = ConnectionString("exporter", exporterPassword, database: null);
+        _appPassword = appPassword;
+        _exporterPassword = exporterPassword;
+        _files = new MariaDbFiles(
+            directory.Combine("data"), directory.Combine("mariadb.sock"), directory.Combine("tmp"),
+            directory.Combine("mariadb.pid"), directory.Combine("mariadb.log"));
+        RootConnectionString = MariaDbService.RootConnectionString(_files.Socket, MariaDbService.Database, pooling: true);
+        AppConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.AppUser, appPassword);
+        ExporterConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.ExporterUser, exporterPassword, database: null);
     }
 
     public int Port { get; }
 
     /// <summary>The server's data directory (deleted on dispose).</summary>
-    public string DataDirectory => _directory.Combine("data");
+    public string DataDirectory => _files.DataDirectory;
 
-    /// <summary>root over TCP, no password, database <c>platform</c>.</summary>
+    /// <summary>
+    /// root through the server's Unix socket, database <c>platform</c>, pooled: provisioning drops root's
+    /// TCP accounts, as in production.
+    /// </summary>
     public string RootConnectionString { get; }
 
-    /// <summary>The <c>platform</c> user, granted ALL on <c>platform.*</c>: what the API is given.</summary>
+    /// <summary>The <c>platform</c> user over TCP, granted ALL on <c>platform.*</c>: what the API is given.</summary>
     public string AppConnectionString { get; }
 
-    /// <summary>The <c>exporter</c> user, as `./platform up` provisions it: PROCESS, REPLICATION CLIENT, SELECT on performance_schema.</summary>
+    /// <summary>The <c>exporter</c> user over TCP, as `./platform up` provisions it: PROCESS, REPLICATION CLIENT, SELECT on performance_schema.</summary>
     public string ExporterConnectionString { get; }
 
     /// <summary>Process id of the running server, or null while stopped.</summary>
     public int? ProcessId => _process is { HasExited: false } ? _process.Id : null;
 
-    private string LogFile => _directory.Combine("mariadb.log");
-
-    // Every server needs its own: at start-up mariadbd deletes all #sql* files in its tmpdir, which
-    // in a shared /tmp are the temporary tables of the other servers the tests run in parallel.
-    private string TempDirectory => _directory.Combine("tmp");
-
     /// <summary>Creates, starts and provisions a server; skips or fails the test when mariadbd is missing (see <see cref="RequiredServer"/>).</summary>
     public static async Task<MariaDbServer> StartAsync()
     {
-        var mariadbd = RequiredServer.Locate("mariadbd");
-        var installDb = RequiredServer.Locate("mariadb-install-db");
-        var directory = ScratchDirectory.Create("platform-mariadb-");
-        var server = new MariaDbServer(mariadbd, directory, FreePort.Next(),
-            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        RequiredServer.Locate(MariaDbService.Server);
+        RequiredServer.Locate(MariaDbService.InstallDb);
+        var server = new MariaDbServer(ScratchDirectory.Create("platform-mariadb-"), FreePort.Next(), RandomPassword(), RandomPassword());
         try
         {
-            Directory.CreateDirectory(server.TempDirectory);
-            var (exitCode, output) = await ChildProcess.RunAsync(
-                installDb,
-                ["--no-defaults", .. RunAsRoot(), $"--datadir={server.DataDirectory}", $"--tmpdir={server.TempDirectory}",
-                 "--auth-root-authentication-method=normal", "--skip-test-db"],
-                StartTimeout);
+            server.RequireShortSocketPath();
+            Directory.CreateDirectory(server._files.TempDirectory);
+            var install = MariaDbService.Install(server._files.DataDirectory, server._files.TempDirectory);
+            var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, StartTimeout, install.Environment);
             if (exitCode != 0)
             {
-                throw new InvalidOperationException($"mariadb-install-db exited with {exitCode}:{Environment.NewLine}{output}");
+                throw new InvalidOperationException($"{MariaDbService.InstallDb} exited with {exitCode}:{Environment.NewLine}{output}");
             }
 
             await server.StartProcessAsync();
-            await server.ProvisionAsync();
+            await MariaDbService.ExecuteAsRootAsync(server._files.Socket, MariaDbService.ProvisionSql(server._appPassword));
+            await MariaDbService.ExecuteAsRootAsync(server._files.Socket, MariaDbService.ExporterSql(server._exporterPassword));
             return server;
         }
         catch
@@ -127,20 +132,24 @@ public sealed class MariaDbServer : IAsyncDisposable
         _directory.Delete();
     }
 
-    private static string[] RunAsRoot() => Environment.UserName == "root" ? ["--user=root"] : [];
+    // Hex: the passwords go into SQL and connection strings unescaped.
+    private static string RandomPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>A socket path past the kernel's limit would only fail later, as a server that never answers.</summary>
+    private void RequireShortSocketPath()
+    {
+        if (Encoding.UTF8.GetByteCount(_files.Socket) > MariaDbFiles.MaxSocketPath)
+        {
+            throw new InvalidOperationException(
+                $"The socket path {_files.Socket} is longer than {MariaDbFiles.MaxSocketPath} bytes: set TMPDIR to a shorter directory.");
+        }
+    }
 
     private async Task StartProcessAsync()
     {
         var stopwatch = Stopwatch.StartNew();
         _process = ChildProcess.Start(
-            _mariadbd,
-            [$"--defaults-file={RepositoryRoot.Combine("api", "Database", "mariadb.cnf")}", .. RunAsRoot(),
-             $"--datadir={DataDirectory}", $"--tmpdir={TempDirectory}", $"--socket={Path.Combine(DataDirectory, "mysqld.sock")}",
-             $"--port={Port}", $"--pid-file={_directory.Combine("mariadb.pid")}", $"--log-error={LogFile}"],
-            output: _output);
-
-        var probe = ConnectionString("root", password: null, database: null, timeoutSeconds: 2, pooling: false);
-        Exception? lastError = null;
+            MariaDbService.Start(RepositoryRoot.Combine("api", "Database", "mariadb.cnf"), _files, Port), _output);
         while (stopwatch.Elapsed < StartTimeout)
         {
             if (_process.HasExited)
@@ -148,67 +157,21 @@ public sealed class MariaDbServer : IAsyncDisposable
                 throw new InvalidOperationException($"mariadbd exited with {_process.ExitCode} while starting.{Environment.NewLine}{Diagnostics()}");
             }
 
-            try
+            // Through the socket, as root: mariadbd binds its TCP port and its socket before it accepts on either.
+            if (await MariaDbService.PingAsync(_files.Socket))
             {
-                await using var connection = new MySqlConnection(probe);
-                await connection.OpenAsync();
                 return;
-            }
-            catch (MySqlException e)
-            {
-                lastError = e;
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"mariadbd did not answer on 127.0.0.1:{Port} within {StartTimeout.TotalSeconds:0} s (last error: {lastError?.Message}).{Environment.NewLine}{Diagnostics()}");
-    }
-
-    private async Task ProvisionAsync()
-    {
-        var password = new MySqlConnectionStringBuilder(AppConnectionString).Password;
-        var exporterPassword = new MySqlConnectionStringBuilder(ExporterConnectionString).Password;
-        await using var connection = new MySqlConnection(ConnectionString("root", password: null, database: null, pooling: false));
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            CREATE DATABASE platform CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-            CREATE USER 'platform'@'127.0.0.1' IDENTIFIED BY '{password}';
-            GRANT ALL ON platform.* TO 'platform'@'127.0.0.1';
-            CREATE USER 'exporter'@'127.0.0.1' IDENTIFIED BY '{exporterPassword}' WITH MAX_USER_CONNECTIONS 3;
-            GRANT PROCESS, REPLICATION CLIENT ON *.* TO 'exporter'@'127.0.0.1';
-            GRANT SELECT ON performance_schema.* TO 'exporter'@'127.0.0.1';
-            """;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private string ConnectionString(string user, string? password, string? database, int timeoutSeconds = 15, bool pooling = true)
-    {
-        var builder = new MySqlConnectionStringBuilder
-        {
-            Server = "127.0.0.1",
-            Port = (uint)Port,
-            UserID = user,
-            ConnectionTimeout = (uint)timeoutSeconds,
-            Pooling = pooling,
-        };
-        if (password is not null)
-        {
-            builder.Password = password;
-        }
-
-        if (database is not null)
-        {
-            builder.Database = database;
-        }
-
-        return builder.ConnectionString;
+        throw new TimeoutException($"mariadbd did not answer on {_files.Socket} within {StartTimeout.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
     }
 
     private string Diagnostics()
     {
-        var log = File.Exists(LogFile) ? string.Join(Environment.NewLine, File.ReadLines(LogFile).TakeLast(40)) : "(no log file)";
-        return $"--- {LogFile} (tail) ---{Environment.NewLine}{log}{Environment.NewLine}--- output ---{Environment.NewLine}{_output}";
+        var log = File.Exists(_files.LogFile) ? string.Join(Environment.NewLine, File.ReadLines(_files.LogFile).TakeLast(40)) : "(no log file)";
+        return $"--- {_files.LogFile} (tail) ---{Environment.NewLine}{log}{Environment.NewLine}--- output ---{Environment.NewLine}{_output}";
     }
 }

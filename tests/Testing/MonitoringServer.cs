@@ -1,8 +1,12 @@
+using Platform.Topology.Files;
+using Platform.Topology.Services;
+
 namespace Platform.Testing;
 
 /// <summary>
-/// A throwaway Prometheus or Alertmanager (Debian's packages) on a loopback port, its configuration
-/// and data in a temp directory deleted on dispose. Ready when <c>/-/ready</c> answers 200.
+/// A throwaway Prometheus or Alertmanager (Debian's packages) on a loopback port, started as
+/// <c>./platform up</c> starts it (<see cref="PrometheusService"/>, <see cref="AlertmanagerService"/>), its
+/// configuration and data in a temp directory deleted on dispose. Ready when <c>/-/ready</c> answers 200.
 /// </summary>
 public sealed class MonitoringServer : IAsyncDisposable
 {
@@ -34,33 +38,16 @@ public sealed class MonitoringServer : IAsyncDisposable
     /// its directory; <c>prometheus.yml</c> is the configuration, the others what it refers to).
     /// </summary>
     public static Task<MonitoringServer> StartPrometheusAsync(int port, IReadOnlyDictionary<string, string> files) =>
-        StartAsync("prometheus", port, files, directory =>
-        [
-            $"--config.file={Path.Combine(directory, "prometheus.yml")}",
-            $"--storage.tsdb.path={Path.Combine(directory, "data")}",
-            $"--web.listen-address=127.0.0.1:{port}",
-            "--web.enable-lifecycle",
-        ]);
+        StartAsync(PrometheusService.Server, port, files, directory => PrometheusService.Start(directory, Path.Combine(directory, "data"), port));
 
     /// <summary>Starts Alertmanager on <paramref name="port"/> with <paramref name="configuration"/> as alertmanager.yml, clustering off.</summary>
     public static Task<MonitoringServer> StartAlertmanagerAsync(int port, string configuration) =>
-        StartAsync("prometheus-alertmanager", port, new Dictionary<string, string> { ["alertmanager.yml"] = configuration }, directory =>
-        [
-            $"--config.file={Path.Combine(directory, "alertmanager.yml")}",
-            $"--storage.path={Path.Combine(directory, "data")}",
-            $"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ]);
+        StartAsync(
+            AlertmanagerService.Server, port, new Dictionary<string, string> { [AlertmanagerService.ConfigFileName] = configuration },
+            directory => AlertmanagerService.Start(directory, Path.Combine(directory, "data"), port));
 
     /// <summary>Writes a file into the server's directory through a rename, so the server never reads half of it.</summary>
-    public void WriteFile(string relativePath, string content)
-    {
-        var path = Path.Combine(Directory, relativePath);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void WriteFile(string relativePath, string content) => AtomicFile.Write(Path.Combine(Directory, relativePath), content);
 
     public async ValueTask DisposeAsync()
     {
@@ -76,9 +63,9 @@ public sealed class MonitoringServer : IAsyncDisposable
     public override string ToString() => $"{_name} at {BaseAddress}";
 
     private static async Task<MonitoringServer> StartAsync(
-        string binary, int port, IReadOnlyDictionary<string, string> files, Func<string, string[]> arguments)
+        string binary, int port, IReadOnlyDictionary<string, string> files, Func<string, ServiceCommand> command)
     {
-        var path = RequiredServer.Locate(binary);
+        RequiredServer.Locate(binary);
         var server = new MonitoringServer(binary, ScratchDirectory.Create($"platform-{binary}-"), port);
         try
         {
@@ -87,7 +74,7 @@ public sealed class MonitoringServer : IAsyncDisposable
                 server.WriteFile(name, content);
             }
 
-            server._process = ChildProcess.Start(path, arguments(server.Directory), workingDirectory: server.Directory);
+            server._process = ChildProcess.Start(command(server.Directory));
             await server.WaitUntilReadyAsync();
             return server;
         }

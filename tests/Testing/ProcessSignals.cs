@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Platform.Topology.Processes;
 
 namespace Platform.Testing;
 
@@ -6,14 +6,11 @@ namespace Platform.Testing;
 /// Freezes and thaws a real process with SIGSTOP and SIGCONT, as a GC pause, a debugger or a
 /// starved container would: it keeps its sockets open and accepts connections, but answers nothing.
 /// </summary>
-public static partial class ProcessSignals
+public static class ProcessSignals
 {
-    private const int SigCont = 18;
-    private const int SigStop = 19;
+    public static void Freeze(int processId) => Signals.Send(processId, Signals.Stop);
 
-    public static void Freeze(int processId) => Send(processId, SigStop);
-
-    public static void Thaw(int processId) => Send(processId, SigCont);
+    public static void Thaw(int processId) => Signals.Send(processId, Signals.Continue);
 
     /// <summary>Freezes the process until the result is disposed, which thaws it: a frozen process is never left behind.</summary>
     public static IDisposable FreezeUntilDisposed(int processId)
@@ -44,15 +41,6 @@ public static partial class ProcessSignals
             Thaw(processId);
         }
     }
-
-    private static void Send(int processId, int signal)
-    {
-        if (Kill(processId, signal) != 0)
-            throw new InvalidOperationException($"kill({processId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}.");
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     private sealed class Frozen(int processId) : IDisposable
     {

@@ -1,26 +1,24 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
+using Platform.Topology.Services;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// A throwaway Redis server on a free loopback port with an append-only file in a temp directory, so
-/// data written before <see cref="StopAsync"/> is there again after <see cref="StartAgainAsync"/>.
+/// A throwaway Redis server on a free loopback port, started as <c>./platform up</c> starts it
+/// (<see cref="RedisService"/>): an append-only file in a temp directory, so data written before
+/// <see cref="StopAsync"/> is there again after <see cref="StartAgainAsync"/>; its log on stdout.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _redisServer;
     private readonly ScratchDirectory _directory;
     private readonly OutputTail _output = new();
     private ChildProcess? _process;
 
-    private RedisServer(string redisServer, ScratchDirectory directory, int port)
+    private RedisServer(ScratchDirectory directory, int port)
     {
-        _redisServer = redisServer;
         _directory = directory;
         Port = port;
     }
@@ -28,7 +26,7 @@ public sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>StackExchange.Redis configuration string: <c>127.0.0.1:port</c>.</summary>
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    public string ConnectionString => RedisService.Configuration(Port);
 
     /// <summary>The directory holding the append-only file (deleted on dispose).</summary>
     public string DataDirectory => _directory.Path;
@@ -39,8 +37,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a server and waits for PING; skips or fails the test when redis-server is missing (see <see cref="RequiredServer"/>).</summary>
     public static async Task<RedisServer> StartAsync()
     {
-        var redisServer = RequiredServer.Locate("redis-server");
-        var server = new RedisServer(redisServer, ScratchDirectory.Create("platform-redis-"), FreePort.Next());
+        RequiredServer.Locate(RedisService.Server);
+        var server = new RedisServer(ScratchDirectory.Create("platform-redis-"), FreePort.Next());
         try
         {
             await server.StartProcessAsync();
@@ -92,11 +90,7 @@ public sealed class RedisServer : IAsyncDisposable
     private async Task StartProcessAsync()
     {
         var stopwatch = Stopwatch.StartNew();
-        _process = ChildProcess.Start(
-            _redisServer,
-            ["--bind", "127.0.0.1", "--port", $"{Port}", "--dir", _directory.Path,
-             "--save", "", "--appendonly", "yes", "--daemonize", "no"],
-            output: _output);
+        _process = ChildProcess.Start(RedisService.Start(Port, _directory.Path, logFile: null), _output);
 
         string? lastAnswer = null;
         while (stopwatch.Elapsed < StartTimeout)
@@ -106,8 +100,9 @@ public sealed class RedisServer : IAsyncDisposable
                 throw new InvalidOperationException($"redis-server exited with {_process.ExitCode} while starting:{Environment.NewLine}{_output}");
             }
 
-            lastAnswer = await PingAsync();
-            if (lastAnswer == "+PONG")
+            // LOADING while it reads the append-only file back after a restart.
+            lastAnswer = await RedisService.PingAsync(Port);
+            if (lastAnswer == "PONG")
             {
                 return;
             }
@@ -116,26 +111,5 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         throw new TimeoutException($"redis-server did not answer PING on {ConnectionString} within {StartTimeout.TotalSeconds:0} s (last answer: {lastAnswer}):{Environment.NewLine}{_output}");
-    }
-
-    // Raw RESP, so readiness does not depend on a client library's reconnect policy.
-    // While loading the append-only file Redis answers -LOADING, not +PONG.
-    private async Task<string?> PingAsync()
-    {
-        try
-        {
-            using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port, cancellation.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellation.Token);
-            var buffer = new byte[256];
-            var read = await stream.ReadAsync(buffer, cancellation.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
-        }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-        {
-            return e.Message;
-        }
     }
 }

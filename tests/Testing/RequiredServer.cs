@@ -1,3 +1,4 @@
+using Platform.Topology.Services;
 using Xunit;
 
 namespace Platform.Testing;
@@ -8,22 +9,12 @@ namespace Platform.Testing;
 /// </summary>
 public static class RequiredServer
 {
-    private static readonly string[] ExtraDirectories = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"];
-
     /// <summary>True when the environment variable <c>CI</c> is <c>true</c>.</summary>
     public static bool IsCi =>
         string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The full path of <paramref name="binary"/> on PATH or in /usr/sbin, /usr/bin; null when absent.</summary>
-    public static string? Find(string binary)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(binary);
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(ExtraDirectories)
-            .Select(directory => System.IO.Path.Combine(directory, binary))
-            .FirstOrDefault(File.Exists);
-    }
+    /// <summary>The full path of <paramref name="binary"/> where <c>./platform</c> would find it (<see cref="Binaries.Find"/>); null when absent.</summary>
+    public static string? Find(string binary) => Binaries.Find(binary);
 
     /// <summary>The full path of <paramref name="binary"/>; when absent, fails the test under CI=true and skips it otherwise.</summary>
     public static string Locate(string binary) => Locate(binary, failWhenMissing: IsCi);
@@ -36,7 +27,7 @@ public static class RequiredServer
             return found;
         }
 
-        var message = $"{binary} not found: run ./platform test, which installs it (looked on PATH and in {string.Join(", ", ExtraDirectories)})";
+        var message = $"{binary} not found: run ./platform test, which installs it (looked on {Binaries.SearchedDirectories})";
         if (failWhenMissing)
         {
             Assert.Fail(message);

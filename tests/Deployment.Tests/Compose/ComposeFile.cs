@@ -25,7 +25,7 @@ internal sealed partial class ComposeFile
         Root = root;
     }
 
-    public static string DefaultPath => Platform.Testing.RepositoryRoot.Combine("docker-compose.scale.yml");
+    public static string DefaultPath => Platform.Topology.RepositoryRoot.Combine("docker-compose.scale.yml");
 
     public string Path { get; }
 

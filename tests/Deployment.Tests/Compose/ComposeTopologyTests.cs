@@ -135,7 +135,7 @@ public sealed class ComposeTopologyTests
         Assert.StartsWith(imagePrefix, ComposeFile.Text(service, "image") ?? "", StringComparison.Ordinal);
         Assert.Equal(".", ComposeFile.Text(service, "build", "context"));
         Assert.Equal(dockerfile, ComposeFile.Text(service, "build", "dockerfile"));
-        Assert.True(File.Exists(Platform.Testing.RepositoryRoot.Combine(dockerfile.Split('/'))), $"{dockerfile} does not exist");
+        Assert.True(File.Exists(Platform.Topology.RepositoryRoot.Combine(dockerfile.Split('/'))), $"{dockerfile} does not exist");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Platform.Testing;
+using Platform.Topology;
 using YamlDotNet.Serialization;
 
 namespace Platform.Deployment.Tests.Compose;

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Platform.Testing;
+using Platform.Topology;
 
 namespace Platform.Deployment.Tests.Compose;
 

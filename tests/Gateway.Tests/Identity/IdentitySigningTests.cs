@@ -3,6 +3,7 @@ using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Identity;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Identity;
 
@@ -150,7 +151,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         var answering = TcpUpstream.Answering();
         await using var _ = answering;
         var settings = TwoClients();
-        settings[$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false";
+        settings[$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false";
         settings["Proxy__Outliers__Enabled"] = "false";
         var gateway = await StartGatewayAsync(
             new Dictionary<string, Uri> { ["stalling"] = stalling.Address, ["answering"] = answering.Address }, settings);
@@ -178,8 +179,8 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         var answering = TcpUpstream.Answering();
         await using var _ = answering;
         var settings = TwoClients();
-        settings[$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false";
-        settings[$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Passive__Enabled"] = "false";
+        settings[$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false";
+        settings[$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Passive__Enabled"] = "false";
         settings["Proxy__Hedging__Enabled"] = "false";
         settings["Proxy__Outliers__Enabled"] = "false";
         var gateway = await StartGatewayAsync(
@@ -193,7 +194,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         }
 
         var retries = PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
-            $"cluster=\"{GatewayProcess.Cluster}\",destination=\"dropping\"");
+            $"cluster=\"{GatewayService.Cluster}\",destination=\"dropping\"");
         Assert.True(retries >= 1, $"no request was retried:{Environment.NewLine}{gateway.Output}");
         var received = Proxied(answering);
         Assert.Equal(4, received.Count);

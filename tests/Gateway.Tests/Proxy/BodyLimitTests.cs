@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -23,7 +24,7 @@ public sealed class BodyLimitTests : GatewayTest, IAsyncLifetime
         _upstream = TcpUpstream.Stalling();
         _gateway = await GatewayProcess.StartAsync(
             new Dictionary<string, Uri> { ["counting"] = _upstream.Address },
-            new Dictionary<string, string> { [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false" });
+            new Dictionary<string, string> { [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false" });
     }
 
     public async ValueTask DisposeAsync()

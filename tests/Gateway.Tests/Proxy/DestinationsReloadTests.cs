@@ -1,4 +1,5 @@
 using Platform.Testing;
+using Platform.Topology.Files;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -15,7 +16,7 @@ public class DestinationsReloadTests(GatewayFixture fixture) : SharedGatewayTest
         {
             var file = directory.Combine("destinations.json");
             var replicas = Cluster.Replicas;
-            GatewayProcess.WriteDestinationsFile(file, GatewayProcess.DestinationsOf(replicas.Take(2)));
+            DestinationsFile.Write(file, GatewayProcess.DestinationsOf(replicas.Take(2)));
             await using var gateway = await GatewayProcess.StartAsync(
                 new Dictionary<string, Uri>(), new Dictionary<string, string> { ["Proxy__DestinationsFile"] = file });
             var client = ClientFor(gateway);
@@ -23,12 +24,12 @@ public class DestinationsReloadTests(GatewayFixture fixture) : SharedGatewayTest
             var before = await CountReplicasAsync(client, 10);
             Assert.Equal(["api-1", "api-2"], before.Keys.Order());
 
-            GatewayProcess.WriteDestinationsFile(file, GatewayProcess.DestinationsOf(replicas));
+            DestinationsFile.Write(file, GatewayProcess.DestinationsOf(replicas));
             Assert.True(await Eventually.HoldsAsync(async () => (await CountReplicasAsync(client, 3)).ContainsKey("api-3"), Reload),
                 $"api-3 never answered after it was added:{Environment.NewLine}{gateway.Output}");
             var process = gateway.ProcessId;
 
-            GatewayProcess.WriteDestinationsFile(file, GatewayProcess.DestinationsOf(replicas.Take(1)));
+            DestinationsFile.Write(file, GatewayProcess.DestinationsOf(replicas.Take(1)));
             Assert.True(await Eventually.HoldsAsync(async () => (await CountReplicasAsync(client, 6)).Keys.SequenceEqual(["api-1"]), Reload),
                 $"api-2 and api-3 kept answering after they were removed:{Environment.NewLine}{gateway.Output}");
             Assert.Equal(process, gateway.ProcessId);

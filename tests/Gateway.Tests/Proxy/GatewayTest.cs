@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -73,7 +74,7 @@ public abstract partial class GatewayTest : IDisposable
     /// <summary>1 while the gateway has <paramref name="destination"/> in rotation, 0 while it holds it out.</summary>
     protected static async Task<double?> InRotationAsync(GatewayProcess gateway, string destination) =>
         PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
-            $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{destination}\"");
+            $"cluster=\"{GatewayService.Cluster}\",destination=\"{destination}\"");
 
     /// <summary>Sends <paramref name="count"/> sequential GETs of /api/v1/health and counts the answers by replica.</summary>
     protected static async Task<Dictionary<string, int>> CountReplicasAsync(HttpClient client, int count)

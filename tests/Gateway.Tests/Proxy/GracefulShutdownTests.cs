@@ -1,5 +1,6 @@
 using System.Net;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -13,7 +14,7 @@ public sealed class GracefulShutdownTests : GatewayTest
             new Dictionary<string, Uri> { ["slow"] = slow.Address },
             new Dictionary<string, string>
             {
-                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false",
+                [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false",
                 ["Proxy__DrainTimeout"] = "00:00:30",
                 // Longer than the slow answer: this is about draining, not deadlines.
                 ["Proxy__DefaultDeadline"] = "00:00:30",

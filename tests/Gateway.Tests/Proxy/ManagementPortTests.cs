@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -46,12 +47,12 @@ public class ManagementPortTests(GatewayFixture fixture) : SharedGatewayTest(fix
             Assert.True(PrometheusText.Value(metrics, "gateway_request_duration_seconds_count", labels) >= 2, $"no {labels} in{Environment.NewLine}{metrics}");
             foreach (var bucket in new[] { "0.5", "5", "+Inf" })
                 Assert.NotNull(PrometheusText.Value(metrics, "gateway_request_duration_seconds_bucket", $"{labels},le=\"{bucket}\""));
-            Assert.Equal(1, PrometheusText.Value(metrics, "gateway_upstream_healthy", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{replica.Id}\""));
+            Assert.Equal(1, PrometheusText.Value(metrics, "gateway_upstream_healthy", $"cluster=\"{GatewayService.Cluster}\",destination=\"{replica.Id}\""));
             // Present at 0 before any retry, so Prometheus's increase() counts the first one.
-            Assert.Equal(0, PrometheusText.Value(metrics, "gateway_upstream_retries_total", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{replica.Id}\""));
+            Assert.Equal(0, PrometheusText.Value(metrics, "gateway_upstream_retries_total", $"cluster=\"{GatewayService.Cluster}\",destination=\"{replica.Id}\""));
         }
         Assert.True(PrometheusText.Value(metrics, "gateway_request_duration_seconds_count", "route=\"none\",destination=\"none\",method=\"GET\",code=\"4xx\"") >= 1);
-        Assert.Equal(3, PrometheusText.Value(metrics, "gateway_upstream_destinations", $"cluster=\"{GatewayProcess.Cluster}\",state=\"healthy\""));
+        Assert.Equal(3, PrometheusText.Value(metrics, "gateway_upstream_destinations", $"cluster=\"{GatewayService.Cluster}\",state=\"healthy\""));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -114,19 +115,19 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
             },
             new Dictionary<string, string>
             {
-                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false",
-                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Passive__Enabled"] = "false",
+                [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false",
+                [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Passive__Enabled"] = "false",
             });
 
     private static async Task<double> RetriesAsync(GatewayProcess gateway) =>
         PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_retries_total",
-            $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{Dead}\"") ?? 0;
+            $"cluster=\"{GatewayService.Cluster}\",destination=\"{Dead}\"") ?? 0;
 
     /// <summary>Requests sent to the dead destination and answered by the live one: retried, or won by a copy.</summary>
     private static async Task<double> RescuedAsync(GatewayProcess gateway)
     {
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
-        var labels = $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{Dead}\"";
+        var labels = $"cluster=\"{GatewayService.Cluster}\",destination=\"{Dead}\"";
         return (PrometheusText.Value(metrics, "gateway_upstream_retries_total", labels) ?? 0)
             + (PrometheusText.Value(metrics, "gateway_hedges_total", labels + ",outcome=\"won\"") ?? 0);
     }

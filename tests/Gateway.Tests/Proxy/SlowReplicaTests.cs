@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -57,7 +58,7 @@ public sealed class SlowReplicaTests : GatewayTest
             await Task.WhenAll(load);
 
             var metrics = await gateway.ReadMetricsAsync(Cancellation);
-            Assert.True(PrometheusText.Value(metrics, "gateway_upstream_ejected", $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{victim.Id}\"") == 1
+            Assert.True(PrometheusText.Value(metrics, "gateway_upstream_ejected", $"cluster=\"{GatewayService.Cluster}\",destination=\"{victim.Id}\"") == 1
                         || await InRotationAsync(gateway, victim.Id) == 0,
                 $"{victim.Id} was still in rotation after {FreezeFor.TotalSeconds} s frozen:{Environment.NewLine}{metrics}");
         }
@@ -119,7 +120,7 @@ public sealed class SlowReplicaTests : GatewayTest
         var victim = cluster.Replicas[2];
         var client = ClientFor(gateway);
         await CountReplicasAsync(client, 60);
-        var ejected = $"cluster=\"{GatewayProcess.Cluster}\",destination=\"{victim.Id}\"";
+        var ejected = $"cluster=\"{GatewayService.Cluster}\",destination=\"{victim.Id}\"";
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         stopLoad.CancelAfter(TimeSpan.FromSeconds(60));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Platform.Testing;
+using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -40,9 +41,9 @@ public sealed class UpstreamFailureTests : GatewayTest
             new Dictionary<string, Uri> { ["stalling"] = stalling.Address },
             new Dictionary<string, string>
             {
-                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HttpRequest__ActivityTimeout"] = "00:00:01",
+                [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HttpRequest__ActivityTimeout"] = "00:00:01",
                 // Its probes would stall too and take it out of rotation: this test wants it chosen.
-                [$"ReverseProxy__Clusters__{GatewayProcess.Cluster}__HealthCheck__Active__Enabled"] = "false",
+                [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false",
             });
 
         using var response = await ClientFor(gateway).GetAsync("/api/v1/health", Cancellation);

@@ -8,7 +8,7 @@ public static partial class DashboardFiles
 {
     /// <summary>Every dashboard file, sorted by path.</summary>
     public static IReadOnlyList<string> Paths() =>
-        Directory.GetFiles(Platform.Testing.RepositoryRoot.Combine("grafana", "dashboards"), "*.json")
+        Directory.GetFiles(Platform.Topology.RepositoryRoot.Combine("grafana", "dashboards"), "*.json")
             .Order(StringComparer.Ordinal)
             .ToList();
 

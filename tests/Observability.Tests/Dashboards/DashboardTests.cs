@@ -178,7 +178,7 @@ public sealed partial class DashboardTests
     [Fact]
     public void Every_metric_of_the_deadlines_contract_is_charted_on_its_dashboard()
     {
-        var contract = File.ReadAllText(Platform.Testing.RepositoryRoot.Combine("docs", "deadlines.md"));
+        var contract = File.ReadAllText(Platform.Topology.RepositoryRoot.Combine("docs", "deadlines.md"));
         var metrics = ContractMetric().Matches(contract).Select(match => match.Groups["name"].Value).Distinct(StringComparer.Ordinal).ToList();
         Assert.Contains("gateway_upstream_ejected", metrics);
         Assert.Contains("api_requests_shed_total", metrics);

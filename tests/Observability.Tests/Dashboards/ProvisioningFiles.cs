@@ -5,11 +5,11 @@ namespace Platform.Observability.Tests.Dashboards;
 /// <summary>Grafana's provisioning YAML and the alert rules the dashboards answer to, read as plain maps and lists.</summary>
 internal static class ProvisioningFiles
 {
-    public static string DatasourcesPath => Platform.Testing.RepositoryRoot.Combine("grafana", "provisioning", "datasources", "prometheus.yml");
+    public static string DatasourcesPath => Platform.Topology.RepositoryRoot.Combine("grafana", "provisioning", "datasources", "prometheus.yml");
 
-    public static string DashboardProvidersPath => Platform.Testing.RepositoryRoot.Combine("grafana", "provisioning", "dashboards", "dashboards.yml");
+    public static string DashboardProvidersPath => Platform.Topology.RepositoryRoot.Combine("grafana", "provisioning", "dashboards", "dashboards.yml");
 
-    public static string AlertsPath => Platform.Testing.RepositoryRoot.Combine("prometheus", "alerts.yml");
+    public static string AlertsPath => Platform.Topology.RepositoryRoot.Combine("prometheus", "alerts.yml");
 
     /// <summary>The YAML file as nested dictionaries (string keys), lists and scalars (strings).</summary>
     public static IReadOnlyDictionary<string, object?> Read(string path)

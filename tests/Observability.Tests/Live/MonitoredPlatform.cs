@@ -1,5 +1,8 @@
 using Platform.Observability.Tests.Rules;
 using Platform.Testing;
+using Platform.Topology;
+using Platform.Topology.Files;
+using Platform.Topology.Services;
 
 namespace Platform.Observability.Tests.Live;
 
@@ -20,6 +23,12 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     private static readonly TimeSpan LongDeadline = TimeSpan.FromSeconds(30);
 
     public static readonly TimeSpan AlertFor = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Scrape, evaluation and discovery interval, and Alertmanager's group waits: everything a test
+    /// waits for arrives within seconds. Everything else is the repository's configuration as written.
+    /// </summary>
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     /// <summary>The throwaway Redis's maxmemory: a few megabytes fill it in a moment.</summary>
     public const int SmallRedisMaxMemoryBytes = 4 * 1024 * 1024;
@@ -82,21 +91,25 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         var nodeExporter = await StartExporterAsync(ExporterProcess.StartNodeAsync());
 
         _receiver = new AlertReceiver();
-        _alertmanager = await MonitoringServer.StartAlertmanagerAsync(FreePort.Next(), TestConfigurations.Alertmanager(_receiver.Address));
+        _alertmanager = await MonitoringServer.StartAlertmanagerAsync(
+            FreePort.Next(), AlertmanagerConfig.Render(RepositoryRoot.Combine("prometheus", "alertmanager.yml"), _receiver.Address, Interval));
 
         var prometheusPort = FreePort.Next();
-        var rules = AlertRulesFile.WithFor(await File.ReadAllTextAsync(RepositoryRoot.Combine("prometheus", "alerts.yml")), AlertFor);
+        var rules = AlertRulesFile.WithFor(await File.ReadAllTextAsync(RepositoryRoot.Combine("prometheus", PrometheusConfig.RulesFileName)), AlertFor);
+        var wiring = new PrometheusWiring(
+            Prometheus: $"127.0.0.1:{prometheusPort}",
+            Alertmanager: $"127.0.0.1:{_alertmanager.Port}",
+            MariaDbExporters: [mariadbExporter.MetricsAddress.Authority],
+            RedisExporters: [redisExporter.MetricsAddress.Authority, SmallRedisExporter.MetricsAddress.Authority],
+            Interval: Interval);
         _prometheus = await MonitoringServer.StartPrometheusAsync(prometheusPort, new Dictionary<string, string>
         {
-            ["prometheus.yml"] = TestConfigurations.Prometheus(prometheusPort, _alertmanager.Port, new Dictionary<string, IReadOnlyList<Uri>>
-            {
-                ["mariadb"] = [mariadbExporter.MetricsAddress],
-                ["redis"] = [redisExporter.MetricsAddress, SmallRedisExporter.MetricsAddress],
-            }),
-            ["alerts.yml"] = rules,
-            ["targets/api.json"] = TestConfigurations.Targets(_cluster.Replicas.Select(replica => replica.MetricsAddress)),
-            ["targets/gateway.json"] = TestConfigurations.Targets([_gateway.MetricsAddress!]),
-            ["targets/node.json"] = TestConfigurations.NodeTargets(nodeExporter.MetricsAddress, MountPointOf(_cluster.Database.DataDirectory)),
+            [PrometheusService.ConfigFileName] = PrometheusConfig.Render(RepositoryRoot.Combine("prometheus", "prometheus.local.yml"), wiring),
+            [PrometheusConfig.RulesFileName] = rules,
+            [PrometheusConfig.ApiTargets] = PrometheusTargets.Json(_cluster.Replicas.Select(replica => replica.MetricsAddress.Authority)),
+            [PrometheusConfig.GatewayTargets] = PrometheusTargets.Json([_gateway.MetricsAddress!.Authority]),
+            [PrometheusConfig.NodeTargets] = PrometheusTargets.NodeJson(
+                nodeExporter.MetricsAddress.Authority, PrometheusTargets.MountPointOf(_cluster.Database.DataDirectory)),
         });
         _api = new PrometheusApi(_prometheus.BaseAddress);
     }
@@ -154,13 +167,6 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         _exporters.Add(exporter);
         return exporter;
     }
-
-    /// <summary>The mount point of the filesystem holding <paramref name="path"/>: the longest mount point that prefixes it.</summary>
-    private static string MountPointOf(string path) =>
-        File.ReadLines("/proc/self/mounts")
-            .Select(line => line.Split(' ')[1])
-            .Where(mount => path == mount || path.StartsWith(mount.TrimEnd('/') + "/", StringComparison.Ordinal))
-            .MaxBy(mount => mount.Length) ?? "/";
 
     private static InvalidOperationException Missing() => RequiredServer.Missing("platform", Servers);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Platform.Testing;
+using Platform.Topology;
 using YamlDotNet.RepresentationModel;
 
 namespace Platform.Observability.Tests.Rules;

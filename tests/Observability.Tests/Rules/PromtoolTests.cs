@@ -1,4 +1,5 @@
 using Platform.Testing;
+using Platform.Topology;
 
 namespace Platform.Observability.Tests.Rules;
 

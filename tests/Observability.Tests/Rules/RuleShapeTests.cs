@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Platform.Testing;
+using Platform.Topology;
 using YamlDotNet.RepresentationModel;
 
 namespace Platform.Observability.Tests.Rules;

@@ -18,6 +18,8 @@ public static class AtomicFile
 
         try
         {
+            // UTF-8 without a byte order mark: Prometheus's file_sd reads a targets file that starts with
+            // one as invalid JSON ("invalid character 'ï'") and drops every target in it.
             using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
             {
                 writer.Write(content);
