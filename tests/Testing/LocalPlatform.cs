@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Topology;
+using Platform.Topology.Services;
 using Xunit;
 
 namespace Platform.Testing;
@@ -22,8 +23,8 @@ public sealed class LocalPlatform : IAsyncDisposable
     /// <summary>The servers `./platform up` starts besides our own processes: a test of the script needs each.</summary>
     public static readonly IReadOnlyList<string> Servers =
     [
-        "mariadbd", "redis-server", "prometheus", "prometheus-alertmanager",
-        "prometheus-node-exporter", "prometheus-mysqld-exporter", "prometheus-redis-exporter",
+        MariaDbService.Server, MariaDbService.InstallDb, RedisService.Server, PrometheusService.Server, PrometheusService.Checker,
+        AlertmanagerService.Server, AlertmanagerService.Checker, ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis,
     ];
 
     private readonly int _gatewayPort = FreePort.Next();
