@@ -149,7 +149,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         var stopwatch = Stopwatch.StartNew();
         _process = ChildProcess.Start(
-            MariaDbService.Start(RepositoryRoot.Combine("api", "Database", "mariadb.cnf"), _files, Port), _output);
+            MariaDbService.Start(MariaDbService.ConfigFile(RepositoryRoot.Path), _files, Port), _output);
         while (stopwatch.Elapsed < StartTimeout)
         {
             if (_process.HasExited)

@@ -60,8 +60,7 @@ public static class CliHost
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException
-            or System.ComponentModel.Win32Exception or MySqlConnector.MySqlException or HttpRequestException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not foreseen, so the whole story goes to stderr; still one exit code for every failure.
             await Console.Out.FlushAsync();

@@ -15,7 +15,7 @@ public sealed class GeneratedFilesTests : IDisposable
 {
     private readonly ScratchDirectory _directory = ScratchDirectory.Create("platform-generated-");
 
-    private static StateLayout Layout => new(Platform.Topology.RepositoryRoot.Path, "/tmp/unused");
+    private static string Root => Platform.Topology.RepositoryRoot.Path;
 
     public void Dispose() => _directory.Delete();
 
@@ -39,10 +39,10 @@ public sealed class GeneratedFilesTests : IDisposable
     public async Task The_prometheus_configuration_with_this_runs_ports_passes_promtool()
     {
         var promtool = RequiredServer.Locate(PrometheusService.Checker);
-        var config = PrometheusConfig.Render(PrometheusConfig.Template(Layout),
+        var config = PrometheusConfig.Render(PrometheusConfig.Template(Root),
             new PrometheusWiring("127.0.0.1:19090", "127.0.0.1:19093", ["127.0.0.1:19204"], ["127.0.0.1:19221", "127.0.0.1:19222"]));
         File.WriteAllText(_directory.Combine(PrometheusService.ConfigFileName), config);
-        File.Copy(PrometheusConfig.Rules(Layout), _directory.Combine(PrometheusConfig.RulesFileName));
+        File.Copy(PrometheusConfig.Rules(Root), _directory.Combine(PrometheusConfig.RulesFileName));
         AtomicFile.Write(_directory.Combine(PrometheusConfig.ApiTargets), PrometheusTargets.Json(["127.0.0.1:19101", "127.0.0.1:19102"]));
         AtomicFile.Write(_directory.Combine(PrometheusConfig.GatewayTargets), PrometheusTargets.Json(["127.0.0.1:19100"]));
         AtomicFile.Write(_directory.Combine(PrometheusConfig.NodeTargets), PrometheusTargets.NodeJson("127.0.0.1:19200", "/a \"quoted\" mount"));
@@ -61,7 +61,7 @@ public sealed class GeneratedFilesTests : IDisposable
     [Fact]
     public void A_test_interval_reaches_every_scrape_evaluation_and_discovery()
     {
-        var config = PrometheusConfig.Render(PrometheusConfig.Template(Layout),
+        var config = PrometheusConfig.Render(PrometheusConfig.Template(Root),
             new PrometheusWiring("127.0.0.1:1", "127.0.0.1:2", ["127.0.0.1:3"], ["127.0.0.1:4"], TimeSpan.FromSeconds(1)));
         Assert.DoesNotContain("5s", config, StringComparison.Ordinal);
         Assert.Contains("evaluation_interval: 1s", config, StringComparison.Ordinal);
@@ -74,8 +74,8 @@ public sealed class GeneratedFilesTests : IDisposable
         var amtool = RequiredServer.Locate(AlertmanagerService.Checker);
         foreach (var (config, name) in new[]
         {
-            (AlertmanagerConfig.Render(AlertmanagerConfig.Template(Layout)), "as-written.yml"),
-            (AlertmanagerConfig.Render(AlertmanagerConfig.Template(Layout), new Uri("http://127.0.0.1:1/hook"), TimeSpan.FromSeconds(1)), "test.yml"),
+            (AlertmanagerConfig.Render(AlertmanagerConfig.Template(Root)), "as-written.yml"),
+            (AlertmanagerConfig.Render(AlertmanagerConfig.Template(Root), new Uri("http://127.0.0.1:1/hook"), TimeSpan.FromSeconds(1)), "test.yml"),
         })
         {
             File.WriteAllText(_directory.Combine(name), config);

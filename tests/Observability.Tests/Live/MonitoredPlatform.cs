@@ -92,10 +92,10 @@ public sealed class MonitoredPlatform : IAsyncLifetime
 
         _receiver = new AlertReceiver();
         _alertmanager = await MonitoringServer.StartAlertmanagerAsync(
-            FreePort.Next(), AlertmanagerConfig.Render(RepositoryRoot.Combine("prometheus", "alertmanager.yml"), _receiver.Address, Interval));
+            FreePort.Next(), AlertmanagerConfig.Render(AlertmanagerConfig.Template(RepositoryRoot.Path), _receiver.Address, Interval));
 
         var prometheusPort = FreePort.Next();
-        var rules = AlertRulesFile.WithFor(await File.ReadAllTextAsync(RepositoryRoot.Combine("prometheus", PrometheusConfig.RulesFileName)), AlertFor);
+        var rules = AlertRulesFile.WithFor(await File.ReadAllTextAsync(PrometheusConfig.Rules(RepositoryRoot.Path)), AlertFor);
         var wiring = new PrometheusWiring(
             Prometheus: $"127.0.0.1:{prometheusPort}",
             Alertmanager: $"127.0.0.1:{_alertmanager.Port}",
@@ -104,7 +104,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
             Interval: Interval);
         _prometheus = await MonitoringServer.StartPrometheusAsync(prometheusPort, new Dictionary<string, string>
         {
-            [PrometheusService.ConfigFileName] = PrometheusConfig.Render(RepositoryRoot.Combine("prometheus", "prometheus.local.yml"), wiring),
+            [PrometheusService.ConfigFileName] = PrometheusConfig.Render(PrometheusConfig.Template(RepositoryRoot.Path), wiring),
             [PrometheusConfig.RulesFileName] = rules,
             [PrometheusConfig.ApiTargets] = PrometheusTargets.Json(_cluster.Replicas.Select(replica => replica.MetricsAddress.Authority)),
             [PrometheusConfig.GatewayTargets] = PrometheusTargets.Json([_gateway.MetricsAddress!.Authority]),

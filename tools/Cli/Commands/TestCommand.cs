@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Platform.Cli.TestRuns;
 using Platform.Topology;
+using Platform.Topology.Files;
 using Platform.Topology.Services;
 
 namespace Platform.Cli.Commands;
@@ -22,15 +23,26 @@ public static class TestCommand
             passed,
         };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (_, _) => await RunAsync(CliHost.Settings().Layout, args[1..]));
+        command.SetAction(async (_, _) =>
+        {
+            try
+            {
+                return await RunAsync(CliHost.Settings().Layout, args[1..]);
+            }
+            catch (Exception e) when (e is PlatformException or IOException or UnauthorizedAccessException)
+            {
+                // CI reads the last line: a run that could not start is one failure, never a missing summary.
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                Console.WriteLine(TrxCounters.Zero with { Failed = 1 });
+                return 1;
+            }
+        });
         return command;
     }
 
     private static async Task<int> RunAsync(StateLayout layout, string[] arguments)
     {
-        Directory.CreateDirectory(layout.TestResults);
-        var results = Directory.CreateTempSubdirectory(
-            Path.Combine(layout.TestResults, DateTime.Now.ToString("yyyyMMdd-HHmmss-", CultureInfo.InvariantCulture))).FullName;
+        var results = UniqueDirectory.Create(layout.TestResults, DateTime.Now.ToString("yyyyMMdd-HHmmss-", CultureInfo.InvariantCulture));
         Console.WriteLine($"==> running tests (results in {layout.Display(results)})");
         var exitCode = await ChildCommand.RunAsync(
             Binaries.Dotnet(),

@@ -7,7 +7,7 @@ public static class AlertmanagerConfig
 {
     private static readonly string[] RouteWaits = ["group_wait", "group_interval"];
 
-    public static string Template(StateLayout layout) => layout.Repository("prometheus", "alertmanager.yml");
+    public static string Template(string repositoryRoot) => Path.Combine(repositoryRoot, "prometheus", "alertmanager.yml");
 
     /// <param name="templatePath">The repository's alertmanager.yml.</param>
     /// <param name="webhook">Where every receiver sends, instead of the file's URL; null keeps it.</param>

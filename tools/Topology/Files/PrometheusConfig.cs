@@ -31,9 +31,9 @@ public static class PrometheusConfig
     public const string GatewayTargets = "targets/gateway.json";
     public const string NodeTargets = "targets/node.json";
 
-    public static string Template(StateLayout layout) => layout.Repository("prometheus", "prometheus.local.yml");
+    public static string Template(string repositoryRoot) => Path.Combine(repositoryRoot, "prometheus", "prometheus.local.yml");
 
-    public static string Rules(StateLayout layout) => layout.Repository("prometheus", RulesFileName);
+    public static string Rules(string repositoryRoot) => Path.Combine(repositoryRoot, "prometheus", RulesFileName);
 
     public static string Render(string templatePath, PrometheusWiring wiring)
     {

@@ -42,7 +42,7 @@ public sealed class PlatformServers(PlatformSettings settings, Narrator narrator
             throw new PlatformException($"the repository path is too long for MariaDB's socket ({files.Socket}); clone it to a shorter path");
         }
 
-        var config = MariaDbService.ConfigFile(Layout);
+        var config = MariaDbService.ConfigFile(Layout.Root);
         if (!File.Exists(config))
         {
             throw new PlatformException($"missing {Layout.Display(config)}");
@@ -156,7 +156,7 @@ public sealed class PlatformServers(PlatformSettings settings, Narrator narrator
     public async Task StartAlertmanagerAsync()
     {
         Directory.CreateDirectory(Layout.AlertmanagerDirectory);
-        AtomicFile.Write(Path.Combine(Layout.AlertmanagerDirectory, AlertmanagerService.ConfigFileName), AlertmanagerConfig.Render(AlertmanagerConfig.Template(Layout)));
+        AtomicFile.Write(Path.Combine(Layout.AlertmanagerDirectory, AlertmanagerService.ConfigFileName), AlertmanagerConfig.Render(AlertmanagerConfig.Template(Layout.Root)));
         await CheckAsync(AlertmanagerService.Check(Layout.AlertmanagerDirectory), "amtool", "amtool rejected prometheus/alertmanager.yml");
         if (ReloadIfRunning(ProcessNames.Alertmanager, "reloading its configuration"))
         {
@@ -176,9 +176,9 @@ public sealed class PlatformServers(PlatformSettings settings, Narrator narrator
     {
         var directory = Layout.PrometheusDirectory;
         Directory.CreateDirectory(directory);
-        AtomicFile.Write(Path.Combine(directory, PrometheusService.ConfigFileName), PrometheusConfig.Render(PrometheusConfig.Template(Layout), new PrometheusWiring(
+        AtomicFile.Write(Path.Combine(directory, PrometheusService.ConfigFileName), PrometheusConfig.Render(PrometheusConfig.Template(Layout.Root), new PrometheusWiring(
             Authority(Ports.Prometheus), Authority(Ports.Alertmanager), [Authority(Ports.MysqldExporter)], [Authority(Ports.RedisExporter)])));
-        AtomicFile.Write(Path.Combine(directory, PrometheusConfig.RulesFileName), File.ReadAllText(PrometheusConfig.Rules(Layout)));
+        AtomicFile.Write(Path.Combine(directory, PrometheusConfig.RulesFileName), File.ReadAllText(PrometheusConfig.Rules(Layout.Root)));
         WritePrometheusTargets();
         AtomicFile.Write(Path.Combine(directory, PrometheusConfig.NodeTargets),
             PrometheusTargets.NodeJson(Authority(Ports.NodeExporter), PrometheusTargets.MountPointOf(Layout.State)));
@@ -247,7 +247,7 @@ public sealed class PlatformServers(PlatformSettings settings, Narrator narrator
         }
 
         narrator.Info("initialising MariaDB data directory");
-        var scratch = Directory.CreateTempSubdirectory(Path.Combine(Layout.State, "mariadb-init.")).FullName;
+        var scratch = UniqueDirectory.Create(Layout.State, "mariadb-init.");
         Directory.CreateDirectory(files.TempDirectory);
         var log = Layout.Log("mariadb-install-db");
         var (exitCode, output) = await CommandRunner.RunAsync(MariaDbService.Install(scratch, files.TempDirectory), TimeSpan.FromMinutes(5));

@@ -27,7 +27,7 @@ public static class MariaDbService
     public const string ExporterUser = "exporter";
 
     /// <summary>The repository's server settings (--defaults-file).</summary>
-    public static string ConfigFile(StateLayout layout) => layout.Repository("api", "Database", "mariadb.cnf");
+    public static string ConfigFile(string repositoryRoot) => Path.Combine(repositoryRoot, "api", "Database", "mariadb.cnf");
 
     /// <summary>The files of <c>./platform up</c>'s server, under the state directory.</summary>
     public static MariaDbFiles Files(StateLayout layout) => new(
