@@ -36,7 +36,9 @@ public static class CliHost
             return await root.Parse(["--help"]).InvokeAsync();
         }
 
-        var parsed = root.Parse(args);
+        // What follows test or bench belongs to dotnet test or the load generator, --help included: their
+        // commands take it raw from args, so only the command's name is parsed here.
+        var parsed = root.Parse(args is [TestCommand.Name or BenchCommand.Name, ..] ? [args[0]] : args);
         if (parsed.Errors.Count > 0)
         {
             // "No command" adds nothing to "unknown command 'x'".

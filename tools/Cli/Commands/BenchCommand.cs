@@ -10,16 +10,17 @@ namespace Platform.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
+    public const string Name = "bench";
+
     /// <param name="args">The whole command line: everything after <c>bench</c> goes to the load generator untouched.</param>
     public static Command Create(string[] args)
     {
         var passed = new Argument<string[]>("SCENARIO") { Description = "the scenario and its options (none: list them)", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("bench", "run a load or fault scenario against the running platform through the gateway and write a report "
+        var command = new Command(Name, "run a load or fault scenario against the running platform through the gateway and write a report "
             + "under .platform/reports/ (no SCENARIO: list them); 'bench compare': direct vs gateway vs nginx, side by side")
         {
             passed,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (_, _) =>
         {
             var root = CliHost.Settings().Layout.Root;

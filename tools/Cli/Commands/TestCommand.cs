@@ -14,15 +14,16 @@ namespace Platform.Cli.Commands;
 /// </summary>
 public static class TestCommand
 {
+    public const string Name = "test";
+
     /// <param name="args">The whole command line: everything after <c>test</c> goes to dotnet test untouched.</param>
     public static Command Create(string[] args)
     {
         var passed = new Argument<string[]>("ARGS") { Description = "passed to dotnet test", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("test", "run 'dotnet test' on the solution (ARGS are passed to it); the last line of output is 'N passed, N failed'")
+        var command = new Command(Name, "run 'dotnet test' on the solution (ARGS are passed to it); the last line of output is 'N passed, N failed'")
         {
             passed,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (_, _) =>
         {
             try
