@@ -10,6 +10,9 @@ public static class FreePort
     // started from a port taken earlier may not have bound it yet; never give one out twice.
     private static readonly HashSet<int> Given = [];
 
+    // Clear of the well-known and registered ports most servers on a machine use.
+    private const int LowestBlockPort = 20000;
+
     /// <summary>A port on 127.0.0.1 that was free a moment ago (bind to port 0, read, release).</summary>
     public static int Next()
     {
@@ -33,18 +36,21 @@ public static class FreePort
 
     /// <summary>
     /// A base port B such that B+1..B+<paramref name="count"/> were all free a moment ago, for a
-    /// program that numbers its ports from a base (replica N on base+N).
+    /// program that numbers its ports from a base (replica N on base+N). The block lies below the
+    /// kernel's ephemeral range: a replica started seconds later (scale 5) must still find its port,
+    /// and inside that range any outgoing connection may take it meanwhile.
     /// </summary>
     public static int Block(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var below = EphemeralRangeStart();
         lock (Given)
         {
-            for (var attempt = 0; attempt < 100; attempt++)
+            for (var attempt = 0; attempt < 200; attempt++)
             {
-                var first = Next();
+                var first = Random.Shared.Next(LowestBlockPort, below - count);
                 var ports = Enumerable.Range(first, count).ToList();
-                if (ports[^1] > IPEndPoint.MaxPort || !ports.Skip(1).All(IsFree))
+                if (!ports.All(IsFree))
                 {
                     continue;
                 }
@@ -58,7 +64,7 @@ public static class FreePort
             }
         }
 
-        throw new InvalidOperationException($"No {count} consecutive free loopback ports after 100 attempts.");
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports between {LowestBlockPort} and {below} after 200 attempts.");
     }
 
     private static bool IsFree(int port)
@@ -78,6 +84,20 @@ public static class FreePort
         catch (SocketException)
         {
             return false;
+        }
+    }
+
+    // The first port the kernel hands out for outgoing connections (net.ipv4.ip_local_port_range).
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            var low = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0];
+            return int.TryParse(low, System.Globalization.CultureInfo.InvariantCulture, out var port) && port > LowestBlockPort + 1000 ? port : 32768;
+        }
+        catch (IOException)
+        {
+            return 32768;
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class ReplicaFreezer : IDisposable
         var stopped = Stopwatch.StartNew();
         try
         {
-            await Task.Delay(hold);
+            await AtLeastAsync(stopped, hold);
         }
         finally
         {
@@ -69,7 +69,7 @@ public sealed class ReplicaFreezer : IDisposable
             var since = Stopwatch.StartNew();
             try
             {
-                await Task.Delay(stopped);
+                await AtLeastAsync(since, stopped);
             }
             finally
             {
@@ -81,6 +81,17 @@ public sealed class ReplicaFreezer : IDisposable
         }
 
         return new DutyCycle(done, frozen.TotalMilliseconds, elapsed.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="since"/> shows <paramref name="hold"/>: a timer may fire a fraction of a
+    /// millisecond early by the stopwatch, and a freeze is promised to last its whole hold.
+    /// </summary>
+    private static async Task AtLeastAsync(Stopwatch since, TimeSpan hold)
+    {
+        await Task.Delay(hold);
+        while (since.Elapsed < hold)
+            await Task.Delay(1);
     }
 
     private async Task<bool> SendAsync(int signal)
