@@ -60,9 +60,10 @@ public static class DeadlineMiddleware
         var clientAborted = context.RequestAborted;
         // One source that fires at the deadline or when the client goes: a linked source over the two
         // would be a second source and two registrations on every proxied request.
-        using var expiry = new CancellationTokenSource(length, clock);
+        using var expiry = new RequestDeadline(length, clock);
         using var aborted = clientAborted.UnsafeRegister(static expiry => ((CancellationTokenSource)expiry!).Cancel(), expiry);
         context.RequestAborted = expiry.Token;
+        context.Response.OnStarting(RequestDeadline.AnswerStarting, expiry);
         try
         {
             await next(context);

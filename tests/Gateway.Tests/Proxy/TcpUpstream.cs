@@ -26,11 +26,16 @@ public sealed class TcpUpstream : IAsyncDisposable
     private readonly Task _accepting;
     private int _accepted;
 
-    private TcpUpstream(TimeSpan? answerAfter, bool drop = false, int status = 200)
+    private readonly TimeSpan? _restAfter;
+    private readonly bool _split;
+
+    private TcpUpstream(TimeSpan? answerAfter, bool drop = false, int status = 200, bool split = false, TimeSpan? restAfter = null)
     {
         _answerAfter = answerAfter;
         _status = status;
         _drop = drop;
+        _split = split;
+        _restAfter = restAfter;
         _listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = AcceptAsync();
@@ -44,6 +49,12 @@ public sealed class TcpUpstream : IAsyncDisposable
 
     /// <summary>Answers each request <paramref name="status"/> (200) <c>slow</c> at once: a replica that only records what it was sent.</summary>
     public static TcpUpstream Answering(HttpStatusCode status = HttpStatusCode.OK) => new(TimeSpan.Zero, status: (int)status);
+
+    /// <summary>
+    /// Answers each request at once with its head and half its body (<c>sl</c> of <c>slow</c>), and the rest after
+    /// <paramref name="restAfter"/>, or never when null: an answer under way when a deadline passes.
+    /// </summary>
+    public static TcpUpstream AnsweringInTwoParts(TimeSpan? restAfter) => new(TimeSpan.Zero, split: true, restAfter: restAfter);
 
     /// <summary>Reads each request's headers, then resets the connection without a byte of answer, as a replica killed mid-request.</summary>
     public static TcpUpstream Dropping() => new(answerAfter: null, drop: true);
@@ -116,8 +127,17 @@ public sealed class TcpUpstream : IAsyncDisposable
 
                 if (delay > TimeSpan.Zero)
                     await Task.Delay(delay, _stopping.Token);
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 {_status} {(HttpStatusCode)_status}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\nslow"), _stopping.Token);
+                var head = $"HTTP/1.1 {_status} {(HttpStatusCode)_status}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\n";
+                if (!_split)
+                {
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "slow"), _stopping.Token);
+                    return;
+                }
+
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "sl"), _stopping.Token);
+                await stream.FlushAsync(_stopping.Token);
+                await Task.Delay(_restAfter ?? Timeout.InfiniteTimeSpan, _stopping.Token);
+                await stream.WriteAsync("ow"u8.ToArray(), _stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
             {

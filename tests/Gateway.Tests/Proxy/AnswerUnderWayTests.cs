@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Net;
+using Platform.Testing;
+using Platform.Topology.Services;
+
+namespace Platform.Gateway.Tests.Proxy;
+
+/// <summary>
+/// An answer the client has begun to receive when the deadline passes: it finishes within the grace
+/// (a second) rather than being cut into a closed connection, and a body that stalls is still cut then.
+/// POSTs, so no hedge or retry takes part.
+/// </summary>
+public sealed class AnswerUnderWayTests : GatewayTest
+{
+    private const string Deadline = "500";
+
+    private static async Task<GatewayProcess> GatewayInFrontOfAsync(TcpUpstream upstream) =>
+        await GatewayProcess.StartAsync(
+            new Dictionary<string, Uri> { ["slow"] = upstream.Address },
+            new Dictionary<string, string> { [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false" });
+
+    private static HttpRequestMessage Create()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", Deadline);
+        return request;
+    }
+
+    [Fact]
+    public async Task An_answer_whose_body_ends_just_past_the_deadline_reaches_the_client_whole()
+    {
+        await using var upstream = TcpUpstream.AnsweringInTwoParts(restAfter: TimeSpan.FromMilliseconds(800));
+        await using var gateway = await GatewayInFrontOfAsync(upstream);
+
+        using var request = Create();
+        using var response = await ClientFor(gateway).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("slow", await response.Content.ReadAsStringAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task A_body_that_stalls_is_cut_at_the_deadline_plus_the_grace_not_waited_for()
+    {
+        await using var upstream = TcpUpstream.AnsweringInTwoParts(restAfter: null);
+        await using var gateway = await GatewayInFrontOfAsync(upstream);
+
+        var took = Stopwatch.StartNew();
+        using var request = Create();
+        using var response = await ClientFor(gateway).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync(Cancellation));
+        // 0.5 s deadline + 1 s grace, with slack for a loaded two-core machine; the body would never come.
+        Assert.True(took.Elapsed < TimeSpan.FromSeconds(5), $"the stalled answer held the client {took.Elapsed.TotalSeconds:0.0} s");
+    }
+}
