@@ -55,12 +55,14 @@ public static class DeadlineMiddleware
         if (asked < length)
             length = asked.Value;
         request.Headers.Remove(DeadlineHeaders.ClientTimeout);
-        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(clock.GetUtcNow() + length - Min(margin, length / 10));
+        // The replica is told the deadline this much early, and an answer under way may end this much late.
+        var tolerance = Min(margin, length / 10);
+        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(clock.GetUtcNow() + length - tolerance);
 
         var clientAborted = context.RequestAborted;
         // One source that fires at the deadline or when the client goes: a linked source over the two
         // would be a second source and two registrations on every proxied request.
-        using var expiry = new RequestDeadline(length, clock);
+        using var expiry = new RequestDeadline(length, tolerance, clock);
         using var aborted = clientAborted.UnsafeRegister(static expiry => ((CancellationTokenSource)expiry!).Cancel(), expiry);
         context.RequestAborted = expiry.Token;
         context.Response.OnStarting(RequestDeadline.AnswerStarting, expiry);

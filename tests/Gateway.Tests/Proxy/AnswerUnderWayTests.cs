@@ -6,18 +6,24 @@ using Platform.Topology.Services;
 namespace Platform.Gateway.Tests.Proxy;
 
 /// <summary>
-/// An answer the client has begun to receive when the deadline passes: it finishes within the grace
-/// (a second) rather than being cut into a closed connection, and a body that stalls is still cut then.
+/// An answer the client has begun to receive when the deadline passes: it finishes within the grace (the
+/// deadline margin) rather than being cut into a closed connection, and a body that stalls is still cut
+/// then. Here a 5 s deadline with a 2 s margin gives a grace of 0.5 s (at most a tenth of the deadline).
 /// POSTs, so no hedge or retry takes part.
 /// </summary>
 public sealed class AnswerUnderWayTests : GatewayTest
 {
-    private const string Deadline = "500";
+    private const string Deadline = "5000";
 
     private static async Task<GatewayProcess> GatewayInFrontOfAsync(TcpUpstream upstream) =>
         await GatewayProcess.StartAsync(
             new Dictionary<string, Uri> { ["slow"] = upstream.Address },
-            new Dictionary<string, string> { [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false" });
+            new Dictionary<string, string>
+            {
+                [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Active__Enabled"] = "false",
+                ["Proxy__DefaultDeadline"] = "00:00:05",
+                ["Proxy__DeadlineMargin"] = "00:00:02",
+            });
 
     private static HttpRequestMessage Create()
     {
@@ -29,7 +35,7 @@ public sealed class AnswerUnderWayTests : GatewayTest
     [Fact]
     public async Task An_answer_whose_body_ends_just_past_the_deadline_reaches_the_client_whole()
     {
-        await using var upstream = TcpUpstream.AnsweringInTwoParts(restAfter: TimeSpan.FromMilliseconds(800));
+        await using var upstream = TcpUpstream.AnsweringInTwoParts(restAfter: TimeSpan.FromMilliseconds(5200));
         await using var gateway = await GatewayInFrontOfAsync(upstream);
 
         using var request = Create();
@@ -49,7 +55,7 @@ public sealed class AnswerUnderWayTests : GatewayTest
         using var response = await ClientFor(gateway).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancellation);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync(Cancellation));
-        // 0.5 s deadline + 1 s grace, with slack for a loaded two-core machine; the body would never come.
-        Assert.True(took.Elapsed < TimeSpan.FromSeconds(5), $"the stalled answer held the client {took.Elapsed.TotalSeconds:0.0} s");
+        // 5 s deadline + 0.5 s grace, with slack for a loaded two-core machine; the body would never come.
+        Assert.True(took.Elapsed < TimeSpan.FromSeconds(8), $"the stalled answer held the client {took.Elapsed.TotalSeconds:0.0} s");
     }
 }
