@@ -57,12 +57,12 @@ public static class DeadlineMiddleware
         request.Headers.Remove(DeadlineHeaders.ClientTimeout);
         // The replica is told the deadline this much early, and an answer under way may end this much late.
         var tolerance = Min(margin, length / 10);
-        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(clock.GetUtcNow() + length - tolerance);
-
-        var clientAborted = context.RequestAborted;
         // One source that fires at the deadline or when the client goes: a linked source over the two
         // would be a second source and two registrations on every proxied request.
         using var expiry = new RequestDeadline(length, tolerance, clock);
+        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(expiry.Passes - tolerance);
+
+        var clientAborted = context.RequestAborted;
         using var aborted = clientAborted.UnsafeRegister(static expiry => ((CancellationTokenSource)expiry!).Cancel(), expiry);
         context.RequestAborted = expiry.Token;
         context.Response.OnStarting(RequestDeadline.AnswerStarting, expiry);

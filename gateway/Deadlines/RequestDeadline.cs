@@ -13,7 +13,9 @@ internal sealed class RequestDeadline(TimeSpan length, TimeSpan answerGrace, Tim
 {
     private readonly TimeProvider _clock = clock;
     private readonly TimeSpan _answerGrace = answerGrace;
-    private readonly DateTimeOffset _passes = clock.GetUtcNow() + length;
+
+    /// <summary>The instant the deadline passes.</summary>
+    public DateTimeOffset Passes { get; } = clock.GetUtcNow() + length;
 
     /// <summary>For <c>HttpResponse.OnStarting</c>: the expiry moves to the deadline plus the grace, unless it has passed.</summary>
     public static Task AnswerStarting(object deadline)
@@ -23,7 +25,7 @@ internal sealed class RequestDeadline(TimeSpan length, TimeSpan answerGrace, Tim
         {
             if (!source.IsCancellationRequested)
             {
-                var remaining = source._passes - source._clock.GetUtcNow();
+                var remaining = source.Passes - source._clock.GetUtcNow();
                 source.CancelAfter((remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) + source._answerGrace);
             }
         }
