@@ -27,13 +27,13 @@ public static class CliHost
         root.HelpName = "./platform";
         if (args.Length == 0)
         {
-            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = Console.Error });
+            await ShowUsageAsync(root, Console.Error);
             return UsageError;
         }
 
         if (args is ["help"])
         {
-            return await root.Parse(["--help"]).InvokeAsync();
+            return await ShowUsageAsync(root, Console.Out);
         }
 
         // What follows test or bench belongs to dotnet test or the load generator, --help included: their
@@ -48,7 +48,7 @@ public static class CliHost
             }
 
             await Console.Error.WriteLineAsync();
-            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = Console.Error });
+            await ShowUsageAsync(root, Console.Error);
             return UsageError;
         }
 
@@ -70,6 +70,10 @@ public static class CliHost
             return 1;
         }
     }
+
+    /// <summary>The generated help: on stderr after a misuse, on stdout when asked for.</summary>
+    private static Task<int> ShowUsageAsync(RootCommand root, TextWriter writer) =>
+        root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = writer });
 
     /// <summary>The platform this checkout runs, from the PLATFORM_* environment.</summary>
     public static PlatformSettings Settings() => PlatformSettings.FromEnvironment(RepositoryRoot.Path);

@@ -44,7 +44,7 @@ public static class TestCommand
     private static async Task<int> RunAsync(StateLayout layout, string[] arguments)
     {
         var results = UniqueDirectory.Create(layout.TestResults, DateTime.Now.ToString("yyyyMMdd-HHmmss-", CultureInfo.InvariantCulture));
-        Console.WriteLine($"==> running tests (results in {layout.Display(results)})");
+        Narrator.Console.Info($"running tests (results in {layout.Display(results)})");
         var exitCode = await ChildCommand.RunAsync(
             Binaries.Dotnet(),
             ["test", layout.Repository("Platform.sln"), "-c", "Release", "--logger", "trx", "--results-directory", results, .. arguments],
