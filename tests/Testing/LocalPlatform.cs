@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Topology;
+using Platform.Topology.Processes;
 using Platform.Topology.Services;
 using Xunit;
 
@@ -110,23 +111,20 @@ public sealed class LocalPlatform : IAsyncDisposable
         }
     }
 
-    /// <summary>If `down` failed, nothing this platform started may outlive the test.</summary>
+    /// <summary>If `down` failed, nothing this platform started may outlive the test: whatever its pid files name and runs from its state directory.</summary>
     private void KillLeftovers()
     {
-        var pids = Path.Combine(_state.Path, "pids");
-        if (!Directory.Exists(pids))
-            return;
-        foreach (var file in Directory.EnumerateFiles(pids, "*.pid"))
+        var table = new ProcessTable(new StateLayout(RepositoryRoot.Path, _state.Path));
+        foreach (var name in table.Names())
         {
-            if (!int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (table.RecordedPid(name) is not { } pid || !ProcessTable.IsAlive(pid, _state.Path))
                 continue;
             try
             {
                 using var process = System.Diagnostics.Process.GetProcessById(pid);
-                if (File.ReadAllText($"/proc/{pid}/cmdline").Contains(_state.Path, StringComparison.Ordinal))
-                    process.Kill(entireProcessTree: true);
+                process.Kill(entireProcessTree: true);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 // Already gone.
             }

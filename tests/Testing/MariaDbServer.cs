@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using MySqlConnector;
 using Platform.Topology;
 using Platform.Topology.Services;
@@ -65,10 +64,20 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         RequiredServer.Locate(MariaDbService.Server);
         RequiredServer.Locate(MariaDbService.InstallDb);
-        var server = new MariaDbServer(ScratchDirectory.Create("platform-mariadb-"), FreePort.Next(), RandomPassword(), RandomPassword());
+        var directory = ScratchDirectory.Create("platform-mariadb-");
+        MariaDbServer server;
         try
         {
-            server.RequireShortSocketPath();
+            server = new MariaDbServer(directory, FreePort.Next(), RandomPassword(), RandomPassword());
+        }
+        catch
+        {
+            directory.Delete(); // A socket path too long for the kernel is refused before anything starts.
+            throw;
+        }
+
+        try
+        {
             Directory.CreateDirectory(server._files.TempDirectory);
             var install = MariaDbService.Install(server._files.DataDirectory, server._files.TempDirectory);
             var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, StartTimeout, install.Environment);
@@ -134,16 +143,6 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     // Hex: the passwords go into SQL and connection strings unescaped.
     private static string RandomPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-
-    /// <summary>A socket path past the kernel's limit would only fail later, as a server that never answers.</summary>
-    private void RequireShortSocketPath()
-    {
-        if (Encoding.UTF8.GetByteCount(_files.Socket) > MariaDbFiles.MaxSocketPath)
-        {
-            throw new InvalidOperationException(
-                $"The socket path {_files.Socket} is longer than {MariaDbFiles.MaxSocketPath} bytes: set TMPDIR to a shorter directory.");
-        }
-    }
 
     private async Task StartProcessAsync()
     {

@@ -102,7 +102,7 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         }
 
         var starting = Enumerable.Range(1, target).Where(n => Table.RunningPid(ProcessNames.Replica(n)) is null).ToList();
-        var stopping = ReplicaNumbers().Where(n => n > target && Table.RunningPid(ProcessNames.Replica(n)) is not null).ToList();
+        var stopping = Table.ReplicaNumbers().Where(n => n > target && Table.RunningPid(ProcessNames.Replica(n)) is not null).ToList();
         if (starting.Count > 0)
         {
             var password = DatabasePassword();
@@ -149,10 +149,6 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         return (starting.Count, stopping.Count);
     }
 
-    /// <summary>Replica numbers to report on: 1..Replicas plus any other replica with a pid file.</summary>
-    public IReadOnlyList<int> ReplicaNumbers() =>
-        [.. Enumerable.Range(1, settings.Replicas).Concat(Table.ReplicaNumbers()).Distinct().Order()];
-
     /// <summary>The 'platform' user's password, as <c>up</c> sets it (PLATFORM_DB_PASSWORD wins and is stored).</summary>
     public string DatabasePassword() =>
         Secrets.DatabasePassword(settings.Layout.PasswordFile, Environment.GetEnvironmentVariable("PLATFORM_DB_PASSWORD"));
@@ -162,23 +158,14 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
     {
         var metrics = Probes.Local(settings.Ports.GatewayMetrics, "/metrics");
         var line = $"gateway_upstream_healthy{{cluster=\"{Services.GatewayService.Cluster}\",destination=\"{destination}\"}}";
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         while (stopwatch.Elapsed < GatewayReloadTimeout)
         {
-            try
+            // A gateway that does not answer routes to nothing.
+            var text = await Probes.HttpTextAsync(metrics);
+            if ((text?.Contains(line, StringComparison.Ordinal) ?? false) == routed)
             {
-                if ((await client.GetStringAsync(metrics)).Contains(line, StringComparison.Ordinal) == routed)
-                {
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                if (!routed)
-                {
-                    return true;
-                }
+                return true;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200));

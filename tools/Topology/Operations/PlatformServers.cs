@@ -37,10 +37,6 @@ public sealed class PlatformServers(PlatformSettings settings, Narrator narrator
 
         await RequireFreePortAsync(Ports.Database, "MariaDB");
         var files = MariaDbService.Files(Layout);
-        if (files.Socket.Length > MariaDbFiles.MaxSocketPath)
-        {
-            throw new PlatformException($"the repository path is too long for MariaDB's socket ({files.Socket}); clone it to a shorter path");
-        }
 
         var config = MariaDbService.ConfigFile(Layout.Root);
         if (!File.Exists(config))

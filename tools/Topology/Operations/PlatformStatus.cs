@@ -16,7 +16,6 @@ public static class PlatformStatus
     {
         var table = new ProcessTable(settings.Layout);
         var ports = settings.Ports;
-        var operations = new PlatformOperations(settings, Narrator.Silent);
         var rows = new List<(string Name, int Port, Func<int, Task<string>> Health)>
         {
             (ProcessNames.Gateway, table.RecordedPort(ProcessNames.Gateway, ports.Gateway), _ => Probes.HttpHealthAsync(Probes.Local(ports.GatewayMetrics, "/health/ready"))),
@@ -24,7 +23,9 @@ public static class PlatformStatus
                 async _ => await MariaDbService.PingAsync(settings.Layout.MariaDbSocket) ? "ping ok" : "no answer"),
             (ProcessNames.Redis, table.RecordedPort(ProcessNames.Redis, ports.Redis), port => RedisService.PingAsync(port)),
         };
-        rows.AddRange(operations.ReplicaNumbers().Select(n =>
+        // 1..Replicas, and any other replica with a pid file (one a failed scale left running).
+        var replicas = Enumerable.Range(1, settings.Replicas).Concat(table.ReplicaNumbers()).Distinct().Order();
+        rows.AddRange(replicas.Select(n =>
             (ProcessNames.Replica(n), ports.Api(n), (Func<int, Task<string>>)(port => Probes.HttpHealthAsync(Probes.Local(port, "/health/ready"))))));
         rows.Add((ProcessNames.Prometheus, ports.Prometheus, port => Probes.HttpHealthAsync(Probes.Local(port, "/-/ready"))));
         rows.Add((ProcessNames.Alertmanager, ports.Alertmanager, port => Probes.HttpHealthAsync(Probes.Local(port, "/-/ready"))));

@@ -79,22 +79,11 @@ public sealed class Launcher(ProcessTable table, Narrator narrator)
     }
 
     /// <summary>Sends SIGTERM, waits up to <paramref name="timeout"/>, then SIGKILL; forgets the process.</summary>
-    public async Task StopAsync(string name, TimeSpan timeout)
-    {
-        if (Table.RunningPid(name) is not { } pid)
-        {
-            Table.Forget(name);
-            return;
-        }
-
-        narrator.Info($"stopping {name} (pid {pid})");
-        Signals.TrySend(pid, Signals.Terminate);
-        await WaitForExitAsync(name, pid, timeout);
-    }
+    public Task StopAsync(string name, TimeSpan timeout) => StopAllAsync([name], timeout);
 
     /// <summary>
     /// Stops several at once: SIGTERM to all first, so their graceful stops (a replica's drain delay among
-    /// them) overlap, then each is waited for as <see cref="StopAsync"/> does.
+    /// them) overlap, then each is waited for up to <paramref name="timeout"/> and killed if it outlasts it.
     /// </summary>
     public async Task StopAllAsync(IEnumerable<string> names, TimeSpan timeout)
     {

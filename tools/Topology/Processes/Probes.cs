@@ -25,6 +25,20 @@ public static class Probes
         }
     }
 
+    /// <summary>The body <paramref name="url"/> answers with 2xx, or null when it answers otherwise or not at all.</summary>
+    public static async Task<string?> HttpTextAsync(Uri url)
+    {
+        try
+        {
+            using var response = await Client.GetAsync(url);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Status's health column for an HTTP server: <c>HTTP 200</c>, or <c>HTTP 000</c> when nothing answers.</summary>
     public static async Task<string> HttpHealthAsync(Uri url)
     {

@@ -27,13 +27,12 @@ public sealed class ProcessTable(StateLayout layout)
     /// <summary>The pid of the running process called <paramref name="name"/>, or null; a stale pid file is removed.</summary>
     public int? RunningPid(string name)
     {
-        var file = PidFile(name);
-        if (!File.Exists(file))
+        if (!File.Exists(PidFile(name)))
         {
             return null;
         }
 
-        if (int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsAlive(pid, Signature(name)))
+        if (RecordedPid(name) is { } pid && IsAlive(pid, Signature(name)))
         {
             return pid;
         }
@@ -42,14 +41,18 @@ public sealed class ProcessTable(StateLayout layout)
         return null;
     }
 
+    /// <summary>The pid the pid file holds, whatever runs under it now; null when there is none or it is not a pid.</summary>
+    public int? RecordedPid(string name) =>
+        File.Exists(PidFile(name))
+        && int.TryParse(File.ReadAllText(PidFile(name)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            ? pid
+            : null;
+
     /// <summary>
     /// True while the process the pid file names exists and is not a zombie, whatever its command line: for a
     /// process just started, whose command line is briefly its launcher's (or empty) while it execs.
     /// </summary>
-    public bool Exists(string name) =>
-        File.Exists(PidFile(name))
-        && int.TryParse(File.ReadAllText(PidFile(name)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-        && State(pid) is { } state && state is not ("Z" or "X");
+    public bool Exists(string name) => RecordedPid(name) is { } pid && State(pid) is { } state && state is not ("Z" or "X");
 
     /// <summary>The port the running process was started on, or <paramref name="fallback"/>.</summary>
     public int RecordedPort(string name, int fallback) =>

@@ -3,11 +3,21 @@ using MySqlConnector;
 
 namespace Platform.Topology.Services;
 
-/// <summary>The files one MariaDB server keeps: its data, socket, private tmpdir, pid file and error log.</summary>
+/// <summary>
+/// The files one MariaDB server keeps: its data, socket, private tmpdir, pid file and error log. A socket
+/// path past the kernel's limit is refused here, before anything is created: it would only fail later, as a
+/// server that never answers.
+/// </summary>
 public sealed record MariaDbFiles(string DataDirectory, string Socket, string TempDirectory, string PidFile, string LogFile)
 {
     /// <summary>A Unix socket path is limited to 107 bytes.</summary>
     public const int MaxSocketPath = 107;
+
+    /// <exception cref="PlatformException">The path is longer than a Unix socket's may be.</exception>
+    public string Socket { get; init; } = System.Text.Encoding.UTF8.GetByteCount(Socket) <= MaxSocketPath
+        ? Socket
+        : throw new PlatformException(
+            $"MariaDB's socket path {Socket} is longer than the {MaxSocketPath} bytes a Unix socket's may be; move the state directory (PLATFORM_STATE_DIR) or the checkout to a shorter path");
 }
 
 /// <summary>
