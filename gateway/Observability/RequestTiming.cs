@@ -40,10 +40,16 @@ internal sealed class RequestTiming(Histogram durations)
         {
             await next(context);
         }
-        catch
+        catch (Exception error)
         {
-            // The exception handler outside this turns it into a 500.
-            Observe(context, started, StatusCodes.Status500InternalServerError);
+            // Counted as the exception handler outside this answers it: a client that went away or
+            // sent a broken request is the client's (4xx), never a 5xx that the alerts would see.
+            Observe(context, started, error switch
+            {
+                _ when context.RequestAborted.IsCancellationRequested => StatusCodes.Status499ClientClosedRequest,
+                BadHttpRequestException bad => bad.StatusCode,
+                _ => StatusCodes.Status500InternalServerError,
+            });
             throw;
         }
         Observe(context, started, context.Response.StatusCode);
