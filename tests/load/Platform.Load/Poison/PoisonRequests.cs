@@ -118,7 +118,8 @@ public static class PoisonRequests
             new("Transfer-Encoding: xchunked", "smuggling", Raw("POST", Create, "Content-Length: 5", "Transfer-Encoding: xchunked", "", $"0\r\n\r\n{smuggled}"), Expected: 400),
             new("Transfer-Encoding: chunked, identity", "smuggling", Raw("POST", Create, "Transfer-Encoding: chunked, identity", "", $"0\r\n\r\n{smuggled}"), Expected: 400),
             new("Transfer-Encoding with a space before the colon", "smuggling", Raw("POST", Create, "Content-Length: 5", "Transfer-Encoding : chunked", "", $"0\r\n\r\n{smuggled}"), Expected: 400),
-            new("Transfer-Encoding with a tab before the value", "smuggling", Raw("POST", Create, "Transfer-Encoding:\tchunked", "", $"0\r\n\r\n{smuggled}")),
+            // With a valid chunked body alone, what follows the last chunk is a pipelined request, rightly answered; so each shape here also carries a Content-Length.
+            new("CL.TE, Transfer-Encoding with a tab before the value", "smuggling", Raw("POST", Create, "Content-Length: 5", "Transfer-Encoding:\tchunked", "", $"0\r\n\r\n{smuggled}")),
             new("two Transfer-Encoding headers", "smuggling", Raw("POST", Create, "Transfer-Encoding: chunked", "Transfer-Encoding: identity", "", $"0\r\n\r\n{smuggled}"), Expected: 400),
             new("Transfer-Encoding on HTTP/1.0", "smuggling", $"POST {Create} HTTP/1.0{Crlf}Host: {{host}}{Crlf}Transfer-Encoding: chunked{Crlf}{Crlf}0{Crlf}{Crlf}{smuggled}"),
             new("chunk size with an extension and a bare LF", "smuggling", Raw("POST", Create, "Transfer-Encoding: chunked", "", $"0;ext=1\n\r\n{smuggled}")),
