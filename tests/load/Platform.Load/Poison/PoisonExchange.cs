@@ -46,7 +46,10 @@ public static class PoisonExchange
                     socket.Close();
                     return new PoisonAnswer([], null);
                 case Delivery.Trickle:
-                    await TrickleAsync(socket, bytes, cancellationToken);
+                    var early = await TrickleAsync(socket, bytes, cancellationToken);
+                    received.AddRange(early);
+                    if (early.Length == 0)
+                        return new PoisonAnswer([], null);
                     break;
                 case Delivery.AbortMidAnswer:
                     await socket.SendAsync(bytes, SocketFlags.None, cancellationToken);
@@ -77,25 +80,38 @@ public static class PoisonExchange
         }
     }
 
-    private static async Task TrickleAsync(Socket socket, byte[] bytes, CancellationToken cancellationToken)
+    /// <summary>Sends the head, then the body a byte a second until the server answers or closes; returns what it answered meanwhile.</summary>
+    /// <remarks>Asynchronous throughout: a blocking wait per byte would starve the generator's thread pool and stall every other client of the run.</remarks>
+    private static async Task<byte[]> TrickleAsync(Socket socket, byte[] bytes, CancellationToken cancellationToken)
     {
         var head = IndexOf(bytes, "\r\n\r\n"u8) + 4;
         await socket.SendAsync(bytes.AsMemory(0, head), SocketFlags.None, cancellationToken);
+        var buffer = new byte[16 * 1024];
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var answered = socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, stopReading.Token).AsTask();
         var until = DateTime.UtcNow + TrickleFor;
         for (var i = head; i < bytes.Length && DateTime.UtcNow < until; i++)
         {
             // Stop as soon as the server has answered or closed: it has given up on the body.
-            if (socket.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead))
-                return;
+            if (await Task.WhenAny(answered, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)) == answered)
+                break;
             try
             {
                 await socket.SendAsync(bytes.AsMemory(i, 1), SocketFlags.None, cancellationToken);
             }
             catch (SocketException)
             {
-                return;
+                break;
             }
         }
+        if (!answered.IsCompleted)
+            await Task.WhenAny(answered, Task.Delay(FirstAnswerWithin, cancellationToken));
+        if (!answered.IsCompleted)
+        {
+            await stopReading.CancelAsync();
+            await ((Task)answered).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        return answered.IsCompletedSuccessfully ? buffer[..answered.Result] : [];
     }
 
     private static async Task ReadAllAsync(Socket socket, List<byte> received, CancellationToken cancellationToken)
