@@ -78,7 +78,7 @@ public static class ScenarioCatalog
             new PoisonRequestsScenario(Plan("fault-poison-requests",
                 $"the poison-request corpus, anonymous, {PoisonRequestsScenario.PerSecond} req/s from one address; calm1-3 10 req/s each; 1 min", Fault(60), Calm(10))),
             new PoisonRequestsScenario(Plan("fault-poison-requests-busy",
-                "as fault-poison-requests, beside 50 users of bench load; 1 min",
+                "as fault-poison-requests, beside the load client at 50 req/s (the reports' mix); 1 min",
                 Fault(60), [.. Calm(10), new UserGroup(BenchClients.Load, 50)])),
         ];
     }
