@@ -52,7 +52,11 @@ internal sealed class RequestTiming(Histogram durations)
             });
             throw;
         }
-        Observe(context, started, context.Response.StatusCode);
+        // A 5xx nobody received because the client had gone is the client's leaving: YARP sets 502 when
+        // it cannot write an answer to a client that left (ResponseBodyClient, ResponseHeaders), and the
+        // 5xx alerts must not fire on a client's whim.
+        var status = context.Response.StatusCode;
+        Observe(context, started, status >= 500 && context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : status);
     }
 
     private void Observe(HttpContext context, long started, int status)
