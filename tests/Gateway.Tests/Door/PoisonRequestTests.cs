@@ -90,10 +90,12 @@ public sealed class PoisonRequestTests(GatewayFixture fixture) : SharedGatewayTe
         using var refused = await Client().GetAsync("/nope", Cancellation);
         using var direct = await Cluster.Replicas[0].CreateClient().GetAsync("/api/v1/health", Cancellation);
         using var management = await ClientFor(Gateway.MetricsAddress!).GetAsync("/health/live", Cancellation);
+        using var replicaMetrics = await ClientFor(Cluster.Replicas[0].MetricsAddress).GetAsync("/metrics", Cancellation);
 
-        foreach (var response in (HttpResponseMessage[])[proxied, refused, direct, management])
+        foreach (var response in (HttpResponseMessage[])[proxied, refused, direct, management, replicaMetrics])
             Assert.False(response.Headers.Contains("Server"), $"{response.RequestMessage?.RequestUri}: Server: {string.Join(",", response.Headers.Server)}");
         Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replicaMetrics.StatusCode);
     }
 
     private IPEndPoint GatewayEndPoint => new(IPAddress.Loopback, Gateway.BaseAddress.Port);
