@@ -21,8 +21,12 @@ builder.AddReservations();      // accommodation catalog, insert-first writer, t
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
 builder.Services.AddOpenApi();
-// Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem.
-builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
+// Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem. No Server header.
+builder.WebHost.ConfigureKestrel((context, kestrel) =>
+{
+    kestrel.AddServerHeader = false;
+    context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+});
 
 var app = builder.Build();
 

@@ -1,3 +1,4 @@
+using Platform.Gateway.Door;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Observability;
 using Platform.Gateway.Problems;
@@ -16,12 +17,14 @@ var app = builder.Build();
 
 // Order matters. Forwarded headers first, so the client IP is settled before anything reads it;
 // problems and metrics next, so every answer (400s, 401s, 429s and 503s included) is shaped and timed;
+// the door next, so a header no replica could be sent never reaches identity, the limiter or YARP;
 // routing before identity and the limiter, so only proxied routes are identified and a YARP route's
 // RateLimiterPolicy is known when the bucket is chosen; identity before the limiter, which charges
 // the caller it settled.
 app.UseTrustedForwardedHeaders();
 app.UseProblemResponses();
 app.UseGatewayObservability();
+app.UseForwardableHeaders();       // 400 for a header the forwarder cannot send, before it can count against a replica
 app.UseRouting();
 app.UseClientIdentity();           // always on: 400 for a key in the URL, 401 for an unknown key, else signs
 app.UseClientRateLimiting();

@@ -31,13 +31,7 @@ public static class ObservabilitySetup
 
         var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         if (metrics.Port > 0)
-        {
-            builder.Services.AddMetricServer(server =>
-            {
-                server.Hostname = metrics.Host;
-                server.Port = (ushort)metrics.Port;
-            });
-        }
+            builder.Services.AddHostedService<ManagementServer>();
         return builder;
     }
 

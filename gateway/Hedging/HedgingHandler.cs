@@ -73,7 +73,8 @@ public sealed class HedgingHandler : DelegatingHandler
         if (!_options.Enabled || !plan.SafeToRepeat || plan.Candidates.Count < 2)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            quantile.Add(Stopwatch.GetTimestamp() - started);
+            if (TellsSpeed(response))
+                quantile.Add(Stopwatch.GetTimestamp() - started);
             ReportAnswer(isRead, response, primary, plan, started);
             return response;
         }
@@ -86,28 +87,38 @@ public sealed class HedgingHandler : DelegatingHandler
             Hedges.WithLabels(_cluster, primary.DestinationId, "won").Inc();
             // Credit the replica that answered: the request's metrics and passive health follow it.
             plan.Proxy.ProxiedDestination = copy;
-            if ((int)answer.StatusCode < 500)
+            if (TellsSpeed(answer))
                 _outliers.Beaten(_cluster, primary, plan.Proxy.AllDestinations);
         }
         else
         {
             if (race.CopyTo is not null)
                 Hedges.WithLabels(_cluster, primary.DestinationId, "lost").Inc();
-            quantile.Add(elapsed);
+            if (TellsSpeed(answer))
+                quantile.Add(elapsed);
             ReportAnswer(isRead, answer, primary, plan, started);
         }
         return answer;
     }
 
     /// <summary>
+    /// Whether an answer says how fast the replica serves: a success. An error's time is the
+    /// deadline's or the pool's, and a 4xx's is the client's to choose: a client sending requests the
+    /// replica refuses at once (an unknown method, headers over its limits, a guessed path) would
+    /// otherwise pull the hedge delay down to its floor and feed the outlier detector samples it
+    /// picked, and so could get a healthy replica beaten by its own copies and ejected.
+    /// </summary>
+    private static bool TellsSpeed(HttpResponseMessage response) => (int)response.StatusCode < 400;
+
+    /// <summary>
     /// Only a read's successful answer tells how fast the replica itself is: a write's time is mostly
-    /// the database's, shared by every replica, and an error's time is the deadline's or the pool's.
+    /// the database's, shared by every replica, and an error's or a refusal's is not the replica's (<see cref="TellsSpeed"/>).
     /// Judged on everything, replicas failing together under a database stall (each a moment apart)
     /// were ejected one after another.
     /// </summary>
     private void ReportAnswer(bool isRead, HttpResponseMessage response, DestinationState primary, HedgePlan plan, long started)
     {
-        if (isRead && (int)response.StatusCode < 500)
+        if (isRead && TellsSpeed(response))
             _outliers.Answered(_cluster, primary, plan.Proxy.AllDestinations, Stopwatch.GetElapsedTime(started));
     }
 

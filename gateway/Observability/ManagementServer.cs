@@ -27,7 +27,8 @@ public sealed class ManagementServer(
         GC.KeepAlive(gauges); // Constructed for its scrape callback.
         var settings = options.Value;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls($"http://{settings.Host}:{settings.Port}");
+        builder.WebHost.UseKestrelCore().UseUrls($"http://{settings.Host}:{settings.Port}")
+            .ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddLogging();
         // The gateway's host owns the process's signals; this server starts and stops with it.

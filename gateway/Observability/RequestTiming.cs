@@ -40,13 +40,23 @@ internal sealed class RequestTiming(Histogram durations)
         {
             await next(context);
         }
-        catch
+        catch (Exception error)
         {
-            // The exception handler outside this turns it into a 500.
-            Observe(context, started, StatusCodes.Status500InternalServerError);
+            // Counted as the exception handler outside this answers it: a client that went away or
+            // sent a broken request is the client's (4xx), never a 5xx that the alerts would see.
+            Observe(context, started, error switch
+            {
+                _ when context.RequestAborted.IsCancellationRequested => StatusCodes.Status499ClientClosedRequest,
+                BadHttpRequestException bad => bad.StatusCode,
+                _ => StatusCodes.Status500InternalServerError,
+            });
             throw;
         }
-        Observe(context, started, context.Response.StatusCode);
+        // A 5xx nobody received because the client had gone is the client's leaving: YARP sets 502 when
+        // it cannot write an answer to a client that left (ResponseBodyClient, ResponseHeaders), and the
+        // 5xx alerts must not fire on a client's whim.
+        var status = context.Response.StatusCode;
+        Observe(context, started, status >= 500 && context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : status);
     }
 
     private void Observe(HttpContext context, long started, int status)

@@ -11,6 +11,8 @@ public static class GatewayProblems
     public const string NotFound = "not-found";
     public const string PayloadTooLarge = "payload-too-large";
     public const string MalformedRequest = "malformed-request";
+    /// <summary>A header name or value the gateway cannot forward (non-ASCII, control characters); refused at the door.</summary>
+    public const string InvalidHeader = "invalid-header";
     public const string UpstreamUnavailable = "upstream-unavailable";
     public const string UpstreamTimeout = "upstream-timeout";
     public const string UpstreamError = "upstream-error";

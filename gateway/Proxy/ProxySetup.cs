@@ -6,7 +6,9 @@ using Platform.Gateway.Hedging;
 using Platform.Gateway.Outliers;
 using Platform.Gateway.Problems;
 using Yarp.ReverseProxy.Forwarder;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Platform.Gateway.Proxy;
 
@@ -33,7 +35,9 @@ public static class ProxySetup
 
         var proxy = builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(HedgePlans.AddHedgePlanTransform);
+            .AddTransforms(HedgePlans.AddHedgePlanTransform)
+            // Which server software answers is nobody's business (the replicas send none either).
+            .AddTransforms(static transforms => transforms.AddResponseHeaderRemove(HeaderNames.Server));
         // Our socket settings, and the hedging handler in front of each cluster's connections.
         builder.Services.AddSingleton<IForwarderHttpClientFactory, ReplicaHttpClientFactory>();
         if (options.ResolveDnsDestinations)
@@ -45,7 +49,12 @@ public static class ProxySetup
             builder.Configuration.GetSection($"{ProxyOptions.Section}:TransportFailureRate"));
 
         // Kestrel:Limits from configuration: MaxRequestBodySize (64 KiB) is what RequestBodyLimit enforces.
-        builder.WebHost.ConfigureKestrel((context, kestrel) => context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
+        // No Server header: it tells an attacker which software to aim at and helps nobody else.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+        });
         // SIGTERM stops accepting connections and lets in-flight requests finish for this long.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
         return builder;
@@ -56,13 +65,14 @@ public static class ProxySetup
         app.MapReverseProxy(pipeline =>
         {
             // Order matters. Problems outermost, so every failure below is answered as problem+json;
-            // the deadline next, so retries and hedges are all inside it; the body check before a
-            // destination is chosen; ejected replicas dropped before the retry and the hedge plan
-            // take their candidates, both before load balancing, which narrows them to one;
-            // passive health innermost, so it sees each attempt.
+            // the body read in full next, before a destination is chosen and before the deadline
+            // starts, so a client's slow or broken upload is its own 4xx and never a replica's
+            // failure; the deadline next, so retries and hedges are all inside it; ejected replicas
+            // dropped before the retry and the hedge plan take their candidates, both before load
+            // balancing, which narrows them to one; passive health innermost, so it sees each attempt.
             pipeline.UseForwarderProblems();
-            pipeline.UseDeadlines();
             pipeline.UseRequestBodyLimit();
+            pipeline.UseDeadlines();
             pipeline.UseSessionAffinity();
             pipeline.UseOutlierEjection();
             pipeline.UseSafeRetry();

@@ -5,10 +5,19 @@ using Platform.Gateway.Problems;
 namespace Platform.Gateway.Proxy;
 
 /// <summary>
-/// Refuses a body over Kestrel's <c>MaxRequestBodySize</c> with a 413 before any replica is chosen.
-/// Kestrel alone enforces the limit only while the body is read, which for a proxied request is
-/// after the replica has received the headers and part of the body.
+/// Reads every request body in full before any replica is chosen, and refuses one over Kestrel's
+/// <c>MaxRequestBodySize</c> with a 413. Kestrel alone enforces the limit only while the body is read,
+/// which for a proxied request is after the replica has received the headers and part of the body.
 /// </summary>
+/// <remarks>
+/// Read here, not streamed to the replica, so that whatever goes wrong with a body is the client's
+/// and is settled before a replica is involved: a body cut short is a 400, one that trickles slower
+/// than Kestrel's <c>MinRequestBodyDataRate</c> a 408, a client that goes away a quiet close (logged
+/// as 499). Streamed, each of these failed while YARP was sending to a replica, and ended as a
+/// deadline's 504 or a 502 that passive health, the outlier detector and the 5xx alerts counted
+/// against a healthy replica. Bodies are small (64 KiB by default), so holding one costs little.
+/// Runs before the deadline starts: a slow client's upload is not the replica's time to answer.
+/// </remarks>
 public static class RequestBodyLimit
 {
     // Bodies are small (64 KiB by default); a larger configured limit is still buffered in memory up
@@ -41,22 +50,30 @@ public static class RequestBodyLimit
             return;
         }
 
-        if (request.ContentLength is null)
+        BufferInMemory(context);
+        try
         {
-            // A body of unknown length (chunked) is read in full first: one that grows past the
-            // limit is refused here, not half-way through reaching a replica.
-            BufferInMemory(context);
-            try
-            {
-                await request.Body.DrainAsync(context.RequestAborted);
-            }
-            catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                await WriteTooLargeAsync(context, limit);
-                return;
-            }
-            request.Body.Position = 0;
+            await request.Body.DrainAsync(context.RequestAborted);
         }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await WriteTooLargeAsync(context, limit);
+            return;
+        }
+        catch (BadHttpRequestException bad)
+        {
+            // Cut short (400) or too slow (408): Kestrel's own reasons, which name no content.
+            await GatewayProblems.WriteAsync(context, bad.StatusCode, GatewayProblems.MalformedRequest,
+                "The request body could not be read", $"{bad.Message} The request was refused before reaching a replica.");
+            return;
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body: nobody to answer, and nothing for a replica to see.
+            context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+            return;
+        }
+        request.Body.Position = 0;
 
         await next(context);
     }

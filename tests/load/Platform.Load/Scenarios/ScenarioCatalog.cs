@@ -75,6 +75,11 @@ public static class ScenarioCatalog
             new StallDatabaseScenario(SlowFault("fault-stall-database", Slow(45, 30), Slow(15, 10), Slow(12, 8),
                 "FLUSH TABLES WITH READ LOCK on MariaDB at {0} s for {1} s; creates 20/s, reads by code 10/s, availability 10/s; {2} s",
                 [new UserGroup(BenchClients.Load, 20, Sends: RequestKind.Create), new UserGroup(BenchClients.Load, 10, Sends: RequestKind.Read), new UserGroup(BenchClients.Load, 10, Sends: RequestKind.Availability)])),
+            new PoisonRequestsScenario(Plan("fault-poison-requests",
+                $"the poison-request corpus, anonymous, {PoisonRequestsScenario.PerSecond} req/s from one address; calm1-3 10 req/s each; 1 min", Fault(60), Calm(10))),
+            new PoisonRequestsScenario(Plan("fault-poison-requests-busy",
+                "as fault-poison-requests, beside the load client at 50 req/s (the reports' mix); 1 min",
+                Fault(60), [.. Calm(10), new UserGroup(BenchClients.Load, 50)])),
         ];
     }
 
