@@ -30,8 +30,8 @@ public static partial class ReservationValidator
             errors["guestName"] = ["is required"];
         else if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
             errors["guestName"] = [$"must be 1-{MaxNameLength} characters and not blank"];
-        else if (name.Any(char.IsControl))
-            errors["guestName"] = ["must not contain control characters"];
+        else if (!FreeText.IsClean(name))
+            errors["guestName"] = ["must not contain control or format characters (bidi controls, zero-width spaces), lone surrogates or noncharacters; ZWJ and ZWNJ are allowed"];
 
         if (body.GuestEmail is not { } email)
             errors["guestEmail"] = ["is required"];
@@ -70,7 +70,8 @@ public static partial class ReservationValidator
 
     private static bool IsEmail(string email) =>
         email.Length <= MaxEmailLength
-        && !email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        && !email.Any(char.IsWhiteSpace)
+        && FreeText.IsClean(email)
         // MailAddress also accepts "Name <a@b>"; only a bare address that reads back unchanged counts.
         && MailAddress.TryCreate(email, out var parsed)
         && parsed.Address == email

@@ -108,6 +108,52 @@ public class BadInputTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
+    /// <summary>
+    /// A name that would read differently from what it holds (a bidi override or isolate turning it
+    /// around, an invisible character splitting it) is refused by field, and the answer never echoes it
+    /// (every value carries the marker "Qx7", which must not appear in the answer).
+    /// </summary>
+    [Theory]
+    [InlineData("guestName", "Qx7 \\u202Ezeréz")]          // RIGHT-TO-LEFT OVERRIDE
+    [InlineData("guestName", "Qx7 \\u202APérez")]          // LEFT-TO-RIGHT EMBEDDING
+    [InlineData("guestName", "Qx7 \\u2066Pérez")]          // LEFT-TO-RIGHT ISOLATE
+    [InlineData("guestName", "Qx7 Pérez\\u2069")]          // POP DIRECTIONAL ISOLATE
+    [InlineData("guestName", "Qx7\\u200BPérez")]           // ZERO WIDTH SPACE
+    [InlineData("guestName", "\\uFEFFQx7 Pérez")]          // BYTE ORDER MARK
+    [InlineData("guestName", "Qx7 Pé\\u00ADrez")]          // SOFT HYPHEN (Cf)
+    [InlineData("guestName", "Qx7 \\u2060Pérez")]          // WORD JOINER (Cf)
+    [InlineData("guestName", "Qx7 P\\uFDD0érez")]          // a noncharacter
+    [InlineData("guestName", "Qx7 P\\uDBFF\\uDFFFérez")] // U+10FFFF, a noncharacter
+    [InlineData("guestName", "Qx7 P\\uD800érez")]          // a lone surrogate
+    [InlineData("guestEmail", "qx7\\u202Ea@example.com")]
+    [InlineData("guestEmail", "qx7\\u200B@example.com")]
+    [InlineData("guestEmail", "\\uFEFFqx7@example.com")]
+    public async Task A_bidi_or_format_character_is_refused_naming_the_field_and_not_echoed(string field, string jsonEscaped)
+    {
+        var phone = ReservationRequest.NewPhone();
+        var body = Edit(Body(NewStay(), phone), $"{field}=\"{jsonEscaped}\"");
+        using var response = await PostRawAsync(Client(), body);
+        var text = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(JsonNode.Parse(text)!["errors"]?[field]);
+        Assert.DoesNotContain("qx7", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
+    }
+
+    /// <summary>ZWNJ and ZWJ are how Persian and Indic names are spelled: accepted and stored as sent.</summary>
+    [Theory]
+    [InlineData("\u0645\u0647\u0631\u200C\u0646\u0627\u0632 \u0631\u0636\u0627\u06CC\u06CC")] // Persian, with ZWNJ
+    [InlineData("\u0936\u094D\u200D\u092F\u093E\u092E \u0930\u093E\u0935")]                   // Devanagari, with ZWJ
+    public async Task A_name_with_zwnj_or_zwj_is_accepted_and_stored_as_sent(string escaped)
+    {
+        var name = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var phone = ReservationRequest.NewPhone();
+        using var response = await PostAsync(Client(), Body(NewStay(), phone, name: name));
+        await ExpectAsync(response, HttpStatusCode.Created);
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone AND guest_name = @name", new { phone, name }));
+    }
+
     [Fact]
     public async Task A_sixty_four_character_idempotency_key_is_accepted()
     {

@@ -27,6 +27,7 @@ public sealed class ScenarioTypesTests
     [InlineData("fault-stop-redis", typeof(StopRedisScenario))]
     [InlineData("fault-pool-exhaustion", typeof(PoolExhaustionScenario))]
     [InlineData("fault-flood", typeof(FloodScenario))]
+    [InlineData("fault-hoarding", typeof(HoardingScenario))]
     [InlineData("fault-freeze-replica", typeof(FreezeReplicaScenario))]
     [InlineData("fault-slow-replica", typeof(SlowReplicaScenario))]
     [InlineData("fault-stall-database", typeof(StallDatabaseScenario))]
@@ -45,7 +46,7 @@ public sealed class ScenarioTypesTests
         [
             "baseline", "load-50-users", "load-100-users", "sustained-10m", "spike", "stress", "endurance", "noisy-neighbour",
             "fault-kill-replica", "fault-stop-mariadb", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
-            "fault-freeze-replica", "fault-slow-replica", "fault-stall-database",
+            "fault-hoarding", "fault-freeze-replica", "fault-slow-replica", "fault-stall-database",
             "fault-poison-requests", "fault-poison-requests-busy",
         ], ScenarioCatalog.Names);
         Assert.NotSame(ScenarioCatalog.Find("stress", false), ScenarioCatalog.Find("stress", false));

@@ -49,4 +49,20 @@ catch (PlatformException ex)
     return 1;
 }
 
-return await new ScenarioRunner(settings, scenario, command).RunAsync();
+try
+{
+    return await new ScenarioRunner(settings, scenario, command).RunAsync();
+}
+catch (PlatformException ex)
+{
+    await Console.Out.FlushAsync();
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    // Not foreseen: one line for the operator, the whole story in the bench's log, never a crash (exit 134).
+    await Console.Out.FlushAsync();
+    Console.Error.WriteLine($"error: {scenario.Plan.Name} failed: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} (details in {BenchLog.Write(settings, ex)})");
+    return 1;
+}

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using MySqlConnector;
 using Platform.Load.Reporting;
+using Platform.Load.Workload;
+using Platform.Topology;
 using StackExchange.Redis;
 
 namespace Platform.Load.Audit;
@@ -18,21 +20,52 @@ public sealed class ReservationAudit(string dbConnection, string redisConfigurat
     private const int Batch = 500;
     private const int StreamBatch = 5_000;
 
-    /// <summary>The first day after every stay in the database: where a run's window may start.</summary>
+    /// <summary>Where runs' windows start looking: far beyond any real guest's stay.</summary>
+    public static readonly DateOnly WindowFloor = new(2100, 1, 1);
+
+    /// <summary>
+    /// Days a run's window must find free: twenty years, room for 1.8 million creates at
+    /// <see cref="StayPlanner"/>'s 1,000 stays per four days, more than any scenario sends.
+    /// </summary>
+    public const int WindowDays = 20 * 365;
+
+    /// <summary>
+    /// The first day from <see cref="WindowFloor"/> on that starts <see cref="WindowDays"/> days no live
+    /// reservation (pre_reserved or confirmed, expired or not yet swept) occupies: the run's stays never
+    /// meet a stay already stored. Cancelled and expired rows hold no night and are ignored, and a live
+    /// stay anywhere (December 9999 included) only moves the window past it or before it: the window
+    /// never reaches beyond <see cref="DateOnly.MaxValue"/>.
+    /// </summary>
+    /// <exception cref="PlatformException">No such window exists: live stays occupy every stretch of
+    /// <see cref="WindowDays"/> days from <see cref="WindowFloor"/> to the end of the calendar.</exception>
     public async Task<DateOnly> FreeWindowStartAsync()
     {
         await using var connection = new MySqlConnection(dbConnection);
         await connection.OpenAsync();
-        await using var command = new MySqlCommand("SELECT MAX(check_out) FROM reservations", connection);
-        var latest = await command.ExecuteScalarAsync();
-        var floor = new DateOnly(2100, 1, 1);
-        if (latest is DateTime last)
+        // Ordered by check_in, each live stay either leaves a long enough gap before it or moves the
+        // candidate start past its check-out; DATE columns compare and sort without any date arithmetic.
+        await using var command = new MySqlCommand("""
+            SELECT check_in, check_out FROM reservations
+            WHERE status IN ('pre_reserved','confirmed') AND check_out > @floor
+            ORDER BY check_in
+            """, connection) { CommandTimeout = 300 };
+        command.Parameters.AddWithValue("@floor", WindowFloor.ToDateTime(TimeOnly.MinValue));
+        await using var reader = await command.ExecuteReaderAsync();
+        var start = WindowFloor;
+        while (await reader.ReadAsync())
         {
-            var after = DateOnly.FromDateTime(last).AddDays(7);
-            return after > floor ? after : floor;
+            var checkIn = DateOnly.FromDateTime(reader.GetDateTime(0));
+            var checkOut = DateOnly.FromDateTime(reader.GetDateTime(1));
+            if (checkIn.DayNumber - start.DayNumber >= WindowDays)
+                return start;
+            if (checkOut > start)
+                start = checkOut;
         }
 
-        return floor;
+        if (DateOnly.MaxValue.DayNumber - start.DayNumber >= WindowDays)
+            return start;
+        throw new PlatformException(string.Create(CultureInfo.InvariantCulture,
+            $"no {WindowDays} free days for the run's stays from {WindowFloor:yyyy-MM-dd} on: live reservations occupy some night of every such stretch up to {DateOnly.MaxValue:yyyy-MM-dd}; cancel the stray ones (status pre_reserved or confirmed, check_out after {WindowFloor:yyyy-MM-dd}) or start from a fresh platform"));
     }
 
     /// <summary>The id of the stream's last entry ("0-0" when empty): the audit reads after it.</summary>

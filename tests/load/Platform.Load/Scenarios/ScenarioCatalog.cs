@@ -66,6 +66,9 @@ public static class ScenarioCatalog
             new FloodScenario(Plan("fault-flood", "anonymous flood naming 100,000 client addresses through the trusted proxy, 2,000 req/s over the middle half; calm1-3 20 req/s each, 2 min",
                 Fault(120), Calm(20))
                 with { FaultAtMs = Fault(120) / 4, FaultHoldMs = Fault(120) / 2, SampleEveryMs = Second }),
+            new HoardingScenario(Plan("fault-hoarding", "anonymous creates of 30 and 14 nights in turn inside the next 365 days, naming 100,000 client addresses through the trusted proxy, 2,000 req/s from 5 s for 60 s; calm1-3 10 creates/s each; anonymous held nights sampled every second, 75 s",
+                75 * Second, [.. BenchClients.CalmClients.Select(client => new UserGroup(client, 10, Sends: RequestKind.Create))])
+                with { FaultAtMs = 5 * Second, FaultHoldMs = 60 * Second, SampleEveryMs = Second }),
             new FreezeReplicaScenario(SlowFault("fault-freeze-replica", Slow(60, 30), Slow(20, 10), Slow(20, 10),
                 "kill -STOP api-2 at {0} s for {1} s, then kill -CONT; health 100/s, creates with Idempotency-Key 20/s, without 10/s; {2} s",
                 [new UserGroup(BenchClients.Load, 100, Sends: RequestKind.Health), new UserGroup(BenchClients.Load, 20, Sends: RequestKind.KeyedCreate), new UserGroup(BenchClients.Load, 10, Sends: RequestKind.Create)])),

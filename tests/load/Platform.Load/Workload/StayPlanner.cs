@@ -7,12 +7,15 @@ public sealed record Stay(int AccommodationId, DateOnly CheckIn, DateOnly CheckO
 /// Fresh stays that never collide with each other: stay k of the run goes to block k / 1000 (four days
 /// wide, so 1-3 nights fit with a random start) and to accommodation (k mod 1000) · 337 + block · 101
 /// (mod 1000), a permutation of 1..1000 for every block. The window starts at <see cref="WindowStart"/>,
-/// after every stay already in the database, so it is unique to the run; guests' phones are unique too.
+/// in a stretch of <see cref="Audit.ReservationAudit.WindowDays"/> days no stored stay occupies, so it is unique to the run;
+/// guests' phones are unique too. Blocks wrap around within the window, so no run however long computes a
+/// date past it (beyond 1.8 million creates a run would meet its own stays: 409s, never a crash).
 /// </summary>
 public sealed class StayPlanner(DateOnly windowStart, int runSeed)
 {
     public const int Accommodations = 1000;
     private const int BlockDays = 4;
+    private const long Blocks = Audit.ReservationAudit.WindowDays / BlockDays;
     private long _next = -1;
 
     public DateOnly WindowStart { get; } = windowStart;
@@ -20,7 +23,7 @@ public sealed class StayPlanner(DateOnly windowStart, int runSeed)
     public Stay Next()
     {
         var k = Interlocked.Increment(ref _next);
-        var block = k / Accommodations;
+        var block = k / Accommodations % Blocks;
         var accommodation = (int)(((k % Accommodations) * 337 + block * 101) % Accommodations) + 1;
         var nights = Random.Shared.Next(1, 4);
         var start = Random.Shared.Next(0, BlockDays - nights + 1);
