@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Gateway.Configuration;
 using Platform.Gateway.Deadlines;
 using Platform.Gateway.Hedging;
+using Platform.Gateway.Identity;
 using Platform.Gateway.Outliers;
 using Platform.Gateway.Problems;
 using Yarp.ReverseProxy.Forwarder;
@@ -57,12 +58,14 @@ public static class ProxySetup
         {
             // Order matters. Problems outermost, so every failure below is answered as problem+json;
             // the deadline next, so retries and hedges are all inside it; the body check before a
-            // destination is chosen; ejected replicas dropped before the retry and the hedge plan
+            // destination is chosen; the identity signed over the body the body check let through,
+            // before the retry and the hedge plan copy it; ejected replicas dropped before the retry and the hedge plan
             // take their candidates, both before load balancing, which narrows them to one;
             // passive health innermost, so it sees each attempt.
             pipeline.UseForwarderProblems();
             pipeline.UseDeadlines();
             pipeline.UseRequestBodyLimit();
+            pipeline.UseMiddleware<IdentitySigning>();
             pipeline.UseSessionAffinity();
             pipeline.UseOutlierEjection();
             pipeline.UseSafeRetry();

@@ -170,13 +170,14 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         return forgery switch
         {
             "none" => [],
-            "other-key" => [IdentityToken.Sign(RandomNumberGenerator.GetBytes(32), TestIdentity.DefaultClient, TestIdentity.DefaultScopes,
-                now.ToUnixTimeMilliseconds(), method.Method, path)],
+            "other-key" => [IdentityToken.Sign(RandomNumberGenerator.GetBytes(32),
+                new IdentityClaims(TestIdentity.DefaultClient, TestIdentity.DefaultScopes, TestIdentity.DefaultClient, HoldLimits.None.Format()),
+                now.ToUnixTimeMilliseconds(), new SignedRequest(method.Method, path))],
             "stale" => [Signed(method, path, now.AddMinutes(-5))],
             "future" => [Signed(method, path, now.AddMinutes(5))],
             // Well signed, but longer than any header the gateway sends: refused unread.
             "oversized" => [Signed(method, path, scopes: string.Join(',', Enumerable.Repeat(TestIdentity.Read, 60)))],
-            "garbled" => [$"v1;{TestIdentity.DefaultClient};{TestIdentity.DefaultScopes};not-a-time;AAAA"],
+            "garbled" => [$"v2;{TestIdentity.DefaultClient};{TestIdentity.DefaultScopes};not-a-time;AAAA"],
             "empty" => [""],
             "repeated" => [Signed(method, path), Signed(method, path)],
             "other-path" => [Signed(method, path.Contains(code, StringComparison.Ordinal)
