@@ -100,6 +100,13 @@ public sealed class ApiReplica : IAsyncDisposable
     public HttpClient CreateClient(string client = TestIdentity.DefaultClient, string scopes = TestIdentity.DefaultScopes) =>
         new(TestIdentity.Signer(client, scopes)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>
+    /// An HttpClient signed as <paramref name="client"/> whose holds count against <paramref name="holder"/>
+    /// under <paramref name="limits"/> (<see cref="TestIdentity.Limits"/>), as the gateway would sign it.
+    /// </summary>
+    public HttpClient CreateClient(string client, string scopes, string holder, string limits) =>
+        new(TestIdentity.Signer(client, scopes, holder, limits)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
     /// <summary>An HttpClient that sends no identity, as a process on the machine calling the replica directly would.</summary>
     public HttpClient CreateUnsignedClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
