@@ -71,9 +71,9 @@ public sealed partial class ReservationWriter(
                     continue;
                 case (Stage.Nights, DatabaseErrors.DuplicateKey):
                     return new CreateOutcome.DatesUnavailable();
-                case (Stage.Quota, DatabaseErrors.ConstraintFailed):
+                case (Stage.Quota, DatabaseErrors.ConstraintFailed or DatabaseErrors.CheckConstraintViolated):
                     return new CreateOutcome.QuotaExceeded(await EarliestExpiryAsync(connection, charge.Holder!, cancellationToken));
-                case (Stage.Budget, DatabaseErrors.ConstraintFailed):
+                case (Stage.Budget, DatabaseErrors.ConstraintFailed or DatabaseErrors.CheckConstraintViolated):
                     return new CreateOutcome.BudgetExhausted(await EarliestBudgetExpiryAsync(connection, charge.BudgetShard!.Value, cancellationToken));
                 case (Stage.Reservation, DatabaseErrors.ForeignKeyMissing):
                     return new CreateOutcome.UnknownAccommodation();
@@ -146,7 +146,8 @@ public sealed partial class ReservationWriter(
             return null;
         }
         catch (MySqlException ex) when (ex.Number is DatabaseErrors.DuplicateKey or DatabaseErrors.ForeignKeyMissing
-                                        or DatabaseErrors.Deadlock or DatabaseErrors.LockWaitTimeout or DatabaseErrors.ConstraintFailed)
+                                        or DatabaseErrors.Deadlock or DatabaseErrors.LockWaitTimeout or DatabaseErrors.ConstraintFailed
+                                        or DatabaseErrors.CheckConstraintViolated)
         {
             // The server stopped at the failing statement with the transaction still open; end it now
             // so its row locks go at once and nothing half-written can ever commit.
