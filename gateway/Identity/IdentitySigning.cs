@@ -42,14 +42,15 @@ internal sealed class IdentitySigning(RequestDelegate next, SigningKey signingKe
             }
             catch (BadHttpRequestException bad)
             {
-                // The body is the client's fault (over the limit, cut short): its 4xx, never a replica's.
+                // The body is the client's fault (over the limit, cut short, sent too slowly): its 4xx,
+                // never a replica's; no replica has seen the request.
                 if (!context.RequestAborted.IsCancellationRequested)
                 {
                     await (bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                         ? GatewayProblems.WriteAsync(context, bad.StatusCode, GatewayProblems.PayloadTooLarge, "The request body is too large",
                             "The body was refused before reaching a replica.")
-                        : GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.MalformedRequest, "Malformed body",
-                            "The request body could not be read in full."));
+                        : GatewayProblems.WriteAsync(context, bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,
+                            GatewayProblems.MalformedRequest, "Malformed body", "The request body could not be read in full."));
                 }
                 return;
             }
