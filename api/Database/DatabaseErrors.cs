@@ -11,6 +11,8 @@ public static class DatabaseErrors
     public const int Deadlock = 1213;              // ER_LOCK_DEADLOCK
     public const int QueryInterrupted = 1317;      // ER_QUERY_INTERRUPTED: KILL QUERY, which is how MySqlConnector cancels
     public const int StatementTimeout = 1969;      // ER_STATEMENT_TIMEOUT: max_statement_time ran out (MariaDB)
+    public const int ConstraintFailed = 4025;      // ER_CONSTRAINT_FAILED: a CHECK constraint refused the row (MariaDB)
+    public const int CheckConstraintViolated = 3819; // ER_CHECK_CONSTRAINT_VIOLATED: the same, as MySQL 8 numbers it
 
     public static bool IsRetryableConflict(MySqlException ex) =>
         ex.Number is Deadlock or LockWaitTimeout;

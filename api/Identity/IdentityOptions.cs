@@ -21,9 +21,16 @@ public sealed class IdentityOptions
         "Identity:SigningKeyFile is required (environment: Identity__SigningKeyFile): a file holding the gateway's signing key in base64.")]
     public string SigningKeyFile { get; set; } = "";
 
-    /// <summary>How far a header's issue time may be from this replica's clock, either way.</summary>
+    /// <summary>How long ago a header may have been issued, by this replica's clock.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Identity:MaxAge must be between {1} and {2}.")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far ahead of this replica's clock a header may be dated (gateway and replica clocks a little
+    /// apart). At most 2 s: a header dated further ahead would outlive <see cref="MaxAge"/> by that much.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:02", ErrorMessage = "Identity:MaxFutureSkew must be between {1} and {2}.")]
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The key read from <see cref="SigningKeyFile"/>; empty until it was read successfully.</summary>
     internal byte[] SigningKey { get; set; } = [];

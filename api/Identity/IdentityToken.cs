@@ -8,10 +8,11 @@ namespace Platform.Identity;
 
 /// <summary>
 /// The identity the gateway asserts to a replica, in the <c>X-Client-Identity</c> header:
-/// <c>v1;{client};{scope,scope};{issued at, Unix ms};{HMAC-SHA256, base64url}</c>, the MAC taken over
-/// the first four fields and the request's method and path-and-query, with a key only the gateway and
-/// the replicas hold. One definition, compiled into the gateway (signs), the API (verifies) and the
-/// test harness (signs as a stand-in gateway); docs/identity.md is its contract.
+/// <c>v2;{client};{scope,scope};{issued at, Unix ms};{holder};{limits};{HMAC-SHA256, base64url}</c>, the
+/// MAC taken over the claims and the request it was issued for (<see cref="SignedRequest"/>: method,
+/// path and query, <c>Idempotency-Key</c>, and the body's RFC 9530 <c>Content-Digest</c>), with a key
+/// only the gateway and the replicas hold. One definition, compiled into the gateway (signs), the API
+/// (verifies) and the test harness (signs as a stand-in gateway); docs/identity.md is its contract.
 /// Written by hand because nothing in the framework proves a header came from a peer without TLS
 /// client certificates (measured against in docs/identity.md); the JWT handlers would add a
 /// dependency and a base64 JSON parse per request for a token that never leaves our network.
@@ -19,7 +20,10 @@ namespace Platform.Identity;
 internal static class IdentityToken
 {
     public const string Header = "X-Client-Identity";
-    public const string Version = "v1";
+    public const string Version = "v2";
+
+    /// <summary>RFC 9530's header, as the gateway sets it for a request with a body: <c>sha-256=:{base64}:</c>.</summary>
+    public const string ContentDigestHeader = "Content-Digest";
 
     /// <summary>A longer header is refused unread.</summary>
     public const int MaxLength = 1024;
@@ -27,20 +31,29 @@ internal static class IdentityToken
     /// <summary>Signing keys shorter than this are refused at start-up (HMAC-SHA256's block is 64 bytes; 32 is its strength).</summary>
     public const int MinKeyBytes = 32;
 
+    /// <summary>The most a header may be dated ahead of the verifier's clock (clocks a little apart), in ms.</summary>
+    public const long MaxFutureSkewMs = 2_000;
+
     private const int MacBytes = HMACSHA256.HashSizeInBytes;
     private static readonly int EncodedMacLength = Base64Url.GetEncodedLength(MacBytes);
 
-    public static string Sign(ReadOnlySpan<byte> key, string client, string scopes, long issuedAtMs, string method, string pathAndQuery)
+    /// <summary>An anonymous holder: '.' (never in a client name) and 16 bytes of a keyed hash, base64url.</summary>
+    private const int HolderHashBytes = 16;
+    private static readonly int AnonymousHolderLength = 1 + Base64Url.GetEncodedLength(HolderHashBytes);
+
+    public static string Sign(ReadOnlySpan<byte> key, IdentityClaims claims, long issuedAtMs, SignedRequest request)
     {
         // The whole header is written into one stack buffer and becomes one string: the claims, then
         // the MAC over them, as base64url (a proxied request signs once; this keeps it to one allocation).
-        var length = Version.Length + client.Length + scopes.Length + 20 + 4 + EncodedMacLength;
+        var length = Version.Length + claims.Client.Length + claims.Scopes.Length + claims.Holder.Length + claims.Limits.Length
+                     + 20 + 6 + EncodedMacLength;
         var rented = length <= 512 ? null : ArrayPool<char>.Shared.Rent(length);
         Span<char> token = rented ?? stackalloc char[512];
-        if (!token.TryWrite(CultureInfo.InvariantCulture, $"{Version};{client};{scopes};{issuedAtMs};", out var written))
+        if (!token.TryWrite(CultureInfo.InvariantCulture,
+                $"{Version};{claims.Client};{claims.Scopes};{issuedAtMs};{claims.Holder};{claims.Limits};", out var written))
             throw new InvalidOperationException("The identity token's buffer is too small.");
         Span<byte> mac = stackalloc byte[MacBytes];
-        Mac(key, token[..(written - 1)], method, pathAndQuery, mac);
+        Mac(key, token[..(written - 1)], request, mac);
         written += Base64Url.EncodeToChars(mac, token[written..]);
         var result = new string(token[..written]);
         if (rented is not null)
@@ -50,40 +63,73 @@ internal static class IdentityToken
 
     /// <summary>
     /// True when <paramref name="token"/> is well formed, signed with <paramref name="key"/> for this
-    /// method and path, and issued within <paramref name="maxAgeMs"/> of <paramref name="nowMs"/> (either
-    /// side, for clocks a little apart). The MAC is compared in constant time.
+    /// request, issued at most <paramref name="maxAgeMs"/> before <paramref name="nowMs"/> and at most
+    /// <paramref name="maxFutureMs"/> after it. The MAC is compared in constant time.
     /// </summary>
-    public static bool TryVerify(ReadOnlySpan<byte> key, string? token, string method, string pathAndQuery, long nowMs, long maxAgeMs,
-        out string client, out string scopes)
+    public static bool TryVerify(ReadOnlySpan<byte> key, string? token, SignedRequest request, long nowMs, long maxAgeMs, long maxFutureMs,
+        out IdentityClaims claims, out HoldLimits limits)
     {
-        client = scopes = "";
+        claims = default;
+        limits = HoldLimits.None;
         if (token is null || token.Length > MaxLength)
             return false;
 
-        // v1 ; client ; scopes ; issued ; mac: exactly four separators.
-        Span<Range> parts = stackalloc Range[6];
-        if (token.AsSpan().Split(parts, ';') != 5)
+        // v2 ; client ; scopes ; issued ; holder ; limits ; mac: exactly six separators.
+        Span<Range> parts = stackalloc Range[8];
+        if (token.AsSpan().Split(parts, ';') != 7)
             return false;
         var span = token.AsSpan();
         if (!span[parts[0]].SequenceEqual(Version)
             || !IsClientName(span[parts[1]])
             || !long.TryParse(span[parts[3]], NumberStyles.None, CultureInfo.InvariantCulture, out var issuedAtMs)
-            || Math.Abs(nowMs - issuedAtMs) > maxAgeMs
-            || span[parts[4]].Length != EncodedMacLength)
+            || nowMs - issuedAtMs > maxAgeMs
+            || issuedAtMs - nowMs > maxFutureMs
+            || !IsHolder(span[parts[4]])
+            || !HoldLimits.TryParse(span[parts[5]], out var parsed)
+            || span[parts[6]].Length != EncodedMacLength)
             return false;
 
         Span<byte> presented = stackalloc byte[MacBytes + 2];
-        if (Base64Url.DecodeFromChars(span[parts[4]], presented, out _, out var written) != OperationStatus.Done || written != MacBytes)
+        if (Base64Url.DecodeFromChars(span[parts[6]], presented, out _, out var written) != OperationStatus.Done || written != MacBytes)
             return false;
         Span<byte> expected = stackalloc byte[MacBytes];
-        Mac(key, span[..(parts[4].Start.GetOffset(token.Length) - 1)], method, pathAndQuery, expected);
+        Mac(key, span[..(parts[6].Start.GetOffset(token.Length) - 1)], request, expected);
         if (!CryptographicOperations.FixedTimeEquals(presented[..MacBytes], expected))
             return false;
 
-        client = token[parts[1]];
-        scopes = token[parts[2]];
+        claims = new IdentityClaims(token[parts[1]], token[parts[2]], token[parts[4]], token[parts[5]]);
+        limits = parsed;
         return true;
     }
+
+    /// <summary>RFC 9530 <c>Content-Digest</c> of a body: <c>sha-256=:{base64 of its SHA-256}:</c>.</summary>
+    public static string ContentDigest(ReadOnlySpan<byte> body)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        return $"sha-256=:{Convert.ToBase64String(hash)}:";
+    }
+
+    /// <summary>
+    /// The holder an anonymous caller's quotas are counted under: a keyed hash of its address key (the
+    /// rate limiter's, an IPv4 address or an IPv6 /64), so no address is stored and every gateway that
+    /// holds the signing key names the same address the same way.
+    /// </summary>
+    public static string AnonymousHolder(ReadOnlySpan<byte> key, ReadOnlySpan<byte> addressKey)
+    {
+        Span<byte> input = stackalloc byte[7 + addressKey.Length];
+        "holder\n"u8.CopyTo(input);
+        addressKey.CopyTo(input[7..]);
+        Span<byte> hash = stackalloc byte[MacBytes];
+        HMACSHA256.HashData(key, input, hash);
+        return "." + Base64Url.EncodeToString(hash[..HolderHashBytes]);
+    }
+
+    /// <summary>Empty (nobody counted), a client name, or an anonymous holder.</summary>
+    public static bool IsHolder(ReadOnlySpan<char> holder) =>
+        holder.IsEmpty
+        || IsClientName(holder)
+        || (holder.Length == AnonymousHolderLength && holder[0] == '.' && !holder[1..].ContainsAnyExcept(ClientNameChars));
 
     /// <summary>
     /// Reads a signing key file (base64 of at least <see cref="MinKeyBytes"/> bytes), as the gateway,
@@ -131,18 +177,26 @@ internal static class IdentityToken
     private static readonly SearchValues<char> ClientNameChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
-    private static void Mac(ReadOnlySpan<byte> key, ReadOnlySpan<char> claims, string method, string pathAndQuery, Span<byte> mac)
+    private static void Mac(ReadOnlySpan<byte> key, ReadOnlySpan<char> claims, SignedRequest request, Span<byte> mac)
     {
-        // claims \n METHOD \n path?query: a newline cannot occur in any of them (Kestrel refuses it in
-        // a request line), so no two different requests share a MAC input.
-        var length = Encoding.UTF8.GetMaxByteCount(claims.Length + method.Length + pathAndQuery.Length + 2);
+        // claims \n METHOD \n path?query \n Idempotency-Key \n Content-Digest: a newline cannot occur
+        // in any of them (Kestrel refuses it in a request line and in header values), so no two
+        // different requests share a MAC input. An absent key or digest is empty.
+        var idempotencyKey = request.IdempotencyKey ?? "";
+        var digest = request.ContentDigest ?? "";
+        var length = Encoding.UTF8.GetMaxByteCount(claims.Length + request.Method.Length + request.PathAndQuery.Length
+                                                   + idempotencyKey.Length + digest.Length + 4);
         var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
         Span<byte> input = rented ?? stackalloc byte[1024];
         var written = Encoding.UTF8.GetBytes(claims, input);
         input[written++] = (byte)'\n';
-        written += Encoding.UTF8.GetBytes(method, input[written..]);
+        written += Encoding.UTF8.GetBytes(request.Method, input[written..]);
         input[written++] = (byte)'\n';
-        written += Encoding.UTF8.GetBytes(pathAndQuery, input[written..]);
+        written += Encoding.UTF8.GetBytes(request.PathAndQuery, input[written..]);
+        input[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(idempotencyKey, input[written..]);
+        input[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(digest, input[written..]);
         var hmac = KeyedMac(key);
         hmac.AppendData(input[..written]);
         hmac.GetHashAndReset(mac);
@@ -179,4 +233,64 @@ internal static class IdentityNames
     public const string Read = "reservations:read";
     public const string Manage = "reservations:manage";
     public const string Admin = "reservations:admin";
+}
+
+/// <summary>Who the gateway says is calling: the client, its scopes, whose quotas a hold counts against, and its limits (as the header spells them).</summary>
+internal readonly record struct IdentityClaims(string Client, string Scopes, string Holder, string Limits);
+
+/// <summary>
+/// What of a request the identity is bound to: a header seen on one request cannot be moved to another
+/// method, path, idempotency key or body. <see cref="IdempotencyKey"/> is the header's value as
+/// received (null when absent); <see cref="ContentDigest"/> the RFC 9530 value of a non-empty body (null for none).
+/// </summary>
+internal readonly record struct SignedRequest(string Method, string PathAndQuery, string? IdempotencyKey = null, string? ContentDigest = null);
+
+/// <summary>
+/// A caller's business-flow limits (docs/api.md, Limits), set per caller in the gateway's policy and
+/// carried in the signed header as six comma-separated fields, empty for "no limit":
+/// <c>{max active holds},{max held nights},{max nights per reservation},{horizon days},{may confirm 0|1},{hold seconds}</c>.
+/// </summary>
+internal sealed record HoldLimits(int? MaxHolds, int? MaxHeldNights, int? MaxNightsPerReservation, int? HorizonDays, bool MayConfirm, int? HoldSeconds)
+{
+    /// <summary>No quota, no horizon, may confirm, the replica's own hold time: a keyed client without limits.</summary>
+    public static readonly HoldLimits None = new(null, null, null, null, true, null);
+
+    /// <summary>The largest value a field may hold (so that sums in the database and dates cannot overflow).</summary>
+    public const int MaxValue = 1_000_000;
+
+    /// <summary>True when holds count against a quota (a counter row is kept for the holder).</summary>
+    public bool HasQuota => MaxHolds is not null || MaxHeldNights is not null;
+
+    public string Format() => string.Create(CultureInfo.InvariantCulture,
+        $"{MaxHolds},{MaxHeldNights},{MaxNightsPerReservation},{HorizonDays},{(MayConfirm ? 1 : 0)},{HoldSeconds}");
+
+    public static bool TryParse(ReadOnlySpan<char> text, out HoldLimits limits)
+    {
+        limits = None;
+        Span<Range> fields = stackalloc Range[7];
+        if (text.Split(fields, ',') != 6)
+            return false;
+        if (!TryField(text[fields[0]], out var holds) || !TryField(text[fields[1]], out var nights)
+            || !TryField(text[fields[2]], out var perReservation) || !TryField(text[fields[3]], out var horizon)
+            || !TryField(text[fields[5]], out var holdSeconds))
+            return false;
+        var confirm = text[fields[4]];
+        if (confirm is not ("0" or "1"))
+            return false;
+        limits = holds is null && nights is null && perReservation is null && horizon is null && holdSeconds is null && confirm is "1"
+            ? None
+            : new HoldLimits(holds, nights, perReservation, horizon, confirm is "1", holdSeconds);
+        return true;
+    }
+
+    private static bool TryField(ReadOnlySpan<char> field, out int? value)
+    {
+        value = null;
+        if (field.IsEmpty)
+            return true;
+        if (field.Length > 7 || !int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > MaxValue)
+            return false;
+        value = number;
+        return true;
+    }
 }

@@ -23,6 +23,11 @@ public static class Problems
     public const string InvalidIdentity = "invalid-identity";
     public const string InsufficientScope = "insufficient-scope";
     public const string GuestSecretRequired = "guest-secret-required";
+    public const string HoldQuotaExceeded = "hold-quota-exceeded";
+    public const string AnonymousHoldBudgetExhausted = "anonymous-hold-budget-exhausted";
+    public const string BeyondBookingHorizon = "beyond-booking-horizon";
+    public const string TooManyNights = "too-many-nights";
+    public const string ConfirmNotAllowed = "confirm-not-allowed";
 
     /// <summary>Seconds a client should wait before retrying after a 503.</summary>
     public const int RetryAfterSeconds = 2;

@@ -16,6 +16,7 @@ public sealed partial class ExpirySweeper(
     [FromKeyedServices(Databases.Background)] MySqlDataSource database,
     IOptions<ReservationOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
+    HoldQuotas quotas,
     TimeProvider clock,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
@@ -30,6 +31,22 @@ public sealed partial class ExpirySweeper(
                 while (await SweepBatchAsync(settings.ExpirySweepBatchSize, stoppingToken) == settings.ExpirySweepBatchSize)
                 {
                 }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex) || ex is MySqlException { Number: DatabaseErrors.Deadlock })
+            {
+                // A deadlock with another replica's sweep (both releasing one holder's counter) rolled this
+                // batch back whole; the next sweep takes it again.
+                LogSweepFailed(ex.Message);
+            }
+
+            try
+            {
+                // The gauge of anonymous held nights against their budget, for the alert that they near it.
+                quotas.Publish(await ReadAnonymousHeldNightsAsync(stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -86,6 +103,7 @@ public sealed partial class ExpirySweeper(
             await connection.ExecuteAsync(new CommandDefinition($"""
                 UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved';
                 DELETE FROM reservation_nights WHERE reservation_id IN @ids;
+                {HoldRelease.ManySql}
                 INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)};
                 COMMIT;
                 """, parameters, cancellationToken: CancellationToken.None));
@@ -97,6 +115,15 @@ public sealed partial class ExpirySweeper(
             await connection.RollbackQuietlyAsync();
             throw;
         }
+    }
+
+    private async Task<long> ReadAnonymousHeldNightsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
+            {StatementLimits.Session(TimeSpan.FromSeconds(databaseOptions.Value.BackgroundStatementTimeoutSeconds))}
+            SELECT COALESCE(SUM(nights), 0) FROM hold_budget
+            """, cancellationToken: cancellationToken));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} pre-reservations and released their nights")]

@@ -43,7 +43,8 @@ public sealed class ReservationRow
         r.guest_name AS GuestName, r.guest_email AS GuestEmail, r.guest_phone AS GuestPhone,
         r.check_in AS CheckIn, r.check_out AS CheckOut, r.nights AS Nights, r.guests AS Guests,
         r.total_price AS TotalPrice, r.expires_at AS ExpiresAt, r.created_at AS CreatedAt,
-        r.owner_client AS OwnerClient, r.guest_secret_hash AS GuestSecretHash
+        r.owner_client AS OwnerClient, r.guest_secret_hash AS GuestSecretHash,
+        r.holder AS Holder, r.budget_shard AS BudgetShard
         """;
 
     public long Id { get; set; }
@@ -66,6 +67,12 @@ public sealed class ReservationRow
 
     /// <summary>SHA-256 of an anonymous guest's secret; null for API clients' reservations.</summary>
     public byte[]? GuestSecretHash { get; set; }
+
+    /// <summary>Whose quota this hold counts against while it is held; null for none (docs/api.md, Limits).</summary>
+    public string? Holder { get; set; }
+
+    /// <summary>The anonymous budget's shard this hold took its nights from; null for none.</summary>
+    public byte? BudgetShard { get; set; }
 
     /// <summary>Read only where an idempotent replay must be checked against the original request.</summary>
     public byte[]? RequestHash { get; set; }

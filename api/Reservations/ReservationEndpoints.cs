@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Platform.Api.Accommodations;
@@ -35,7 +37,7 @@ public static class ReservationEndpoints
 
     public static async Task<Results<Created<Reservation>, ValidationProblem, ProblemHttpResult>> Create(
         CreateReservationRequest? body, Caller caller, HttpContext context, AccommodationCatalog catalog, ReservationWriter writer,
-        TimeProvider clock, RequestDeadline deadline, CancellationToken cancellationToken)
+        HoldQuotas quotas, IOptions<ReservationOptions> options, TimeProvider clock, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var bodyValid = ReservationValidator.TryValidate(body, today, out var request, out var errors);
@@ -43,6 +45,22 @@ public static class ReservationEndpoints
             errors[IdempotencyKey.Header] = ["must be 1-64 of A-Z, a-z, 0-9, '_' and '-', sent once"];
         if (!bodyValid || errors.Count > 0)
             return Problem.Invalid(errors);
+
+        // The caller's own limits that need no database (docs/api.md, Limits); its quotas are counted
+        // in the create's batch.
+        var limits = caller.Limits;
+        if (limits.MaxNightsPerReservation is { } maxNights && request.Nights > maxNights)
+        {
+            HoldQuotas.CountRefusal(HoldQuotas.NightsReason);
+            return Problem.Unprocessable(Problem.TooManyNights, "Too many nights",
+                $"A reservation of this caller may cover at most {maxNights} nights; this one covers {request.Nights}.");
+        }
+        if (limits.HorizonDays is { } horizon && request.CheckIn.DayNumber - today.DayNumber > horizon)
+        {
+            HoldQuotas.CountRefusal(HoldQuotas.HorizonReason);
+            return Problem.Unprocessable(Problem.BeyondBookingHorizon, "Beyond the booking horizon",
+                $"This caller may book check-ins at most {horizon} days ahead, up to {today.AddDays(horizon):yyyy-MM-dd}.");
+        }
 
         var accommodation = await catalog.FindAsync(request.AccommodationId, cancellationToken);
         if (accommodation is null)
@@ -55,7 +73,8 @@ public static class ReservationEndpoints
 
         // A guest gets a secret to come back with; only its hash is stored, and it is shown this once.
         var (guestSecret, guestSecretHash) = caller.IsAnonymous ? GuestSecret.New() : (null, null);
-        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, caller.Client, guestSecretHash, deadline, cancellationToken);
+        var outcome = await writer.CreateAsync(request, accommodation, idempotencyKey, caller.Client, guestSecretHash, quotas.ChargeFor(caller),
+            deadline, cancellationToken);
         switch (outcome)
         {
             case CreateOutcome.Created created:
@@ -69,12 +88,34 @@ public static class ReservationEndpoints
             case CreateOutcome.UnknownAccommodation:
                 return Problem.Unprocessable(Problem.UnknownAccommodation, "Unknown accommodation",
                     $"There is no accommodation {request.AccommodationId}.");
+            case CreateOutcome.QuotaExceeded quota:
+                HoldQuotas.CountRefusal(HoldQuotas.QuotaReason);
+                SetRetryAfter(context, quota.EarliestExpiry, clock, options.Value);
+                return Problem.Conflict(Problem.HoldQuotaExceeded, "Hold quota reached",
+                    $"This caller already holds as many pre-reservations or nights as it may (at most {limits.MaxHolds?.ToString(CultureInfo.InvariantCulture) ?? "any"} holds "
+                    + $"and {limits.MaxHeldNights?.ToString(CultureInfo.InvariantCulture) ?? "any"} nights). Confirm or cancel one, or retry when one expires (Retry-After).");
+            case CreateOutcome.BudgetExhausted budget:
+                HoldQuotas.CountRefusal(HoldQuotas.BudgetReason);
+                SetRetryAfter(context, budget.EarliestExpiry, clock, options.Value);
+                return Problem.Conflict(Problem.AnonymousHoldBudgetExhausted, "Anonymous holds at their budget",
+                    "Anonymous guests together hold as many nights as they may at the moment. Retry when holds expire (Retry-After), or book with an API key.");
             case CreateOutcome.IdempotencyKeyReused:
                 return Problem.Unprocessable(Problem.IdempotencyKeyReused, "Idempotency key reused",
                     "This Idempotency-Key was already used with a different request body.");
             default:
                 throw new InvalidOperationException($"Unhandled create outcome {outcome.GetType().Name}.");
         }
+    }
+
+    /// <summary>
+    /// Until the earliest hold in the way is swept: its expiry plus one sweep interval (the sweep frees
+    /// it), at least 1 s. Sent only with a refusal, where waiting helps.
+    /// </summary>
+    private static void SetRetryAfter(HttpContext context, DateTime? earliestExpiry, TimeProvider clock, ReservationOptions options)
+    {
+        var untilExpiry = earliestExpiry is { } expiry ? DateTime.SpecifyKind(expiry, DateTimeKind.Utc) - clock.GetUtcNow().UtcDateTime : TimeSpan.Zero;
+        var wait = (untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero) + options.ExpirySweepInterval;
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
@@ -114,10 +155,20 @@ public static class ReservationEndpoints
             await queries.ListByPhoneAsync(phone!, count, ReservationAccess.Of(caller), deadline, cancellationToken)));
     }
 
-    public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
+    public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
         string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
-        RequestDeadline deadline, CancellationToken cancellationToken) =>
-        TransitionAsync(code, caller, guestSecret, transitions.ConfirmAsync, deadline, cancellationToken);
+        RequestDeadline deadline, CancellationToken cancellationToken)
+    {
+        // Per environment and caller (the gateway's policy): anonymous guests may not confirm by
+        // default; their holds are confirmed by an admin-scoped client (the payment service) or expire.
+        if (!caller.Limits.MayConfirm)
+        {
+            HoldQuotas.CountRefusal(HoldQuotas.ConfirmReason);
+            return TypedResults.Problem("This caller may not confirm reservations; a hold is confirmed by the service that takes the payment, or expires.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Confirming not allowed", type: Problem.ConfirmNotAllowed);
+        }
+        return await TransitionAsync(code, caller, guestSecret, transitions.ConfirmAsync, deadline, cancellationToken);
+    }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
         string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,

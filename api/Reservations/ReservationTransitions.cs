@@ -55,10 +55,14 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
             var freeNights = target == ReservationStatus.Cancelled
                 ? "DELETE FROM reservation_nights WHERE reservation_id = @id;"
                 : "";
+            // A hold that stops being held (confirmed, or cancelled before it was) gives its count back
+            // in this transaction (docs/api.md, Limits).
+            var release = row.Status == ReservationStatus.PreReserved ? HoldRelease.Sql(row.Holder, row.BudgetShard) : "";
             await connection.ExecuteAsync(new CommandDefinition($"""
                 UPDATE reservations SET status = @target, updated_at = @now WHERE id = @id;
                 {freeNights}
                 INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @now);
+                {release}
                 COMMIT;
                 """, new
             {
@@ -68,6 +72,9 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
                 eventType,
                 code = row.Code,
                 payload = ReservationEvents.StatusChange(row, target, now),
+                holder = row.Holder,
+                shard = row.BudgetShard,
+                nights = row.Nights,
             }, cancellationToken: cancellationToken));
             return new TransitionOutcome.Done(row.ToReservation(target));
         }

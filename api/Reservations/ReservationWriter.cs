@@ -35,25 +35,30 @@ public sealed partial class ReservationWriter(
     /// <summary>
     /// Creates a reservation owned by <paramref name="owner"/>; <paramref name="guestSecretHash"/> is the
     /// SHA-256 of an anonymous guest's secret (null for API clients). Idempotency keys are the owner's:
-    /// a replay is found by (owner, key).
+    /// a replay is found by (owner, key); an anonymous guest's key is namespaced by its request (see
+    /// <see cref="AnonymousKey"/>). The hold counts against <paramref name="charge"/>'s quota and budget
+    /// in the same batch, so a create over either is refused and leaves nothing behind.
     /// </summary>
     public async Task<CreateOutcome> CreateAsync(NewReservation request, Accommodation accommodation,
-        string? idempotencyKey, string owner, byte[]? guestSecretHash, RequestDeadline deadline, CancellationToken cancellationToken)
+        string? idempotencyKey, string owner, byte[]? guestSecretHash, HoldCharge charge, RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         var totalPrice = StayPrice.Total(request.CheckIn, request.Nights, accommodation.NightlyPrice, accommodation.WeekendPrice);
         var requestHash = idempotencyKey is null ? null : SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request));
+        if (idempotencyKey is not null && guestSecretHash is not null)
+            idempotencyKey = AnonymousKey(idempotencyKey, requestHash!);
         int codeAttempts = 0, lockAttempts = 0;
 
         while (true)
         {
             var reservation = new Reservation(nextCode(), ReservationStatus.PreReserved, request.AccommodationId,
                 request.GuestName, request.GuestEmail, request.GuestPhone, request.CheckIn, request.CheckOut,
-                request.Nights, request.Guests, totalPrice, now + options.Value.HoldTime, now);
+                request.Nights, request.Guests, totalPrice, now + (charge.HoldTime ?? options.Value.HoldTime), now);
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var failure = await TryInsertAsync(connection, reservation, new Ownership(owner, guestSecretHash), idempotencyKey, requestHash,
-                deadline, cancellationToken);
+                charge, deadline, cancellationToken);
             if (failure is null)
                 return new CreateOutcome.Created(reservation);
 
@@ -66,6 +71,10 @@ public sealed partial class ReservationWriter(
                     continue;
                 case (Stage.Nights, DatabaseErrors.DuplicateKey):
                     return new CreateOutcome.DatesUnavailable();
+                case (Stage.Quota, DatabaseErrors.ConstraintFailed or DatabaseErrors.CheckConstraintViolated):
+                    return new CreateOutcome.QuotaExceeded(await EarliestExpiryAsync(connection, charge.Holder!, cancellationToken));
+                case (Stage.Budget, DatabaseErrors.ConstraintFailed or DatabaseErrors.CheckConstraintViolated):
+                    return new CreateOutcome.BudgetExhausted(await EarliestBudgetExpiryAsync(connection, charge.BudgetShard!.Value, cancellationToken));
                 case (Stage.Reservation, DatabaseErrors.ForeignKeyMissing):
                     return new CreateOutcome.UnknownAccommodation();
                 case (Stage.Reservation, DatabaseErrors.DuplicateKey):
@@ -90,31 +99,55 @@ public sealed partial class ReservationWriter(
         }
     }
 
-    /// <summary>Where in the batch a statement failed: the reservation row, or the nights and event after it.</summary>
-    private enum Stage { Reservation, Nights }
+    /// <summary>
+    /// Where in the batch a statement failed: the reservation row, the nights and event after it, the
+    /// holder's quota, or the anonymous budget. Each stage after the first begins with a marker that
+    /// selects its own number.
+    /// </summary>
+    private enum Stage { Reservation = 0, Nights = 1, Quota = 2, Budget = 3 }
+
+    /// <summary>
+    /// An anonymous guest's stored key: its key and its request, hashed together. The same key with the
+    /// same request replays; with another request it is simply another reservation. Guests share one
+    /// owner, so a key used as sent would let one guest squat another's key or learn that it was used.
+    /// </summary>
+    internal static string AnonymousKey(string idempotencyKey, byte[] requestHash)
+    {
+        Span<byte> input = stackalloc byte[Encoding.UTF8.GetMaxByteCount(idempotencyKey.Length) + 1 + requestHash.Length];
+        var written = Encoding.UTF8.GetBytes(idempotencyKey, input);
+        input[written++] = (byte)'\n';
+        requestHash.CopyTo(input[written..]);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input[..(written + requestHash.Length)], hash);
+        return "~" + System.Buffers.Text.Base64Url.EncodeToString(hash);
+    }
 
     /// <summary>Who the new row belongs to.</summary>
     private readonly record struct Ownership(string Owner, byte[]? GuestSecretHash);
 
     private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, Reservation reservation,
-        Ownership ownership, string? idempotencyKey, byte[]? requestHash, RequestDeadline deadline, CancellationToken cancellationToken)
+        Ownership ownership, string? idempotencyKey, byte[]? requestHash, HoldCharge charge, RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
-        await using var command = BuildBatch(connection, reservation, ownership, idempotencyKey, requestHash, deadline);
+        await using var command = BuildBatch(connection, reservation, ownership, idempotencyKey, requestHash, charge, deadline);
         var stage = Stage.Reservation;
         try
         {
-            // The batch yields one result set, a marker selected right after the reservation insert:
-            // an error before it is the reservation's, an error after it is the nights'. This tells the
-            // constraints apart without reading the server's message text.
+            // The batch yields a result set per stage marker, each selecting its stage's number: an error
+            // before the first is the reservation's, after it the nights', then the quota's, then the
+            // budget's. This tells the constraints apart without reading the server's message text.
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            stage = Stage.Nights;
-            while (await reader.NextResultAsync(cancellationToken))
+            do
             {
+                if (await reader.ReadAsync(cancellationToken))
+                    stage = (Stage)reader.GetInt32(0);
             }
+            while (await reader.NextResultAsync(cancellationToken));
             return null;
         }
         catch (MySqlException ex) when (ex.Number is DatabaseErrors.DuplicateKey or DatabaseErrors.ForeignKeyMissing
-                                        or DatabaseErrors.Deadlock or DatabaseErrors.LockWaitTimeout)
+                                        or DatabaseErrors.Deadlock or DatabaseErrors.LockWaitTimeout or DatabaseErrors.ConstraintFailed
+                                        or DatabaseErrors.CheckConstraintViolated)
         {
             // The server stopped at the failing statement with the transaction still open; end it now
             // so its row locks go at once and nothing half-written can ever commit.
@@ -129,16 +162,16 @@ public sealed partial class ReservationWriter(
     }
 
     private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, Ownership ownership, string? idempotencyKey,
-        byte[]? requestHash, RequestDeadline deadline)
+        byte[]? requestHash, HoldCharge charge, RequestDeadline deadline)
     {
         // The deadline's limits first: every statement after them, the COMMIT included, is stopped by
         // the server when the deadline passes, even if this replica can no longer cancel it.
         var sql = new StringBuilder(deadline.SessionLimits()).Append(Transactions.Begin).Append("""
             INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone,
-                check_in, check_out, nights, guests, total_price, owner_client, guest_secret_hash,
+                check_in, check_out, nights, guests, total_price, owner_client, guest_secret_hash, holder, budget_shard,
                 idempotency_key, request_hash, expires_at, created_at, updated_at)
             VALUES (@code, 'pre_reserved', @accommodationId, @guestName, @guestEmail, @guestPhone,
-                @checkIn, @checkOut, @nights, @guests, @totalPrice, @owner, @guestSecretHash,
+                @checkIn, @checkOut, @nights, @guests, @totalPrice, @owner, @guestSecretHash, @holder, @budgetShard,
                 @idempotencyKey, @requestHash, @expiresAt, @createdAt, @createdAt);
             SELECT 1;
             INSERT INTO reservation_nights (accommodation_id, night, reservation_id) VALUES
@@ -153,8 +186,28 @@ public sealed partial class ReservationWriter(
         sql.Append("""
             ;
             INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @createdAt);
-            COMMIT;
             """);
+        // The counters last, just before COMMIT: a holder's row (and a budget shard's) is locked for the
+        // shortest time, and a create that would go over fails its CHECK (4025) with nothing committed.
+        if (charge.Holder is not null)
+        {
+            sql.Append("""
+                SELECT 2;
+                INSERT INTO hold_counters (holder, holds, nights, max_holds, max_nights)
+                VALUES (@holder, 1, @nights, @maxHolds, @maxNights)
+                ON DUPLICATE KEY UPDATE holds = holds + 1, nights = nights + VALUES(nights),
+                    max_holds = VALUES(max_holds), max_nights = VALUES(max_nights);
+                """);
+        }
+        if (charge.BudgetShard is not null)
+        {
+            sql.Append("""
+                SELECT 3;
+                INSERT INTO hold_budget (shard, nights, max_nights) VALUES (@budgetShard, @nights, @shardBudget)
+                ON DUPLICATE KEY UPDATE nights = nights + VALUES(nights), max_nights = VALUES(max_nights);
+                """);
+        }
+        sql.Append("COMMIT;");
         command.CommandText = sql.ToString();
         var p = command.Parameters;
         p.AddWithValue("@code", r.Code);
@@ -171,6 +224,11 @@ public sealed partial class ReservationWriter(
         p.AddWithValue("@guestSecretHash", ownership.GuestSecretHash);
         p.AddWithValue("@idempotencyKey", idempotencyKey);
         p.AddWithValue("@requestHash", requestHash);
+        p.AddWithValue("@holder", charge.Holder);
+        p.AddWithValue("@budgetShard", charge.BudgetShard);
+        p.AddWithValue("@maxHolds", charge.MaxHolds);
+        p.AddWithValue("@maxNights", charge.MaxNights);
+        p.AddWithValue("@shardBudget", charge.ShardBudget);
         p.AddWithValue("@expiresAt", r.ExpiresAt);
         p.AddWithValue("@createdAt", r.CreatedAt);
         p.AddWithValue("@eventType", ReservationEvents.Created);
@@ -187,6 +245,19 @@ public sealed partial class ReservationWriter(
             """, new { owner, idempotencyKey }, cancellationToken: cancellationToken));
         return row is null ? null : (row, row.RequestHash ?? []);
     }
+
+    /// <summary>When the holder's earliest hold expires (for its Retry-After); read only on a refusal.</summary>
+    private static async Task<DateTime?> EarliestExpiryAsync(MySqlConnection connection, string holder, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("""
+            SELECT MIN(expires_at) FROM reservations WHERE holder = @holder AND status = 'pre_reserved'
+            """, new { holder }, cancellationToken: cancellationToken));
+
+    /// <summary>When the earliest hold of a budget shard expires; read only on a refusal. Walks the expiry index in order.</summary>
+    private static async Task<DateTime?> EarliestBudgetExpiryAsync(MySqlConnection connection, int shard, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition("""
+            SELECT expires_at FROM reservations FORCE INDEX (ix_reservations_status_expires)
+            WHERE status = 'pre_reserved' AND budget_shard = @shard ORDER BY expires_at LIMIT 1
+            """, new { shard }, cancellationToken: cancellationToken));
 
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt);
@@ -206,4 +277,20 @@ public abstract record CreateOutcome
     public sealed record DatesUnavailable : CreateOutcome;
     public sealed record UnknownAccommodation : CreateOutcome;
     public sealed record IdempotencyKeyReused : CreateOutcome;
+
+    /// <summary>The holder already holds its quota of holds or nights; <paramref name="EarliestExpiry"/> is when its first hold goes.</summary>
+    public sealed record QuotaExceeded(DateTime? EarliestExpiry) : CreateOutcome;
+
+    /// <summary>All anonymous holds together hold their budget of nights (this hold's shard of it).</summary>
+    public sealed record BudgetExhausted(DateTime? EarliestExpiry) : CreateOutcome;
+}
+
+/// <summary>
+/// What a new hold counts against (docs/api.md, Limits): its holder's quota (null holder: none) and, for
+/// an anonymous hold, a shard of the budget of all anonymous holds (null: none); and how long it holds
+/// (null: <c>Reservations:HoldTime</c>).
+/// </summary>
+public sealed record HoldCharge(string? Holder, int MaxHolds, int MaxNights, int? BudgetShard, int ShardBudget, TimeSpan? HoldTime)
+{
+    public static readonly HoldCharge None = new(null, 0, 0, null, 0, null);
 }

@@ -11,6 +11,7 @@ public static class ReservationsSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccommodationCatalog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccommodationCatalog>());
+        builder.Services.AddSingleton<HoldQuotas>();
         builder.Services.AddSingleton<ReservationWriter>();
         builder.Services.AddSingleton<ReservationTransitions>();
         builder.Services.AddSingleton<ReservationQueries>();

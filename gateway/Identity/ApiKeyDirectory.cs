@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.RateLimiting;
+using Platform.Identity;
 
 namespace Platform.Gateway.Identity;
 
@@ -101,13 +102,14 @@ internal sealed partial class ApiKeyDirectory : IDisposable
         var byDigest = new Dictionary<Digest, Caller>();
         foreach (var (name, client) in options.Clients)
         {
-            var caller = new Caller(name, IdentityScopes.Join(client.Scopes), _policies[client.Policy], _metrics.DenialsOf(name));
+            var caller = new Caller(name, IdentityScopes.Join(client.Scopes), client.Limits?.Format() ?? HoldLimits.None.Format(),
+                _policies[client.Policy], _metrics.DenialsOf(name));
             byDigest.Add(Digest.FromHex(client.Sha256), caller);
             if (!string.IsNullOrEmpty(client.PreviousSha256))
                 byDigest.Add(Digest.FromHex(client.PreviousSha256), caller);
         }
         var anonymous = new Caller(IdentityOptionsValidator.AnonymousClient, IdentityScopes.Join(options.Anonymous?.EffectiveScopes),
-            policy: null, _metrics.DenialsOf(IdentityOptionsValidator.AnonymousClient));
+            (options.Anonymous?.Limits ?? new AnonymousOptions().Limits).Format(), policy: null, _metrics.DenialsOf(IdentityOptionsValidator.AnonymousClient));
         return new ClientSnapshot(byDigest.ToFrozenDictionary(), anonymous, options.Clients.Count, fingerprint);
     }
 
@@ -119,9 +121,9 @@ internal sealed partial class ApiKeyDirectory : IDisposable
         {
             text.Append(name).Append('|').Append(client?.Sha256?.ToUpperInvariant()).Append('|')
                 .Append(client?.PreviousSha256?.ToUpperInvariant()).Append('|').Append(client?.Policy).Append('|')
-                .AppendJoin(',', client?.Scopes ?? []).Append('\n');
+                .AppendJoin(',', client?.Scopes ?? []).Append('|').Append(client?.Limits).Append('\n');
         }
-        text.Append("anonymous|").AppendJoin(',', options.Anonymous?.Scopes ?? ["(default)"]);
+        text.Append("anonymous|").AppendJoin(',', options.Anonymous?.Scopes ?? ["(default)"]).Append('|').Append(options.Anonymous?.Limits);
         return text.ToString();
     }
 

@@ -13,10 +13,11 @@ internal sealed class Caller
 {
     private readonly IdentityMetrics.Denials _denials;
 
-    public Caller(string name, string scopes, TokenBucketPolicy? policy, IdentityMetrics.Denials denials)
+    public Caller(string name, string scopes, string limits, TokenBucketPolicy? policy, IdentityMetrics.Denials denials)
     {
         Name = name;
         Scopes = scopes;
+        Limits = limits;
         Policy = policy;
         _denials = denials;
         Key = policy is null ? default : ClientKey.ForApiClient(name);
@@ -27,6 +28,9 @@ internal sealed class Caller
 
     /// <summary>Comma-separated, as in <c>X-Client-Identity</c>; empty for none.</summary>
     public string Scopes { get; }
+
+    /// <summary>The caller's business-flow limits, as the header spells them (<see cref="Platform.Identity.HoldLimits"/>).</summary>
+    public string Limits { get; }
 
     /// <summary>The client's tier; null for the anonymous caller, who is limited per IP under <c>anonymous</c>.</summary>
     public TokenBucketPolicy? Policy { get; }

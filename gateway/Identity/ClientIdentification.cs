@@ -7,12 +7,11 @@ namespace Platform.Gateway.Identity;
 /// Settles, once per proxied request, who is calling, and tells the replica in a signed
 /// <c>X-Client-Identity</c> header (docs/identity.md): a known <c>X-Api-Key</c> names a client, no key
 /// is the anonymous caller, anything else is a 401 and a key in the query string a 400, neither ever
-/// proxied. The header replaces whatever the client sent, and is bound to this method, path and
-/// query, so the replica can trust it; the <c>X-Api-Key</c> itself goes no further. The caller is
-/// left as a request feature for the rate limiter.
-/// Hedged copies and retries carry the same header: they copy the request's headers.
+/// proxied. Whatever the client sent as that header is removed here; <see cref="IdentitySigning"/>
+/// signs the request in the proxy pipeline. The <c>X-Api-Key</c> itself goes no further. The caller is
+/// left as a request feature for the rate limiter and the signer.
 /// </summary>
-internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory clients, SigningKey signingKey, TimeProvider time, IdentityMetrics metrics)
+internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory clients, IdentityMetrics metrics)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -50,9 +49,10 @@ internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory
         // key that went no further cannot turn up in their logs or dumps.
         if (apiKey.Count > 0)
             request.Headers.Remove(ApiKeyHeader);
-        // Overwrites every value the client sent under this name.
-        request.Headers[IdentityToken.Header] = IdentityToken.Sign(signingKey.Bytes, caller.Name, caller.Scopes,
-            time.GetUtcNow().ToUnixTimeMilliseconds(), request.Method, request.Path.Value + request.QueryString.Value);
+        // Whatever the client sent under these names goes; IdentitySigning, after the rate limiter and
+        // the body limit, signs the request as it will be forwarded.
+        request.Headers.Remove(IdentityToken.Header);
+        request.Headers.Remove(IdentityToken.ContentDigestHeader);
         context.Features[typeof(Caller)] = caller;
         await next(context);
         caller.CountAnswer(context.Response.StatusCode);

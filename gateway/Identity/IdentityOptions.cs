@@ -37,6 +37,9 @@ public sealed class IdentityClientOptions
 
     /// <summary>What the client may do (<see cref="IdentityScopes"/>); none when omitted, so every call that needs a scope is a 403.</summary>
     public string[]? Scopes { get; set; }
+
+    /// <summary>The client's business-flow limits; none unless set (docs/api.md, Limits).</summary>
+    public HoldLimitsOptions? Limits { get; set; }
 }
 
 public sealed class AnonymousOptions
@@ -50,4 +53,51 @@ public sealed class AnonymousOptions
     public string[]? Scopes { get; set; }
 
     public IReadOnlyList<string> EffectiveScopes => Scopes ?? [IdentityScopes.Create];
+
+    /// <summary>
+    /// What an anonymous address may hold. Each setting left out keeps its default (a two-year horizon,
+    /// small quotas, no confirming, a 10-minute hold): a guest's holds are confirmed by an admin-scoped
+    /// client such as the payment service, or expire.
+    /// </summary>
+    public HoldLimitsOptions Limits { get; set; } = new()
+    {
+        MaxActiveHolds = 2,
+        MaxHeldNights = 14,
+        MaxNightsPerReservation = 14,
+        HorizonDays = 730,
+        MayConfirm = false,
+        HoldTime = TimeSpan.FromMinutes(10),
+    };
+}
+
+/// <summary>
+/// A caller's business-flow limits (<c>Identity:Anonymous:Limits</c>, <c>Identity:Clients:{name}:Limits</c>).
+/// The gateway puts them in the signed header; the replicas enforce them, the quotas exactly in the
+/// database inside the create's one round trip. A setting left out is no limit (for a client).
+/// </summary>
+public sealed class HoldLimitsOptions
+{
+    /// <summary>Pre-reservations (holds) the caller may have at once.</summary>
+    public int? MaxActiveHolds { get; set; }
+
+    /// <summary>Nights the caller's holds may cover together.</summary>
+    public int? MaxHeldNights { get; set; }
+
+    /// <summary>Nights one reservation may cover (at most the API's own 30).</summary>
+    public int? MaxNightsPerReservation { get; set; }
+
+    /// <summary>How many days ahead a check-in may be.</summary>
+    public int? HorizonDays { get; set; }
+
+    /// <summary>Whether the caller may confirm its holds (clients: yes unless set to false).</summary>
+    public bool? MayConfirm { get; set; }
+
+    /// <summary>How long the caller's holds last; the replicas' <c>Reservations:HoldTime</c> when not set.</summary>
+    public TimeSpan? HoldTime { get; set; }
+
+    /// <summary>The header's form (<see cref="Platform.Identity.HoldLimits"/>).</summary>
+    public string Format() => new Platform.Identity.HoldLimits(MaxActiveHolds, MaxHeldNights, MaxNightsPerReservation, HorizonDays,
+        MayConfirm ?? true, HoldTime is { } hold ? (int)Math.Ceiling(hold.TotalSeconds) : null).Format();
+
+    public override string ToString() => Format();
 }

@@ -53,6 +53,8 @@ internal sealed class IdentityOptionsValidator(IOptions<RateLimitingOptions> lim
             CheckDigest($"{key}:PreviousSha256", settings.PreviousSha256, required: false, client, digests, failures);
             if (!limits.Value.Policies.ContainsKey(settings.Policy ?? ""))
                 failures.Add($"{key}:Policy '{settings.Policy}' is not one of RateLimiting:Policies ({string.Join(", ", limits.Value.Policies.Keys.Order(StringComparer.Ordinal))}).");
+            if (settings.Limits is { } clientLimits)
+                CheckLimits($"{key}:Limits", clientLimits, failures);
             var scopes = settings.Scopes ?? [];
             for (var i = 0; i < scopes.Length; i++)
             {
@@ -67,7 +69,28 @@ internal sealed class IdentityOptionsValidator(IOptions<RateLimitingOptions> lim
             if (!IdentityScopes.Anonymous.Contains(anonymous[i]))
                 failures.Add($"{Section}:Anonymous:Scopes:{i} '{anonymous[i]}' cannot be given to anonymous callers: only {IdentityScopes.Create} (or nothing) can.");
         }
+        if (options.Anonymous?.Limits is { } anonymousLimits)
+            CheckLimits($"{Section}:Anonymous:Limits", anonymousLimits, failures);
         return failures;
+    }
+
+    /// <summary>The most nights one reservation may cover, whatever a policy says (the API's own rule).</summary>
+    public const int MaxNightsPerReservation = 30;
+
+    private static void CheckLimits(string key, HoldLimitsOptions limits, List<string> failures)
+    {
+        CheckRange($"{key}:MaxActiveHolds", limits.MaxActiveHolds, 1, Platform.Identity.HoldLimits.MaxValue, failures);
+        CheckRange($"{key}:MaxHeldNights", limits.MaxHeldNights, 1, Platform.Identity.HoldLimits.MaxValue, failures);
+        CheckRange($"{key}:MaxNightsPerReservation", limits.MaxNightsPerReservation, 1, MaxNightsPerReservation, failures);
+        CheckRange($"{key}:HorizonDays", limits.HorizonDays, 1, 36_500, failures);
+        if (limits.HoldTime is { } hold && (hold < TimeSpan.FromSeconds(1) || hold > TimeSpan.FromDays(7)))
+            failures.Add($"{key}:HoldTime must be between 00:00:01 and 7.00:00:00.");
+    }
+
+    private static void CheckRange(string key, int? value, int min, int max, List<string> failures)
+    {
+        if (value is { } number && (number < min || number > max))
+            failures.Add($"{key} must be between {min} and {max} (or left out for no limit).");
     }
 
     private static void CheckDigest(string key, string? digest, bool required, string client,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Gateway.Configuration;
 using Platform.Gateway.Deadlines;
 using Platform.Gateway.Hedging;
+using Platform.Gateway.Identity;
 using Platform.Gateway.Outliers;
 using Platform.Gateway.Problems;
 using Yarp.ReverseProxy.Forwarder;
@@ -67,11 +68,13 @@ public static class ProxySetup
             // Order matters. Problems outermost, so every failure below is answered as problem+json;
             // the body read in full next, before a destination is chosen and before the deadline
             // starts, so a client's slow or broken upload is its own 4xx and never a replica's
-            // failure; the deadline next, so retries and hedges are all inside it; ejected replicas
-            // dropped before the retry and the hedge plan take their candidates, both before load
-            // balancing, which narrows them to one; passive health innermost, so it sees each attempt.
+            // failure; the identity signed over the body that read holds, before the retry and the
+            // hedge plan copy it; the deadline next, so retries and hedges are all inside it; ejected
+            // replicas dropped before the retry and the hedge plan take their candidates, both before
+            // load balancing, which narrows them to one; passive health innermost, so it sees each attempt.
             pipeline.UseForwarderProblems();
             pipeline.UseRequestBodyLimit();
+            pipeline.UseMiddleware<IdentitySigning>();
             pipeline.UseDeadlines();
             pipeline.UseSessionAffinity();
             pipeline.UseOutlierEjection();

@@ -26,10 +26,10 @@ public static class RequestBodyLimit
 
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder pipeline)
     {
+        // Every body is read, limited or not: IdentitySigning digests the buffer this leaves.
         pipeline.Use(static (context, next) =>
             context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
-            && context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
-                ? CheckAsync(context, next, limit)
+                ? CheckAsync(context, next, context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
                 : next(context));
         return pipeline;
     }
@@ -41,7 +41,7 @@ public static class RequestBodyLimit
         context.Request.EnableBuffering((int)Math.Min(limit, MaxInMemoryBytes));
     }
 
-    private static async Task CheckAsync(HttpContext context, RequestDelegate next, long limit)
+    private static async Task CheckAsync(HttpContext context, RequestDelegate next, long? limit)
     {
         var request = context.Request;
         if (request.ContentLength > limit)
@@ -78,7 +78,7 @@ public static class RequestBodyLimit
         await next(context);
     }
 
-    private static Task WriteTooLargeAsync(HttpContext context, long limit) =>
+    private static Task WriteTooLargeAsync(HttpContext context, long? limit) =>
         GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge,
             "The request body is too large",
             $"The body may be at most {limit} bytes; it was refused before reaching a replica.");

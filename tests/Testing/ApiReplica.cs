@@ -75,6 +75,7 @@ public sealed class ApiReplica : IAsyncDisposable
         var metricsPort = FreePort.Next();
         var command = ApiReplicaService
             .Start(binDirectory, id, port, metricsPort, databaseConnectionString, redisConfiguration, TestIdentity.KeyFile)
+            .WithEnvironment(TestDefaults)
             .WithEnvironment(settings);
         var replica = new ApiReplica(id, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{metricsPort}/"), command);
         try
@@ -89,6 +90,17 @@ public sealed class ApiReplica : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Settings every test replica starts with unless the test says otherwise. Every test's anonymous
+    /// creates count under one or a few holders, so against the budget of all anonymous holds they
+    /// would fill one shard in a few hundred creates: the budget is raised here (the tests of the
+    /// budget set their own), as the gateway's test defaults raise the anonymous quotas.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TestDefaults { get; } = new Dictionary<string, string>
+    {
+        ["Reservations__AnonymousHeldNightsBudget"] = "100000000",
+    };
+
     /// <summary>api/bin/&lt;configuration&gt;/net10.0 in the repository.</summary>
     public static string BinDirectory(string? buildConfiguration = null) =>
         RepositoryRoot.Combine("api", "bin", buildConfiguration ?? BuildConfiguration(), "net10.0");
@@ -99,6 +111,13 @@ public sealed class ApiReplica : IAsyncDisposable
     /// </summary>
     public HttpClient CreateClient(string client = TestIdentity.DefaultClient, string scopes = TestIdentity.DefaultScopes) =>
         new(TestIdentity.Signer(client, scopes)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// An HttpClient signed as <paramref name="client"/> whose holds count against <paramref name="holder"/>
+    /// under <paramref name="limits"/> (<see cref="TestIdentity.Limits"/>), as the gateway would sign it.
+    /// </summary>
+    public HttpClient CreateClient(string client, string scopes, string holder, string limits) =>
+        new(TestIdentity.Signer(client, scopes, holder, limits)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>An HttpClient that sends no identity, as a process on the machine calling the replica directly would.</summary>
     public HttpClient CreateUnsignedClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

@@ -43,6 +43,14 @@ public sealed class GatewayProcess : IAsyncDisposable
         // a revived replica's first request still sees the old failures and is taken out again.
         [$"ReverseProxy__Clusters__{GatewayService.Cluster}__HealthCheck__Passive__ReactivationPeriod"] = "00:00:04.500",
         ["Proxy__TransportFailureRate__DetectionWindowSize"] = "00:00:03",
+        // Every test's anonymous requests come from 127.0.0.1, one holder for the whole run: its hold
+        // quotas are raised here as its rates are above (tests of the limits set their own), and the
+        // horizon covers the far stays tests book to stay clear of each other.
+        ["Identity__Anonymous__Limits__MaxActiveHolds"] = "1000000",
+        ["Identity__Anonymous__Limits__MaxHeldNights"] = "1000000",
+        ["Identity__Anonymous__Limits__MaxNightsPerReservation"] = "30",
+        ["Identity__Anonymous__Limits__HorizonDays"] = "36500",
+        ["Identity__Anonymous__Limits__MayConfirm"] = "true",
     };
 
     /// <summary>http://127.0.0.1:port/ of the proxy.</summary>

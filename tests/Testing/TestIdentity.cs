@@ -29,14 +29,36 @@ public static partial class TestIdentity
     /// <summary>Path of the key file (base64 of 32 random bytes), created on first use.</summary>
     public static string KeyFile => Signing.Value.File;
 
-    /// <summary>The <c>X-Client-Identity</c> value the gateway would send for this request.</summary>
-    public static string Sign(string client, string scopes, HttpMethod method, string pathAndQuery, DateTimeOffset? issuedAt = null) =>
-        IdentityToken.Sign(Signing.Value.Key, client, scopes, (issuedAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(),
-            method.Method, pathAndQuery);
+    /// <summary>
+    /// The <c>X-Client-Identity</c> value the gateway would send for this request: <paramref name="holder"/>
+    /// defaults to the client's name, <paramref name="limits"/> to none (the header's form, see
+    /// <see cref="HoldLimits"/>); <paramref name="contentDigest"/> is <see cref="ContentDigest"/> of the body, if any.
+    /// </summary>
+    public static string Sign(string client, string scopes, HttpMethod method, string pathAndQuery, DateTimeOffset? issuedAt = null,
+        string? idempotencyKey = null, string? contentDigest = null, string? holder = null, string? limits = null) =>
+        IdentityToken.Sign(Signing.Value.Key, new IdentityClaims(client, scopes, holder ?? client, limits ?? HoldLimits.None.Format()),
+            (issuedAt ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(),
+            new SignedRequest(method.Method, pathAndQuery, idempotencyKey, contentDigest));
 
-    /// <summary>A handler that signs every request as <paramref name="client"/> with <paramref name="scopes"/>.</summary>
-    public static DelegatingHandler Signer(string client = DefaultClient, string scopes = DefaultScopes) =>
-        new SigningHandler(client, scopes) { InnerHandler = new SocketsHttpHandler() };
+    /// <summary>The RFC 9530 <c>Content-Digest</c> the gateway sends (and signs) for a body.</summary>
+    public static string ContentDigest(ReadOnlySpan<byte> body) => IdentityToken.ContentDigest(body);
+
+    /// <summary>The holder the gateway names an anonymous address by (a keyed hash: no address is sent).</summary>
+    public static string AnonymousHolder(string address) =>
+        IdentityToken.AnonymousHolder(Signing.Value.Key, System.Text.Encoding.UTF8.GetBytes(address));
+
+    /// <summary>The limits' header form: <c>{holds},{nights},{nights per reservation},{horizon days},{may confirm},{hold seconds}</c>.</summary>
+    public static string Limits(int? maxHolds = null, int? maxHeldNights = null, int? maxNightsPerReservation = null, int? horizonDays = null,
+        bool mayConfirm = true, int? holdSeconds = null) =>
+        new HoldLimits(maxHolds, maxHeldNights, maxNightsPerReservation, horizonDays, mayConfirm, holdSeconds).Format();
+
+    /// <summary>
+    /// A handler that signs every request as <paramref name="client"/> with <paramref name="scopes"/>, as the
+    /// gateway does: bound to its method, path, <c>Idempotency-Key</c> and body (sent with its <c>Content-Digest</c>),
+    /// counted under <paramref name="holder"/> (the client's name by default) with <paramref name="limits"/> (none by default).
+    /// </summary>
+    public static DelegatingHandler Signer(string client = DefaultClient, string scopes = DefaultScopes, string? holder = null, string? limits = null) =>
+        new SigningHandler(client, scopes, holder, limits) { InnerHandler = new SocketsHttpHandler() };
 
     /// <summary>
     /// The path and query as the gateway signs them and the replica checks them: ASP.NET Core's
@@ -68,14 +90,26 @@ public static partial class TestIdentity
         return (key, file);
     }
 
-    private sealed class SigningHandler(string client, string scopes) : DelegatingHandler
+    private sealed class SigningHandler(string client, string scopes, string? holder, string? limits) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            string? digest = null;
+            if (request.Content is { } content)
+            {
+                var body = await content.ReadAsByteArrayAsync(cancellationToken);
+                if (body.Length > 0)
+                    digest = ContentDigest(body);
+            }
             request.Headers.Remove(IdentityToken.Header);
+            request.Headers.Remove(IdentityToken.ContentDigestHeader);
+            if (digest is not null)
+                request.Headers.TryAddWithoutValidation(IdentityToken.ContentDigestHeader, digest);
+            var idempotencyKey = request.Headers.TryGetValues("Idempotency-Key", out var keys) ? string.Join(",", keys) : null;
             request.Headers.TryAddWithoutValidation(IdentityToken.Header,
-                Sign(client, scopes, request.Method, PathAndQueryAsServed(request.RequestUri!)));
-            return base.SendAsync(request, cancellationToken);
+                Sign(client, scopes, request.Method, PathAndQueryAsServed(request.RequestUri!), idempotencyKey: idempotencyKey,
+                    contentDigest: digest, holder: holder, limits: limits));
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 }

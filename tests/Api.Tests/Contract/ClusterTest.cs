@@ -37,6 +37,14 @@ public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
         return http;
     }
 
+    /// <summary>A client for replica <paramref name="index"/> signed as <paramref name="client"/>, its holds counted against <paramref name="holder"/> under <paramref name="limits"/>.</summary>
+    protected HttpClient ClientAs(string client, string scopes, string holder, string limits, int index = 0)
+    {
+        var http = Cluster.Replicas[index].CreateClient(client, scopes, holder, limits);
+        _clients.Add(http);
+        return http;
+    }
+
     /// <summary>A client for replica <paramref name="index"/> that sends no identity (the caller sets headers itself).</summary>
     protected HttpClient UnsignedClient(int index = 0)
     {

@@ -37,14 +37,28 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM outbox WHERE reservation_code = @code AND payload LIKE CONCAT('%', @secret, '%')",
             new { code, secret }));
 
-        // A replay (same key, same body) answers the reservation without the secret; a different body is refused.
+        // A replay (same key, same body) answers the reservation without the secret.
         using var replay = await PostAsync(Guest(1), body, key);
         var replayed = await ExpectAsync(replay, HttpStatusCode.Created);
         Assert.Equal(code, (string?)replayed["code"]);
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.False(replayed.ContainsKey("guestSecret"));
-        using var reused = await PostAsync(Guest(), Body(NewStay()), key);
-        await ExpectProblemAsync(reused, HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+    }
+
+    [Fact]
+    public async Task Guests_idempotency_keys_are_namespaced_by_request_so_none_can_squat_or_probe_another_guests_key()
+    {
+        // Another guest "reuses" a key a guest used, with its own request: simply its own reservation,
+        // no 422 that would tell it the key was taken (and no way to take the key first).
+        var key = $"guest-{Guid.NewGuid():N}";
+        var first = await ExpectAsync(await PostAsync(Guest(), Body(NewStay()), key), HttpStatusCode.Created);
+        using var second = await PostAsync(Guest(1), Body(NewStay()), key);
+
+        var other = await ExpectAsync(second, HttpStatusCode.Created);
+        Assert.NotEqual((string?)first["code"], (string?)other["code"]);
+        Assert.False(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotNull(other["guestSecret"]);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE owner_client = 'anonymous' AND idempotency_key = @key", new { key }));
     }
 
     [Fact]

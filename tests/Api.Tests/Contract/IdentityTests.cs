@@ -130,13 +130,17 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task A_header_signed_for_this_request_within_max_age_is_accepted()
     {
-        // The clocks of the gateway and the replica may be a little apart, either way.
-        foreach (var skew in new[] { TimeSpan.FromSeconds(-20), TimeSpan.FromSeconds(20) })
+        // The clocks of the gateway and the replica may be a little apart: up to MaxAge behind, 2 s ahead.
+        foreach (var skew in new[] { TimeSpan.FromSeconds(-20), TimeSpan.FromSeconds(1.5) })
         {
             var phone = ReservationRequest.NewPhone();
             using var request = Request("POST", "/api/v1/reservations", phone);
+            var body = await request.Content!.ReadAsByteArrayAsync(Cancellation);
+            var digest = TestIdentity.ContentDigest(body);
+            request.Headers.TryAddWithoutValidation(IdentityToken.ContentDigestHeader, digest);
             request.Headers.TryAddWithoutValidation(IdentityToken.Header, TestIdentity.Sign(TestIdentity.DefaultClient, TestIdentity.DefaultScopes,
-                HttpMethod.Post, "/api/v1/reservations", DateTimeOffset.UtcNow + skew));
+                HttpMethod.Post, "/api/v1/reservations", DateTimeOffset.UtcNow + skew,
+                idempotencyKey: request.Headers.GetValues("Idempotency-Key").Single(), contentDigest: digest));
             using var response = await UnsignedClient().SendAsync(request, Cancellation);
             await ExpectAsync(response, HttpStatusCode.Created);
         }
@@ -170,13 +174,14 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         return forgery switch
         {
             "none" => [],
-            "other-key" => [IdentityToken.Sign(RandomNumberGenerator.GetBytes(32), TestIdentity.DefaultClient, TestIdentity.DefaultScopes,
-                now.ToUnixTimeMilliseconds(), method.Method, path)],
+            "other-key" => [IdentityToken.Sign(RandomNumberGenerator.GetBytes(32),
+                new IdentityClaims(TestIdentity.DefaultClient, TestIdentity.DefaultScopes, TestIdentity.DefaultClient, HoldLimits.None.Format()),
+                now.ToUnixTimeMilliseconds(), new SignedRequest(method.Method, path))],
             "stale" => [Signed(method, path, now.AddMinutes(-5))],
             "future" => [Signed(method, path, now.AddMinutes(5))],
             // Well signed, but longer than any header the gateway sends: refused unread.
             "oversized" => [Signed(method, path, scopes: string.Join(',', Enumerable.Repeat(TestIdentity.Read, 60)))],
-            "garbled" => [$"v1;{TestIdentity.DefaultClient};{TestIdentity.DefaultScopes};not-a-time;AAAA"],
+            "garbled" => [$"v2;{TestIdentity.DefaultClient};{TestIdentity.DefaultScopes};not-a-time;AAAA"],
             "empty" => [""],
             "repeated" => [Signed(method, path), Signed(method, path)],
             "other-path" => [Signed(method, path.Contains(code, StringComparison.Ordinal)

@@ -26,7 +26,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
         await using var database = new MySqlDataSource(Cluster.Database.AppConnectionString);
         var writer = Writer(database, codes.Dequeue);
 
-        var outcome = await writer.CreateAsync(Request(StayAt(42)), Accommodation42, null, TestIdentity.DefaultClient, null, Deadline(), Cancellation);
+        var outcome = await writer.CreateAsync(Request(StayAt(42)), Accommodation42, null, TestIdentity.DefaultClient, null, HoldCharge.None, Deadline(), Cancellation);
 
         var created = Assert.IsType<CreateOutcome.Created>(outcome);
         Assert.Equal("Z0Z0Z0Z0", created.Reservation.Code);
@@ -47,7 +47,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
         var stay = StayAt(42);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            writer.CreateAsync(Request(stay), Accommodation42, null, TestIdentity.DefaultClient, null, Deadline(), Cancellation));
+            writer.CreateAsync(Request(stay), Accommodation42, null, TestIdentity.DefaultClient, null, HoldCharge.None, Deadline(), Cancellation));
         Assert.Equal(5, drawn);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservation_nights WHERE accommodation_id = 42 AND night = @night",
             new { night = stay.CheckIn.ToDateTime(TimeOnly.MinValue) }));

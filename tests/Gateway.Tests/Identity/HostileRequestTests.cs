@@ -74,7 +74,7 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
             new("forged admin identity with a client's key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, "not-found")
             {
                 ApiKey = AcmeKey,
-                Headers = [(IdentityToken.Header, $"v1;globex;{TestIdentity.Admin},{TestIdentity.Read};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
+                Headers = [(IdentityToken.Header, $"v2;globex;{TestIdentity.Admin},{TestIdentity.Read};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
             },
             new("a valid identity for acme replayed through the gateway without a key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "guest-secret-required")
             {
@@ -82,7 +82,7 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
             },
             new("forged identity without a key: cancel", Target.Gateway, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.Unauthorized, "guest-secret-required")
             {
-                Headers = [(IdentityToken.Header, $"v1;globex;{TestIdentity.Manage};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
+                Headers = [(IdentityToken.Header, $"v2;globex;{TestIdentity.Manage};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
             },
             // Scopes.
             new("a read-only key creates", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.Forbidden, "insufficient-scope") { ApiKey = ReaderKey, Body = NewReservation(out _) },
@@ -140,11 +140,11 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
             new("no identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity"),
             new("garbled identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
             {
-                Headers = [(IdentityToken.Header, "v1;globex")],
+                Headers = [(IdentityToken.Header, "v2;globex")],
             },
             new("identity signed with another key", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
             {
-                Headers = [(IdentityToken.Header, IdentityToken.Sign(otherKey, "globex", TestIdentity.DefaultScopes, now.ToUnixTimeMilliseconds(), "GET", read))],
+                Headers = [(IdentityToken.Header, IdentityToken.Sign(otherKey, new IdentityClaims("globex", TestIdentity.DefaultScopes, "globex", HoldLimits.None.Format()), now.ToUnixTimeMilliseconds(), new SignedRequest("GET", read)))],
             },
             new("identity issued 5 minutes ago", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
             {
@@ -168,11 +168,11 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
             },
             new("a valid identity renamed to the victim", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
             {
-                Headers = [(IdentityToken.Header, validAcme.Replace("v1;acme;", "v1;globex;", StringComparison.Ordinal))],
+                Headers = [(IdentityToken.Header, validAcme.Replace("v2;acme;", "v2;globex;", StringComparison.Ordinal))],
             },
             new("identity of another version", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
             {
-                Headers = [(IdentityToken.Header, "v2" + TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read)[2..])],
+                Headers = [(IdentityToken.Header, "v1" + TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read)[2..])],
             },
             new("a 2 KB identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
             {

@@ -39,6 +39,14 @@ public sealed class IdentityOptionsValidatorTests
         { "Identity:Clients:acme:Scopes:0 'Reservations:Read' is not a scope", o => o.Clients["acme"].Scopes = ["Reservations:Read"] },
         { "Identity:Anonymous:Scopes:0 'reservations:read' cannot be given to anonymous callers", o => o.Anonymous.Scopes = ["reservations:read"] },
         { "Identity:Anonymous:Scopes:1 'reservations:admin' cannot be given to anonymous callers", o => o.Anonymous.Scopes = ["reservations:create", "reservations:admin"] },
+        { "Identity:Anonymous:Limits:MaxActiveHolds must be between 1 and", o => o.Anonymous.Limits.MaxActiveHolds = 0 },
+        { "Identity:Anonymous:Limits:MaxHeldNights must be between 1 and", o => o.Anonymous.Limits.MaxHeldNights = -5 },
+        { "Identity:Anonymous:Limits:MaxHeldNights must be between 1 and", o => o.Anonymous.Limits.MaxHeldNights = int.MaxValue },
+        { "Identity:Anonymous:Limits:MaxNightsPerReservation must be between 1 and 30", o => o.Anonymous.Limits.MaxNightsPerReservation = 31 },
+        { "Identity:Anonymous:Limits:HorizonDays must be between 1 and 36500", o => o.Anonymous.Limits.HorizonDays = 3_000_000 },
+        { "Identity:Anonymous:Limits:HoldTime must be between", o => o.Anonymous.Limits.HoldTime = TimeSpan.Zero },
+        { "Identity:Clients:acme:Limits:MaxActiveHolds must be between 1 and", o => o.Clients["acme"].Limits = new HoldLimitsOptions { MaxActiveHolds = 0 } },
+        { "Identity:Clients:acme:Limits:HoldTime must be between", o => o.Clients["acme"].Limits = new HoldLimitsOptions { HoldTime = TimeSpan.FromDays(30) } },
     };
 
     [Theory]

@@ -51,6 +51,33 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
     }
 
     [Fact]
+    public async Task A_write_is_signed_over_its_body_digest_and_idempotency_key_and_names_the_holder_without_its_address()
+    {
+        var settings = TwoClients();
+        settings["Identity__Clients__acme__Limits__MaxActiveHolds"] = "5";
+        settings["Identity__Clients__acme__Limits__MayConfirm"] = "false";
+        var (gateway, upstream) = await StartAsync(settings);
+        var client = ClientFor(gateway);
+
+        using var anonymous = await SendAsync(client, HttpMethod.Post, "/api/v1/reservations", apiKey: null,
+            ("Idempotency-Key", "key-1"), (IdentityToken.ContentDigestHeader, "sha-256=:forged:"));
+        using var keyed = await SendAsync(client, HttpMethod.Post, "/api/v1/reservations", AcmeKey);
+
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        var received = Proxied(upstream);
+        Assert.Equal(2, received.Count);
+        // SendAsync posts "{}": its digest, the gateway's, replaced the client's.
+        var digest = TestIdentity.ContentDigest("{}"u8);
+        Assert.Equal([digest], received[0].Values(IdentityToken.ContentDigestHeader));
+        var guest = received[0].VerifiedClaims();
+        Assert.StartsWith(".", guest.Holder, StringComparison.Ordinal);
+        Assert.DoesNotContain("127", guest.Holder, StringComparison.Ordinal);
+        Assert.Equal("1000000,1000000,30,36500,1,600", guest.Limits);
+        var acme = received[1].VerifiedClaims();
+        Assert.Equal(("acme", "acme", "5,,,,0,"), (acme.Client, acme.Holder, acme.Limits));
+    }
+
+    [Fact]
     public async Task Anonymous_callers_can_be_given_no_scope_at_all()
     {
         var settings = TwoClients();

@@ -22,13 +22,21 @@ public sealed record RecordedRequest(string Method, string Target, IReadOnlyList
     public IReadOnlyList<string> Values(string name) =>
         [.. Headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value)];
 
-    /// <summary>The one <c>X-Client-Identity</c> header, verified as a replica would (30 s either way); fails the test otherwise.</summary>
-    public (string Client, string Scopes) VerifiedIdentity()
+    /// <summary>
+    /// The one <c>X-Client-Identity</c> header, verified as a replica would (30 s old at most, 2 s ahead),
+    /// for this method, target, <c>Idempotency-Key</c> and <c>Content-Digest</c> as received; fails the test otherwise.
+    /// </summary>
+    public (string Client, string Scopes) VerifiedIdentity() => VerifiedClaims() is var claims ? (claims.Client, claims.Scopes) : default;
+
+    internal IdentityClaims VerifiedClaims()
     {
         var identity = Assert.Single(Values(IdentityToken.Header));
-        Assert.True(IdentityToken.TryVerify(SigningKey.Value, identity, Method, Target,
-                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 30_000, out var client, out var scopes),
+        var key = Values("Idempotency-Key");
+        var digest = Values(IdentityToken.ContentDigestHeader);
+        Assert.True(IdentityToken.TryVerify(SigningKey.Value, identity,
+                new SignedRequest(Method, Target, key.Count == 0 ? null : string.Join(",", key), digest.Count == 0 ? null : Assert.Single(digest)),
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 30_000, IdentityToken.MaxFutureSkewMs, out var claims, out _),
             $"{identity} does not verify for {Method} {Target}");
-        return (client, scopes);
+        return claims;
     }
 }

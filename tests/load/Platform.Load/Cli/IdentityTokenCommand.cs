@@ -8,7 +8,9 @@ namespace Platform.Load.Cli;
 /// <c>X-Client-Identity</c> value the gateway would send for that request now (for CLIENT, by default the
 /// bench's load client), so the wrk
 /// benchmarks can call a replica directly as a client (valid for Identity:MaxAge, 30 s: mint one per
-/// wrk run). Signed by the token's one definition, api/Identity/IdentityToken.cs.
+/// wrk run). Signed by the token's one definition, api/Identity/IdentityToken.cs. The header is bound
+/// to the request's body and Idempotency-Key too, so this one is valid only for requests without
+/// either (reads); a create needs a header per body, which the gateway signs.
 /// </summary>
 public static class IdentityTokenCommand
 {
@@ -27,8 +29,8 @@ public static class IdentityTokenCommand
             return 1;
         }
         var client = args.Count == 5 ? args[4] : Platform.Topology.Files.BenchClients.ClientId(Platform.Topology.Files.BenchClients.Load);
-        Console.WriteLine(IdentityToken.Sign(key, client, args[1],
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), args[2].ToUpper(CultureInfo.InvariantCulture), args[3]));
+        Console.WriteLine(IdentityToken.Sign(key, new IdentityClaims(client, args[1], client, HoldLimits.None.Format()),
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), new SignedRequest(args[2].ToUpper(CultureInfo.InvariantCulture), args[3])));
         return 0;
     }
 }
