@@ -16,6 +16,13 @@ public sealed class BulkheadOptions
     [Range(1, 1000, ErrorMessage = "Bulkheads:Writers must be between {1} and {2}.")]
     public int? Writers { get; set; }
 
+    /// <summary>
+    /// Anonymous guests' writes in flight at once, inside <see cref="Writers"/>; the next guest write is
+    /// shed with 503 while keyed clients keep the rest. Unset: a quarter of the writers (5 of 20).
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Bulkheads:AnonymousWriters must be between {1} and {2}.")]
+    public int? AnonymousWriters { get; set; }
+
     /// <summary>Reads in flight at once; the next is shed with 503.</summary>
     [Range(1, 1000, ErrorMessage = "Bulkheads:Readers must be between {1} and {2}.")]
     public int? Readers { get; set; }
@@ -34,6 +41,9 @@ public sealed class BulkheadOptions
 
     /// <summary>The writers' default share of a pool: two thirds, at least one.</summary>
     public static int DefaultWriters(int poolSize) => Math.Max(1, poolSize * 2 / 3);
+
+    /// <summary>The guests' default share of the writers: a quarter, at least one.</summary>
+    public static int DefaultAnonymousWriters(int writers) => Math.Max(1, writers / 4);
 
     /// <summary>The readers' default share: what the writers leave, at least one.</summary>
     public static int DefaultReaders(int poolSize, int writers) => Math.Max(1, poolSize - writers);

@@ -9,7 +9,7 @@ namespace Platform.Api.Bulkheads;
 
 /// <summary>
 /// Reads and writes each get their own share of the request pool, as concurrency limiters of the
-/// framework's rate-limiting middleware. No queue: a request that finds its share taken is shed at
+/// framework's rate-limiting middleware; anonymous guests' writes a smaller share inside the writers' (<see cref="WriteShares"/>). No queue: a request that finds its share taken is shed at
 /// once with 503 rather than waiting for a connection it could not get within its deadline.
 /// </summary>
 public static class BulkheadSetup
@@ -28,14 +28,16 @@ public static class BulkheadSetup
             var pool = database.Value.MaximumPoolSize;
             bulkheads.Writers ??= BulkheadOptions.DefaultWriters(pool);
             bulkheads.Readers ??= BulkheadOptions.DefaultReaders(pool, bulkheads.Writers.Value);
+            bulkheads.AnonymousWriters ??= BulkheadOptions.DefaultAnonymousWriters(bulkheads.Writers.Value);
         });
         builder.Services.AddSingleton<IValidateOptions<BulkheadOptions>, BulkheadsFitThePool>();
+        builder.Services.AddSingleton<WriteShares>();
 
         builder.Services.AddRateLimiter(limiter =>
         {
             // One partition per policy: a bulkhead is the replica's, not a client's.
             limiter.AddPolicy(ReadPolicy, context => Share(context, ReadPolicy, o => o.Readers!.Value));
-            limiter.AddPolicy(WritePolicy, WriteShare);
+            limiter.AddPolicy(WritePolicy, context => context.RequestServices.GetRequiredService<WriteShares>().Partition(context));
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             limiter.OnRejected = async (rejected, _) =>
             {
@@ -55,19 +57,6 @@ public static class BulkheadSetup
     {
         app.UseRateLimiter();
         return app;
-    }
-
-    // Two permits at least while adapting, so one slow write alone cannot hold the limit down.
-    private const int AdaptiveFloor = 2;
-
-    private static RateLimitPartition<string> WriteShare(HttpContext context)
-    {
-        var options = context.RequestServices.GetRequiredService<IOptions<BulkheadOptions>>().Value;
-        if (!options.AdaptiveWriters)
-            return Share(context, WritePolicy, o => o.Writers!.Value);
-        var clock = context.RequestServices.GetRequiredService<TimeProvider>();
-        return RateLimitPartition.Get(WritePolicy, _ => new AdaptiveConcurrencyLimiter(
-            Math.Min(AdaptiveFloor, options.Writers!.Value), options.Writers.Value, options.WriteLatencyTarget, clock));
     }
 
     private static RateLimitPartition<string> Share(HttpContext context, string policy, Func<BulkheadOptions, int> permits) =>
@@ -92,6 +81,8 @@ public static class BulkheadSetup
                 failures.Add($"Bulkheads:Writers ({options.Writers}) must not exceed Database:MaximumPoolSize ({pool}).");
             if (options.Readers > pool)
                 failures.Add($"Bulkheads:Readers ({options.Readers}) must not exceed Database:MaximumPoolSize ({pool}).");
+            if (options.AnonymousWriters > options.Writers)
+                failures.Add($"Bulkheads:AnonymousWriters ({options.AnonymousWriters}) must not exceed Bulkheads:Writers ({options.Writers}).");
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
