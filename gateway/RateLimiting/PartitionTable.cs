@@ -105,6 +105,10 @@ internal sealed class PartitionTable
         return bucket;
     }
 
+    /// <summary>The client's bucket if it has one in the map; never adds one and never the overflow bucket.</summary>
+    public TokenBucket? Existing(TokenBucketPolicy policy, ClientKey client) =>
+        _maps[policy.Index].TryGetValue(client, out var bucket) ? bucket : null;
+
     /// <summary>Removes <paramref name="bucket"/> if it is still the one held for the client.</summary>
     public void Forget(TokenBucketPolicy policy, ClientKey client, TokenBucket bucket)
     {
