@@ -31,6 +31,7 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
         var address = ClientKey.FromAddress(context.Connection.RemoteIpAddress);
         if (failures.IsLockedOut(address, failures.Clock.Now(), out var wait) && !CarriesValidKey(context.Request))
         {
+            failures.CountLockout();
             var seconds = (int)Math.Min(int.MaxValue, failures.Policy.RetryAfterSeconds(wait));
             await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, TooManyFailedAuthentications,
                 "Too many failed authentications",

@@ -60,9 +60,11 @@ internal sealed class FailedAuthentications
             return false;
         }
         wait = ticks;
-        Interlocked.Increment(ref _lockouts);
         return true;
     }
+
+    /// <summary>A request refused because its address was locked out (one without a valid key).</summary>
+    public void CountLockout() => Interlocked.Increment(ref _lockouts);
 
     /// <summary>One failed authentication from <paramref name="address"/> at <paramref name="now"/>.</summary>
     public void Count(ClientKey address, long now)

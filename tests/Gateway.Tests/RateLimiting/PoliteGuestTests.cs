@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
 
@@ -74,7 +73,7 @@ public sealed class PoliteGuestTests(GatewayFixture fixture) : LimitedGatewayTes
     /// </summary>
     private async Task<(Counts Guest, Counts Flood)> RunAsync(GatewayProcess gateway, Func<string> floodAddress)
     {
-        using var guestClient = BoundClient(gateway.BaseAddress, GuestAddress);
+        using var guestClient = LoopbackClient.Create(gateway.BaseAddress, GuestAddress);
         var floodClient = ClientFor(gateway);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var guest = new Counts();
@@ -120,30 +119,6 @@ public sealed class PoliteGuestTests(GatewayFixture fixture) : LimitedGatewayTes
                 return;
             }
         }
-    }
-
-    /// <summary>A client whose connections come from <paramref name="local"/>, a loopback address of its own.</summary>
-    private static HttpClient BoundClient(Uri gateway, IPAddress local)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     private sealed class Counts
