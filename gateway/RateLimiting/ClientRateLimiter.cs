@@ -110,6 +110,9 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         var local = ceiling.Policy is null || request.Client.IsApiClient ? null : table.Find(request.Policy, request.Client, now);
         if (decision.Admitted)
         {
+            // Mirrored locally (its answer ignored), so the sweep sees the address active and keeps
+            // its seniority; an idle local bucket would be evicted at the next sweep.
+            local?.TryTake(now, permitCount, request.Policy, out _);
             return WithinCeiling(request, local, now, permitCount, decision.Backlog);
         }
         local?.MarkRefused(now, ceiling.Granularity);
