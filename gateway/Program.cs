@@ -1,5 +1,6 @@
 using Platform.Gateway.Door;
 using Platform.Gateway.Identity;
+using Platform.Gateway.Identity.FailedAuthentication;
 using Platform.Gateway.Observability;
 using Platform.Gateway.Problems;
 using Platform.Gateway.Proxy;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayObservability(); // /metrics on the management port: durations per route and destination, upstream health
 builder.AddProblemResponses();     // problem+json for everything the gateway itself answers (400, 401, 404, 413, 429, 502-504)
 builder.AddClientIdentity();       // who calls: API key (hashed, reloadable) or anonymous; the signed X-Client-Identity header
+builder.AddFailedAuthenticationLockout(); // unknown keys and wrong guest secrets count against the address; past a threshold, 429
 builder.AddClientRateLimiting();   // per-client buckets (the client's tier, or the trusted-proxy IP), lock-free
 builder.AddProxy();                // YARP: /api/** round robin over healthy replicas, DNS destinations, one safe retry
 
@@ -26,6 +28,7 @@ app.UseProblemResponses();
 app.UseGatewayObservability();
 app.UseForwardableHeaders();       // 400 for a header the forwarder cannot send, before it can count against a replica
 app.UseRouting();
+app.UseFailedAuthenticationLockout(); // before identity: an address out of failures is refused unless its key is valid
 app.UseClientIdentity();           // always on: 400 for a key in the URL, 401 for an unknown key, else signs
 app.UseClientRateLimiting();
 app.MapProxy();                    // /api/** to the replicas; anything else is a 404 problem

@@ -59,12 +59,14 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         // Bounded: a bucket is evicted at most once, and its replacement is fresh.
         for (var attempt = 0; ; attempt++)
         {
-            var bucket = table.Find(policy, request.Client);
+            var bucket = table.Find(policy, request.Client, now);
             switch (bucket.TryTake(now, permitCount, policy, out var ticks))
             {
                 case TakeResult.Admitted:
-                    return WithinCeiling(request, now, permitCount, ticks);
+                    return WithinCeiling(request, bucket, now, permitCount, ticks);
                 case TakeResult.Denied:
+                    // Over its own rate: the ceiling ranks the address as in debt for a while.
+                    bucket.MarkRefused(now, ceiling.Granularity);
                     request.Reject(bucket.BacklogAt(now), ticks);
                     return BucketLease.Refused(policy.RetryAfterSeconds(ticks));
                 default:
@@ -83,9 +85,9 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
     /// one must also fit under the shared ceiling. A refusal there keeps the own permit taken: the
     /// client was within its limit, but the request still counts against it, which only errs strict.
     /// </summary>
-    private BucketLease WithinCeiling(RateLimitedRequest request, long now, int permitCount, long backlog)
+    private BucketLease WithinCeiling(RateLimitedRequest request, TokenBucket? own, long now, int permitCount, long backlog)
     {
-        if (!ceiling.TryAdmit(request, now, permitCount, out var ceilingBacklog, out var wait))
+        if (!ceiling.TryAdmit(request, own, now, permitCount, out var ceilingBacklog, out var wait))
         {
             request.Reject(ceilingBacklog, wait, ceiling.Policy);
             return BucketLease.Refused(ceiling.Policy!.RetryAfterSeconds(wait));
@@ -102,10 +104,18 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
             global.CountFallback();
             return AcquireLocally(request, permitCount);
         }
+        var now = clock.Now();
+        // Redis decided the address's rate; its seniority and debt are this gateway's own memory, in
+        // the local partition (kept by the sweep like any other, and never drawn on here).
+        var local = ceiling.Policy is null || request.Client.IsApiClient ? null : table.Find(request.Policy, request.Client, now);
         if (decision.Admitted)
         {
-            return WithinCeiling(request, clock.Now(), permitCount, decision.Backlog);
+            // Mirrored locally (its answer ignored), so the sweep sees the address active and keeps
+            // its seniority; an idle local bucket would be evicted at the next sweep.
+            local?.TryTake(now, permitCount, request.Policy, out _);
+            return WithinCeiling(request, local, now, permitCount, decision.Backlog);
         }
+        local?.MarkRefused(now, ceiling.Granularity);
         request.Reject(decision.Backlog, decision.Wait);
         return BucketLease.Refused(request.Policy.RetryAfterSeconds(decision.Wait));
     }

@@ -10,7 +10,14 @@ namespace Platform.Gateway.RateLimiting;
 /// At <see cref="Capacity"/> live partitions a new client is not given a bucket of its own: it is
 /// charged to its policy's single overflow bucket, shared by every client that arrived over the cap,
 /// until the sweep frees idle partitions. A flood of distinct keys therefore costs bounded memory and
-/// buys no extra permits; clients that already hold a bucket are not affected.
+/// buys no extra permits; clients that already hold a bucket are not affected. Only address
+/// partitions count against the cap: API clients are as many as are configured, so a flood of
+/// addresses can never push a keyed client into an overflow bucket.
+/// </para>
+/// <para>
+/// An address partition outlives its full bucket by <c>addressRetention</c>: it carries when the address
+/// was first seen and last refused, which the anonymous ceiling ranks it by, and a guest's seniority
+/// must survive the 50 ms its bucket takes to fill again between two polite requests.
 /// </para>
 /// </summary>
 internal sealed class PartitionTable
@@ -28,12 +35,17 @@ internal sealed class PartitionTable
 
     private readonly ConcurrentDictionary<ClientKey, TokenBucket>[] _maps;
     private readonly TokenBucket[] _overflow;
+    private readonly long _addressRetention;
     private int _live;
+    private int _addresses;
     private long _overflowed;
     private long _evicted;
 
-    public PartitionTable(int policyCount, int capacity)
+    /// <param name="addressRetention">Clock ticks an address partition is kept after its bucket is full again.</param>
+    public PartitionTable(int policyCount, int capacity, long addressRetention = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(addressRetention);
+        _addressRetention = addressRetention;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policyCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Capacity = capacity;
@@ -49,7 +61,7 @@ internal sealed class PartitionTable
         for (var i = 0; i < policyCount; i++)
         {
             _maps[i] = new ConcurrentDictionary<ClientKey, TokenBucket>(Environment.ProcessorCount, slots);
-            _overflow[i] = new TokenBucket();
+            _overflow[i] = new TokenBucket(firstSeen: long.MaxValue);
         }
     }
 
@@ -58,13 +70,17 @@ internal sealed class PartitionTable
     /// <summary>Buckets currently held in the maps (overflow buckets not counted).</summary>
     public int LiveCount => Volatile.Read(ref _live);
 
+    /// <summary>Address (anonymous) buckets held: the ones <see cref="Capacity"/> caps.</summary>
+    public int AddressCount => Volatile.Read(ref _addresses);
+
     /// <summary>Lookups, since start, that found the table full and used an overflow bucket.</summary>
     public long OverflowCount => Interlocked.Read(ref _overflowed);
 
     /// <summary>Idle buckets evicted by sweeps since start.</summary>
     public long EvictedCount => Interlocked.Read(ref _evicted);
 
-    public TokenBucket Find(TokenBucketPolicy policy, ClientKey client)
+    /// <param name="now">Clock ticks; a client seen for the first time is recorded as first seen then.</param>
+    public TokenBucket Find(TokenBucketPolicy policy, ClientKey client, long now)
     {
         var last = t_lastFound;
         if (last is not null && last.Table == this && last.Policy == policy.Index && last.Client == client)
@@ -75,7 +91,7 @@ internal sealed class PartitionTable
         var index = policy.Index;
         if (!_maps[index].TryGetValue(client, out var bucket))
         {
-            bucket = Add(policy, client);
+            bucket = Add(policy, client, now);
             if (bucket == _overflow[index])
             {
                 return bucket;
@@ -89,6 +105,10 @@ internal sealed class PartitionTable
         return bucket;
     }
 
+    /// <summary>The client's bucket if it has one in the map; never adds one and never the overflow bucket.</summary>
+    public TokenBucket? Existing(TokenBucketPolicy policy, ClientKey client) =>
+        _maps[policy.Index].TryGetValue(client, out var bucket) ? bucket : null;
+
     /// <summary>Removes <paramref name="bucket"/> if it is still the one held for the client.</summary>
     public void Forget(TokenBucketPolicy policy, ClientKey client, TokenBucket bucket)
     {
@@ -98,13 +118,14 @@ internal sealed class PartitionTable
         }
         if (_maps[policy.Index].TryRemove(KeyValuePair.Create(client, bucket)))
         {
-            Interlocked.Decrement(ref _live);
+            Released(client);
         }
     }
 
     /// <summary>
-    /// Evicts every bucket that is full at <paramref name="now"/> (its client has been idle long
-    /// enough to earn the whole burst back, so forgetting it changes nothing). Returns how many.
+    /// Evicts every API client's bucket that is full at <paramref name="now"/> (its client has been
+    /// idle long enough to earn the whole burst back, so forgetting it changes nothing), and every
+    /// address's that has been full for the address retention. Returns how many.
     /// </summary>
     public int Sweep(long now)
     {
@@ -114,9 +135,10 @@ internal sealed class PartitionTable
             var map = _maps[index];
             foreach (var (client, bucket) in map)
             {
-                if (bucket.TryEvict(now) && map.TryRemove(KeyValuePair.Create(client, bucket)))
+                var fullSince = client.IsApiClient ? now : now - _addressRetention;
+                if (bucket.TryEvict(fullSince) && map.TryRemove(KeyValuePair.Create(client, bucket)))
                 {
-                    Interlocked.Decrement(ref _live);
+                    Released(client);
                     evicted++;
                 }
             }
@@ -125,27 +147,38 @@ internal sealed class PartitionTable
         return evicted;
     }
 
-    private TokenBucket Add(TokenBucketPolicy policy, ClientKey client)
+    private void Released(ClientKey client)
+    {
+        Interlocked.Decrement(ref _live);
+        if (!client.IsApiClient)
+        {
+            Interlocked.Decrement(ref _addresses);
+        }
+    }
+
+    private TokenBucket Add(TokenBucketPolicy policy, ClientKey client, long now)
     {
         var map = _maps[policy.Index];
+        var capped = !client.IsApiClient;
         // Bounded: each pass either returns or saw the client's entry removed by a concurrent sweep.
         for (var attempt = 0; attempt < 8; attempt++)
         {
             // Reserve a slot first, so concurrent first requests can never push the count past the cap.
-            if (Interlocked.Increment(ref _live) > Capacity)
+            if (capped && Interlocked.Increment(ref _addresses) > Capacity)
             {
-                Interlocked.Decrement(ref _live);
+                Interlocked.Decrement(ref _addresses);
                 Interlocked.Increment(ref _overflowed);
                 return _overflow[policy.Index];
             }
 
-            var fresh = new TokenBucket();
+            Interlocked.Increment(ref _live);
+            var fresh = new TokenBucket(firstSeen: now);
             if (map.TryAdd(client, fresh))
             {
                 return fresh;
             }
 
-            Interlocked.Decrement(ref _live);
+            Released(client);
             if (map.TryGetValue(client, out var existing))
             {
                 return existing;

@@ -33,9 +33,20 @@ internal sealed class RateLimitMetrics
         var ceilingRefusals = Metrics.CreateCounter("gateway_ratelimit_anonymous_ceiling_rejections_total",
             "Anonymous requests their own per-IP bucket admitted and the shared anonymous ceiling refused (also counted as rejected under policy anonymous).");
 
+        var byClass = Metrics.CreateCounter("gateway_ratelimit_anonymous_ceiling_class_rejections_total",
+            "Anonymous requests the shared ceiling refused, by how it ranked the address: debtor (over its own rate lately), junior (first seen during the pressure, or over the partition cap), senior.",
+            new CounterConfiguration { LabelNames = ["class"] });
+        var classes = Enum.GetValues<CeilingClass>().Select(rank => (rank, child: byClass.WithLabels(rank.ToString().ToLowerInvariant()))).ToArray();
+        var addresses = Metrics.CreateGauge("gateway_ratelimit_address_partitions", "Live partitions of anonymous addresses, the ones RateLimiting:MaxPartitions caps.");
+
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             ceilingRefusals.IncTo(ceiling.RefusedCount);
+            foreach (var (rank, child) in classes)
+            {
+                child.IncTo(ceiling.RefusedCountOf(rank));
+            }
+            addresses.Set(table.AddressCount);
             partitions.Set(table.LiveCount);
             capacity.Set(table.Capacity);
             overflow.IncTo(table.OverflowCount);

@@ -56,4 +56,22 @@ public sealed class AnonymousCeilingOptions
     public double PermitsPerSecond { get; set; }
 
     public int Burst { get; set; }
+
+    /// <summary>
+    /// Share of the burst kept for senior addresses (known since before the pressure, within their own
+    /// rate): addresses first seen during the pressure may draw the ceiling only to the rest.
+    /// </summary>
+    public double SeniorReserve { get; set; } = 0.25;
+
+    /// <summary>Share of the burst that addresses in debt (refused by their own bucket within <see cref="PressureWindow"/>) may draw.</summary>
+    public double DebtorShare { get; set; } = 0.5;
+
+    /// <summary>
+    /// How long the pressure lasts after the ceiling's last refusal, and an address stays in debt after
+    /// its own bucket's last refusal.
+    /// </summary>
+    public TimeSpan PressureWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an address's partition (and its seniority) is kept once its bucket is full again.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -45,6 +45,22 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
         if (options.AnonymousCeiling is { Enabled: true } ceiling)
         {
             CheckRate($"{section}:AnonymousCeiling", ceiling.PermitsPerSecond, ceiling.Burst, failures);
+            if (!(ceiling.SeniorReserve >= 0 && ceiling.SeniorReserve < 1))
+            {
+                failures.Add($"{section}:AnonymousCeiling:SeniorReserve must be at least 0 and below 1 (a share of the burst).");
+            }
+            if (!(ceiling.DebtorShare > 0 && ceiling.DebtorShare <= 1 - ceiling.SeniorReserve))
+            {
+                failures.Add($"{section}:AnonymousCeiling:DebtorShare must be above 0 and at most 1 - SeniorReserve: addresses in debt are refused no later than new ones.");
+            }
+            if (ceiling.PressureWindow < TimeSpan.FromMilliseconds(100) || ceiling.PressureWindow > TimeSpan.FromHours(1))
+            {
+                failures.Add($"{section}:AnonymousCeiling:PressureWindow must be between 00:00:00.100 and 01:00:00.");
+            }
+            if (ceiling.Retention < TimeSpan.Zero || ceiling.Retention > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{section}:AnonymousCeiling:Retention must be between 00:00:00 and 1.00:00:00.");
+            }
             if (options.Policies.ContainsKey(AnonymousCeilingPolicy))
             {
                 failures.Add($"{section}:Policies:{AnonymousCeilingPolicy} is the name the anonymous ceiling answers under; name the policy otherwise.");

@@ -18,9 +18,15 @@ public static class RateLimitingSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new LimiterClock(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PolicySet>();
-        services.AddSingleton(provider => new PartitionTable(
-            provider.GetRequiredService<PolicySet>().All.Count,
-            provider.GetRequiredService<IOptions<RateLimitingOptions>>().Value.MaxPartitions));
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+            var clock = provider.GetRequiredService<LimiterClock>();
+            // Seniority lives on the address's partition, so with the ceiling on an address is
+            // remembered for a while after its bucket is full again.
+            var retention = options.AnonymousCeiling.Enabled ? (long)(options.AnonymousCeiling.Retention.TotalSeconds * clock.TicksPerSecond) : 0;
+            return new PartitionTable(provider.GetRequiredService<PolicySet>().All.Count, options.MaxPartitions, retention);
+        });
         services.AddSingleton<RedisTokenBuckets>();
         services.AddSingleton<AnonymousCeiling>();
         services.AddSingleton<ClientRateLimiter>();

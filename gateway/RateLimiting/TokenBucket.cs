@@ -16,12 +16,28 @@ internal sealed class TokenBucket
 
     private long _theoreticalArrival = Full;
 
+    /// <summary>When the refusal last wrote <see cref="LastRefused"/>; see <see cref="MarkRefused"/>.</summary>
+    private long _lastRefused = long.MinValue / 2;
+
     public TokenBucket()
+        : this(long.MinValue / 2)
     {
     }
 
+    /// <summary>A full bucket whose client was first seen at <paramref name="firstSeen"/> (clock ticks).</summary>
+    public TokenBucket(long firstSeen) => FirstSeen = firstSeen;
+
+    /// <summary>
+    /// When this partition's client was first seen; <see cref="long.MaxValue"/> for an overflow bucket,
+    /// whose clients are unknown. The anonymous ceiling ranks addresses by it (seniority).
+    /// </summary>
+    public long FirstSeen { get; }
+
+    /// <summary>When this bucket last refused its client (clock ticks): the client was over its own rate.</summary>
+    public long LastRefused => Volatile.Read(ref _lastRefused);
+
     /// <summary>A bucket drawn down as if its last admission left it at <paramref name="theoreticalArrival"/>.</summary>
-    internal TokenBucket(long theoreticalArrival) => _theoreticalArrival = theoreticalArrival;
+    internal static TokenBucket DrawnTo(long theoreticalArrival) => new() { _theoreticalArrival = theoreticalArrival };
 
     internal long TheoreticalArrival => Volatile.Read(ref _theoreticalArrival);
 
@@ -32,10 +48,15 @@ internal sealed class TokenBucket
     /// Evicted: this bucket is dead; look the partition up again.
     /// Zero permits asks whether one permit is available without taking it.
     /// </summary>
-    public TakeResult TryTake(long now, int permits, TokenBucketPolicy policy, out long ticks)
+    public TakeResult TryTake(long now, int permits, TokenBucketPolicy policy, out long ticks) =>
+        TryTake(now, permits, policy.EmissionInterval, policy.Tolerance, out ticks);
+
+    /// <summary>
+    /// As above, but the bucket may be drawn only <paramref name="tolerance"/> ticks ahead of now (at
+    /// most the policy's own): the anonymous ceiling lets each class of client draw it to its own depth.
+    /// </summary>
+    public TakeResult TryTake(long now, int permits, long interval, long tolerance, out long ticks)
     {
-        var interval = policy.EmissionInterval;
-        var tolerance = policy.Tolerance;
         var observed = Volatile.Read(ref _theoreticalArrival);
         while (true)
         {
@@ -69,6 +90,19 @@ internal sealed class TokenBucket
                 return TakeResult.Admitted;
             }
             observed = seen;
+        }
+    }
+
+    /// <summary>
+    /// Remembers that the bucket refused its client at <paramref name="now"/>. Written at most once per
+    /// <paramref name="granularity"/> ticks, so a client hammering its own empty bucket does not turn
+    /// every refusal into a write of a shared cache line.
+    /// </summary>
+    public void MarkRefused(long now, long granularity)
+    {
+        if (now - Volatile.Read(ref _lastRefused) > granularity)
+        {
+            Volatile.Write(ref _lastRefused, now);
         }
     }
 

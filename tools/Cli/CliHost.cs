@@ -23,6 +23,7 @@ public static class CliHost
             TestCommand.Create(args),
             ScaleCommand.Create(args),
             BenchCommand.Create(args),
+            IssueKeyCommand.Create(),
         };
         root.HelpName = "./platform";
         if (args.Length == 0)
@@ -55,6 +56,11 @@ public static class CliHost
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return UsageError;
         }
         catch (PlatformException e)
         {

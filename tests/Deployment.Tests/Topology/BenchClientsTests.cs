@@ -48,7 +48,8 @@ public sealed class BenchClientsTests : IDisposable
     {
         BenchClients.Ensure(KeysFile, ClientsFile);
         var before = BenchClients.ReadKeys(KeysFile);
-        File.WriteAllText(ClientsFile, "{ \"operator\": \"edited\" }");
+        // An operator's own client, added beside the bench clients (by hand or with issue-key).
+        File.WriteAllText(ClientsFile, "{ \"Identity\": { \"Clients\": { \"edited\": { \"Sha256\": \"" + new string('c', 64) + "\", \"Policy\": \"standard\" } } } }");
 
         BenchClients.Ensure(KeysFile, ClientsFile);
         Assert.Equal(before, BenchClients.ReadKeys(KeysFile));
@@ -61,6 +62,8 @@ public sealed class BenchClientsTests : IDisposable
         Assert.All(fewer, k => Assert.Equal(k.Value, after[k.Key]));
         Assert.True(after.ContainsKey(BenchClients.Noisy));
         Assert.Contains(BenchClients.ClientId(BenchClients.Noisy), File.ReadAllText(ClientsFile), StringComparison.Ordinal);
+        // Writing the missing bench client kept the operator's.
+        Assert.Contains("edited", File.ReadAllText(ClientsFile), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -18,12 +18,17 @@ public sealed class AnonymousCeilingTests
 
         Assert.Equal(50, Admitted(harness, clients: 0..1_000));
 
-        // A quarter of a second refills 25 permits of the ceiling, no more; a long pause no more than its burst.
+        // A quarter of a second refills 25 permits of the ceiling; addresses first seen during the
+        // pressure may draw it only to the burst less the seniors' reserve (50 - 13 = 37): 12 of them.
         clock.Advance(TimeSpan.FromMilliseconds(250));
-        Assert.Equal(25, Admitted(harness, clients: 1_000..2_000));
-        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(12, Admitted(harness, clients: 1_000..2_000));
+        // Once the pressure has ended (10 s without a refusal), a long pause refills no more than the burst.
+        clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Equal(50, Admitted(harness, clients: 2_000..3_000));
-        Assert.Equal(950 + 975 + 950, harness.Ceiling.RefusedCount);
+        Assert.Equal(950 + 988 + 950, harness.Ceiling.RefusedCount);
+        // Only the first refusal of each pressure fell on an address known before it began.
+        Assert.Equal(949 + 988 + 949, harness.Ceiling.RefusedCountOf(CeilingClass.Junior));
+        Assert.Equal(2, harness.Ceiling.RefusedCountOf(CeilingClass.Senior));
     }
 
     [Fact]

@@ -19,7 +19,9 @@ internal sealed class LimiterHarness : IDisposable
         };
         Clock = new LimiterClock(Time);
         Policies = new PolicySet(Microsoft.Extensions.Options.Options.Create(Options), Clock);
-        Table = new PartitionTable(Policies.All.Count, maxPartitions);
+        var ceilingOptions = Options.AnonymousCeiling;
+        Table = new PartitionTable(Policies.All.Count, maxPartitions,
+            ceilingOptions.Enabled ? (long)(ceilingOptions.Retention.TotalSeconds * Clock.TicksPerSecond) : 0);
         Global = new RedisTokenBuckets(Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<RedisTokenBuckets>.Instance);
         Ceiling = new AnonymousCeiling(Microsoft.Extensions.Options.Options.Create(Options), Clock);
         Limiter = new ClientRateLimiter(Table, Clock, Global, Ceiling);

@@ -31,6 +31,15 @@ public sealed class RateLimitingOptionsValidatorTests
         { "RateLimiting:AnonymousCeiling:PermitsPerSecond", o => o.AnonymousCeiling.PermitsPerSecond = double.PositiveInfinity },
         { "RateLimiting:AnonymousCeiling:Burst", o => o.AnonymousCeiling.Burst = 0 },
         { "RateLimiting:AnonymousCeiling:Burst", o => o.AnonymousCeiling.Burst = -1 },
+        { "RateLimiting:AnonymousCeiling:SeniorReserve", o => o.AnonymousCeiling.SeniorReserve = 1 },
+        { "RateLimiting:AnonymousCeiling:SeniorReserve", o => o.AnonymousCeiling.SeniorReserve = -0.1 },
+        { "RateLimiting:AnonymousCeiling:SeniorReserve", o => o.AnonymousCeiling.SeniorReserve = double.NaN },
+        { "RateLimiting:AnonymousCeiling:DebtorShare", o => o.AnonymousCeiling.DebtorShare = 0 },
+        { "RateLimiting:AnonymousCeiling:DebtorShare", o => o.AnonymousCeiling.DebtorShare = 0.9 },
+        { "RateLimiting:AnonymousCeiling:PressureWindow", o => o.AnonymousCeiling.PressureWindow = TimeSpan.Zero },
+        { "RateLimiting:AnonymousCeiling:PressureWindow", o => o.AnonymousCeiling.PressureWindow = TimeSpan.FromDays(2) },
+        { "RateLimiting:AnonymousCeiling:Retention", o => o.AnonymousCeiling.Retention = TimeSpan.FromSeconds(-1) },
+        { "RateLimiting:AnonymousCeiling:Retention", o => o.AnonymousCeiling.Retention = TimeSpan.FromDays(2) },
         { "RateLimiting:Policies:anonymous-total is the name", o => o.Policies["anonymous-total"] = new() { PermitsPerSecond = 1, Burst = 1 } },
     };
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Platform.Topology.Files;
 
@@ -94,7 +95,13 @@ public static class BenchClients
 
         if (missing.Count > 0 || !File.Exists(clientsFile) || new FileInfo(clientsFile).Length == 0)
         {
-            AtomicFile.Write(clientsFile, ClientsJson(keys), secret: true);
+            // The bench clients replace their own entries only: clients issued with `issue-key` stay.
+            var clients = GatewayClientsFile.ReadClients(clientsFile);
+            foreach (var (id, entry) in (JsonObject)JsonNode.Parse(ClientsJson(keys))!["Identity"]!["Clients"]!)
+            {
+                clients[id] = entry!.DeepClone();
+            }
+            GatewayClientsFile.Write(clientsFile, clients);
         }
     }
 

@@ -13,7 +13,8 @@ public sealed record FloodSample(double AtMs, double? Partitions, double? Overfl
 /// <summary>Each second: the gateway's RSS, and its partitions and overflow from one scrape of its metrics.</summary>
 public sealed class FloodSampler(MetricsEndpoint gateway, ProcessTable processes, RunClock clock)
 {
-    public const string Partitions = "gateway_ratelimit_partitions";
+    /// <summary>The address partitions, the ones RateLimiting:MaxPartitions caps (keyed clients are not counted against it).</summary>
+    public const string Partitions = "gateway_ratelimit_address_partitions";
     public const string Overflow = "gateway_ratelimit_partition_overflow_total";
 
     public List<FloodSample> Samples { get; } = [];
