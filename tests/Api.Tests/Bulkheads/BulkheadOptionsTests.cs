@@ -15,4 +15,11 @@ public class BulkheadOptionsTests
         Assert.Equal(writers, BulkheadOptions.DefaultWriters(pool));
         Assert.Equal(readers, BulkheadOptions.DefaultReaders(pool, BulkheadOptions.DefaultWriters(pool)));
     }
+
+    [Theory]
+    [InlineData(20, 5)]
+    [InlineData(4, 1)]
+    [InlineData(1, 1)] // one writer: guests may still take it
+    public void Guests_get_a_quarter_of_the_writers_and_never_none(int writers, int guests) =>
+        Assert.Equal(guests, BulkheadOptions.DefaultAnonymousWriters(writers));
 }

@@ -89,6 +89,40 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
+    public async Task Guests_stuck_on_their_share_of_the_writes_leave_keyed_clients_the_rest()
+    {
+        await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>
+        {
+            ["Bulkheads__Writers"] = "3",
+            ["Bulkheads__AnonymousWriters"] = "1",
+        });
+        using var keyed = replica.CreateClient();
+        // A guest without quotas of its own: only the write share can refuse it here.
+        using var guest = replica.CreateClient("anonymous", TestIdentity.Create, TestIdentity.AnonymousHolder("203.0.113.9"), TestIdentity.Limits());
+        await CreateAsync(NewStay(), client: keyed);
+
+        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        var stuckGuest = PostAsync(guest, Body(NewStay()));
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 1, TimeSpan.FromSeconds(2)), "the guest's create never reached the lock");
+
+        // The guests' one slot is taken: the next guest is shed at once, though the writers' share has two left.
+        var phone = ReservationRequest.NewPhone();
+        using (var shed = await PostAsync(guest, Body(NewStay(), phone)))
+            await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
+
+        // Keyed clients still get the writers' other two slots: they reach the lock and wait there.
+        var stuckKeyed = new[] { PostAsync(keyed, Body(NewStay())), PostAsync(keyed, Body(NewStay())) };
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 3, TimeSpan.FromSeconds(2)),
+            "keyed creates were not admitted beside the stuck guest");
+        // And now the writers' share is full for everyone.
+        using (var full = await PostAsync(keyed, Body(NewStay())))
+            await ExpectProblemAsync(full, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+        foreach (var response in await Task.WhenAll([stuckGuest, .. stuckKeyed]))
+            response.Dispose();
+    }
+
+    [Fact]
     public async Task Adaptive_writers_once_writes_are_seen_to_stall_shed_new_ones_at_once_instead_of_letting_them_wait()
     {
         await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string>

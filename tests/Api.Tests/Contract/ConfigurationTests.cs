@@ -27,6 +27,8 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Bulkheads__Writers", "31", "Bulkheads:Writers (31) must not exceed Database:MaximumPoolSize (30)")]
     [InlineData("Bulkheads__Writers", "twenty", "Bulkheads:Writers")]
     [InlineData("Bulkheads__Readers", "-1", "Bulkheads:Readers")]
+    [InlineData("Bulkheads__AnonymousWriters", "0", "Bulkheads:AnonymousWriters")]
+    [InlineData("Bulkheads__AnonymousWriters", "21", "Bulkheads:AnonymousWriters (21) must not exceed Bulkheads:Writers (20)")]
     [InlineData("Bulkheads__Readers", "31", "Bulkheads:Readers (31) must not exceed Database:MaximumPoolSize (30)")]
     [InlineData("Database__BackgroundStatementTimeoutSeconds", "0", "Database:BackgroundStatementTimeoutSeconds")]
     [InlineData("Bulkheads__WriteLatencyTarget", "00:00:00", "Bulkheads:WriteLatencyTarget")]
