@@ -20,6 +20,12 @@ public sealed class ScaleTests
         ["RateLimiting__Policies__anonymous__Burst"] = "100000",
         ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
         ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
+        // ...and, booking one night after another from one address, to its hold quotas, the horizon
+        // (its stays are in 2032) and the budget of all anonymous holds (one holder fills one shard).
+        ["Identity__Anonymous__Limits__MaxActiveHolds"] = "1000000",
+        ["Identity__Anonymous__Limits__MaxHeldNights"] = "1000000",
+        ["Identity__Anonymous__Limits__HorizonDays"] = "36500",
+        ["Reservations__AnonymousHeldNightsBudget"] = "100000000",
     };
 
     [Fact]

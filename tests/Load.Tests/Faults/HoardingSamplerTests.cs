@@ -15,18 +15,18 @@ namespace Platform.Load.Tests.Faults;
 public sealed class HoardingSamplerTests
 {
     [Fact]
-    public async Task Counts_anonymous_live_nights_inside_the_next_year_and_the_heaviest_holder_once_there_is_one()
+    public async Task Counts_anonymous_live_nights_inside_the_next_year_the_heaviest_holder_and_holders_over_their_quota()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var cluster = await ApiCluster.StartAsync(replicas: 1);
         var sampler = new HoardingSampler(cluster.Database.AppConnectionString, new RunClock());
         await sampler.PrepareAsync();
         Assert.True(sampler.Accommodations > 0);
-        Assert.False(sampler.HasHolder);
         Assert.Equal(0, (await sampler.SampleAsync(0)).HeldNights);
 
         var today = sampler.Today;
-        using var guest = cluster.Replicas[0].CreateClient("anonymous", TestIdentity.Create);
+        using var guest = cluster.Replicas[0].CreateClient("anonymous", TestIdentity.Create, TestIdentity.AnonymousHolder("198.51.100.7"),
+            TestIdentity.Limits(10, 1000, 30, 3650, false, 600));
         using var keyed = cluster.Replicas[0].CreateClient();
         await CreateAsync(guest, 1, today.AddDays(10), 30, cancel);            // 30 nights counted
         await CreateAsync(guest, 2, today.AddDays(350), 30, cancel);           // 15 of them inside the year
@@ -39,17 +39,20 @@ public sealed class HoardingSamplerTests
         var sample = await sampler.SampleAsync(1000);
         Assert.Equal(45, sample.HeldNights);
         Assert.Equal(100.0 * 45 / (sampler.Accommodations * 365), sample.HeldShare, 6);
-        Assert.Null(sample.MaxHolderHolds);
-        Assert.Contains(",n/a,n/a", Csv(sampler, sample), StringComparison.Ordinal);
+        // One guest holder (the test identity's) with three live holds of 30, 30 and 10 nights.
+        Assert.Equal(3, sample.MaxHolderHolds);
+        Assert.Equal(70, sample.MaxHolderNights);
+        Assert.Equal(0, sample.HoldersOverQuota);
 
-        // The column the anonymous holder's quota is kept in: one holder with two live holds, another with one.
-        await ExecuteAsync(cluster, "ALTER TABLE reservations ADD COLUMN holder VARCHAR(64) CHARACTER SET ascii NULL", cancel);
-        await ExecuteAsync(cluster, "UPDATE reservations SET holder = IF(accommodation_id IN (1, 2), 'h1', 'h2') WHERE owner_client = 'anonymous'", cancel);
-        await sampler.PrepareAsync();
-        Assert.True(sampler.HasHolder);
-        var held = await sampler.SampleAsync(2000);
-        Assert.Equal(2, held.MaxHolderHolds);
-        Assert.Equal(60, held.MaxHolderNights);
+        // A counter row whose quota the holder's reservations exceed (as if the quota had failed): seen.
+        await ExecuteAsync(cluster, """
+            INSERT INTO hold_counters (holder, holds, nights, max_holds, max_nights)
+            SELECT holder, 0, 0, 2, 14 FROM reservations WHERE owner_client = 'anonymous' LIMIT 1
+            ON DUPLICATE KEY UPDATE holds = 0, nights = 0, max_holds = 2, max_nights = 14
+            """, cancel);
+        var over = await sampler.SampleAsync(2000);
+        Assert.Equal(1, over.HoldersOverQuota);
+        Assert.EndsWith(",3,70,1\n", Csv(sampler, over), StringComparison.Ordinal);
     }
 
     private static string Csv(HoardingSampler sampler, HoardingSample sample)

@@ -72,13 +72,15 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         // Production's deadlines and writers' share stop a held lock long before it can fill a pool
         // or make a request take 5 s. These alerts are the alarm for when they do not (a longer
         // route deadline, a writers' share as large as the pool), so this platform is configured
-        // that way: 30 s deadlines (and statements), and creates or reads may each take the whole pool.
+        // that way: 30 s deadlines (and statements), and creates or reads may each take the whole pool,
+        // the overload's anonymous creates included (production keeps guests to a quarter of the writers).
         _cluster = await ApiCluster.StartAsync(3, new Dictionary<string, string>
         {
             ["Database__MaximumPoolSize"] = $"{PoolSize}",
             ["Database__ConnectionTimeoutSeconds"] = "2",
             ["Bulkheads__Writers"] = $"{PoolSize}",
             ["Bulkheads__Readers"] = $"{PoolSize}",
+            ["Bulkheads__AnonymousWriters"] = $"{PoolSize}",
             ["Deadlines__Default"] = $"{LongDeadline:c}",
             ["Database__CommandTimeoutSeconds"] = $"{LongDeadline.TotalSeconds:0}",
         });

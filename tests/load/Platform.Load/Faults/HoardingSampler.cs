@@ -9,10 +9,11 @@ namespace Platform.Load.Faults;
 
 /// <summary>
 /// What anonymous callers hold at one moment: nights held (pre_reserved or confirmed) in the next 365
-/// days, as a share of every accommodation's 365 nights; and the most active holds and held nights of
-/// any one anonymous holder (null when the schema has no <c>holder</c> column yet).
+/// days, as a share of every accommodation's 365 nights; the most active holds and held nights of any
+/// one anonymous holder; and how many holders hold more than the quota their counter row records
+/// (counted from the reservations themselves, not from the counter).
 /// </summary>
-public sealed record HoardingSample(double AtMs, long HeldNights, double HeldShare, long? MaxHolderHolds, long? MaxHolderNights);
+public sealed record HoardingSample(double AtMs, long HeldNights, double HeldShare, long MaxHolderHolds, long MaxHolderNights, long HoldersOverQuota);
 
 /// <summary>
 /// Each second, straight from MariaDB (the bench's own connection, as the audit reads it): the share of
@@ -24,7 +25,6 @@ public sealed class HoardingSampler(string dbConnection, RunClock clock)
     private const string Anonymous = "anonymous";
     private const string Live = "('pre_reserved','confirmed')";
     private long _accommodations;
-    private bool _hasHolder;
 
     public List<HoardingSample> Samples { get; } = [];
 
@@ -33,19 +33,12 @@ public sealed class HoardingSampler(string dbConnection, RunClock clock)
 
     public long Accommodations => _accommodations;
 
-    /// <summary>False until the schema has a <c>holder</c> column: the per-holder figures are then "n/a".</summary>
-    public bool HasHolder => _hasHolder;
-
-    /// <summary>Reads what does not change during the run: the accommodations' count and whether <c>holder</c> exists.</summary>
+    /// <summary>Reads what does not change during the run: the accommodations' count.</summary>
     public async Task PrepareAsync()
     {
         await using var connection = new MySqlConnection(dbConnection);
         await connection.OpenAsync();
         _accommodations = await ScalarAsync(connection, "SELECT COUNT(*) FROM accommodations");
-        _hasHolder = await ScalarAsync(connection, """
-            SELECT COUNT(*) FROM information_schema.columns
-            WHERE table_schema = DATABASE() AND table_name = 'reservations' AND column_name = 'holder'
-            """) > 0;
     }
 
     public Task RunAsync(CancellationToken stop) => Sampling.EveryAsync(TimeSpan.FromSeconds(1), async () =>
@@ -70,31 +63,32 @@ public sealed class HoardingSampler(string dbConnection, RunClock clock)
             SELECT COUNT(*) FROM reservation_nights n JOIN reservations r ON r.id = n.reservation_id
             WHERE r.owner_client = @anonymous AND r.status IN {Live} AND n.night >= @from AND n.night < @to
             """);
-        long? holds = null, nights = null;
-        if (_hasHolder)
-        {
-            await using var command = new MySqlCommand($"""
-                SELECT COALESCE(MAX(h.holds), 0), COALESCE(MAX(h.nights), 0) FROM (
-                    SELECT COUNT(*) AS holds, SUM(nights) AS nights FROM reservations
-                    WHERE owner_client = @anonymous AND status IN {Live} AND holder IS NOT NULL
-                    GROUP BY holder) h
-                """, connection) { CommandTimeout = 30 };
-            command.Parameters.AddWithValue("@anonymous", Anonymous);
-            await using var reader = await command.ExecuteReaderAsync();
-            if (await reader.ReadAsync())
-                (holds, nights) = (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
-        }
+        // Per holder, from the live reservations; beside it the quota its counter row was last given
+        // (from the holder's signed limits), so an address over its quota shows whatever the counter says.
+        await using var command = new MySqlCommand($"""
+            SELECT COALESCE(MAX(h.holds), 0), COALESCE(MAX(h.nights), 0),
+                   COALESCE(SUM(h.holds > c.max_holds OR h.nights > c.max_nights), 0)
+            FROM (SELECT holder, COUNT(*) AS holds, SUM(nights) AS nights FROM reservations
+                  WHERE owner_client = @anonymous AND status = 'pre_reserved' AND holder IS NOT NULL
+                  GROUP BY holder) h
+            LEFT JOIN hold_counters c ON c.holder = h.holder
+            """, connection) { CommandTimeout = 30 };
+        command.Parameters.AddWithValue("@anonymous", Anonymous);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        long Column(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+        var (holds, nights, over) = (Column(0), Column(1), Column(2));
 
         var capacity = Math.Max(1, _accommodations * HorizonDays);
-        return new HoardingSample(atMs, held, 100.0 * held / capacity, holds, nights);
+        return new HoardingSample(atMs, held, 100.0 * held / capacity, holds, nights, over);
     }
 
     public string ToCsv()
     {
-        var text = new StringBuilder("offset_s,anonymous_held_nights,held_share_percent,max_holder_holds,max_holder_nights\n");
+        var text = new StringBuilder("offset_s,anonymous_held_nights,held_share_percent,max_holder_holds,max_holder_nights,holders_over_quota\n");
         foreach (var s in Samples)
             text.Append(Csv.Line(Csv.Number(s.AtMs / 1000), Csv.Number(s.HeldNights), Csv.Number(s.HeldShare),
-                s.MaxHolderHolds is { } h ? Csv.Number(h) : "n/a", s.MaxHolderNights is { } n ? Csv.Number(n) : "n/a")).Append('\n');
+                Csv.Number(s.MaxHolderHolds), Csv.Number(s.MaxHolderNights), Csv.Number(s.HoldersOverQuota))).Append('\n');
         return text.ToString();
     }
 

@@ -59,11 +59,11 @@ public sealed class HoardingScenario(ScenarioPlan plan) : Scenario(plan)
         report.Verdicts.Add(new Verdict("Hoarding: anonymous held share ≤ 10 %", peak is not null && peak.HeldShare <= MaxHeldSharePercent,
             string.Create(CultureInfo.InvariantCulture,
                 $"{floods.Count} anonymous 30- and 14-night creates inside the next {HoardingSampler.HorizonDays} days from {sampler.Today:yyyy-MM-dd}, each naming another of {ForwardedClients.Count:N0} addresses, between {from / 1000:0} s and {to / 1000:0} s: {created} created; peak {Share(peak)} of {sampler.Accommodations} accommodations × {HoardingSampler.HorizonDays} nights at {At(peak)}, {Share(last)} at the last sample ({At(last)}), {samples.Count} samples (limit {MaxHeldSharePercent:0} % at every sample)")));
-        var maxHolds = samples.Select(s => s.MaxHolderHolds).Max();
-        var maxNights = samples.Select(s => s.MaxHolderNights).Max();
-        report.Verdicts.Add(new Verdict("Hoarding: heaviest anonymous holder", true, sampler.HasHolder
-            ? string.Create(CultureInfo.InvariantCulture, $"at most {maxHolds} active holds and {maxNights} held nights for any one anonymous holder at any sample (compare with the anonymous quota)")
-            : "n/a: the schema has no reservations.holder column, so holders cannot be told apart"));
+        var maxHolds = samples.Select(s => s.MaxHolderHolds).DefaultIfEmpty().Max();
+        var maxNights = samples.Select(s => s.MaxHolderNights).DefaultIfEmpty().Max();
+        var overQuota = samples.Select(s => s.HoldersOverQuota).DefaultIfEmpty().Max();
+        report.Verdicts.Add(new Verdict("Hoarding: one address at most its quota", samples.Count > 0 && overQuota == 0, string.Create(CultureInfo.InvariantCulture,
+            $"at most {maxHolds} active holds and {maxNights} held nights for any one anonymous holder at any sample; {overQuota} holders over the quota their counter records")));
         var serverErrors = floods.Where(r => r.Status is 0 or >= 500).ToList();
         report.Verdicts.Add(new Verdict("Hoarding: no 5xx to the flood", serverErrors.Count == 0, string.Create(CultureInfo.InvariantCulture,
             $"flood answered {FaultVerdicts.Statuses(floods)}; {serverErrors.Count} 5xx or no answer")));
