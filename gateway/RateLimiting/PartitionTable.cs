@@ -17,7 +17,12 @@ namespace Platform.Gateway.RateLimiting;
 /// <para>
 /// An address partition outlives its full bucket by <c>addressRetention</c>: it carries when the address
 /// was first seen and last refused, which the anonymous ceiling ranks it by, and a guest's seniority
-/// must survive the 50 ms its bucket takes to fill again between two polite requests.
+/// must survive the 50 ms its bucket takes to fill again between two polite requests. Only an address
+/// with a history is kept so: one whose admissions span less than <c>briefVisit</c> (a flood's one-shot
+/// address, seen once or twice) goes as soon as its bucket is full, as it did before seniority. Kept
+/// for the retention, the last flood's 100,000 such addresses would fill the table for two minutes
+/// after it, and a guest arriving then would get no partition and count as new (seen in a bench run
+/// that followed another flood).
 /// </para>
 /// </summary>
 internal sealed class PartitionTable
@@ -36,16 +41,20 @@ internal sealed class PartitionTable
     private readonly ConcurrentDictionary<ClientKey, TokenBucket>[] _maps;
     private readonly TokenBucket[] _overflow;
     private readonly long _addressRetention;
+    private readonly long _briefVisit;
     private int _live;
     private int _addresses;
     private long _overflowed;
     private long _evicted;
 
     /// <param name="addressRetention">Clock ticks an address partition is kept after its bucket is full again.</param>
-    public PartitionTable(int policyCount, int capacity, long addressRetention = 0)
+    /// <param name="briefVisit">Clock ticks of history (first seen to last admitted) an address needs to be kept so.</param>
+    public PartitionTable(int policyCount, int capacity, long addressRetention = 0, long briefVisit = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(addressRetention);
+        ArgumentOutOfRangeException.ThrowIfNegative(briefVisit);
         _addressRetention = addressRetention;
+        _briefVisit = briefVisit;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(policyCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Capacity = capacity;
@@ -124,8 +133,9 @@ internal sealed class PartitionTable
 
     /// <summary>
     /// Evicts every API client's bucket that is full at <paramref name="now"/> (its client has been
-    /// idle long enough to earn the whole burst back, so forgetting it changes nothing), and every
-    /// address's that has been full for the address retention. Returns how many.
+    /// idle long enough to earn the whole burst back, so forgetting it changes nothing), every address's
+    /// seen only briefly likewise, and every other address's that has been full for the address
+    /// retention. Returns how many.
     /// </summary>
     public int Sweep(long now)
     {
@@ -135,7 +145,8 @@ internal sealed class PartitionTable
             var map = _maps[index];
             foreach (var (client, bucket) in map)
             {
-                var fullSince = client.IsApiClient ? now : now - _addressRetention;
+                var kept = !client.IsApiClient && bucket.TheoreticalArrival - bucket.FirstSeen >= _briefVisit;
+                var fullSince = kept ? now - _addressRetention : now;
                 if (bucket.TryEvict(fullSince) && map.TryRemove(KeyValuePair.Create(client, bucket)))
                 {
                     Released(client);

@@ -22,10 +22,10 @@ public static class RateLimitingSetup
         {
             var options = provider.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
             var clock = provider.GetRequiredService<LimiterClock>();
-            // Seniority lives on the address's partition, so with the ceiling on an address is
-            // remembered for a while after its bucket is full again.
+            // Seniority lives on the address's partition, so with the ceiling on an address with a
+            // history of at least a second is remembered for a while after its bucket is full again.
             var retention = options.AnonymousCeiling.Enabled ? (long)(options.AnonymousCeiling.Retention.TotalSeconds * clock.TicksPerSecond) : 0;
-            return new PartitionTable(provider.GetRequiredService<PolicySet>().All.Count, options.MaxPartitions, retention);
+            return new PartitionTable(provider.GetRequiredService<PolicySet>().All.Count, options.MaxPartitions, retention, clock.TicksPerSecond);
         });
         services.AddSingleton<RedisTokenBuckets>();
         services.AddSingleton<AnonymousCeiling>();

@@ -120,12 +120,19 @@ public sealed class AnonymousCeilingFairnessTests
         Assert.Equal(1_000, harness.Table.AddressCount);
         Assert.True(harness.Table.OverflowCount > 15_000);
 
-        // The flood's partitions go once they have been idle for the retention (2 min); the guest's, in use, stays.
+        // The flood's one-shot addresses go at the first sweep once their buckets are full again; the
+        // guest, with ten seconds of history, is kept though its bucket is full too, until it has
+        // been idle for the retention (2 min).
         var clock = (ManualClock)harness.Time;
-        clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
-        Take(harness, Guest);
+        clock.Advance(TimeSpan.FromSeconds(3));
         harness.Table.Sweep(clock.GetTimestamp());
         Assert.Equal(1, harness.Table.AddressCount);
+        var guest = harness.Table.Find(harness.Policy, new ClientKey(0, Guest), clock.GetTimestamp());
+        Assert.True(guest.FirstSeen < clock.GetTimestamp() - (10 * ManualClock.TicksPerSecond), "the guest's partition was not the one kept");
+        Assert.Equal(1, harness.Table.AddressCount);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        harness.Table.Sweep(clock.GetTimestamp());
+        Assert.Equal(0, harness.Table.AddressCount);
     }
 
     /// <summary>

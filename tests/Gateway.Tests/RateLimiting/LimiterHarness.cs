@@ -21,7 +21,7 @@ internal sealed class LimiterHarness : IDisposable
         Policies = new PolicySet(Microsoft.Extensions.Options.Options.Create(Options), Clock);
         var ceilingOptions = Options.AnonymousCeiling;
         Table = new PartitionTable(Policies.All.Count, maxPartitions,
-            ceilingOptions.Enabled ? (long)(ceilingOptions.Retention.TotalSeconds * Clock.TicksPerSecond) : 0);
+            ceilingOptions.Enabled ? (long)(ceilingOptions.Retention.TotalSeconds * Clock.TicksPerSecond) : 0, Clock.TicksPerSecond);
         Global = new RedisTokenBuckets(Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<RedisTokenBuckets>.Instance);
         Ceiling = new AnonymousCeiling(Microsoft.Extensions.Options.Options.Create(Options), Clock);
         Limiter = new ClientRateLimiter(Table, Clock, Global, Ceiling);

@@ -52,6 +52,29 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
+    public void An_address_seen_once_goes_when_its_bucket_is_full_and_one_with_a_history_is_kept_for_the_retention()
+    {
+        // With the anonymous ceiling on, address partitions carry seniority and are retained (2 min).
+        using var harness = new LimiterHarness(permitsPerSecond: 10, burst: 2,
+            ceiling: new AnonymousCeilingOptions { Enabled = true, PermitsPerSecond = 100, Burst = 100 });
+        var clock = (ManualClock)harness.Time;
+        AdmittedOf(harness, client: 1, attempts: 1);          // a flood's one-shot address
+        for (var second = 0; second < 3; second++)             // a guest asking once a second for 3 s
+        {
+            AdmittedOf(harness, client: 2, attempts: 1);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(2));                // both buckets full again
+        Assert.Equal(1, harness.Table.Sweep(clock.GetTimestamp()));
+        Assert.Equal(1, harness.Table.AddressCount);
+
+        clock.Advance(TimeSpan.FromMinutes(2));                // the guest idle for the retention
+        Assert.Equal(1, harness.Table.Sweep(clock.GetTimestamp()));
+        Assert.Equal(0, harness.Table.AddressCount);
+    }
+
+    [Fact]
     public void Concurrent_first_requests_never_push_the_live_count_past_the_cap()
     {
         using var harness = new LimiterHarness(permitsPerSecond: 1_000, burst: 1_000, maxPartitions: 500);
