@@ -18,7 +18,7 @@ public sealed class BulkheadOptions
 
     /// <summary>
     /// Anonymous guests' writes in flight at once, inside <see cref="Writers"/>; the next guest write is
-    /// shed with 503 while keyed clients keep the rest. Unset: a quarter of the writers (5 of 20).
+    /// refused with 429 anonymous-writes-busy while keyed clients keep the rest. Unset: a quarter of the writers (5 of 20).
     /// </summary>
     [Range(1, 1000, ErrorMessage = "Bulkheads:AnonymousWriters must be between {1} and {2}.")]
     public int? AnonymousWriters { get; set; }

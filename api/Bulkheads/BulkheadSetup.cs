@@ -45,6 +45,13 @@ public static class BulkheadSetup
                 var workClass = context.GetEndpoint()?.Metadata.GetMetadata<WorkClass>() ?? WorkClass.Read;
                 OverloadMetrics.CountShed(workClass, OverloadMetrics.Capacity);
                 context.Response.Headers.RetryAfter = Problem.RetryAfter;
+                if (workClass == WorkClass.Write && context.RequestServices.GetRequiredService<WriteShares>().RefusedAsGuest(context))
+                {
+                    await Problem.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context,
+                        StatusCodes.Status429TooManyRequests, Problem.AnonymousWritesBusy, "Anonymous writes busy",
+                        $"This replica already works on as many writes of anonymous guests as it gives them; nothing was done. Retry after {Problem.RetryAfterSeconds} s, or book with an API key.");
+                    return;
+                }
                 await Problem.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context,
                     StatusCodes.Status503ServiceUnavailable, Problem.TemporaryReducedCapacity, "Temporarily reduced capacity",
                     $"This replica is already working on as many {workClass.Label}s as it can finish in time; nothing was done. Retry after {Problem.RetryAfterSeconds} s.");

@@ -23,7 +23,7 @@ public sealed class WriteShares
     private const int AdaptiveFloor = 2;
 
     private readonly RateLimiter _writers;
-    private readonly RateLimiter _guests;
+    private readonly ConcurrencyLimiter _guests;
 
     public WriteShares(IOptions<BulkheadOptions> options, TimeProvider clock)
     {
@@ -34,11 +34,20 @@ public sealed class WriteShares
         _guests = Concurrency(o.AnonymousWriters!.Value);
     }
 
+    /// <summary>
+    /// Whether a refused write of <paramref name="context"/>'s caller was refused by the guests' share
+    /// (none of its permits left) rather than by the writers' share: then it is the guests' own 429,
+    /// not the replica's 503, so a flood of guest creates never reads as server errors.
+    /// </summary>
+    public bool RefusedAsGuest(HttpContext context) => IsGuest(context) && _guests.GetStatistics()?.CurrentAvailablePermits == 0;
+
     /// <summary>The write bulkhead's partition for this request's caller.</summary>
     public RateLimitPartition<string> Partition(HttpContext context) =>
-        context.User.Identity?.Name == Scopes.AnonymousClient
+        IsGuest(context)
             ? RateLimitPartition.Get(AnonymousPartition, _ => RateLimiter.CreateChained(_guests, _writers))
             : RateLimitPartition.Get(KeyedPartition, _ => RateLimiter.CreateChained(_writers));
+
+    private static bool IsGuest(HttpContext context) => context.User.Identity?.Name == Scopes.AnonymousClient;
 
     private static ConcurrencyLimiter Concurrency(int permits) =>
         new(new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 });

@@ -20,6 +20,7 @@ public static class Problems
     public const string InternalError = "internal-error";
     public const string DeadlineExceeded = "deadline-exceeded";
     public const string TemporaryReducedCapacity = "temporary-reduced-capacity";
+    public const string AnonymousWritesBusy = "anonymous-writes-busy";
     public const string InvalidIdentity = "invalid-identity";
     public const string InsufficientScope = "insufficient-scope";
     public const string GuestSecretRequired = "guest-secret-required";

@@ -69,8 +69,9 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         await CreateAsync(NewStay(), client: client);
 
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
-        var stuck = new[] { PostAsync(client, Body(NewStay())), PostAsync(client, Body(NewStay())) };
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
+        var stuckPhone = ReservationRequest.NewPhone();
+        var stuck = new[] { PostAsync(client, Body(NewStay(), stuckPhone)), PostAsync(client, Body(NewStay(), stuckPhone)) };
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(stuckPhone) >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
 
         var phone = ReservationRequest.NewPhone();
         var clock = Stopwatch.StartNew();
@@ -102,20 +103,27 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         await CreateAsync(NewStay(), client: keyed);
 
         await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
-        var stuckGuest = PostAsync(guest, Body(NewStay()));
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 1, TimeSpan.FromSeconds(2)), "the guest's create never reached the lock");
+        var stuckPhone = ReservationRequest.NewPhone();
+        var stuckGuest = PostAsync(guest, Body(NewStay(), stuckPhone));
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(stuckPhone) >= 1, TimeSpan.FromSeconds(2)),
+            "the guest's create never reached the lock");
 
-        // The guests' one slot is taken: the next guest is shed at once, though the writers' share has two left.
+        // The guests' one slot is taken: the next guest is refused at once, as the guests' own 429 (not
+        // the replica's 503), though the writers' share has two left.
         var phone = ReservationRequest.NewPhone();
         using (var shed = await PostAsync(guest, Body(NewStay(), phone)))
-            await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+        {
+            await ExpectProblemAsync(shed, HttpStatusCode.TooManyRequests, "anonymous-writes-busy");
+            Assert.True(DeadlineTests.RetryAfter(shed) >= 1);
+        }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
 
         // Keyed clients still get the writers' other two slots: they reach the lock and wait there.
-        var stuckKeyed = new[] { PostAsync(keyed, Body(NewStay())), PostAsync(keyed, Body(NewStay())) };
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 3, TimeSpan.FromSeconds(2)),
+        var keyedPhone = ReservationRequest.NewPhone();
+        var stuckKeyed = new[] { PostAsync(keyed, Body(NewStay(), keyedPhone)), PostAsync(keyed, Body(NewStay(), keyedPhone)) };
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(keyedPhone) >= 2, TimeSpan.FromSeconds(2)),
             "keyed creates were not admitted beside the stuck guest");
-        // And now the writers' share is full for everyone.
+        // And now the writers' share is full for everyone: the replica's own 503.
         using (var full = await PostAsync(keyed, Body(NewStay())))
             await ExpectProblemAsync(full, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
         foreach (var response in await Task.WhenAll([stuckGuest, .. stuckKeyed]))

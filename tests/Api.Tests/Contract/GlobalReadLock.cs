@@ -34,11 +34,14 @@ internal sealed class GlobalReadLock : IAsyncDisposable
     }
 
     /// <summary>Statements of the API's user waiting for the lock right now.</summary>
-    public async Task<long> WaitingAsync()
+    public async Task<long> WaitingAsync(string? statementContaining = null)
     {
         await using var root = await _fixture.OpenRootAsync();
+        // Other replicas' background work (sweeps, the outbox relay) waits on the lock too; a test that
+        // must know its own request is there names something only that request's statement holds.
         return await root.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'platform' AND state LIKE 'Waiting for%lock%'");
+            "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'platform' AND state LIKE 'Waiting for%lock%'"
+            + " AND (@marker IS NULL OR info LIKE CONCAT('%', @marker, '%'))", new { marker = statementContaining });
     }
 
     public async ValueTask DisposeAsync()
