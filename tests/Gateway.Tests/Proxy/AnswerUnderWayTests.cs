@@ -35,7 +35,10 @@ public sealed class AnswerUnderWayTests : GatewayTest
     [Fact]
     public async Task An_answer_whose_body_ends_just_past_the_deadline_reaches_the_client_whole()
     {
-        await using var upstream = TcpUpstream.AnsweringInTwoParts(restAfter: TimeSpan.FromMilliseconds(5200));
+        // The upstream's clock starts when the request reaches it, after the gateway's deadline started,
+        // so 50 ms past its own start is past the deadline; the 450 ms left of the grace absorb a loaded
+        // two-core machine (200 ms past, 300 ms left, was once too little with the suite's processes starting).
+        await using var upstream = TcpUpstream.AnsweringInTwoParts(restAfter: TimeSpan.FromMilliseconds(5050));
         await using var gateway = await GatewayInFrontOfAsync(upstream);
 
         using var request = Create();
