@@ -45,7 +45,7 @@ public static class BulkheadSetup
                 var workClass = context.GetEndpoint()?.Metadata.GetMetadata<WorkClass>() ?? WorkClass.Read;
                 OverloadMetrics.CountShed(workClass, OverloadMetrics.Capacity);
                 context.Response.Headers.RetryAfter = Problem.RetryAfter;
-                if (workClass == WorkClass.Write && context.RequestServices.GetRequiredService<WriteShares>().RefusedAsGuest(context))
+                if (workClass == WorkClass.Write && WriteShares.RefusedAsGuest(rejected.Lease))
                 {
                     await Problem.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context,
                         StatusCodes.Status429TooManyRequests, Problem.AnonymousWritesBusy, "Anonymous writes busy",

@@ -7,12 +7,11 @@ namespace Platform.Api.Bulkheads;
 /// <summary>
 /// The writers' share and, inside it, the anonymous guests' smaller one. A keyed client's write takes a
 /// permit of the writers' share; a guest's write takes one of the guests' share first, then one of the
-/// writers' share, so guests together never hold more than <c>Bulkheads:AnonymousWriters</c> of a
-/// replica's writes and a flood of guest creates (each a full batch, even when the database refuses it
-/// for a quota) always leaves keyed clients the rest. Both limiters live here, once per process, and the
-/// partitions the rate-limiting middleware asks for are chains over them made by the framework's
-/// <see cref="RateLimiter.CreateChained"/>: the middleware disposes a partition's limiter when it has
-/// been idle, and a chain's disposal leaves the limiters it chains untouched.
+/// writers' share (<see cref="GuestWriteLimiter"/>), so guests together never hold more than
+/// <c>Bulkheads:AnonymousWriters</c> of a replica's writes and a flood of guest creates (each a full
+/// batch, even when the database refuses it for a quota) always leaves keyed clients the rest. Both
+/// limiters live here, once per process; the partitions the rate-limiting middleware asks for only
+/// take permits from them, and disposing a partition's limiter leaves them untouched.
 /// </summary>
 public sealed class WriteShares
 {
@@ -35,16 +34,17 @@ public sealed class WriteShares
     }
 
     /// <summary>
-    /// Whether a refused write of <paramref name="context"/>'s caller was refused by the guests' share
-    /// (none of its permits left) rather than by the writers' share: then it is the guests' own 429,
-    /// not the replica's 503, so a flood of guest creates never reads as server errors.
+    /// Whether a refused write was refused by the guests' share (as its lease says) rather than by the
+    /// writers' share: then it is the guests' own 429, not the replica's 503, so a flood of guest
+    /// creates never reads as server errors.
     /// </summary>
-    public bool RefusedAsGuest(HttpContext context) => IsGuest(context) && _guests.GetStatistics()?.CurrentAvailablePermits == 0;
+    public static bool RefusedAsGuest(RateLimitLease refused) =>
+        refused.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) && reason == GuestWriteLimiter.GuestShareFull;
 
     /// <summary>The write bulkhead's partition for this request's caller.</summary>
     public RateLimitPartition<string> Partition(HttpContext context) =>
         IsGuest(context)
-            ? RateLimitPartition.Get(AnonymousPartition, _ => RateLimiter.CreateChained(_guests, _writers))
+            ? RateLimitPartition.Get(AnonymousPartition, _ => new GuestWriteLimiter(_guests, _writers))
             : RateLimitPartition.Get(KeyedPartition, _ => RateLimiter.CreateChained(_writers));
 
     private static bool IsGuest(HttpContext context) => context.User.Identity?.Name == Scopes.AnonymousClient;

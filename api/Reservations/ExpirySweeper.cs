@@ -103,8 +103,8 @@ public sealed partial class ExpirySweeper(
             await connection.ExecuteAsync(new CommandDefinition($"""
                 UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved';
                 DELETE FROM reservation_nights WHERE reservation_id IN @ids;
-                {HoldRelease.ManySql}
                 INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)};
+                {HoldRelease.ManySql}
                 COMMIT;
                 """, parameters, cancellationToken: CancellationToken.None));
             LogExpired(rows.Count);

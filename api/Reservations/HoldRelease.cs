@@ -14,7 +14,8 @@ internal static class HoldRelease
 
     /// <summary>
     /// Statements for the reservations <c>@ids</c> at once (the expiry sweep): each holder's and each
-    /// shard's total, in one statement each.
+    /// shard's total, in one statement each. Run last, just before COMMIT, as a create adds to them:
+    /// the counters and shards every anonymous create needs stay locked for the shortest time.
     /// </summary>
     public const string ManySql = """
         UPDATE hold_counters c
