@@ -98,38 +98,15 @@ public sealed class AdaptiveConcurrencyLimiter : RateLimiter
         }
     }
 
-    private sealed class Admitted(AdaptiveConcurrencyLimiter limiter, long started) : RateLimitLease
+    private sealed class Admitted(AdaptiveConcurrencyLimiter limiter, long started) : GrantedLease
     {
         private int _released;
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
 
         protected override void Dispose(bool disposing)
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
                 limiter.Complete(started);
             base.Dispose(disposing);
-        }
-    }
-
-    private sealed class RefusedLease : RateLimitLease
-    {
-        public override bool IsAcquired => false;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
         }
     }
 }

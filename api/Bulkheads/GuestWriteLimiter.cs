@@ -16,8 +16,8 @@ internal sealed class GuestWriteLimiter(RateLimiter guests, RateLimiter writers)
     public const string GuestShareFull = "guest-share-full";
     public const string WritersShareFull = "writers-share-full";
 
-    private static readonly RateLimitLease RefusedByGuests = new Refused(GuestShareFull);
-    private static readonly RateLimitLease RefusedByWriters = new Refused(WritersShareFull);
+    private static readonly RateLimitLease RefusedByGuests = new RefusedLease(GuestShareFull);
+    private static readonly RateLimitLease RefusedByWriters = new RefusedLease(WritersShareFull);
 
     // Never idle: the partition is the replica's one guests' partition, not a client's.
     public override TimeSpan? IdleDuration => null;
@@ -45,18 +45,8 @@ internal sealed class GuestWriteLimiter(RateLimiter guests, RateLimiter writers)
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
-    private sealed class Both(RateLimitLease guest, RateLimitLease writer) : RateLimitLease
+    private sealed class Both(RateLimitLease guest, RateLimitLease writer) : GrantedLease
     {
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
         protected override void Dispose(bool disposing)
         {
             if (disposing)
@@ -65,20 +55,6 @@ internal sealed class GuestWriteLimiter(RateLimiter guests, RateLimiter writers)
                 guest.Dispose();
             }
             base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>A refusal and its reason; shared, holding nothing, so disposing it does nothing.</summary>
-    private sealed class Refused(string reason) : RateLimitLease
-    {
-        public override bool IsAcquired => false;
-
-        public override IEnumerable<string> MetadataNames => [MetadataName.ReasonPhrase.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = metadataName == MetadataName.ReasonPhrase.Name ? reason : null;
-            return metadata is not null;
         }
     }
 }
