@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics;
+using Platform.Gateway.Problems;
 using Prometheus;
 using Yarp.ReverseProxy.Model;
 
@@ -56,7 +57,7 @@ internal sealed class RequestTiming(Histogram durations)
         // it cannot write an answer to a client that left (ResponseBodyClient, ResponseHeaders), and the
         // 5xx alerts must not fire on a client's whim.
         var status = context.Response.StatusCode;
-        Observe(context, started, status >= 500 && context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : status);
+        Observe(context, started, status >= 500 && ForwarderProblems.ClientWentAway(context) ? StatusCodes.Status499ClientClosedRequest : status);
     }
 
     private void Observe(HttpContext context, long started, int status)

@@ -83,6 +83,19 @@ public sealed class SlowFaultVerdictsTests
     }
 
     [Fact]
+    public void Slow_replica_gets_fail_on_any_failure_or_any_get_past_the_ceiling()
+    {
+        var held = SlowFaultVerdicts.SlowReplicaGets(Gets(10, 40));
+        var failed = SlowFaultVerdicts.SlowReplicaGets([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 504, type: "upstream-timeout")]);
+        var tooSlow = SlowFaultVerdicts.SlowReplicaGets([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 200, latencyMs: SlowFaultVerdicts.CeilingMs + 1)]);
+
+        Assert.True(held.Passed, held.Detail);
+        Assert.False(failed.Passed, failed.Detail);
+        Assert.False(tooSlow.Passed, tooSlow.Detail);
+        Assert.False(SlowFaultVerdicts.SlowReplicaGets([]).Passed);
+    }
+
+    [Fact]
     public void Slow_replica_compares_only_the_equal_window_just_before_the_fault()
     {
         // Slow GETs long before the fault (the first 5 s of 15) are not the "before".

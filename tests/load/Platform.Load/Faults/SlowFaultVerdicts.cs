@@ -32,6 +32,10 @@ public static class SlowFaultVerdicts
         Answered("Fault: freeze a replica, creates without a key", Of(records, Endpoints.Create), CreateAnswers),
     ];
 
+    /// <summary>The GETs beside a slow replica never fail and none waits past <see cref="CeilingMs"/>.</summary>
+    public static Verdict SlowReplicaGets(IReadOnlyCollection<RequestRecord> records) =>
+        Answered("Fault: slow replica, GETs", Of(records, Endpoints.Health), null);
+
     /// <summary>Creates answer only <see cref="CreateAnswers"/>; reads never fail; creates sent after the unlock succeed within <see cref="RecoveryMs"/>.</summary>
     public static IReadOnlyList<Verdict> StallDatabase(IReadOnlyCollection<RequestRecord> records, double unlockedMs) =>
     [

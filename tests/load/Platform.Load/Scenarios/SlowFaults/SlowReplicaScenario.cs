@@ -6,7 +6,7 @@ using Platform.Load.Traffic;
 
 namespace Platform.Load.Scenarios.SlowFaults;
 
-/// <summary>api-2 stopped 150 ms of every 200 ms for the hold: the GETs' p99 at most doubles.</summary>
+/// <summary>api-2 stopped 150 ms of every 200 ms for the hold: no GET fails, and their p99 at most doubles.</summary>
 public sealed class SlowReplicaScenario(ScenarioPlan plan) : ReplicaStopScenario(plan)
 {
     private static readonly TimeSpan Stopped = TimeSpan.FromMilliseconds(150);
@@ -22,6 +22,14 @@ public sealed class SlowReplicaScenario(ScenarioPlan plan) : ReplicaStopScenario
         return cycle.Cycles == 0 ? $"kill -STOP {Replica} failed" : null;
     }
 
+    /// <summary>
+    /// No GET fails or waits past the ceiling, in every run; the p99 ratio only in a full run. A short
+    /// run's p99 is the 10th slowest of 1,000 GETs each side, which the three requests sent to api-2
+    /// before it is ejected (hedged at about 20 ms) and any second of a busy machine decide: speed is
+    /// judged by the full run (2,000 each side), as BENCHMARKS.md records it.
+    /// </summary>
     protected override IEnumerable<Verdict> FaultVerdicts(IReadOnlyCollection<RequestRecord> records) =>
-        [SlowFaultVerdicts.SlowReplica(records, FaultMs, Plan.FaultHoldMs)];
+        Plan.IsShort
+            ? [SlowFaultVerdicts.SlowReplicaGets(records)]
+            : [SlowFaultVerdicts.SlowReplicaGets(records), SlowFaultVerdicts.SlowReplica(records, FaultMs, Plan.FaultHoldMs)];
 }
