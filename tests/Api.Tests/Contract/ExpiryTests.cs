@@ -44,10 +44,20 @@ public class ExpiryTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     [Fact]
-    public async Task Holds_that_have_not_lapsed_are_left_alone()
+    public async Task A_sweep_that_expires_a_lapsed_hold_leaves_one_that_has_not_lapsed_alone()
     {
         var code = (string)(await CreateAsync(NewStay()))["code"]!;
-        await Task.Delay(TimeSpan.FromSeconds(2.5), Cancellation);
+        var lapsed = (string)(await CreateAsync(NewStay()))["code"]!;
+        await using (var connection = await Fixture.OpenRootAsync())
+        {
+            await connection.ExecuteAsync(
+                "UPDATE reservations SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE code = @lapsed", new { lapsed });
+        }
+
+        // The lapsed hold's expiry proves a sweep ran after both existed.
+        Assert.True(await Eventually.HoldsAsync(async () =>
+                await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @lapsed", new { lapsed }) == "expired",
+            TimeSpan.FromSeconds(20)), "no sweep expired the lapsed hold");
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @code", new { code }));
     }
 }

@@ -118,8 +118,9 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>With the database down, liveness still answers and readiness does not: OutageTests, which stops it.</summary>
     [Fact]
-    public async Task Liveness_answers_without_the_database_and_readiness_with_it()
+    public async Task Liveness_and_readiness_both_answer_ok_while_the_database_is_up()
     {
         using var live = await Client().GetAsync("/api/v1/health", Cancellation);
         Assert.Equal("ok", (string?)(await ExpectAsync(live, HttpStatusCode.OK))["status"]);

@@ -50,6 +50,24 @@ public sealed class FaultVerdictsTests
         Assert.Contains("not rebalanced", neverRecovered.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(503, "temporary-reduced-capacity", "POST /api/v1/reservations", 10_500)] // not the kill's to excuse
+    [InlineData(502, "upstream-error", "GET /api/v1/reservations/{code}", 10_500)] // a read is retried, never lost
+    [InlineData(502, "upstream-error", "POST /api/v1/reservations (Idempotency-Key)", 10_500)] // so is a keyed create
+    [InlineData(502, "upstream-error", "POST /api/v1/reservations", 2_000)] // long before the kill
+    public void Kill_replica_fails_on_any_failure_but_an_unkeyed_creates_502_in_flight_at_the_kill(int status, string type, string endpoint, double atMs)
+    {
+        var records = Steady(10, "api-1", "api-2", "api-3")
+            .Append(new RequestRecord(atMs, 5, endpoint, "load", status, type, null, true))
+            .Concat(Enumerable.Range(100, 100).Select(i => Ok(i * 100.0, i % 2 == 0 ? "api-1" : "api-3")))
+            .ToList();
+
+        var verdict = FaultVerdicts.KillReplica(records, killMs: 10 * Second, "api-2", durationMs: 20 * Second);
+
+        Assert.False(verdict.Passed, verdict.Detail);
+        Assert.Contains("1 other than an unkeyed create's 502", verdict.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Stop_mariadb_passes_on_fast_503s_with_retry_after_and_a_recovery()
     {
@@ -61,7 +79,7 @@ public sealed class FaultVerdictsTests
         var verdict = FaultVerdicts.StopMariaDb(records, termMs: 10 * Second, restartMs: 20 * Second, durationMs: 30 * Second);
 
         Assert.True(verdict.Passed, verdict.Detail);
-        Assert.Contains("100 failures were 503 with Retry-After (p99 latency 12", verdict.Detail, StringComparison.Ordinal);
+        Assert.Contains("100 failures were 503 with Retry-After within 3500.0 ms (p99 latency 12", verdict.Detail, StringComparison.Ordinal);
         Assert.Contains("recovery (restart to the first 10 s without failures): 0.0 s", verdict.Detail, StringComparison.Ordinal);
     }
 
@@ -77,6 +95,17 @@ public sealed class FaultVerdictsTests
 
         Assert.False(verdict.Passed, verdict.Detail);
         Assert.Contains("1 were not", verdict.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stop_mariadb_fails_on_a_503_that_kept_its_client_waiting_past_the_ceiling()
+    {
+        var records = Steady(30, "api-1").Append(Failed(15_000, 503, "database-unavailable", retryAfter: true, latencyMs: 3_600)).ToList();
+
+        var verdict = FaultVerdicts.StopMariaDb(records, 10 * Second, 20 * Second, 30 * Second);
+
+        Assert.False(verdict.Passed, verdict.Detail);
+        Assert.Contains("1 were not (1 of them 503s slower than that", verdict.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
