@@ -105,7 +105,8 @@ public sealed class FaultVerdictsTests
         var verdict = FaultVerdicts.StopMariaDb(records, 10 * Second, 20 * Second, 30 * Second);
 
         Assert.False(verdict.Passed, verdict.Detail);
-        Assert.Contains("1 were not (1 of them 503s slower than that", verdict.Detail, StringComparison.Ordinal);
+        Assert.Contains("within 3500.0 ms", verdict.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 were not (503 database-unavailable ×1)", verdict.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

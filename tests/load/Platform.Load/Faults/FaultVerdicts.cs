@@ -50,15 +50,15 @@ public static class FaultVerdicts
     public static Verdict StopMariaDb(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs, double durationMs)
     {
         var failures = records.Where(r => r.Failed).ToList();
-        var proper = failures.Where(r => r.Status == 503 && r.RetryAfter && r.LatencyMs <= SlowFaultVerdicts.CeilingMs).ToList();
-        var slow = failures.Count(r => r.Status == 503 && r.RetryAfter && r.LatencyMs > SlowFaultVerdicts.CeilingMs);
+        static bool Proper(RequestRecord r) => r.Status == 503 && r.RetryAfter && r.LatencyMs <= SlowFaultVerdicts.CeilingMs;
+        var proper = failures.Where(Proper).ToList();
         var wrong = failures.Count - proper.Count;
         var (_, _, p99) = Percentiles.Of(proper.Select(r => r.LatencyMs));
         var timeline = PerSecond(records, durationMs);
         var recovered = FirstQuietRun(timeline, (int)(restartMs / 1000), 10, s => s.Failures == 0);
         var recovery = recovered is { } s ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, s * 1000 - restartMs) / 1000:0.0} s") : "not within the run";
         return new Verdict("Fault: stop MariaDB", wrong == 0 && recovered is not null, string.Create(CultureInfo.InvariantCulture,
-            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {proper.Count} failures were 503 with Retry-After within {EndpointTable.Ms(SlowFaultVerdicts.CeilingMs)} (p99 latency {EndpointTable.Ms(p99)}), {wrong} were not ({slow} of them 503s slower than that; {Statuses(failures.Where(r => !(r.Status == 503 && r.RetryAfter)))}); recovery (restart to the first 10 s without failures): {recovery}"));
+            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {proper.Count} failures were 503 with Retry-After within {EndpointTable.Ms(SlowFaultVerdicts.CeilingMs)} (p99 latency {EndpointTable.Ms(p99)}), {wrong} were not ({Statuses(failures.Where(r => !Proper(r)))}); recovery (restart to the first 10 s without failures): {recovery}"));
     }
 
     /// <summary>
