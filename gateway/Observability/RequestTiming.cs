@@ -54,8 +54,8 @@ internal sealed class RequestTiming(Histogram durations)
             throw;
         }
         // A 5xx nobody received because the client had gone is the client's leaving: YARP sets 502 when
-        // it cannot write an answer to a client that left (ResponseBodyClient, ResponseHeaders), and the
-        // 5xx alerts must not fire on a client's whim.
+        // the client's side of the exchange failed (ForwarderProblems.ClientWentAway names which), and
+        // the 5xx alerts must not fire on a client's whim.
         var status = context.Response.StatusCode;
         Observe(context, started, status >= 500 && ForwarderProblems.ClientWentAway(context) ? StatusCodes.Status499ClientClosedRequest : status);
     }
