@@ -9,10 +9,10 @@ namespace Platform.Gateway.RateLimiting;
 /// capacity. It is never swept, and in global mode it stays local to each gateway.
 /// <para>
 /// It is not first come, first served: each class of address may draw the one bucket only down to its
-/// own depth (docs/rate-limiting.md, "Who the ceiling refuses first"). A senior address (known since
-/// before the pressure began, within its own rate) may take the whole burst; an address first seen
-/// during the pressure, or one over the cap, only the burst less a reserve; an address in debt (its
-/// own bucket refused it lately) a smaller share. So while seniors together ask for less than the
+/// own depth (docs/rate-limiting.md, "Who the ceiling refuses first"). A senior address (known for
+/// <see cref="AnonymousCeilingOptions.SeniorAge"/> before the pressure began, within its own rate) may
+/// take the whole burst; an address newer than that, or one over the cap, only the burst less a
+/// reserve; an address in debt (its own bucket refused it lately) a smaller share. So while seniors together ask for less than the
 /// ceiling's rate, their permits come out of what juniors and debtors would otherwise take. It is still
 /// one word changed by compare-and-swap: the class decides only how far ahead the TAT may go.
 /// </para>
@@ -23,6 +23,7 @@ internal sealed class AnonymousCeiling
     private readonly long[] _depth = new long[3];
     private readonly long _window;
     private readonly long _granularity;
+    private readonly long _seniorAge;
     private readonly long[] _refusedBy = new long[3];
     private long _refused;
     private long _lastRefusal = long.MinValue / 2;
@@ -35,6 +36,7 @@ internal sealed class AnonymousCeiling
         // often (10 ms), so a flood of refusals reads those lines instead of fighting over them.
         _granularity = clock.TicksPerSecond / 100;
         _window = (long)(ceiling.PressureWindow.TotalSeconds * clock.TicksPerSecond);
+        _seniorAge = (long)(ceiling.SeniorAge.TotalSeconds * clock.TicksPerSecond);
         if (!ceiling.Enabled)
         {
             return;
@@ -79,18 +81,21 @@ internal sealed class AnonymousCeiling
         {
             return CeilingClass.Debtor;
         }
-        // With no pressure nobody is new yet; during it, whoever arrived since it began is. The
-        // overflow bucket's FirstSeen is long.MaxValue: over the cap, every address is new.
+        // Seniority is age before the pressure (or before now, with none): a flood's own addresses,
+        // first seen moments before their bursts draw the ceiling down and start the pressure, are
+        // junior through those bursts and in debt once their own buckets refuse them, so they never
+        // take a senior's reserve. The overflow bucket's FirstSeen is long.MaxValue: over the cap,
+        // every address is new.
         var underPressure = now - Volatile.Read(ref _lastRefusal) <= _window;
-        var cutoff = underPressure ? Volatile.Read(ref _pressureSince) : long.MaxValue;
-        return own.FirstSeen < cutoff ? CeilingClass.Senior : CeilingClass.Junior;
+        var since = underPressure ? Math.Min(now, Volatile.Read(ref _pressureSince)) : now;
+        return own.FirstSeen <= since - _seniorAge ? CeilingClass.Senior : CeilingClass.Junior;
     }
 
     /// <summary>
     /// Takes <paramref name="permits"/> from the shared bucket for an anonymous request its own bucket
     /// (<paramref name="own"/>) admitted. False means refused: <paramref name="wait"/> ticks until the
-    /// ceiling has a permit for this class and <paramref name="backlog"/> how far it is drawn down.
-    /// Keyed clients and a disabled ceiling always pass.
+    /// ceiling has a permit for this class and <paramref name="backlog"/> how far it is drawn down, as
+    /// this class sees it. Keyed clients and a disabled ceiling always pass.
     /// </summary>
     public bool TryAdmit(RateLimitedRequest request, TokenBucket? own, long now, int permits, out long backlog, out long wait)
     {
@@ -108,7 +113,9 @@ internal sealed class AnonymousCeiling
         Interlocked.Increment(ref _refused);
         Interlocked.Increment(ref _refusedBy[(int)rank]);
         NotePressure(now);
-        backlog = _bucket.BacklogAt(now);
+        // The backlog as this class sees it: nothing left above its depth (r=0 in the RateLimit header,
+        // not the seniors' reserve it may not draw); the seconds until full count that reserve too.
+        backlog = _bucket.BacklogAt(now) + (policy.Tolerance - _depth[(int)rank]);
         wait = ticks;
         return false;
     }
@@ -133,10 +140,10 @@ internal sealed class AnonymousCeiling
 /// <summary>How the anonymous ceiling ranks an address; it refuses debtors first, then juniors.</summary>
 internal enum CeilingClass
 {
-    /// <summary>Known since before the pressure began and within its own rate: may take the whole burst.</summary>
+    /// <summary>Known for the senior age before the pressure began, and within its own rate: may take the whole burst.</summary>
     Senior,
 
-    /// <summary>First seen during the pressure, unknown, or over the partition cap.</summary>
+    /// <summary>First seen less than the senior age before the pressure (or now), unknown, or over the partition cap.</summary>
     Junior,
 
     /// <summary>Its own bucket refused it within the pressure window: over its own rate.</summary>

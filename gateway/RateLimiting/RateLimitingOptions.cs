@@ -67,6 +67,13 @@ public sealed class AnonymousCeilingOptions
     public double DebtorShare { get; set; } = 0.5;
 
     /// <summary>
+    /// How long an address must have been known before the pressure began (or before now, with no
+    /// pressure) to be senior. A flood's addresses first seen as it starts are junior through their
+    /// first bursts, which would otherwise draw the whole ceiling before their own buckets refuse them.
+    /// </summary>
+    public TimeSpan SeniorAge { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long the pressure lasts after the ceiling's last refusal, and an address stays in debt after
     /// its own bucket's last refusal.
     /// </summary>

@@ -57,6 +57,10 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<RateLimiti
             {
                 failures.Add($"{section}:AnonymousCeiling:PressureWindow must be between 00:00:00.100 and 01:00:00.");
             }
+            if (ceiling.SeniorAge < TimeSpan.Zero || ceiling.SeniorAge > TimeSpan.FromHours(1))
+            {
+                failures.Add($"{section}:AnonymousCeiling:SeniorAge must be between 00:00:00 and 01:00:00.");
+            }
             if (ceiling.Retention < TimeSpan.Zero || ceiling.Retention > TimeSpan.FromDays(1))
             {
                 failures.Add($"{section}:AnonymousCeiling:Retention must be between 00:00:00 and 1.00:00:00.");

@@ -28,7 +28,7 @@ public sealed class AnonymousCeilingFairnessTests
         // 4/s, and its burst, no more.
         Assert.InRange(floodAdmitted, 900, 40 + 1_000);
         Assert.True(harness.Ceiling.RefusedCountOf(CeilingClass.Junior) > 15_000);
-        Assert.Equal(0, harness.Ceiling.RefusedCountOf(CeilingClass.Senior) - SeniorRefusalsAtOnset(harness));
+        Assert.Equal(0, harness.Ceiling.RefusedCountOf(CeilingClass.Senior));
     }
 
     [Fact]
@@ -42,6 +42,37 @@ public sealed class AnonymousCeilingFairnessTests
         Assert.Equal(0, guestRefused);
         Assert.InRange(floodAdmitted, 900, 1_000 + 40);
         Assert.True(harness.Ceiling.RefusedCountOf(CeilingClass.Debtor) > 500);
+    }
+
+    [Fact]
+    public void A_polite_guest_is_served_whenever_it_asks_during_the_first_bursts_of_a_few_over_rate_addresses()
+    {
+        // The flood's addresses are first seen as it starts, before the pressure their bursts begin:
+        // 20 × 20 permits of their own against a ceiling of 40. The guest asks at every 10 ms phase of
+        // its 250 ms period, so one of its asks falls inside those first bursts.
+        for (var phase = 0; phase < 25; phase++)
+        {
+            using var harness = Harness();
+            var (guestRefused, _) = Run(harness, seconds: 2, flood: (_, i) => 100 + i, floodPerStep: 20, guestPhase: phase);
+
+            Assert.True(guestRefused == 0, $"the guest asking at phase {phase} was refused {guestRefused} times");
+            Assert.Equal(0, harness.Ceiling.RefusedCountOf(CeilingClass.Senior));
+        }
+    }
+
+    [Fact]
+    public void An_address_is_junior_until_it_has_been_known_for_the_senior_age()
+    {
+        using var harness = Harness();
+        var clock = (ManualClock)harness.Time;
+        Assert.True(Take(harness, client: 7));
+        var own = harness.Table.Find(harness.Policy, new ClientKey(0, 7), clock.GetTimestamp());
+        Assert.Equal(CeilingClass.Junior, harness.Ceiling.Rank(own, clock.GetTimestamp()));
+
+        clock.Advance(TimeSpan.FromMilliseconds(990));
+        Assert.Equal(CeilingClass.Junior, harness.Ceiling.Rank(own, clock.GetTimestamp()));
+        clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(CeilingClass.Senior, harness.Ceiling.Rank(own, clock.GetTimestamp()));
     }
 
     [Fact]
@@ -137,9 +168,10 @@ public sealed class AnonymousCeilingFairnessTests
 
     /// <summary>
     /// The guest asks once, then 1 s later the flood starts: <paramref name="floodPerStep"/> requests
-    /// every 10 ms from the addresses <paramref name="flood"/> names, and the guest one every 250 ms.
+    /// every 10 ms from the addresses <paramref name="flood"/> names, and the guest one every 250 ms,
+    /// the first <paramref name="guestPhase"/> steps into the flood.
     /// </summary>
-    private static (int GuestRefused, int FloodAdmitted) Run(LimiterHarness harness, int seconds, Func<int, int, int> flood, int floodPerStep)
+    private static (int GuestRefused, int FloodAdmitted) Run(LimiterHarness harness, int seconds, Func<int, int, int> flood, int floodPerStep, int guestPhase = 0)
     {
         var clock = (ManualClock)harness.Time;
         Assert.True(Take(harness, Guest));
@@ -153,7 +185,7 @@ public sealed class AnonymousCeilingFairnessTests
             {
                 floodAdmitted += Take(harness, flood(step, i)) ? 1 : 0;
             }
-            if (step % 25 == 0)
+            if (step % 25 == guestPhase)
             {
                 guestRefused += Take(harness, Guest) ? 0 : 1;
             }
@@ -161,9 +193,6 @@ public sealed class AnonymousCeilingFairnessTests
         }
         return (guestRefused, floodAdmitted);
     }
-
-    /// <summary>The refusal that starts a pressure falls on whoever comes then: all addresses are senior until it.</summary>
-    private static long SeniorRefusalsAtOnset(LimiterHarness harness) => Math.Min(1, harness.Ceiling.RefusedCountOf(CeilingClass.Senior));
 
     private static bool Take(LimiterHarness harness, int client)
     {

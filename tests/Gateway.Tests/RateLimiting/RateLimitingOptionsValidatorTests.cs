@@ -38,6 +38,8 @@ public sealed class RateLimitingOptionsValidatorTests
         { "RateLimiting:AnonymousCeiling:DebtorShare", o => o.AnonymousCeiling.DebtorShare = 0.9 },
         { "RateLimiting:AnonymousCeiling:PressureWindow", o => o.AnonymousCeiling.PressureWindow = TimeSpan.Zero },
         { "RateLimiting:AnonymousCeiling:PressureWindow", o => o.AnonymousCeiling.PressureWindow = TimeSpan.FromDays(2) },
+        { "RateLimiting:AnonymousCeiling:SeniorAge", o => o.AnonymousCeiling.SeniorAge = TimeSpan.FromSeconds(-1) },
+        { "RateLimiting:AnonymousCeiling:SeniorAge", o => o.AnonymousCeiling.SeniorAge = TimeSpan.FromDays(2) },
         { "RateLimiting:AnonymousCeiling:Retention", o => o.AnonymousCeiling.Retention = TimeSpan.FromSeconds(-1) },
         { "RateLimiting:AnonymousCeiling:Retention", o => o.AnonymousCeiling.Retention = TimeSpan.FromDays(2) },
         { "RateLimiting:Policies:anonymous-total is the name", o => o.Policies["anonymous-total"] = new() { PermitsPerSecond = 1, Burst = 1 } },
