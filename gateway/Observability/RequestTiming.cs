@@ -47,17 +47,17 @@ internal sealed class RequestTiming(Histogram durations)
             // sent a broken request is the client's (4xx), never a 5xx that the alerts would see.
             Observe(context, started, error switch
             {
-                _ when context.RequestAborted.IsCancellationRequested => StatusCodes.Status499ClientClosedRequest,
+                _ when ClientDeparture.Seen(context, error) => StatusCodes.Status499ClientClosedRequest,
                 BadHttpRequestException bad => bad.StatusCode,
                 _ => StatusCodes.Status500InternalServerError,
             });
             throw;
         }
         // A 5xx nobody received because the client had gone is the client's leaving: YARP sets 502 when
-        // the client's side of the exchange failed (ForwarderProblems.ClientWentAway names which), and
+        // the client's side of the exchange failed (ClientDeparture names which), and
         // the 5xx alerts must not fire on a client's whim.
         var status = context.Response.StatusCode;
-        Observe(context, started, status >= 500 && ForwarderProblems.ClientWentAway(context) ? StatusCodes.Status499ClientClosedRequest : status);
+        Observe(context, started, status >= 500 && ClientDeparture.Seen(context) ? StatusCodes.Status499ClientClosedRequest : status);
     }
 
     private void Observe(HttpContext context, long started, int status)

@@ -19,26 +19,13 @@ public static class ForwarderProblems
             // Once the response has started there is no status left to choose; a client that went away hears nothing.
             if (context.Features.Get<IForwarderErrorFeature>() is { } failure
                 && !context.Response.HasStarted
-                && !ClientWentAway(context))
+                && !ClientDeparture.Seen(context))
             {
                 await WriteAsync(context, failure.Error);
             }
         });
         return pipeline;
     }
-
-    /// <summary>
-    /// Whether the request failed because the client went away: its <c>RequestAborted</c> fired, or
-    /// YARP named the client's side of the exchange as what failed. Both are checked because Kestrel
-    /// signals <c>RequestAborted</c> from the thread pool, a moment after YARP may have seen the
-    /// client's connection fail and set its 502.
-    /// </summary>
-    public static bool ClientWentAway(HttpContext context) =>
-        context.RequestAborted.IsCancellationRequested
-        || context.Features.Get<IForwarderErrorFeature>()?.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
-            or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
-            or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
-            or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient;
 
     private static Task WriteAsync(HttpContext context, ForwarderError error) => (error, context.Response.StatusCode) switch
     {

@@ -11,7 +11,7 @@ public sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHand
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (httpContext.RequestAborted.IsCancellationRequested)
+        if (ClientDeparture.Seen(httpContext, exception))
             return true; // The client went away; there is nobody to answer.
 
         if (exception is BadHttpRequestException bad)

@@ -67,7 +67,7 @@ public static class RequestBodyLimit
                 "The request body could not be read", $"{bad.Message} The request was refused before reaching a replica.");
             return;
         }
-        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception error) when (ClientDeparture.Seen(context, error))
         {
             // The client went away mid-body: nobody to answer, and nothing for a replica to see.
             context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;

@@ -54,7 +54,7 @@ public sealed class PoisonRequestTests(GatewayFixture fixture) : SharedGatewayTe
         var fiveHundredsAfter = await GatewayFiveHundredsAsync();
         var added = fiveHundredsAfter.Where(series => series.Value != fiveHundredsBefore.GetValueOrDefault(series.Key))
             .Select(series => $"{series.Key}: {fiveHundredsBefore.GetValueOrDefault(series.Key)} → {series.Value}").ToList();
-        Assert.True(added.Count == 0, $"the gateway counted 5xx: {string.Join("; ", added)}");
+        Assert.True(added.Count == 0, $"the gateway counted 5xx: {string.Join("; ", added)}; its log:{Environment.NewLine}{Gateway.Output}");
         var reached = await CountReplicasAsync(Client(), 30);
         Assert.Equal(Cluster.Replicas.Select(replica => replica.Id).Order(), reached.Keys.Order());
     }
