@@ -4,9 +4,9 @@ using Platform.Topology.Services;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// <c>bench [SCENARIO] [--short]</c>: a load or fault scenario of tests/load/Platform.Load against the running
+/// <c>bench [SCENARIO] [--short]</c>: a load or fault scenario of tools/Load against the running
 /// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench compare</c>: the
-/// side-by-side comparison (tests/load/bench-compare.sh).
+/// side-by-side comparison (tools/Bench/bench-compare.sh).
 /// </summary>
 public static class BenchCommand
 {
@@ -26,10 +26,10 @@ public static class BenchCommand
             var root = CliHost.Settings().Layout.Root;
             var arguments = args[1..];
             return arguments is ["compare", .. var rest]
-                ? await ChildCommand.RunAsync(Path.Combine(root, "tests", "load", "bench-compare.sh"), rest, root)
+                ? await ChildCommand.RunAsync(Path.Combine(root, "tools", "Bench", "bench-compare.sh"), rest, root)
                 : await ChildCommand.RunAsync(
                     Binaries.Dotnet(),
-                    ["run", "-c", "Release", "--project", Path.Combine(root, "tests", "load", "Platform.Load", "Platform.Load.csproj"), "--", .. arguments],
+                    ["run", "-c", "Release", "--project", Path.Combine(root, "tools", "Load", "Platform.Load.csproj"), "--", .. arguments],
                     root);
         });
         return command;

@@ -6,7 +6,7 @@
 #               nothing reaches (1,000,000/s per client)
 #   nginx       nginx-light in front of the same replicas: round robin, upstream keepalive,
 #               limit_req at the same rate
-# and prints req/s, p50 and p99 with the gateway/nginx ratios. This is tests/load/bench-gateway.sh
+# and prints req/s, p50 and p99 with the gateway/nginx ratios. This is tools/Bench/bench-gateway.sh
 # with BENCH_WORKLOAD=create; every BENCH_* setting documented there applies (e.g. BENCH_DURATION,
 # BENCH_CONNECTIONS).
 set -euo pipefail
@@ -16,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 read_platform
 [[ $# -eq 0 ]] || {
   printf 'usage: ./platform bench compare (settings by BENCH_* environment variables, see %s)\n' \
-    "tests/load/bench-gateway.sh" >&2
+    "tools/Bench/bench-gateway.sh" >&2
   exit 64
 }
 export BENCH_WORKLOAD=create

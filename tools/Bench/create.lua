@@ -1,7 +1,7 @@
 -- wrk script: POST /api/v1/reservations where no two requests ever ask for the same
 -- (accommodation, night), so every create should succeed (201) and any failure is the API's.
 --
---   wrk -t2 -c50 -d20s --latency -s tests/load/create.lua http://127.0.0.1:5001 -- <offset-days> [span-days]
+--   wrk -t2 -c50 -d20s --latency -s tools/Bench/create.lua http://127.0.0.1:5001 -- <offset-days> [span-days]
 --
 -- Request k of thread t (k = 0, 1, 2, ...) books ONE night:
 --   accommodation = 1 + k mod 1000

@@ -6,7 +6,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
-readonly LOAD="$ROOT/tests/load"
+readonly LOAD="$ROOT/tools/Bench"
 
 info() { printf '==> %s\n' "$*" >&2; }
 die() {

@@ -5,7 +5,7 @@
 # each at every concurrency in BENCH_CONCURRENCIES, and prints one Markdown table with the ratios.
 # Every create books a night no other request asks for (see create.lua), so any non-2xx is a failure.
 #
-# Usage: tests/load/bench-writes.sh
+# Usage: tools/Bench/bench-writes.sh
 # Environment (defaults in brackets):
 #   BENCH_DURATION [20]          seconds per measured wrk run
 #   BENCH_WARMUP [5]             seconds of warm-up before each measured wrk run (0: none)

@@ -6,7 +6,7 @@
 #                  metrics on, under a limit nothing reaches (1,000,000/s, burst 10,000,000)
 #   (c) gateway-off the same gateway with rate limiting off and no metrics port
 #   (d) nginx      nginx round robin over the replicas, upstream keepalive, limit_req at (b)'s rate
-#   (e) yarp-floor YARP with nothing of ours (tests/load/YarpFloor: Kestrel, routing, the proxy), the
+#   (e) yarp-floor YARP with nothing of ours (tools/YarpFloor: Kestrel, routing, the proxy), the
 #                  floor under the gateway's cost
 #   (f) gateway-baseline  (b) as of the commit BENCH_BASELINE, to price a change side by side
 # each warmed up first with the same shape, then measured; BENCH_ROUNDS rounds run every
@@ -17,7 +17,7 @@
 # replica 1, the proxies to all of them. Starts and stops the gateway and nginx itself. All
 # traffic stays on 127.0.0.1.
 #
-# Usage: tests/load/bench-gateway.sh
+# Usage: tools/Bench/bench-gateway.sh
 # Environment (defaults in brackets):
 #   BENCH_DURATION [15]      seconds per measured run (at most 20)
 #   BENCH_WARMUP [20]        seconds of warm-up before each measured run (0: none); a fresh gateway
@@ -42,7 +42,7 @@
 #                            during each measured run, the gateway with DOTNET_PerfMapEnabled=1,
 #                            DOTNET_ReadyToRun=0 and DOTNET_EnableWriteXorExecute=0 so all its code
 #                            has names; writes NAME.svg (flame graph) and
-#                            NAME-breakdown.md (where the time goes) with tests/load/flamegraph.py.
+#                            NAME-breakdown.md (where the time goes) with tools/Bench/flamegraph.py.
 #                            The profiled run's req/s and CPU are perf's too: compare unprofiled runs.
 set -euo pipefail
 
@@ -175,7 +175,7 @@ publish_floor() {
   [[ "$PUBLISH" == 0 && -f "$FLOOR_APP/Platform.YarpFloor.dll" ]] && return 0
   info "publishing the YARP floor (dotnet publish -c Release ${PUBLISH_ARGS[*]})"
   rm -rf "$FLOOR_APP"
-  dotnet publish "$LOAD/YarpFloor/YarpFloor.csproj" -c Release -o "$FLOOR_APP" --nologo -v quiet -clp:NoSummary \
+  dotnet publish "$ROOT/tools/YarpFloor/YarpFloor.csproj" -c Release -o "$FLOOR_APP" --nologo -v quiet -clp:NoSummary \
     "${PUBLISH_ARGS[@]}" >"$RESULTS/publish-floor.txt" 2>&1 || die "dotnet publish failed; see $RESULTS/publish-floor.txt"
 }
 

@@ -1,7 +1,7 @@
 -- wrk script: GET one path (BENCH_PATH, default /api/v1/health) and print one BENCH line with the
 -- latency percentiles and every status seen, so a run that was rate limited (429) or failed shows it.
 --
---   wrk -t1 -c32 -d15s --latency -s tests/load/health.lua http://127.0.0.1:8080
+--   wrk -t1 -c32 -d15s --latency -s tools/Bench/health.lua http://127.0.0.1:8080
 
 local threads = {}
 

@@ -7,7 +7,7 @@
 # both platforms up at once on different ports (PLATFORM_STATE_DIR and the PLATFORM_*_PORT
 # variables of `./platform up`). All traffic stays on 127.0.0.1.
 #
-# Usage: tests/load/bench-paired.sh STATE-DIR-A STATE-DIR-B
+# Usage: tools/Bench/bench-paired.sh STATE-DIR-A STATE-DIR-B
 # Environment (defaults in brackets):
 #   BENCH_ROUNDS [4]          rounds; each runs every workload on both, A first in odd rounds, B first in even
 #   BENCH_DURATION [10]       seconds per measured wrk run (after BENCH_WARMUP [5] seconds of the same)
@@ -32,7 +32,7 @@ readonly SPAN_DAYS=$((16 * (5 * 20 + 1)))
 CLOCK_TICKS="$(getconf CLK_TCK)"
 readonly CLOCK_TICKS
 
-(($# == 2)) || die "usage: tests/load/bench-paired.sh STATE-DIR-A STATE-DIR-B"
+(($# == 2)) || die "usage: tools/Bench/bench-paired.sh STATE-DIR-A STATE-DIR-B"
 command -v wrk >/dev/null 2>&1 || die "wrk is not installed (apt-get install wrk)"
 STATES=("$(cd "$1" && pwd)" "$(cd "$2" && pwd)")
 readonly STATES

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Turns `perf script` output into a flame graph (SVG) and a table of where the CPU time goes.
 
-Used by `BENCH_PROFILE=1 tests/load/bench-gateway.sh`; standalone:
+Used by `BENCH_PROFILE=1 tools/Bench/bench-gateway.sh`; standalone:
 
-    perf script -i gateway-on.perf.data | tests/load/flamegraph.py --svg out.svg --table out.md --title "..."
+    perf script -i gateway-on.perf.data | tools/Bench/flamegraph.py --svg out.svg --table out.md --title "..."
 
 Every sample is one stack. The table gives, for each part of the gateway, its inclusive share (samples
 whose stack passes through it at all) and its own share (samples whose innermost recognised frame is
