@@ -1,18 +1,15 @@
 using Prometheus;
 using Yarp.ReverseProxy;
-using Platform.Gateway.Deadlines;
-using Platform.Gateway.Hedging;
 using Platform.Gateway.Outliers;
-using Platform.Gateway.Proxy;
 using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.Observability;
 
 /// <summary>
 /// Publishes YARP's view of each destination at every scrape, read from <see cref="IProxyStateLookup"/>,
-/// so the gauges can never disagree with what the proxy routes to. Each destination's retry counter
-/// is published with it, at 0. Destinations removed by a configuration reload disappear from
-/// /metrics with it.
+/// so the gauges can never disagree with what the proxy routes to. Each feature's own series
+/// (<see cref="IProxySeries"/>: retries, hedges, ejections, deadlines) are published with their route or
+/// destination, at 0. Destinations removed by a configuration reload disappear from /metrics with them.
 /// </summary>
 public sealed class UpstreamHealthGauges
 {
@@ -33,11 +30,13 @@ public sealed class UpstreamHealthGauges
 
     private readonly IProxyStateLookup _proxy;
     private readonly OutlierDetector _outliers;
+    private readonly IProxySeries[] _series;
 
-    public UpstreamHealthGauges(IProxyStateLookup proxy, OutlierDetector outliers)
+    public UpstreamHealthGauges(IProxyStateLookup proxy, OutlierDetector outliers, IEnumerable<IProxySeries> series)
     {
         _proxy = proxy;
         _outliers = outliers;
+        _series = [.. series];
         Metrics.DefaultRegistry.AddBeforeCollectCallback(Update);
     }
 
@@ -45,7 +44,10 @@ public sealed class UpstreamHealthGauges
     {
         var published = new HashSet<(string Cluster, string Destination)>();
         foreach (var route in _proxy.GetRoutes())
-            DeadlineMiddleware.PublishRoute(route.Config.RouteId);
+        {
+            foreach (var series in _series)
+                series.PublishRoute(route.Config.RouteId);
+        }
         foreach (var cluster in _proxy.GetClusters())
         {
             var available = cluster.DestinationsState.AvailableDestinations;
@@ -55,9 +57,8 @@ public sealed class UpstreamHealthGauges
                 var ejected = _outliers.IsEjected(destination);
                 Healthy.WithLabels(cluster.ClusterId, destination.DestinationId).Set(available.Contains(destination) && !ejected ? 1 : 0);
                 Ejected.WithLabels(cluster.ClusterId, destination.DestinationId).Set(ejected ? 1 : 0);
-                SafeRetry.PublishRetries(cluster.ClusterId, destination.DestinationId);
-                HedgingHandler.Publish(cluster.ClusterId, destination.DestinationId);
-                OutlierDetector.Publish(cluster.ClusterId, destination.DestinationId);
+                foreach (var series in _series)
+                    series.PublishDestination(cluster.ClusterId, destination.DestinationId);
                 published.Add((cluster.ClusterId, destination.DestinationId));
                 switch (StateOf(destination.Health))
                 {
@@ -77,9 +78,8 @@ public sealed class UpstreamHealthGauges
             {
                 Healthy.RemoveLabelled(labels);
                 Ejected.RemoveLabelled(labels);
-                SafeRetry.UnpublishRetries(labels[0], labels[1]);
-                HedgingHandler.Unpublish(labels[0], labels[1]);
-                OutlierDetector.Unpublish(labels[0], labels[1]);
+                foreach (var series in _series)
+                    series.UnpublishDestination(labels[0], labels[1]);
             }
         }
     }

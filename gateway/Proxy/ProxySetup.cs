@@ -6,7 +6,6 @@ using Platform.Gateway.Hedging;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Outliers;
 using Platform.Gateway.Problems;
-using Yarp.ReverseProxy.Forwarder;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Transforms;
@@ -27,20 +26,18 @@ public static class ProxySetup
         if (RouteDeadlines.InvalidKeys(builder.Configuration).FirstOrDefault() is { } invalid)
             throw new Microsoft.Extensions.Options.OptionsValidationException(invalid, typeof(ProxyOptions),
                 [$"{invalid} must be a time span between {RouteDeadlines.Minimum} and {RouteDeadlines.Maximum}."]);
-        builder.Services.AddOptions<HedgingOptions>().BindConfiguration(HedgingOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<OutlierOptions>().BindConfiguration(OutlierOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<OutlierDetector>();
 
+        // Each policy registers itself (options, services, transforms, its series in /metrics); the
+        // order they act in on a request is MapProxy's pipeline below.
         var proxy = builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(HedgePlans.AddHedgePlanTransform)
+            .AddDeadlines()
+            .AddOutlierEjection()
+            .AddSafeRetry()
+            .AddHedging()
             // Which server software answers is nobody's business (the replicas send none either).
             .AddTransforms(static transforms => transforms.AddResponseHeaderRemove(HeaderNames.Server));
-        // Our socket settings, and the hedging handler in front of each cluster's connections.
-        builder.Services.AddSingleton<IForwarderHttpClientFactory, ReplicaHttpClientFactory>();
         if (options.ResolveDnsDestinations)
             proxy.AddDnsDestinationResolver(dns => dns.RefreshPeriod = options.DnsRefreshPeriod);
 
