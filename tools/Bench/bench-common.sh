@@ -6,7 +6,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
-readonly LOAD="$ROOT/tools/Bench"
+readonly SCRIPTS="$ROOT/tools/Bench"
 
 info() { printf '==> %s\n' "$*" >&2; }
 die() {
@@ -62,6 +62,6 @@ first_free_day() {
 # A fresh X-Client-Identity for creates straight to a replica (valid 30 s: one per wrk run), signed
 # with the platform's key as the gateway would for the bench's load client; after read_platform.
 identity_token() {
-  dotnet run -c Release --project "$LOAD/Platform.Load/Platform.Load.csproj" -- identity-token \
+  dotnet run -c Release --project "$ROOT/tools/Load/Platform.Load.csproj" -- identity-token \
     "$IDENTITY_KEY" reservations:create POST /api/v1/reservations | tail -n 1
 }

@@ -25,4 +25,4 @@ export BENCH_WORKLOAD=create
 export BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 export BENCH_CONFIGS="${BENCH_CONFIGS:-direct gateway-on nginx}"
 export BENCH_RESULTS="${BENCH_RESULTS:-$STATE/reports/compare-$(date -u +%Y%m%d-%H%M%S)}"
-exec "$LOAD/bench-gateway.sh"
+exec "$SCRIPTS/bench-gateway.sh"

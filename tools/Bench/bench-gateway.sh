@@ -153,10 +153,10 @@ next_day=0
 workload_args() {
   local -n args="$2"
   if [[ "$WORKLOAD" == create ]]; then
-    args=(-s "$LOAD/create.lua" "$1/api/v1/reservations" -- "$next_day" "$SPAN_DAYS")
+    args=(-s "$SCRIPTS/create.lua" "$1/api/v1/reservations" -- "$next_day" "$SPAN_DAYS")
     next_day=$((next_day + SPAN_DAYS))
   else
-    args=(-s "$LOAD/health.lua" "$1$HEALTH_PATH")
+    args=(-s "$SCRIPTS/health.lua" "$1$HEALTH_PATH")
   fi
 }
 
@@ -264,7 +264,7 @@ start_nginx() {
     else
       printf '%s\n' "${line//@PORT@/$NGINX_PORT}"
     fi
-  done <"$LOAD/nginx-gateway.conf" >"$NGINX_PREFIX/nginx.conf"
+  done <"$SCRIPTS/nginx-gateway.conf" >"$NGINX_PREFIX/nginx.conf"
   nginx -p "$NGINX_PREFIX/" -c "$NGINX_PREFIX/nginx.conf" -t >"$log" 2>&1 || die "nginx rejects its configuration; see $log"
   nginx -p "$NGINX_PREFIX/" -c "$NGINX_PREFIX/nginx.conf" \
     -g "daemon off; pid $NGINX_PREFIX/nginx.pid; error_log $NGINX_PREFIX/logs/error.log warn;" >>"$log" 2>&1 &
@@ -339,7 +339,7 @@ measure() {
   if [[ -n "$recorder" ]]; then
     wait "$recorder" || die "perf record failed; see $RESULTS/$name.perf.log"
     perf script -i "$RESULTS/$name.perf.data" 2>>"$RESULTS/$name.perf.log" |
-      python3 "$LOAD/flamegraph.py" --svg "$RESULTS/$name.svg" --table "$RESULTS/$name-breakdown.md" \
+      python3 "$SCRIPTS/flamegraph.py" --svg "$RESULTS/$name.svg" --table "$RESULTS/$name-breakdown.md" \
         --title "$name: CPU of the proxy process, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $WORKLOAD ($(date -u +%Y-%m-%d))" ||
       die "no flame graph; see $RESULTS/$name.perf.log"
     info "$name: flame graph $RESULTS/$name.svg, breakdown $RESULTS/$name-breakdown.md"

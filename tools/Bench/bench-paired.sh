@@ -80,11 +80,11 @@ run() {
   url="$(gateway_url "${STATES[$i]}")" key="$(load_key "${STATES[$i]}")"
   local -a script
   if [[ "$workload" == read || "$workload" == health ]]; then
-    script=(-s "$LOAD/health.lua" "$url")
+    script=(-s "$SCRIPTS/health.lua" "$url")
     export BENCH_PATH="${READ_PATHS[$i]}"
     [[ "$workload" == health ]] && BENCH_PATH=/api/v1/health
   else
-    script=(-s "$LOAD/create.lua" "$url" -- "$next_day" "$SPAN_DAYS")
+    script=(-s "$SCRIPTS/create.lua" "$url" -- "$next_day" "$SPAN_DAYS")
     next_day=$((next_day + SPAN_DAYS))
   fi
   before="$(platform_ticks "${STATES[$i]}")"

@@ -91,7 +91,7 @@ wrk_start() {
   local identity
   identity="$(identity_token)"
   BENCH_IDENTITY="$identity" timeout $((seconds + 60)) wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s --latency \
-    -s "$LOAD/create.lua" "$url" -- "$allocated" "$SPAN_DAYS" >"$RESULTS/$name.txt" 2>&1 &
+    -s "$SCRIPTS/create.lua" "$url" -- "$allocated" "$SPAN_DAYS" >"$RESULTS/$name.txt" 2>&1 &
   wrk_pid=$!
 }
 
@@ -185,14 +185,14 @@ slap_run() {
   per_client=$(((transactions + c - 1) / c))
   out="$RESULTS/$name.txt"
   if [[ "$mode" == statements ]]; then
-    query="$LOAD/create-transaction.sql"
+    query="$SCRIPTS/create-transaction.sql"
     delimiter=';'
     # mariadb-slap stops each client after number-of-queries / concurrency statements: a whole
     # number of transactions per client, or a client would stop with its transaction open.
     queries=$((per_client * STATEMENTS_PER_TX * c))
   else
     query="$RESULTS/create-transaction-batch.sql"
-    tr '\n' ' ' <"$LOAD/create-transaction.sql" >"$query"
+    tr '\n' ' ' <"$SCRIPTS/create-transaction.sql" >"$query"
     delimiter='$$'
     queries=$((per_client * c))
   fi
