@@ -38,18 +38,18 @@ public sealed class LocalPlatform : IAsyncDisposable
         _commandTimeout = commandTimeout ?? DefaultCommandTimeout;
         _environment = new Dictionary<string, string>
         {
-            ["PLATFORM_STATE_DIR"] = _state.Path,
-            ["PLATFORM_DB_PORT"] = Port(FreePort.Next()),
-            ["PLATFORM_REDIS_PORT"] = Port(FreePort.Next()),
-            ["PLATFORM_GATEWAY_PORT"] = Port(_gatewayPort),
-            ["PLATFORM_PROMETHEUS_PORT"] = Port(_prometheusPort),
-            ["PLATFORM_ALERTMANAGER_PORT"] = Port(FreePort.Next()),
-            ["PLATFORM_NODE_EXPORTER_PORT"] = Port(FreePort.Next()),
-            ["PLATFORM_MYSQLD_EXPORTER_PORT"] = Port(FreePort.Next()),
-            ["PLATFORM_REDIS_EXPORTER_PORT"] = Port(FreePort.Next()),
-            ["PLATFORM_API_BASE_PORT"] = Port(_apiBase),
+            [PlatformVariables.StateDir] = _state.Path,
+            [PlatformVariables.DatabasePort] = Port(FreePort.Next()),
+            [PlatformVariables.RedisPort] = Port(FreePort.Next()),
+            [PlatformVariables.GatewayPort] = Port(_gatewayPort),
+            [PlatformVariables.PrometheusPort] = Port(_prometheusPort),
+            [PlatformVariables.AlertmanagerPort] = Port(FreePort.Next()),
+            [PlatformVariables.NodeExporterPort] = Port(FreePort.Next()),
+            [PlatformVariables.MysqldExporterPort] = Port(FreePort.Next()),
+            [PlatformVariables.RedisExporterPort] = Port(FreePort.Next()),
+            [PlatformVariables.ApiBasePort] = Port(_apiBase),
             // The gateway's metrics port is the base itself; replica N's is base+N.
-            ["PLATFORM_METRICS_BASE_PORT"] = Port(FreePort.Block(9)),
+            [PlatformVariables.MetricsBasePort] = Port(FreePort.Block(9)),
         };
         // The caller's settings win, so a test can give the command line a bad one.
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -16,36 +16,36 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
     public static PlatformSettings FromEnvironment(string repositoryRoot, Func<string, string?>? variable = null)
     {
         variable ??= Environment.GetEnvironmentVariable;
-        var state = variable("PLATFORM_STATE_DIR") is { Length: > 0 } dir ? dir : Path.Combine(repositoryRoot, ".platform");
+        var state = variable(PlatformVariables.StateDir) is { Length: > 0 } dir ? dir : Path.Combine(repositoryRoot, ".platform");
         var layout = new StateLayout(repositoryRoot, state);
         var defaults = PlatformPorts.Defaults;
         int Port(string name, int fallback) => ParsePort(variable(name), fallback, name, basePort: false);
         int BasePort(string name, int fallback) => ParsePort(variable(name), fallback, name, basePort: true);
         var ports = new PlatformPorts(
-            Gateway: Port("PLATFORM_GATEWAY_PORT", defaults.Gateway),
-            MetricsBase: BasePort("PLATFORM_METRICS_BASE_PORT", defaults.MetricsBase),
-            ApiBase: BasePort("PLATFORM_API_BASE_PORT", defaults.ApiBase),
-            Database: Port("PLATFORM_DB_PORT", defaults.Database),
-            Redis: Port("PLATFORM_REDIS_PORT", defaults.Redis),
-            Prometheus: Port("PLATFORM_PROMETHEUS_PORT", defaults.Prometheus),
-            Alertmanager: Port("PLATFORM_ALERTMANAGER_PORT", defaults.Alertmanager),
-            NodeExporter: Port("PLATFORM_NODE_EXPORTER_PORT", defaults.NodeExporter),
-            MysqldExporter: Port("PLATFORM_MYSQLD_EXPORTER_PORT", defaults.MysqldExporter),
-            RedisExporter: Port("PLATFORM_REDIS_EXPORTER_PORT", defaults.RedisExporter));
+            Gateway: Port(PlatformVariables.GatewayPort, defaults.Gateway),
+            MetricsBase: BasePort(PlatformVariables.MetricsBasePort, defaults.MetricsBase),
+            ApiBase: BasePort(PlatformVariables.ApiBasePort, defaults.ApiBase),
+            Database: Port(PlatformVariables.DatabasePort, defaults.Database),
+            Redis: Port(PlatformVariables.RedisPort, defaults.Redis),
+            Prometheus: Port(PlatformVariables.PrometheusPort, defaults.Prometheus),
+            Alertmanager: Port(PlatformVariables.AlertmanagerPort, defaults.Alertmanager),
+            NodeExporter: Port(PlatformVariables.NodeExporterPort, defaults.NodeExporter),
+            MysqldExporter: Port(PlatformVariables.MysqldExporterPort, defaults.MysqldExporter),
+            RedisExporter: Port(PlatformVariables.RedisExporterPort, defaults.RedisExporter));
 
         string replicas;
         string source;
-        if (variable("PLATFORM_REPLICAS") is { Length: > 0 } given)
+        if (variable(PlatformVariables.Replicas) is { Length: > 0 } given)
         {
-            (replicas, source) = (given, "PLATFORM_REPLICAS");
+            (replicas, source) = (given, PlatformVariables.Replicas);
         }
         else if (File.Exists(layout.ReplicasFile))
         {
-            (replicas, source) = (File.ReadAllText(layout.ReplicasFile).Trim(), $"PLATFORM_REPLICAS (or {layout.Display(layout.ReplicasFile)})");
+            (replicas, source) = (File.ReadAllText(layout.ReplicasFile).Trim(), $"{PlatformVariables.Replicas} (or {layout.Display(layout.ReplicasFile)})");
         }
         else
         {
-            (replicas, source) = (DefaultReplicas.ToString(CultureInfo.InvariantCulture), "PLATFORM_REPLICAS");
+            (replicas, source) = (DefaultReplicas.ToString(CultureInfo.InvariantCulture), PlatformVariables.Replicas);
         }
 
         var count = ParseReplicas(replicas)

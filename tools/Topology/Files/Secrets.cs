@@ -34,7 +34,7 @@ public static class Secrets
             // Kept out: characters that would need escaping in SQL or in the connection string.
             if (given.IndexOfAny(['\'', '"', '\\', ';']) >= 0)
             {
-                throw new PlatformException("PLATFORM_DB_PASSWORD must not contain quotes, backslashes or semicolons");
+                throw new PlatformException($"{PlatformVariables.DatabasePassword} must not contain quotes, backslashes or semicolons");
             }
 
             password = given;

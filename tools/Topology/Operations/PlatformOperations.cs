@@ -151,7 +151,7 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
 
     /// <summary>The 'platform' user's password, as <c>up</c> sets it (PLATFORM_DB_PASSWORD wins and is stored).</summary>
     public string DatabasePassword() =>
-        Secrets.DatabasePassword(settings.Layout.PasswordFile, Environment.GetEnvironmentVariable("PLATFORM_DB_PASSWORD"));
+        Secrets.DatabasePassword(settings.Layout.PasswordFile, Environment.GetEnvironmentVariable(PlatformVariables.DatabasePassword));
 
     // The gateway's /metrics lists a destination exactly while it is in its configuration and may be routed to.
     private async Task<bool> WaitForGatewayAsync(string destination, bool routed)
