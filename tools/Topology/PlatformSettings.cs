@@ -22,16 +22,16 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
         int Port(string name, int fallback) => ParsePort(variable(name), fallback, name, basePort: false);
         int BasePort(string name, int fallback) => ParsePort(variable(name), fallback, name, basePort: true);
         var ports = new PlatformPorts(
-            Gateway: Port("PLATFORM_GATEWAY_PORT", defaults.Gateway),
-            MetricsBase: BasePort("PLATFORM_METRICS_BASE_PORT", defaults.MetricsBase),
-            ApiBase: BasePort("PLATFORM_API_BASE_PORT", defaults.ApiBase),
-            Database: Port("PLATFORM_DB_PORT", defaults.Database),
-            Redis: Port("PLATFORM_REDIS_PORT", defaults.Redis),
-            Prometheus: Port("PLATFORM_PROMETHEUS_PORT", defaults.Prometheus),
-            Alertmanager: Port("PLATFORM_ALERTMANAGER_PORT", defaults.Alertmanager),
-            NodeExporter: Port("PLATFORM_NODE_EXPORTER_PORT", defaults.NodeExporter),
-            MysqldExporter: Port("PLATFORM_MYSQLD_EXPORTER_PORT", defaults.MysqldExporter),
-            RedisExporter: Port("PLATFORM_REDIS_EXPORTER_PORT", defaults.RedisExporter));
+            Gateway: Port(PortVariables.Gateway, defaults.Gateway),
+            MetricsBase: BasePort(PortVariables.MetricsBase, defaults.MetricsBase),
+            ApiBase: BasePort(PortVariables.ApiBase, defaults.ApiBase),
+            Database: Port(PortVariables.Database, defaults.Database),
+            Redis: Port(PortVariables.Redis, defaults.Redis),
+            Prometheus: Port(PortVariables.Prometheus, defaults.Prometheus),
+            Alertmanager: Port(PortVariables.Alertmanager, defaults.Alertmanager),
+            NodeExporter: Port(PortVariables.NodeExporter, defaults.NodeExporter),
+            MysqldExporter: Port(PortVariables.MysqldExporter, defaults.MysqldExporter),
+            RedisExporter: Port(PortVariables.RedisExporter, defaults.RedisExporter));
 
         string replicas;
         string source;
