@@ -1,5 +1,6 @@
 using System.Reflection;
 using Platform.Topology;
+using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
 namespace Platform.Testing;
@@ -149,7 +150,7 @@ public sealed class ApiReplica : IAsyncDisposable
     public override string ToString() => $"replica {Id} at {BaseAddress} (pid {ProcessId})";
 
     private Task WaitUntilReadyAsync() =>
-        ReadinessProbe.WaitAsync(_process, new Uri(BaseAddress, "/health/ready"), StartTimeout, $"Replica {Id}");
+        ReadinessProbe.WaitAsync(_process, ApiReplicaResource.Probe(BaseAddress.Port), StartTimeout, $"Replica {Id}");
 
     private ChildProcess Launch() => ChildProcess.Start(_command, _output);
 

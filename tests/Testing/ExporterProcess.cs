@@ -1,5 +1,7 @@
 using MySqlConnector;
 using Platform.Topology.Files;
+using Platform.Topology.Processes;
+using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
 namespace Platform.Testing;
@@ -35,17 +37,17 @@ public sealed class ExporterProcess : IAsyncDisposable
         var directory = ScratchDirectory.Create("platform-mysqld-exporter-");
         var settings = directory.Combine("exporter.cnf");
         ExporterLogin.Write(settings, login.UserID, login.Password, server.Port);
-        return StartAsync(ExporterServices.Mysqld, directory, port => ExporterServices.MysqldExporter(port, settings));
+        return StartAsync(ExporterServices.Mysqld, directory, port => ExporterServices.MysqldExporter(port, settings), MysqldExporterResource.Probe);
     }
 
     public static Task<ExporterProcess> StartRedisAsync(RedisServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port));
+        return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port), RedisExporterResource.Probe);
     }
 
     public static Task<ExporterProcess> StartNodeAsync() =>
-        StartAsync(ExporterServices.Node, null, ExporterServices.NodeExporter);
+        StartAsync(ExporterServices.Node, null, ExporterServices.NodeExporter, NodeExporterResource.Probe);
 
     public async ValueTask DisposeAsync()
     {
@@ -53,14 +55,15 @@ public sealed class ExporterProcess : IAsyncDisposable
         _directory?.Delete();
     }
 
-    private static async Task<ExporterProcess> StartAsync(string binary, ScratchDirectory? directory, Func<int, ServiceCommand> command)
+    private static async Task<ExporterProcess> StartAsync(
+        string binary, ScratchDirectory? directory, Func<int, ServiceCommand> command, Func<int, Readiness> probe)
     {
         RequiredServer.Locate(binary);
         var port = FreePort.Next();
         var exporter = new ExporterProcess(ChildProcess.Start(command(port)), port, directory);
         try
         {
-            await ReadinessProbe.WaitAsync(exporter._process, exporter.MetricsAddress, StartTimeout, binary);
+            await ReadinessProbe.WaitAsync(exporter._process, probe(port), StartTimeout, binary);
             return exporter;
         }
         catch

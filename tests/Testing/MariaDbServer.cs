@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using MySqlConnector;
 using Platform.Topology;
+using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
 namespace Platform.Testing;
@@ -157,7 +158,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             }
 
             // Through the socket, as root: mariadbd binds its TCP port and its socket before it accepts on either.
-            if (await MariaDbService.PingAsync(_files.Socket))
+            if (await MariaDbResource.Probe(_files.Socket, _files.Socket).CheckAsync())
             {
                 return;
             }

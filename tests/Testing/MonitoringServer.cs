@@ -1,4 +1,6 @@
 using Platform.Topology.Files;
+using Platform.Topology.Processes;
+using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
 namespace Platform.Testing;
@@ -6,7 +8,7 @@ namespace Platform.Testing;
 /// <summary>
 /// A throwaway Prometheus or Alertmanager (Debian's packages) on a loopback port, started as
 /// <c>./platform up</c> starts it (<see cref="PrometheusService"/>, <see cref="AlertmanagerService"/>), its
-/// configuration and data in a temp directory deleted on dispose. Ready when <c>/-/ready</c> answers 200.
+/// configuration and data in a temp directory deleted on dispose. Ready when its resource's probe says so (<c>/-/ready</c>).
 /// </summary>
 public sealed class MonitoringServer : IAsyncDisposable
 {
@@ -38,12 +40,12 @@ public sealed class MonitoringServer : IAsyncDisposable
     /// its directory; <c>prometheus.yml</c> is the configuration, the others what it refers to).
     /// </summary>
     public static Task<MonitoringServer> StartPrometheusAsync(int port, IReadOnlyDictionary<string, string> files) =>
-        StartAsync(PrometheusService.Server, port, files, directory => PrometheusService.Start(directory, Path.Combine(directory, "data"), port));
+        StartAsync(PrometheusService.Server, port, PrometheusResource.Probe(port), files, directory => PrometheusService.Start(directory, Path.Combine(directory, "data"), port));
 
     /// <summary>Starts Alertmanager on <paramref name="port"/> with <paramref name="configuration"/> as alertmanager.yml, clustering off.</summary>
     public static Task<MonitoringServer> StartAlertmanagerAsync(int port, string configuration) =>
         StartAsync(
-            AlertmanagerService.Server, port, new Dictionary<string, string> { [AlertmanagerService.ConfigFileName] = configuration },
+            AlertmanagerService.Server, port, AlertmanagerResource.Probe(port), new Dictionary<string, string> { [AlertmanagerService.ConfigFileName] = configuration },
             directory => AlertmanagerService.Start(directory, Path.Combine(directory, "data"), port));
 
     /// <summary>Writes a file into the server's directory through a rename, so the server never reads half of it.</summary>
@@ -63,7 +65,7 @@ public sealed class MonitoringServer : IAsyncDisposable
     public override string ToString() => $"{_name} at {BaseAddress}";
 
     private static async Task<MonitoringServer> StartAsync(
-        string binary, int port, IReadOnlyDictionary<string, string> files, Func<string, ServiceCommand> command)
+        string binary, int port, Readiness readiness, IReadOnlyDictionary<string, string> files, Func<string, ServiceCommand> command)
     {
         RequiredServer.Locate(binary);
         var server = new MonitoringServer(binary, ScratchDirectory.Create($"platform-{binary}-"), port);
@@ -75,7 +77,7 @@ public sealed class MonitoringServer : IAsyncDisposable
             }
 
             server._process = ChildProcess.Start(command(server.Directory));
-            await server.WaitUntilReadyAsync();
+            await ReadinessProbe.WaitAsync(server._process, readiness, StartTimeout, server._name);
             return server;
         }
         catch
@@ -84,7 +86,4 @@ public sealed class MonitoringServer : IAsyncDisposable
             throw;
         }
     }
-
-    private Task WaitUntilReadyAsync() =>
-        ReadinessProbe.WaitAsync(_process!, new Uri(BaseAddress, "-/ready"), StartTimeout, _name);
 }

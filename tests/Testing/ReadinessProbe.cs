@@ -1,18 +1,21 @@
 using System.Diagnostics;
+using Platform.Topology.Processes;
 
 namespace Platform.Testing;
 
-/// <summary>Waits for a started process to answer 200 on its readiness URL, or says why it did not.</summary>
+/// <summary>
+/// Waits for a started process to pass its readiness probe, the one <c>./platform up</c> waits on and
+/// <c>status</c> shows (each resource's <c>Probe</c> in tools/Topology/Resources), or says why it did not.
+/// </summary>
 public static class ReadinessProbe
 {
     /// <summary>
-    /// Polls <paramref name="url"/> until it answers 200. Throws with the process's last output if the
+    /// Asks <paramref name="readiness"/> until it says ready. Throws with the process's last output if the
     /// process exits first or <paramref name="timeout"/> passes.
     /// </summary>
-    public static async Task WaitAsync(ChildProcess process, Uri url, TimeSpan timeout, string name)
+    public static async Task WaitAsync(ChildProcess process, Readiness readiness, TimeSpan timeout, string name)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var lastAnswer = "no answer yet";
         while (stopwatch.Elapsed < timeout)
         {
@@ -21,24 +24,16 @@ public static class ReadinessProbe
                 throw new InvalidOperationException($"{name} exited with {process.ExitCode} while starting:{Environment.NewLine}{process.Output}");
             }
 
-            try
+            lastAnswer = await readiness.AskAsync();
+            if (readiness.IsReady(lastAnswer))
             {
-                using var response = await client.GetAsync(url);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                lastAnswer = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                lastAnswer = e.Message;
+                return;
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"{name} did not answer 200 on {url} within {timeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{process.Output}");
+        throw new TimeoutException(
+            $"{name} was not ready ({readiness.Description}) within {timeout.TotalSeconds:0} s (last: {lastAnswer}):{Environment.NewLine}{process.Output}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
 namespace Platform.Testing;
@@ -92,6 +93,7 @@ public sealed class RedisServer : IAsyncDisposable
         var stopwatch = Stopwatch.StartNew();
         _process = ChildProcess.Start(RedisService.Start(Port, _directory.Path, logFile: null), _output);
 
+        var probe = RedisResource.Probe(Port);
         string? lastAnswer = null;
         while (stopwatch.Elapsed < StartTimeout)
         {
@@ -101,8 +103,8 @@ public sealed class RedisServer : IAsyncDisposable
             }
 
             // LOADING while it reads the append-only file back after a restart.
-            lastAnswer = await RedisService.PingAsync(Port);
-            if (lastAnswer == "PONG")
+            lastAnswer = await probe.AskAsync();
+            if (probe.IsReady(lastAnswer))
             {
                 return;
             }

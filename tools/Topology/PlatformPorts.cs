@@ -33,19 +33,4 @@ public sealed record PlatformPorts(
 
     /// <summary>Replica <paramref name="replica"/>'s management port.</summary>
     public int Metrics(int replica) => MetricsBase + replica;
-
-    /// <summary>The port a named process serves on (its management port for the replicas' metrics).</summary>
-    public int Of(string process) => process switch
-    {
-        ProcessNames.Gateway => Gateway,
-        ProcessNames.MariaDb => Database,
-        ProcessNames.Redis => Redis,
-        ProcessNames.Prometheus => Prometheus,
-        ProcessNames.Alertmanager => Alertmanager,
-        ProcessNames.NodeExporter => NodeExporter,
-        ProcessNames.MysqldExporter => MysqldExporter,
-        ProcessNames.RedisExporter => RedisExporter,
-        _ when ProcessNames.ReplicaNumber(process) is { } n => Api(n),
-        _ => throw new ArgumentException($"no process is called '{process}'", nameof(process)),
-    };
 }

@@ -16,9 +16,6 @@ public static class ProcessNames
 
     private const string ReplicaPrefix = "api-";
 
-    /// <summary>The exporters, in the order they start.</summary>
-    public static IReadOnlyList<string> Exporters { get; } = [NodeExporter, MysqldExporter, RedisExporter];
-
     /// <summary>Replica <paramref name="number"/>'s name, which is also its replica id (X-Replica, the gateway's destination).</summary>
     public static string Replica(int number) => ReplicaPrefix + number.ToString(CultureInfo.InvariantCulture);
 

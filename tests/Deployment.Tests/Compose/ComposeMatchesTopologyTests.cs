@@ -6,7 +6,8 @@ namespace Platform.Deployment.Tests.Compose;
 /// <summary>
 /// docker-compose.scale.yml is written for containers (service names, secrets, DNS), but it must configure
 /// each process as tools/Topology does for <c>./platform</c>: the same settings, the same server flags. Two
-/// hand-kept definitions drift; these tests make the drift a failure.
+/// hand-kept definitions drift; these tests make the drift a failure. The exporter's database user too:
+/// compose creates it from api/Database/exporter-user.sh, up from <see cref="MariaDbService.ExporterSql"/>.
 /// </summary>
 public sealed class ComposeMatchesTopologyTests
 {
@@ -46,6 +47,23 @@ public sealed class ComposeMatchesTopologyTests
         var appendOnly = redis[redis.IndexOf("--appendonly") + 1];
         Assert.Contains(appendOnly, Command("redis").SkipWhile(a => a != "--appendonly").Skip(1).Take(1));
     }
+
+    [Fact]
+    public void The_compose_exporter_user_has_the_grants_and_connection_limit_up_gives_it()
+    {
+        // The compose MariaDB creates it from api/Database/exporter-user.sh on its first start; up from
+        // MariaDbService.ExporterSql. The hosts differ (any container, or loopback), nothing else may.
+        var local = Grants(MariaDbService.ExporterSql("secret").Replace("'127.0.0.1'", "'%'", StringComparison.Ordinal));
+        var script = File.ReadAllText(Platform.Topology.RepositoryRoot.Combine("api", "Database", "exporter-user.sh"));
+
+        Assert.NotEmpty(local);
+        Assert.Equal(local, Grants(script));
+        Assert.Contains("WITH MAX_USER_CONNECTIONS 3", MariaDbService.ExporterSql("secret"), StringComparison.Ordinal);
+        Assert.Contains("WITH MAX_USER_CONNECTIONS 3", script, StringComparison.Ordinal);
+    }
+
+    private static List<string> Grants(string sql) =>
+        [.. sql.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("GRANT ", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     private static void AssertFlags(string service, IEnumerable<string> flags)
     {

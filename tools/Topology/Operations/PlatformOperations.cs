@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.Topology.Files;
 using Platform.Topology.Processes;
+using Platform.Topology.Resources;
 
 namespace Platform.Topology.Operations;
 
@@ -10,77 +11,38 @@ namespace Platform.Topology.Operations;
 /// </summary>
 public sealed class PlatformOperations(PlatformSettings settings, Narrator narrator)
 {
-    // A replica serves on through its drain delay (6 s), then lets in-flight requests finish; the gateway
-    // drains in-flight requests for up to Proxy:DrainTimeout (30 s).
-    private static readonly TimeSpan ApiStopTimeout = TimeSpan.FromSeconds(40);
-    private static readonly TimeSpan GatewayStopTimeout = TimeSpan.FromSeconds(40);
     private static readonly TimeSpan GatewayReloadTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RedisStopTimeout = TimeSpan.FromSeconds(30);
-    // InnoDB recovers from a SIGKILL, but a clean shutdown is always tried first and given time.
-    private static readonly TimeSpan MariaDbStopTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan PrometheusStopTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan AlertmanagerStopTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan ExporterStopTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly PlatformServers _servers = new(settings, narrator);
 
     public PlatformSettings Settings => settings;
 
-    public ProcessTable Table => _servers.Table;
-
-    /// <summary>Starts whatever of the platform is not running: MariaDB, Redis, the replicas, then the gateway, exporters and monitoring.</summary>
+    /// <summary>Starts whatever of the platform is not running: each of <see cref="PlatformResources.All"/> in turn.</summary>
     public async Task UpAsync()
     {
         settings.RequireDistinctPorts();
-        var layout = settings.Layout;
-        Directory.CreateDirectory(layout.Pids);
-        Directory.CreateDirectory(layout.Logs);
+        Directory.CreateDirectory(settings.Layout.Pids);
+        Directory.CreateDirectory(settings.Layout.Logs);
 
-        await _servers.StartMariaDbAsync();
-        var password = DatabasePassword();
-        await _servers.ProvisionDatabaseAsync(password);
-        await _servers.StartRedisAsync();
-
-        var builds = new AppBuilds(layout, Table, narrator);
-        await builds.PublishApiAsync();
-        await builds.PublishGatewayAsync();
-        Secrets.EnsureIdentityKey(layout.IdentityKeyFile);
-        for (var n = 1; n <= settings.Replicas; n++)
+        var context = new ResourceContext(settings, narrator);
+        var runner = new ResourceRunner(context);
+        foreach (var resource in PlatformResources.All(context))
         {
-            await _servers.StartReplicaAsync(n, password);
+            await runner.StartAsync(resource);
         }
 
-        for (var n = 1; n <= settings.Replicas; n++)
-        {
-            await _servers.WaitForReplicaAsync(n);
-        }
-
-        // Last, so that the gateway never answers clients before a replica can.
-        BenchClients.Ensure(layout.BenchKeysFile, layout.ClientsFile);
-        _servers.PublishReplicaSet(settings.Replicas);
-        await _servers.StartGatewayAsync();
-        await _servers.StartExportersAsync();
-        await _servers.StartAlertmanagerAsync();
-        await _servers.StartPrometheusAsync();
-        PrintSummary();
+        PrintSummary(context.Ports);
     }
 
-    /// <summary>Stops everything: monitoring first, so stopping the rest raises no alert; then the gateway, so no request goes to a replica that is stopping.</summary>
+    /// <summary>
+    /// Stops everything, in the reverse of the order up starts it: monitoring first, so stopping the rest
+    /// raises no alert; then the gateway, so no request goes to a replica that is stopping.
+    /// </summary>
     public async Task DownAsync()
     {
-        var launcher = _servers.Launcher;
-        await launcher.StopAsync(ProcessNames.Prometheus, PrometheusStopTimeout);
-        await launcher.StopAsync(ProcessNames.Alertmanager, AlertmanagerStopTimeout);
-        // They exit at once on SIGTERM, so the launcher seldom has to say so; this line does.
-        narrator.Info("stopping the exporters");
-        await launcher.StopAllAsync(ProcessNames.Exporters, ExporterStopTimeout);
-        await launcher.StopAsync(ProcessNames.Gateway, GatewayStopTimeout);
-        await launcher.StopAllAsync(Table.ReplicaNumbers().Select(ProcessNames.Replica), ApiStopTimeout);
-        await launcher.StopAsync(ProcessNames.Redis, RedisStopTimeout);
-        await launcher.StopAsync(ProcessNames.MariaDb, MariaDbStopTimeout);
-        if (File.Exists(settings.Layout.MariaDbSocket))
+        var context = new ResourceContext(settings, narrator);
+        var runner = new ResourceRunner(context);
+        foreach (var resource in PlatformResources.All(context).Reverse())
         {
-            File.Delete(settings.Layout.MariaDbSocket);
+            await runner.StopAsync(resource);
         }
 
         narrator.Info("platform is down");
@@ -93,33 +55,30 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
     /// </summary>
     public async Task<(int Started, int Stopped)> ScaleAsync(int target)
     {
-        foreach (var server in new[] { ProcessNames.MariaDb, ProcessNames.Redis, ProcessNames.Gateway })
+        var context = new ResourceContext(settings, narrator);
+        var table = context.Table;
+        var resources = PlatformResources.All(context);
+        var replicas = resources.OfType<ApiReplicaResource>().Single();
+        // What the replicas wait for, and what routes to them.
+        var required = resources.Where(r => replicas.WaitsFor.Contains(r.Name) || r.WaitsFor.Contains(replicas.Name)).SelectMany(r => r.Instances).ToList();
+        foreach (var server in required)
         {
-            if (Table.RunningPid(server) is null)
+            if (table.RunningPid(server.Name) is null)
             {
-                throw new PlatformException($"{server} is not running (MariaDB, Redis and the gateway must be): run './platform up' first");
+                throw new PlatformException($"{server.Name} is not running ({Listing(required.Select(r => r.Title))} must be): run './platform up' first");
             }
         }
 
-        var starting = Enumerable.Range(1, target).Where(n => Table.RunningPid(ProcessNames.Replica(n)) is null).ToList();
-        var stopping = Table.ReplicaNumbers().Where(n => n > target && Table.RunningPid(ProcessNames.Replica(n)) is not null).ToList();
+        var starting = Enumerable.Range(1, target).Where(n => table.RunningPid(ProcessNames.Replica(n)) is null).ToList();
+        var stopping = table.ReplicaNumbers().Where(n => n > target && table.RunningPid(ProcessNames.Replica(n)) is not null).ToList();
+        var runner = new ResourceRunner(context);
         if (starting.Count > 0)
         {
-            var password = DatabasePassword();
             settings.WithReplicas(target).RequireDistinctPorts();
-            await new AppBuilds(settings.Layout, Table, narrator).PublishApiAsync();
-            foreach (var n in starting)
-            {
-                await _servers.StartReplicaAsync(n, password);
-            }
-
-            foreach (var n in starting)
-            {
-                await _servers.WaitForReplicaAsync(n);
-            }
+            await runner.StartAsync(new ApiReplicaResource(context, starting));
         }
 
-        _servers.PublishReplicaSet(target);
+        ReplicaSetFiles.Publish(settings.Layout, context.Ports, target);
         var log = settings.Layout.Display(settings.Layout.Log(ProcessNames.Gateway));
         foreach (var n in starting)
         {
@@ -142,7 +101,8 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
             // A request the gateway sent just before it reloaded may still be on the wire; each replica also
             // keeps serving through its own drain delay (Shutdown:DrainDelay) before it stops.
             await Task.Delay(TimeSpan.FromSeconds(1));
-            await _servers.Launcher.StopAllAsync(stopping.Select(ProcessNames.Replica), ApiStopTimeout);
+            var removed = new ApiReplicaResource(context, stopping);
+            await runner.StopAsync(removed, removed.Instances);
         }
 
         narrator.Info($"{target} replica(s) running and routed to (started {starting.Count}, stopped {stopping.Count})");
@@ -150,8 +110,14 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
     }
 
     /// <summary>The 'platform' user's password, as <c>up</c> sets it (PLATFORM_DB_PASSWORD wins and is stored).</summary>
-    public string DatabasePassword() =>
-        Secrets.DatabasePassword(settings.Layout.PasswordFile, Environment.GetEnvironmentVariable(PlatformVariables.DatabasePassword));
+    public string DatabasePassword() => new ResourceContext(settings, Narrator.Silent).DatabasePassword();
+
+    // "MariaDB, Redis and the gateway".
+    private static string Listing(IEnumerable<string> titles)
+    {
+        var all = titles.ToList();
+        return all.Count < 2 ? string.Concat(all) : string.Join(", ", all.SkipLast(1)) + " and " + all[^1];
+    }
 
     // The gateway's /metrics lists a destination exactly while it is in its configuration and may be routed to.
     private async Task<bool> WaitForGatewayAsync(string destination, bool routed)
@@ -174,21 +140,21 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         return false;
     }
 
-    private void PrintSummary()
+    // The ports as they are: a server that already ran keeps the one it was started on.
+    private void PrintSummary(PlatformPorts ports)
     {
-        var ports = settings.Ports;
         var layout = settings.Layout;
         var o = narrator.Output;
         o.WriteLine();
         o.WriteLine("Platform is up.");
-        o.WriteLine($"  gateway http://127.0.0.1:{_servers.GatewayPort}   metrics http://127.0.0.1:{ports.GatewayMetrics}/metrics   (clients call this)");
+        o.WriteLine($"  gateway http://127.0.0.1:{ports.Gateway}   metrics http://127.0.0.1:{ports.GatewayMetrics}/metrics   (clients call this)");
         for (var n = 1; n <= settings.Replicas; n++)
         {
             o.WriteLine($"  api-{n.ToString(CultureInfo.InvariantCulture),-3} http://127.0.0.1:{ports.Api(n)}   metrics http://127.0.0.1:{ports.Metrics(n)}/metrics");
         }
 
-        o.WriteLine($"  mariadb 127.0.0.1:{_servers.DatabasePort}  database platform, user platform, password in {layout.Display(layout.PasswordFile)}");
-        o.WriteLine($"  redis   127.0.0.1:{_servers.RedisPort}");
+        o.WriteLine($"  mariadb 127.0.0.1:{ports.Database}  database platform, user platform, password in {layout.Display(layout.PasswordFile)}");
+        o.WriteLine($"  redis   127.0.0.1:{ports.Redis}");
         o.WriteLine($"  prometheus http://127.0.0.1:{ports.Prometheus}  (alerts: /alerts)   alertmanager http://127.0.0.1:{ports.Alertmanager}");
         o.WriteLine($"  exporters host :{ports.NodeExporter}  mariadb :{ports.MysqldExporter} (user exporter)  redis :{ports.RedisExporter}");
         o.WriteLine($"  logs    {layout.Display(layout.Logs)}/");

@@ -47,6 +47,10 @@ public sealed class Launcher(ProcessTable table, Narrator narrator)
         return process.Id;
     }
 
+    /// <summary>Waits until <paramref name="readiness"/> holds; on timeout the message names its last answer.</summary>
+    public Task WaitUntilReadyAsync(string name, Readiness readiness) =>
+        WaitUntilReadyAsync(name, readiness.Description, readiness.CheckAsync, readiness.AskAsync);
+
     /// <summary>
     /// Waits until <paramref name="check"/> succeeds. Fails at once, with the log's tail, if the process exits
     /// first; on timeout shows the log and says what it last saw, leaving the process for inspection.

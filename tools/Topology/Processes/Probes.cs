@@ -62,6 +62,9 @@ public static class Probes
         }
     }
 
+    /// <summary>127.0.0.1:port, as scrape targets and client settings name a local server.</summary>
+    public static string Authority(int port) => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
+
     /// <summary>http://127.0.0.1:port + path.</summary>
     public static Uri Local(int port, string path) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{path}"));
 }
