@@ -9,7 +9,7 @@ public static class HostDefaults
     /// <summary>
     /// Production environment, and the thread pool's semaphore spinning off: the replicas and the gateway
     /// share a few cores with MariaDB and whoever loads them, and spinning idle workers take CPU the others
-    /// need (docs/benchmarks/write-path.md, run 2; docs/benchmarks/load-scenarios.md, Faults: under the flood
+    /// need (docs/benchmarks/write-path.md, run 2; docs/benchmarks/load-scenario-runs.md, Faults: under the flood
     /// the calm clients' p99 was 62-74 ms with it at 0, 114-236 ms without). The compose file sets the same
     /// for the replicas (tests/Deployment.Tests checks it); an operator's own <c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c> wins.
     /// </summary>
