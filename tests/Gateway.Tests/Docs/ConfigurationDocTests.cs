@@ -1,4 +1,3 @@
-using Platform.Docs.Tests;
 using Platform.Testing.Docs;
 using Platform.Topology;
 using Yarp.ReverseProxy.Health;

@@ -3,9 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
-using Platform.Testing.Docs;
 
-namespace Platform.Docs.Tests;
+namespace Platform.Testing.Docs;
 
 /// <summary>
 /// Holds one section of docs/configuration.md to a service's options: every bindable option has a row
@@ -29,7 +28,7 @@ namespace Platform.Docs.Tests;
 /// parentheses: "(empty)", "(none)", "(required)". A row naming several keys (<c>`A__X` / `__Y`</c>)
 /// gives their defaults in the same order, separated by " / ", or one default for all.</para>
 /// </remarks>
-internal static partial class ConfigurationDocCheck
+public static partial class ConfigurationDocCheck
 {
     private static readonly string[] UndocumentedSections = ["Logging", "AllowedHosts", "ReverseProxy"];
 
