@@ -1,4 +1,4 @@
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Api.Identity;
 

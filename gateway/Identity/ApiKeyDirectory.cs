@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.RateLimiting;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Gateway.Identity;
 

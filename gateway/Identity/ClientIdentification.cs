@@ -1,4 +1,4 @@
-using Platform.Identity;
+using Platform.Contracts.Identity;
 using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.Identity;

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Gateway.Identity;
 

@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Forwarder;
 using Platform.Gateway.Identity;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Gateway.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Testing;
 

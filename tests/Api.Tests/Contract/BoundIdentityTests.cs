@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Gateway.Identity;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
 using Platform.Testing;

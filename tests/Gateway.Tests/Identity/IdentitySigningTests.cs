@@ -1,7 +1,7 @@
 using System.Net;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 using Platform.Testing;
 using Platform.Topology.Services;
 

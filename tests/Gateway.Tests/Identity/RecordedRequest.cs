@@ -1,4 +1,4 @@
-using Platform.Identity;
+using Platform.Contracts.Identity;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests.Identity;
