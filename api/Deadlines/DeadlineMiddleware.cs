@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.Bulkheads;
 using Platform.Api.Observability;
+using Platform.Contracts.Deadlines;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Deadlines;
@@ -24,8 +25,8 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
 
         var arrival = clock.GetUtcNow();
         var settings = options.Value;
-        var reading = DeadlineHeader.TryRead(context.Request.Headers, arrival, out var requested, out var malformed);
-        if (reading == DeadlineHeader.Reading.Malformed)
+        var reading = DeadlineHeaders.TryReadDeadline(context.Request.Headers, arrival, out var requested, out var malformed);
+        if (reading == DeadlineHeaders.Reading.Malformed)
         {
             await Problem.WriteAsync(problems, context, StatusCodes.Status400BadRequest, Problem.MalformedRequest,
                 "The request deadline could not be read", malformed!);
@@ -33,7 +34,7 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
         }
 
         var latest = arrival + settings.Maximum;
-        var at = reading == DeadlineHeader.Reading.Absent ? arrival + settings.Default
+        var at = reading == DeadlineHeaders.Reading.Absent ? arrival + settings.Default
             : requested > latest ? latest
             : requested;
         if (at <= arrival)

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Platform.Contracts.Http;
 using Problem = Platform.Api.Problems.Problems;
-using Platform.Contracts.Identity;
 
 namespace Platform.Api.Identity;
 
@@ -18,7 +18,7 @@ public sealed class IdentityProblems(IProblemDetailsService problems) : IAuthori
         {
             await Problem.WriteAsync(problems, context, StatusCodes.Status401Unauthorized, Problem.InvalidIdentity,
                 "No valid client identity",
-                $"This call needs the {IdentityToken.Header} header the gateway signs for it; call through the gateway.");
+                $"This call needs the {PlatformHeaders.ClientIdentity} header the gateway signs for it; call through the gateway.");
             return;
         }
         if (authorizeResult.Forbidden)

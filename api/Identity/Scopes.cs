@@ -1,5 +1,6 @@
 using Platform.Contracts.Identity;
 
+
 namespace Platform.Api.Identity;
 
 /// <summary>The scopes of docs/identity.md; each is also the name of the authorization policy that requires it.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Http;
 using Prometheus;
 using Prometheus.HttpMetrics;
 
@@ -45,7 +46,7 @@ public static class ObservabilitySetup
             context.Response.OnStarting(static state =>
             {
                 var (response, id) = ((HttpResponse, string))state;
-                response.Headers["X-Replica"] = id;
+                response.Headers[PlatformHeaders.Replica] = id;
                 return Task.CompletedTask;
             }, (context.Response, replicaId));
             return next(context);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Identity;
 using Prometheus;
 using Platform.Api.Identity;
-using Platform.Contracts.Identity;
 
 namespace Platform.Api.Reservations;
 

@@ -7,6 +7,7 @@ using Platform.Api.Accommodations;
 using Platform.Api.Bulkheads;
 using Platform.Api.Deadlines;
 using Platform.Api.Identity;
+using Platform.Contracts.Http;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Reservations;
@@ -42,7 +43,7 @@ public static class ReservationEndpoints
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var bodyValid = ReservationValidator.TryValidate(body, today, out var request, out var errors);
         if (!IdempotencyKey.TryRead(context.Request, out var idempotencyKey))
-            errors[IdempotencyKey.Header] = ["must be 1-64 of A-Z, a-z, 0-9, '_' and '-', sent once"];
+            errors[PlatformHeaders.IdempotencyKey] = ["must be 1-64 of A-Z, a-z, 0-9, '_' and '-', sent once"];
         if (!bodyValid || errors.Count > 0)
             return Problem.Invalid(errors);
 
@@ -80,7 +81,7 @@ public static class ReservationEndpoints
             case CreateOutcome.Created created:
                 return TypedResults.Created($"{Prefix}/{created.Reservation.Code}", created.Reservation with { GuestSecret = guestSecret });
             case CreateOutcome.Replayed replayed:
-                context.Response.Headers["Idempotent-Replayed"] = "true";
+                context.Response.Headers[PlatformHeaders.IdempotentReplayed] = "true";
                 return TypedResults.Created($"{Prefix}/{replayed.Reservation.Code}", replayed.Reservation);
             case CreateOutcome.DatesUnavailable:
                 return Problem.Conflict(Problem.DatesUnavailable, "Dates unavailable",
@@ -119,7 +120,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
-        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationQueries queries,
+        string code, Caller caller, [FromHeader(Name = PlatformHeaders.ReservationSecret)] string? guestSecret, ReservationQueries queries,
         RequestDeadline deadline, CancellationToken cancellationToken)
     {
         if (!TryGetAccess(caller, guestSecret, out var access, out var refusal))
@@ -156,7 +157,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
-        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        string code, Caller caller, [FromHeader(Name = PlatformHeaders.ReservationSecret)] string? guestSecret, ReservationTransitions transitions,
         RequestDeadline deadline, CancellationToken cancellationToken)
     {
         // Per environment and caller (the gateway's policy): anonymous guests may not confirm by
@@ -171,7 +172,7 @@ public static class ReservationEndpoints
     }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
-        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        string code, Caller caller, [FromHeader(Name = PlatformHeaders.ReservationSecret)] string? guestSecret, ReservationTransitions transitions,
         RequestDeadline deadline, CancellationToken cancellationToken) =>
         TransitionAsync(code, caller, guestSecret, transitions.CancelAsync, deadline, cancellationToken);
 
@@ -210,7 +211,7 @@ public static class ReservationEndpoints
         switch (GuestSecret.TryRead(guestSecret, out var hash))
         {
             case GuestSecret.Presented.Absent:
-                refusal = TypedResults.Problem($"A guest reads and changes a reservation with the {GuestSecret.Header} header its create answered.",
+                refusal = TypedResults.Problem($"A guest reads and changes a reservation with the {PlatformHeaders.ReservationSecret} header its create answered.",
                     statusCode: StatusCodes.Status401Unauthorized, title: "Guest secret required", type: Problem.GuestSecretRequired);
                 return false;
             case GuestSecret.Presented.Usable:

@@ -3,11 +3,12 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Platform.Contracts.Http;
 
 namespace Platform.Contracts.Identity;
 
 /// <summary>
-/// The identity the gateway asserts to a replica, in the <c>X-Client-Identity</c> header:
+/// The identity the gateway asserts to a replica, in the <see cref="PlatformHeaders.ClientIdentity"/> header:
 /// <c>v2;{client};{scope,scope};{issued at, Unix ms};{holder};{limits};{HMAC-SHA256, base64url}</c>, the
 /// MAC taken over the claims and the request it was issued for (<see cref="SignedRequest"/>: method,
 /// path and query, <c>Idempotency-Key</c>, and the body's RFC 9530 <c>Content-Digest</c>), with a key
@@ -20,11 +21,7 @@ namespace Platform.Contracts.Identity;
 /// </summary>
 public static class IdentityToken
 {
-    public const string Header = "X-Client-Identity";
     public const string Version = "v2";
-
-    /// <summary>RFC 9530's header, as the gateway sets it for a request with a body: <c>sha-256=:{base64}:</c>.</summary>
-    public const string ContentDigestHeader = "Content-Digest";
 
     /// <summary>A longer header is refused unread.</summary>
     public const int MaxLength = 1024;

@@ -3,8 +3,8 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Platform.Gateway.RateLimiting;
 using Platform.Contracts.Identity;
+using Platform.Gateway.RateLimiting;
 
 namespace Platform.Gateway.Identity;
 

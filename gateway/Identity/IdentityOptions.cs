@@ -1,5 +1,6 @@
 using Platform.Contracts.Identity;
 
+
 namespace Platform.Gateway.Identity;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Platform.Gateway.RateLimiting;
 using Platform.Contracts.Identity;
+using Platform.Gateway.RateLimiting;
 
 namespace Platform.Gateway.Identity;
 

@@ -1,3 +1,4 @@
+using Platform.Contracts.Http;
 using Platform.Gateway.Problems;
 
 namespace Platform.Gateway.Identity;
@@ -10,9 +11,9 @@ internal static class IdentityProblems
 
     public static Task WriteUnknownApiKey(HttpContext context) =>
         GatewayProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, UnknownApiKey, "Unknown API key",
-            $"The {ClientIdentification.ApiKeyHeader} header does not name a known client. Send a key you were issued, or no key for anonymous access.");
+            $"The {PlatformHeaders.ApiKey} header does not name a known client. Send a key you were issued, or no key for anonymous access.");
 
     public static Task WriteApiKeyInQuery(HttpContext context) =>
         GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, ApiKeyInQuery, "API key in the URL",
-            $"Send the key in the {ClientIdentification.ApiKeyHeader} header, never in the query string: URLs end up in logs and browser histories. Consider that key exposed and ask for a new one.");
+            $"Send the key in the {PlatformHeaders.ApiKey} header, never in the query string: URLs end up in logs and browser histories. Consider that key exposed and ask for a new one.");
 }

@@ -1,5 +1,6 @@
 using Platform.Contracts.Identity;
 
+
 namespace Platform.Gateway.Identity;
 
 /// <summary>The scopes a caller may hold (docs/identity.md, Scopes); the replicas decide what each allows.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
+using Platform.Contracts.Http;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Problems;
 
@@ -22,7 +23,7 @@ internal static class RateLimitProblems
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"Policy '{limit.Name}' allows a burst of {limit.Burst} and {limit.PermitsPerSecond} requests per second; retry after {limit.RetryAfterSeconds(request.Wait)} s.")
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"Anonymous clients together ('{limit.Name}') may send a burst of {limit.Burst} and {limit.PermitsPerSecond} requests per second, and that is spent; retry after {limit.RetryAfterSeconds(request.Wait)} s, or send an {ClientIdentification.ApiKeyHeader}.");
+                    $"Anonymous clients together ('{limit.Name}') may send a burst of {limit.Burst} and {limit.PermitsPerSecond} requests per second, and that is spent; retry after {limit.RetryAfterSeconds(request.Wait)} s, or send an {PlatformHeaders.ApiKey}.");
         return new ValueTask(GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, QuotaExceeded, "Too many requests", detail));
     }
 }

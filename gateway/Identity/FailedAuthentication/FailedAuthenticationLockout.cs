@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Contracts.Http;
 using Platform.Gateway.Problems;
 using Platform.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Model;
@@ -17,9 +18,6 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
 {
     public const string TooManyFailedAuthentications = "too-many-failed-authentications";
 
-    /// <summary>The replicas' guest-secret header (api/Reservations/GuestSecret.cs).</summary>
-    public const string GuestSecretHeader = "X-Reservation-Secret";
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null)
@@ -36,12 +34,12 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
             await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, TooManyFailedAuthentications,
                 "Too many failed authentications",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"Too many unknown API keys or wrong guest secrets came from this address; retry after {seconds} s. Requests with a valid {ClientIdentification.ApiKeyHeader} are not affected."),
+                    $"Too many unknown API keys or wrong guest secrets came from this address; retry after {seconds} s. Requests with a valid {PlatformHeaders.ApiKey} are not affected."),
                 seconds);
             return;
         }
 
-        var guestSecret = context.Request.Headers.ContainsKey(GuestSecretHeader);
+        var guestSecret = context.Request.Headers.ContainsKey(PlatformHeaders.ReservationSecret);
         await next(context);
         if (IsFailure(context, guestSecret))
         {
@@ -51,7 +49,7 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
 
     private bool CarriesValidKey(HttpRequest request)
     {
-        var key = request.Headers[ClientIdentification.ApiKeyHeader];
+        var key = request.Headers[PlatformHeaders.ApiKey];
         return key.Count == 1 && clients.TryFind(key[0], out _);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -104,7 +105,7 @@ public class BadInputTests(ClusterFixture fixture) : ClusterTest(fixture)
         var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(), Body(NewStay(), phone), key);
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
-        Assert.NotNull(problem["errors"]?["Idempotency-Key"]);
+        Assert.NotNull(problem["errors"]?[PlatformHeaders.IdempotencyKey]);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 

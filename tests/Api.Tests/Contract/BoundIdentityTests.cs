@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Platform.Contracts.Identity;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -17,11 +17,11 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     private async Task<HttpResponseMessage> SendAsync(string body, string identity, string? digest, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(IdentityToken.Header, identity);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity, identity);
         if (digest is not null)
-            request.Headers.TryAddWithoutValidation(IdentityToken.ContentDigestHeader, digest);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ContentDigest, digest);
         if (idempotencyKey is not null)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, idempotencyKey);
         return await UnsignedClient().SendAsync(request, Cancellation);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Dapper;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -161,7 +162,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         {
             Content = new StringContent(Body(NewStay()).ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation("X-Request-Deadline", DeadlineTests.Epoch(DateTimeOffset.UtcNow + budget));
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, DeadlineTests.Epoch(DateTimeOffset.UtcNow + budget));
         return client.SendAsync(request, Cancellation);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -19,7 +20,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
         var code = (string)reservation["code"]!;
         Assert.Matches("^[0-9A-HJKMNP-TV-Z]{8}$", code);
         Assert.Equal($"/api/v1/reservations/{code}", response.Headers.Location?.OriginalString);
-        Assert.Equal(Cluster.Replicas[0].Id, response.Headers.GetValues("X-Replica").Single());
+        Assert.Equal(Cluster.Replicas[0].Id, response.Headers.GetValues(PlatformHeaders.Replica).Single());
         Assert.Equal("pre_reserved", (string?)reservation["status"]);
         Assert.Equal(stay.AccommodationId, (int)reservation["accommodationId"]!);
         Assert.Equal("Ana Pérez", (string?)reservation["guestName"]);
@@ -127,7 +128,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
             using var response = await Client(replica).GetAsync($"/api/v1/reservations/{code}", Cancellation);
             var read = await ExpectAsync(response, HttpStatusCode.OK);
             Assert.Equal(code, (string?)read["code"]);
-            Assert.Equal(Cluster.Replicas[replica].Id, response.Headers.GetValues("X-Replica").Single());
+            Assert.Equal(Cluster.Replicas[replica].Id, response.Headers.GetValues(PlatformHeaders.Replica).Single());
         }
     }
 

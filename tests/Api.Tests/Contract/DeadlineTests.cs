@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -14,8 +15,6 @@ namespace Platform.Api.Tests.Contract;
 /// </summary>
 public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
-    private const string Header = "X-Request-Deadline";
-
     // "No hang": generous beside the deadlines these tests set, never a speed claim.
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
@@ -35,7 +34,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var phone = ReservationRequest.NewPhone();
         using var response = await SendAsync(Client(), Create(Body(NewStay(), phone), value));
         var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
-        Assert.Contains(Header, (string)problem["detail"]!, StringComparison.Ordinal);
+        Assert.Contains(PlatformHeaders.RequestDeadline, (string)problem["detail"]!, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
@@ -60,7 +59,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         await tcp.ConnectAsync(replica.Host, replica.Port, Cancellation);
         await using var stream = tcp.GetStream();
         var request = $"GET /api/v1/accommodations/1/availability?from=2030-01-01&to=2030-01-02 HTTP/1.1\r\nHost: {replica.Authority}\r\n"
-                      + $"{Header}: {deadline}\r\n{Header}: {deadline}\r\nConnection: close\r\n\r\n";
+                      + $"{PlatformHeaders.RequestDeadline}: {deadline}\r\n{PlatformHeaders.RequestDeadline}: {deadline}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request), Cancellation);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var answer = await reader.ReadToEndAsync(Cancellation);
@@ -94,7 +93,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var path in new[] { "/api/v1/health", "/health/ready" })
         {
             var probe = new HttpRequestMessage(HttpMethod.Get, path);
-            probe.Headers.TryAddWithoutValidation(Header, "garbage");
+            probe.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, "garbage");
             using var answer = await SendAsync(Client(), probe);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         }
@@ -137,13 +136,13 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         using (var retry = await SendAsync(client, Create(body, deadline: null, key)))
         {
             var created = await ExpectAsync(retry, HttpStatusCode.Created);
-            Assert.False(retry.Headers.Contains("Idempotent-Replayed"), "the cut-off create must not have been stored");
+            Assert.False(retry.Headers.Contains(PlatformHeaders.IdempotentReplayed), "the cut-off create must not have been stored");
             Assert.Equal(phone, (string)created["guestPhone"]!);
         }
         using (var again = await SendAsync(client, Create(body, deadline: null, key)))
         {
             await ExpectAsync(again, HttpStatusCode.Created);
-            Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal("true", again.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         }
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
         Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM reservation_nights n JOIN reservations r ON r.id = n.reservation_id WHERE r.idempotency_key = @key", new { key }));
@@ -253,7 +252,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         clock.Restart();
         var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{code}/confirm");
-        confirm.Headers.TryAddWithoutValidation(Header, far);
+        confirm.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, far);
         using (var confirmed = await SendAsync(client, confirm))
             await ExpectProblemAsync(confirmed, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + Slack, $"confirm answered after {clock.Elapsed}");
@@ -270,16 +269,16 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         if (deadline is not null)
-            request.Headers.TryAddWithoutValidation(Header, deadline);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, deadline);
         if (idempotencyKey is not null)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, idempotencyKey);
         return request;
     }
 
     private static HttpRequestMessage Read(string deadline)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/accommodations/1/availability?from=2030-01-01&to=2030-01-05");
-        request.Headers.TryAddWithoutValidation(Header, deadline);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, deadline);
         return request;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -10,7 +11,6 @@ namespace Platform.Api.Tests.Contract;
 public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Anonymous = "anonymous";
-    private const string SecretHeader = "X-Reservation-Secret";
 
     private HttpClient Guest(int index = 0) => ClientAs(Anonymous, TestIdentity.Create, index);
 
@@ -41,7 +41,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var replay = await PostAsync(Guest(1), body, key);
         var replayed = await ExpectAsync(replay, HttpStatusCode.Created);
         Assert.Equal(code, (string?)replayed["code"]);
-        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", replay.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         Assert.False(replayed.ContainsKey("guestSecret"));
     }
 
@@ -56,7 +56,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         var other = await ExpectAsync(second, HttpStatusCode.Created);
         Assert.NotEqual((string?)first["code"], (string?)other["code"]);
-        Assert.False(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.False(second.Headers.Contains(PlatformHeaders.IdempotentReplayed));
         Assert.NotNull(other["guestSecret"]);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE owner_client = 'anonymous' AND idempotency_key = @key", new { key }));
     }
@@ -119,7 +119,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         // Its own secret twice is no secret either: which one was meant cannot be known.
         using (var twice = new HttpRequestMessage(new HttpMethod(method), path))
         {
-            twice.Headers.TryAddWithoutValidation(SecretHeader, [secret, secret]);
+            twice.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, [secret, secret]);
             using var response = await Guest().SendAsync(twice, Cancellation);
             await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
         }
@@ -174,7 +174,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var request = new HttpRequestMessage(method, path);
         if (secret is not null)
-            request.Headers.TryAddWithoutValidation(SecretHeader, secret);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, secret);
         return client.SendAsync(request, Cancellation);
     }
 }

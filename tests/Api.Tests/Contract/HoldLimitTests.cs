@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -13,7 +14,6 @@ namespace Platform.Api.Tests.Contract;
 public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Anonymous = "anonymous";
-    private const string SecretHeader = "X-Reservation-Secret";
 
     /// <summary>The anonymous defaults of the gateway (appsettings): 2 holds, 14 nights, 14 a reservation, 730 days, no confirming.</summary>
     private static readonly string GuestDefaults = TestIdentity.Limits(2, 14, 14, 730, mayConfirm: false, holdSeconds: 600);
@@ -180,7 +180,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
         var code = (string)created["code"]!;
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{code}/confirm");
-        request.Headers.TryAddWithoutValidation(SecretHeader, (string)created["guestSecret"]!);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, (string)created["guestSecret"]!);
         using var response = await Guest(holder).SendAsync(request, Cancellation);
 
         await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "confirm-not-allowed");
@@ -197,7 +197,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
         await QueryScalarAsync<object>("UPDATE hold_counters SET holds = 0, nights = 0 WHERE holder = @holder; SELECT 1", new { holder });
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{created["code"]}/cancel");
-        request.Headers.TryAddWithoutValidation(SecretHeader, (string)created["guestSecret"]!);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, (string)created["guestSecret"]!);
         using (var cancelled = await guest.SendAsync(request, Cancellation))
             await ExpectAsync(cancelled, HttpStatusCode.OK);
 

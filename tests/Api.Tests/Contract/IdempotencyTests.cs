@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -17,7 +18,7 @@ public class IdempotencyTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         Assert.True(JsonNode.DeepEquals(original, replayed), $"{original} != {replayed}");
         Assert.Equal(first.Headers.Location, second.Headers.Location);
-        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", second.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
     }
 

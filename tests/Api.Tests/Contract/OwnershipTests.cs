@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -73,13 +74,13 @@ public class OwnershipTests(ClusterFixture fixture) : ClusterTest(fixture)
         var aliceCode = (string)(await ExpectAsync(fromAlice, HttpStatusCode.Created))["code"]!;
         using var fromBob = await PostAsync(bob, Body(NewStay()), key);
         var bobCode = (string)(await ExpectAsync(fromBob, HttpStatusCode.Created))["code"]!;
-        Assert.False(fromBob.Headers.Contains("Idempotent-Replayed"));
+        Assert.False(fromBob.Headers.Contains(PlatformHeaders.IdempotentReplayed));
         Assert.NotEqual(aliceCode, bobCode);
 
         // Each client's key still replays its own first answer.
         using var replay = await PostAsync(alice, aliceBody, key);
         Assert.Equal(aliceCode, (string?)(await ExpectAsync(replay, HttpStatusCode.Created))["code"]);
-        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", replay.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -165,7 +166,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var path in new[] { "/api/v1/health", "/api/v1/reservations/ZZZZZZZZ", "/no/such/path", "/api/v1/reservations?guestPhone=x" })
         {
             using var response = await Client(1).GetAsync(path, Cancellation);
-            Assert.Equal(Cluster.Replicas[1].Id, response.Headers.GetValues("X-Replica").Single());
+            Assert.Equal(Cluster.Replicas[1].Id, response.Headers.GetValues(PlatformHeaders.Replica).Single());
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
@@ -102,7 +103,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
     private HttpClient Keyed(GatewayProcess gateway, string apiKey)
     {
         var client = ClientFor(gateway);
-        client.DefaultRequestHeaders.TryAddWithoutValidation(ClientIdentification.ApiKeyHeader, apiKey);
+        client.DefaultRequestHeaders.TryAddWithoutValidation(PlatformHeaders.ApiKey, apiKey);
         return client;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using Platform.Contracts.Http;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
@@ -166,7 +167,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
     private static async Task<HttpResponseMessage> ReadWithSecretAsync(HttpClient client, string code, string secret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/reservations/{code}");
-        request.Headers.TryAddWithoutValidation("X-Reservation-Secret", secret);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, secret);
         return await client.SendAsync(request, Cancellation);
     }
 }

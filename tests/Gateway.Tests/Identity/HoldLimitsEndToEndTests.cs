@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
 using Platform.Testing;
@@ -43,7 +44,7 @@ public sealed class HoldLimitsEndToEndTests(GatewayFixture fixture) : LimitedGat
         if (body is not null)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         if (secret is not null)
-            request.Headers.TryAddWithoutValidation("X-Reservation-Secret", secret);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, secret);
         return await ClientFor(gateway).SendAsync(request, Cancellation);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -92,7 +93,7 @@ public sealed class SlowReplicaTests : GatewayTest
             for (var i = 0; i < 2; i++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-                request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", "400");
+                request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, "400");
                 var took = Stopwatch.StartNew();
                 using var response = await client.SendAsync(request, Cancellation);
                 took.Stop();

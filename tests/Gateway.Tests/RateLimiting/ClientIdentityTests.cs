@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
@@ -91,7 +92,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
             AcmeOnStandard));
         var client = ClientFor(gateway);
         using var request = new HttpRequestMessage(HttpMethod.Get, Health);
-        request.Headers.TryAddWithoutValidation("X-Api-Key", [AcmeKey, "other"]);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ApiKey, [AcmeKey, "other"]);
 
         using var response = await client.SendAsync(request, Cancellation);
 

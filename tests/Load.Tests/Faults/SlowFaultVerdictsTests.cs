@@ -1,3 +1,4 @@
+using Platform.Contracts.Http;
 using Platform.Load.Faults;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
@@ -51,7 +52,7 @@ public sealed class SlowFaultVerdictsTests
         var verdicts = SlowFaultVerdicts.FreezeReplica([.. GoodFreeze(), Answer(endpoint, 500, status, latencyMs)]);
 
         var failed = Assert.Single(verdicts, v => !v.Passed);
-        Assert.Contains(endpoint == Endpoints.Health ? "GETs" : endpoint == Endpoints.KeyedCreate ? "Idempotency-Key" : "without a key", failed.Name, StringComparison.Ordinal);
+        Assert.Contains(endpoint == Endpoints.Health ? "GETs" : endpoint == Endpoints.KeyedCreate ? PlatformHeaders.IdempotencyKey : "without a key", failed.Name, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Platform.Contracts.Http;
 using Platform.Load.Traffic;
 
 namespace Platform.Load.Workload;
@@ -15,7 +16,6 @@ namespace Platform.Load.Workload;
 public sealed class ReservationMix(StayPlanner planner, CreatedStays created, RunClock clock)
 {
     public const string DatesUnavailable = "dates-unavailable";
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>Sends one request of the mix as <paramref name="client"/>; 429 is a failure unless <paramref name="rateLimitExpected"/>.</summary>
     public Task<RequestRecord> SendAsync(HttpClient http, string client, double scheduledMs, bool rateLimitExpected)
@@ -53,7 +53,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = Body(stay) };
         if (idempotencyKey is not null)
-            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
+            request.Headers.Add(PlatformHeaders.IdempotencyKey, idempotencyKey);
         var (record, body) = await SendAsync(call, request, endpoint, HttpStatusCode.Created, expectedProblem: null);
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
             created.Add(new CreatedStay(code, stay, call.Client, clock.ElapsedMs));
