@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Platform.Api.Bulkheads;
 using Platform.Api.Observability;
 using Platform.Contracts.Deadlines;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Deadlines;
@@ -28,7 +29,7 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
         var reading = DeadlineHeaders.TryReadDeadline(context.Request.Headers, arrival, out var requested, out var malformed);
         if (reading == DeadlineHeaders.Reading.Malformed)
         {
-            await Problem.WriteAsync(problems, context, StatusCodes.Status400BadRequest, Problem.MalformedRequest,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest,
                 "The request deadline could not be read", malformed!);
             return;
         }
@@ -43,7 +44,7 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
             // 504 by the gateway, so doing the work now could only do harm.
             OverloadMetrics.CountShed(workClass, OverloadMetrics.Deadline);
             context.Response.Headers.RetryAfter = Problem.RetryAfter;
-            await Problem.WriteAsync(problems, context, StatusCodes.Status504GatewayTimeout, Problem.DeadlineExceeded,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status504GatewayTimeout, ProblemTypes.DeadlineExceeded,
                 "The request's deadline had passed", "The deadline passed before this replica received the request; nothing was done.");
             return;
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Identity;
@@ -16,7 +17,7 @@ public sealed class IdentityProblems(IProblemDetailsService problems) : IAuthori
     {
         if (authorizeResult.Challenged)
         {
-            await Problem.WriteAsync(problems, context, StatusCodes.Status401Unauthorized, Problem.InvalidIdentity,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status401Unauthorized, ProblemTypes.InvalidIdentity,
                 "No valid client identity",
                 $"This call needs the {PlatformHeaders.ClientIdentity} header the gateway signs for it; call through the gateway.");
             return;
@@ -25,7 +26,7 @@ public sealed class IdentityProblems(IProblemDetailsService problems) : IAuthori
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().Select(r => r.Scope).FirstOrDefault()
                           ?? policy.Requirements.OfType<ScopeRequirement>().Select(r => r.Scope).FirstOrDefault() ?? "unknown";
-            await Problem.WriteAsync(problems, context, StatusCodes.Status403Forbidden, Problem.InsufficientScope,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status403Forbidden, ProblemTypes.InsufficientScope,
                 "Insufficient scope", $"This call needs the scope '{missing}', which this client does not have.");
             return;
         }

@@ -1,5 +1,6 @@
 using Platform.Contracts.Deadlines;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Prometheus;
 using Platform.Gateway.Problems;
 using Platform.Gateway.Proxy;
@@ -46,7 +47,7 @@ public static class DeadlineMiddleware
         var request = context.Request;
         if (!DeadlineHeaders.TryReadClientTimeout(request.Headers[PlatformHeaders.RequestTimeoutMs], out var asked))
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.MalformedRequest,
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest,
                 $"Invalid {PlatformHeaders.RequestTimeoutMs}",
                 $"{PlatformHeaders.RequestTimeoutMs} must be one whole number of milliseconds from 1 to {DeadlineHeaders.MaxClientTimeoutMs}.");
             return;
@@ -82,7 +83,7 @@ public static class DeadlineMiddleware
             // What YARP left for a cancelled request (its error, a 400 or 502) is not the answer.
             context.Features.Set<IForwarderErrorFeature>(null);
             Exceeded.WithLabels(route.RouteId).Inc();
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, GatewayProblems.UpstreamTimeout,
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, ProblemTypes.UpstreamTimeout,
                 "The replica did not answer in time",
                 $"No replica answered within the request's deadline of {length.TotalMilliseconds:0} ms; the request may or may not have taken effect " +
                 $"(repeat a create with the same Idempotency-Key to find out). Retry after {GatewayProblems.RetryAfterSeconds} s.",

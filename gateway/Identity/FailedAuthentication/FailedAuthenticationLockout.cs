@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Problems;
 using Platform.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Model;
@@ -16,8 +17,6 @@ namespace Platform.Gateway.Identity.FailedAuthentication;
 /// </summary>
 internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAuthentications failures, ApiKeyDirectory clients)
 {
-    public const string TooManyFailedAuthentications = "too-many-failed-authentications";
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null)
@@ -31,7 +30,7 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
         {
             failures.CountLockout();
             var seconds = (int)Math.Min(int.MaxValue, failures.Policy.RetryAfterSeconds(wait));
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, TooManyFailedAuthentications,
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyFailedAuthentications,
                 "Too many failed authentications",
                 string.Create(CultureInfo.InvariantCulture,
                     $"Too many unknown API keys or wrong guest secrets came from this address; retry after {seconds} s. Requests with a valid {PlatformHeaders.ApiKey} are not affected."),

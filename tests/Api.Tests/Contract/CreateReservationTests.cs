@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -64,7 +65,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
         await CreateAsync(stay);
         var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(1), Body(stay with { CheckIn = stay.CheckIn.AddDays(2), CheckOut = stay.CheckOut.AddDays(2) }, phone));
-        await ExpectProblemAsync(response, HttpStatusCode.Conflict, "dates-unavailable");
+        await ExpectProblemAsync(response, HttpStatusCode.Conflict, ProblemTypes.DatesUnavailable);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
@@ -81,7 +82,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
     public async Task An_unknown_accommodation_is_422()
     {
         using var response = await PostAsync(Client(), Body(NewStay() with { AccommodationId = 1_000_001 }));
-        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, "unknown-accommodation");
+        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, ProblemTypes.UnknownAccommodation);
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
         // Accommodation 7 holds 2 + 7 mod 7 = 2 guests.
         var stay = StayAt(7);
         using var response = await PostAsync(Client(), Body(stay, guests: 3));
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed);
         Assert.NotNull(problem["errors"]!["guests"]);
     }
 

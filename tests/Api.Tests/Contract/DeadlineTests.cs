@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -33,7 +34,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var phone = ReservationRequest.NewPhone();
         using var response = await SendAsync(Client(), Create(Body(NewStay(), phone), value));
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
         Assert.Contains(PlatformHeaders.RequestDeadline, (string)problem["detail"]!, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
@@ -45,7 +46,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var value in new[] { now * 1000, now + (long)TimeSpan.FromDays(2).TotalMilliseconds, now - (long)TimeSpan.FromDays(2).TotalMilliseconds })
         {
             using var response = await SendAsync(Client(), Read(value.ToString(CultureInfo.InvariantCulture)));
-            await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+            await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
         }
     }
 
@@ -65,7 +66,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var answer = await reader.ReadToEndAsync(Cancellation);
         Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
         Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
-        Assert.Contains("malformed-request", answer, StringComparison.Ordinal);
+        Assert.Contains(ProblemTypes.MalformedRequest, answer, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,13 +77,13 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var before = await CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"deadline\"");
 
         using var response = await SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(-2))));
-        await ExpectProblemAsync(response, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+        await ExpectProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.True(RetryAfter(response) >= 1);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
         Assert.Equal(before + 1, await CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"deadline\""));
 
         using var read = await SendAsync(Client(1), Read(Epoch(DateTimeOffset.UtcNow.AddMilliseconds(-1))));
-        await ExpectProblemAsync(read, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+        await ExpectProblemAsync(read, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             var clock = Stopwatch.StartNew();
             using (var cutOff = await SendAsync(client, Create(body, Epoch(DateTimeOffset.UtcNow + budget), key)))
             {
-                await ExpectProblemAsync(cutOff, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+                await ExpectProblemAsync(cutOff, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
                 Assert.True(RetryAfter(cutOff) >= 1);
             }
             Assert.True(clock.Elapsed < budget + Slack, $"answered after {clock.Elapsed}");
@@ -194,7 +195,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             }
         }
         using (var late = await answer)
-            await ExpectProblemAsync(late, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(late, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
@@ -212,7 +213,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             await using var root = await Fixture.OpenRootAsync();
             await Dapper.SqlMapper.ExecuteAsync(root, $"KILL QUERY {thread}");
             using var killed = await answer;
-            await ExpectProblemAsync(killed, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            await ExpectProblemAsync(killed, HttpStatusCode.ServiceUnavailable, ProblemTypes.DatabaseUnavailable);
             Assert.True(RetryAfter(killed) >= 1);
         }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
@@ -247,14 +248,14 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var far = Epoch(DateTimeOffset.UtcNow.AddSeconds(20));
         var clock = Stopwatch.StartNew();
         using (var create = await SendAsync(client, Create(Body(NewStay()), far)))
-            await ExpectProblemAsync(create, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(create, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + Slack, $"create answered after {clock.Elapsed}");
 
         clock.Restart();
         var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{code}/confirm");
         confirm.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, far);
         using (var confirmed = await SendAsync(client, confirm))
-            await ExpectProblemAsync(confirmed, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(confirmed, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + Slack, $"confirm answered after {clock.Elapsed}");
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @code", new { code }));
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Platform.Contracts.Http;
 using Platform.Contracts.Identity;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -35,7 +36,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var response = await ClientAs(TestIdentity.DefaultClient, others).SendAsync(request, Cancellation);
 
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
         Assert.Contains($"'{scope}'", (string?)problem["detail"], StringComparison.Ordinal);
         await AssertUnchangedAsync(code, phone);
     }
@@ -49,7 +50,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
             var phone = ReservationRequest.NewPhone();
             using var request = Request(method, path.Replace("{code}", code, StringComparison.Ordinal), phone);
             using var response = await ClientAs("no-scopes", "").SendAsync(request, Cancellation);
-            await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+            await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
             await AssertUnchangedAsync(code, phone);
         }
     }
@@ -75,7 +76,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
 
             using var response = await UnsignedClient(1).SendAsync(request, Cancellation);
 
-            var problem = await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-identity");
+            var problem = await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
             Assert.DoesNotContain(phone, problem.ToJsonString(), StringComparison.Ordinal);
             await AssertUnchangedAsync(code, phone);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -21,16 +22,16 @@ public class OwnershipTests(ClusterFixture fixture) : ClusterTest(fixture)
         var code = (string)created["code"]!;
 
         using var missing = await other.GetAsync("/api/v1/reservations/ZZZZZZZZ", Cancellation);
-        var missingProblem = await ExpectProblemAsync(missing, HttpStatusCode.NotFound, "not-found");
+        var missingProblem = await ExpectProblemAsync(missing, HttpStatusCode.NotFound, ProblemTypes.NotFound);
 
         using var read = await other.GetAsync($"/api/v1/reservations/{code}", Cancellation);
-        var readProblem = await ExpectProblemAsync(read, HttpStatusCode.NotFound, "not-found");
+        var readProblem = await ExpectProblemAsync(read, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         Assert.Equal((string?)missingProblem["title"], (string?)readProblem["title"]);
         Assert.Equal($"There is no reservation '{code}'.", (string?)readProblem["detail"]);
         foreach (var action in new[] { "confirm", "cancel" })
         {
             using var response = await other.PostAsync($"/api/v1/reservations/{code}/{action}", null, Cancellation);
-            var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+            var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
             Assert.Equal((string?)missingProblem["title"], (string?)problem["title"]);
             Assert.Equal($"There is no reservation '{code}'.", (string?)problem["detail"]);
         }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
-using Platform.Api.Deadlines;
 using Platform.Contracts.Deadlines;
 using Platform.Contracts.Http;
 

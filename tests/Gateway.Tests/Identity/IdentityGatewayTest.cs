@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Platform.Contracts.Http;
-using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Platform.Contracts.Http;
-using Platform.Gateway.Identity;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
 using Platform.Topology.Services;
@@ -102,7 +102,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
 
         using var response = await SendAsync(ClientFor(gateway), HttpMethod.Get, target, AcmeKey);
 
-        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, "api-key-in-query");
+        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ApiKeyInQuery);
         Assert.DoesNotContain(AcmeKey, problem.ToJsonString(), StringComparison.Ordinal);
         Assert.Empty(Proxied(upstream));
     }
@@ -117,7 +117,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
 
         using var response = await SendAsync(ClientFor(gateway), HttpMethod.Get, "/api/v1/health", presented);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, "unknown-api-key");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey);
         Assert.Empty(Proxied(upstream));
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"unknown\",code=\"401\""));

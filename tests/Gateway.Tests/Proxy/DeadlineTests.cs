@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -26,7 +27,7 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
         request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, value);
         using var response = await Client().SendAsync(request, Cancellation);
 
-        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
         Assert.Contains(PlatformHeaders.RequestTimeoutMs, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -37,7 +38,7 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
         request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, ["100", "200"]);
         using var response = await Client().SendAsync(request, Cancellation);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
     }
 
     [Theory]
@@ -61,7 +62,7 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
 
         // 1 ms may pass before a replica answers; then it is the gateway's 504, never anything else.
         if (response.StatusCode == HttpStatusCode.GatewayTimeout)
-            await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, "upstream-timeout");
+            await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.UpstreamTimeout);
         else
             await ExpectAsync(response, HttpStatusCode.OK);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -80,7 +81,7 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
                 Assert.Equal(1, await ReservationsOfAsync(Live, phone));
                 continue;
             }
-            await ExpectGatewayProblemAsync(response, HttpStatusCode.BadGateway, "upstream-error");
+            await ExpectGatewayProblemAsync(response, HttpStatusCode.BadGateway, ProblemTypes.UpstreamError);
             Assert.Equal(0, await ReservationsOfAsync(Live, phone));
             refused++;
         }
