@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Platform.Api.Database;
 using Platform.Api.Observability;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Bulkheads;
@@ -48,12 +49,12 @@ public static class BulkheadSetup
                 if (workClass == WorkClass.Write && WriteShares.RefusedAsGuest(rejected.Lease))
                 {
                     await Problem.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context,
-                        StatusCodes.Status429TooManyRequests, Problem.AnonymousWritesBusy, "Anonymous writes busy",
+                        StatusCodes.Status429TooManyRequests, ProblemTypes.AnonymousWritesBusy, "Anonymous writes busy",
                         $"This replica already works on as many writes of anonymous guests as it gives them; nothing was done. Retry after {Problem.RetryAfterSeconds} s, or book with an API key.");
                     return;
                 }
                 await Problem.WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context,
-                    StatusCodes.Status503ServiceUnavailable, Problem.TemporaryReducedCapacity, "Temporarily reduced capacity",
+                    StatusCodes.Status503ServiceUnavailable, ProblemTypes.TemporaryReducedCapacity, "Temporarily reduced capacity",
                     $"This replica is already working on as many {workClass.Label}s as it can finish in time; nothing was done. Retry after {Problem.RetryAfterSeconds} s.");
             };
         });

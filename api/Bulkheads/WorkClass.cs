@@ -1,4 +1,4 @@
-using Platform.Api.Deadlines;
+using Platform.Contracts.Http;
 
 namespace Platform.Api.Bulkheads;
 
@@ -42,6 +42,6 @@ public static class WorkClassConventions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
-            .WithDescription($"Bounded by the {DeadlineHeader.Name} deadline (504 deadline-exceeded when it passes) and shed at once "
+            .WithDescription($"Bounded by the {PlatformHeaders.RequestDeadline} deadline (504 deadline-exceeded when it passes) and shed at once "
                              + $"with 503 temporary-reduced-capacity when the {workClass.Label}s' share of the replica is taken.");
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Platform.Api.Bulkheads;
 using Platform.Api.Observability;
+using Platform.Contracts.Deadlines;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Deadlines;
@@ -24,16 +26,16 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
 
         var arrival = clock.GetUtcNow();
         var settings = options.Value;
-        var reading = DeadlineHeader.TryRead(context.Request.Headers, arrival, out var requested, out var malformed);
-        if (reading == DeadlineHeader.Reading.Malformed)
+        var reading = DeadlineHeaders.TryReadDeadline(context.Request.Headers, arrival, out var requested, out var malformed);
+        if (reading == DeadlineHeaders.Reading.Malformed)
         {
-            await Problem.WriteAsync(problems, context, StatusCodes.Status400BadRequest, Problem.MalformedRequest,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest,
                 "The request deadline could not be read", malformed!);
             return;
         }
 
         var latest = arrival + settings.Maximum;
-        var at = reading == DeadlineHeader.Reading.Absent ? arrival + settings.Default
+        var at = reading == DeadlineHeaders.Reading.Absent ? arrival + settings.Default
             : requested > latest ? latest
             : requested;
         if (at <= arrival)
@@ -42,7 +44,7 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
             // 504 by the gateway, so doing the work now could only do harm.
             OverloadMetrics.CountShed(workClass, OverloadMetrics.Deadline);
             context.Response.Headers.RetryAfter = Problem.RetryAfter;
-            await Problem.WriteAsync(problems, context, StatusCodes.Status504GatewayTimeout, Problem.DeadlineExceeded,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status504GatewayTimeout, ProblemTypes.DeadlineExceeded,
                 "The request's deadline had passed", "The deadline passed before this replica received the request; nothing was done.");
             return;
         }

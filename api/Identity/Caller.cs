@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Api.Identity;
 

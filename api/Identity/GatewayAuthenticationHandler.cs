@@ -2,7 +2,8 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Platform.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
 
 namespace Platform.Api.Identity;
 
@@ -26,22 +27,22 @@ public sealed class GatewayAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var values = Request.Headers[IdentityToken.Header];
+        var values = Request.Headers[PlatformHeaders.ClientIdentity];
         if (values.Count == 0)
             return AuthenticateResult.NoResult();
         // Two headers: which one the gateway meant cannot be known, so neither counts.
         if (values.Count > 1)
-            return AuthenticateResult.Fail($"{IdentityToken.Header} was sent more than once.");
+            return AuthenticateResult.Fail($"{PlatformHeaders.ClientIdentity} was sent more than once.");
 
         // The body this replica will act on, digested as read; the signature covers the gateway's digest
         // of what it forwarded, so a captured header cannot carry another body.
         var digest = await RequestBody.DigestAsync(Context);
-        var presented = Request.Headers[IdentityToken.ContentDigestHeader];
+        var presented = Request.Headers[PlatformHeaders.ContentDigest];
         if (digest is not null && (presented.Count != 1 || presented[0] != digest))
-            return AuthenticateResult.Fail($"The body does not match a {IdentityToken.ContentDigestHeader} the gateway signed.");
+            return AuthenticateResult.Fail($"The body does not match a {PlatformHeaders.ContentDigest} the gateway signed.");
 
         var options = identity.Value;
-        var idempotencyKey = Request.Headers["Idempotency-Key"];
+        var idempotencyKey = Request.Headers[PlatformHeaders.IdempotencyKey];
         if (!IdentityToken.TryVerify(options.SigningKey, values[0],
                 new SignedRequest(Request.Method, Request.Path.Value + Request.QueryString.Value,
                     idempotencyKey.Count == 0 ? null : idempotencyKey.ToString(), digest),
@@ -49,7 +50,7 @@ public sealed class GatewayAuthenticationHandler(
                 (long)options.MaxFutureSkew.TotalMilliseconds, out var identityClaims, out var limits))
         {
             // The reason is not told apart (malformed, stale, wrong MAC): that would help a forger.
-            return AuthenticateResult.Fail($"{IdentityToken.Header} is not valid for this request.");
+            return AuthenticateResult.Fail($"{PlatformHeaders.ClientIdentity} is not valid for this request.");
         }
 
         var claims = new List<Claim> { new(ClaimTypes.Name, identityClaims.Client), new(Caller.HolderClaim, identityClaims.Holder) };

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Identity;
 
 namespace Platform.Api.Identity;
 
@@ -43,7 +44,7 @@ public sealed class IdentityOptions
     {
         if (string.IsNullOrEmpty(SigningKeyFile))
             return; // [Required] reports it.
-        if (Platform.Identity.IdentityToken.TryReadKeyFile(SigningKeyFile, out var key, out var problem))
+        if (IdentityToken.TryReadKeyFile(SigningKeyFile, out var key, out var problem))
             SigningKey = key;
         else
             SigningKeyProblem = $"Identity:SigningKeyFile: {problem}";

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Identity;
@@ -15,16 +17,16 @@ public sealed class IdentityProblems(IProblemDetailsService problems) : IAuthori
     {
         if (authorizeResult.Challenged)
         {
-            await Problem.WriteAsync(problems, context, StatusCodes.Status401Unauthorized, Problem.InvalidIdentity,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status401Unauthorized, ProblemTypes.InvalidIdentity,
                 "No valid client identity",
-                $"This call needs the {Platform.Identity.IdentityToken.Header} header the gateway signs for it; call through the gateway.");
+                $"This call needs the {PlatformHeaders.ClientIdentity} header the gateway signs for it; call through the gateway.");
             return;
         }
         if (authorizeResult.Forbidden)
         {
             var missing = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().Select(r => r.Scope).FirstOrDefault()
                           ?? policy.Requirements.OfType<ScopeRequirement>().Select(r => r.Scope).FirstOrDefault() ?? "unknown";
-            await Problem.WriteAsync(problems, context, StatusCodes.Status403Forbidden, Problem.InsufficientScope,
+            await Problem.WriteAsync(problems, context, StatusCodes.Status403Forbidden, ProblemTypes.InsufficientScope,
                 "Insufficient scope", $"This call needs the scope '{missing}', which this client does not have.");
             return;
         }

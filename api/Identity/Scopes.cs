@@ -1,4 +1,5 @@
-using Platform.Identity;
+using Platform.Contracts.Identity;
+
 
 namespace Platform.Api.Identity;
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Http;
+using Platform.Contracts.Management;
 using Prometheus;
 using Prometheus.HttpMetrics;
 
@@ -21,17 +23,14 @@ public static class ObservabilitySetup
     {
         builder.Services.AddOptions<ReplicaOptions>().BindConfiguration(ReplicaOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
 
         // The built-in meter export starts at the first scrape; MeterExport starts with the process.
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
         builder.Services.AddSingleton<PoolInstruments>();
         builder.Services.AddSingleton<MeterExport>();
 
-        var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
-        if (metrics.Port > 0)
-            builder.Services.AddHostedService<ManagementServer>();
+        // /metrics on a listener of its own; none with Metrics:Port 0 or Metrics:Enabled false.
+        builder.AddManagementServer<ManagementServer>();
         return builder;
     }
 
@@ -45,7 +44,7 @@ public static class ObservabilitySetup
             context.Response.OnStarting(static state =>
             {
                 var (response, id) = ((HttpResponse, string))state;
-                response.Headers["X-Replica"] = id;
+                response.Headers[PlatformHeaders.Replica] = id;
                 return Task.CompletedTask;
             }, (context.Response, replicaId));
             return next(context);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
 using Platform.Api.Observability;
+using Platform.Contracts.Problems;
 
 namespace Platform.Api.Problems;
 
@@ -69,7 +70,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static ProblemDetails DeadlineExceeded(RequestDeadline deadline) => new()
     {
         Status = StatusCodes.Status504GatewayTimeout,
-        Type = Problems.DeadlineExceeded,
+        Type = ProblemTypes.DeadlineExceeded,
         Title = "The request's deadline passed",
         Detail = deadline.Class == Bulkheads.WorkClass.Write
             ? $"The deadline passed before the change was stored; it was rolled back and nothing was changed. Retry after {Problems.RetryAfterSeconds} s (with the same Idempotency-Key, a create is never stored twice)."
@@ -81,7 +82,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
         {
             Status = StatusCodes.Status413PayloadTooLarge,
-            Type = Problems.PayloadTooLarge,
+            Type = ProblemTypes.PayloadTooLarge,
             Title = "The request body is too large",
             Detail = $"The body may be at most {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.",
         },
@@ -89,21 +90,21 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         BadHttpRequestException bad => new ProblemDetails
         {
             Status = bad.StatusCode,
-            Type = Problems.MalformedRequest,
+            Type = ProblemTypes.MalformedRequest,
             Title = "The request could not be read",
             Detail = bad.Message,
         },
         _ when DatabaseErrors.IsUnavailable(exception) => new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
-            Type = Problems.DatabaseUnavailable,
+            Type = ProblemTypes.DatabaseUnavailable,
             Title = "The database is unavailable",
             Detail = $"The reservation store could not be reached in time; nothing was changed. Retry after {Problems.RetryAfterSeconds} s.",
         },
         _ => new ProblemDetails
         {
             Status = StatusCodes.Status500InternalServerError,
-            Type = Problems.InternalError,
+            Type = ProblemTypes.InternalError,
             Title = "Unexpected error",
             Detail = "The request failed unexpectedly; it has been logged.",
         },
@@ -114,7 +115,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var problem = new ValidationProblemDetails
         {
             Status = StatusCodes.Status400BadRequest,
-            Type = Problems.MalformedRequest,
+            Type = ProblemTypes.MalformedRequest,
             Title = "The request body is not valid JSON for this call",
         };
         // The reader's own error (bad syntax, truncated body) arrives wrapped as the inner exception;

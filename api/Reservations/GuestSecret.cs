@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Platform.Contracts.Http;
 
 namespace Platform.Api.Reservations;
 
@@ -9,7 +10,6 @@ namespace Platform.Api.Reservations;
 /// </summary>
 public static class GuestSecret
 {
-    public const string Header = "X-Reservation-Secret";
     private const int Bytes = 32;
 
     /// <summary>A new secret (32 random bytes, base64url) and the hash to store for it.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Identity;
 using Prometheus;
 using Platform.Api.Identity;
 
@@ -49,8 +50,8 @@ public sealed class HoldQuotas(IOptions<ReservationOptions> options)
         var limits = caller.Limits;
         var holder = limits.HasQuota && caller.Holder.Length > 0 ? caller.Holder : null;
         int? shard = caller.IsAnonymous ? Shard(caller.Holder) : null;
-        return new HoldCharge(holder, limits.MaxHolds ?? Platform.Identity.HoldLimits.MaxValue,
-            limits.MaxHeldNights ?? Platform.Identity.HoldLimits.MaxValue, shard, ShardBudget,
+        return new HoldCharge(holder, limits.MaxHolds ?? HoldLimits.MaxValue,
+            limits.MaxHeldNights ?? HoldLimits.MaxValue, shard, ShardBudget,
             limits.HoldSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 

@@ -7,6 +7,8 @@ using Platform.Api.Accommodations;
 using Platform.Api.Bulkheads;
 using Platform.Api.Deadlines;
 using Platform.Api.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Reservations;
@@ -42,7 +44,7 @@ public static class ReservationEndpoints
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var bodyValid = ReservationValidator.TryValidate(body, today, out var request, out var errors);
         if (!IdempotencyKey.TryRead(context.Request, out var idempotencyKey))
-            errors[IdempotencyKey.Header] = ["must be 1-64 of A-Z, a-z, 0-9, '_' and '-', sent once"];
+            errors[PlatformHeaders.IdempotencyKey] = ["must be 1-64 of A-Z, a-z, 0-9, '_' and '-', sent once"];
         if (!bodyValid || errors.Count > 0)
             return Problem.Invalid(errors);
 
@@ -52,20 +54,20 @@ public static class ReservationEndpoints
         if (limits.MaxNightsPerReservation is { } maxNights && request.Nights > maxNights)
         {
             HoldQuotas.CountRefusal(HoldQuotas.NightsReason);
-            return Problem.Unprocessable(Problem.TooManyNights, "Too many nights",
+            return Problem.Unprocessable(ProblemTypes.TooManyNights, "Too many nights",
                 $"A reservation of this caller may cover at most {maxNights} nights; this one covers {request.Nights}.");
         }
         if (limits.HorizonDays is { } horizon && request.CheckIn.DayNumber - today.DayNumber > horizon)
         {
             HoldQuotas.CountRefusal(HoldQuotas.HorizonReason);
-            return Problem.Unprocessable(Problem.BeyondBookingHorizon, "Beyond the booking horizon",
+            return Problem.Unprocessable(ProblemTypes.BeyondBookingHorizon, "Beyond the booking horizon",
                 $"This caller may book check-ins at most {horizon} days ahead, up to {today.AddDays(horizon):yyyy-MM-dd}.");
         }
 
         var accommodation = await catalog.FindAsync(request.AccommodationId, cancellationToken);
         if (accommodation is null)
         {
-            return Problem.Unprocessable(Problem.UnknownAccommodation, "Unknown accommodation",
+            return Problem.Unprocessable(ProblemTypes.UnknownAccommodation, "Unknown accommodation",
                 $"There is no accommodation {request.AccommodationId}.");
         }
         if (request.Guests > accommodation.Capacity)
@@ -80,27 +82,27 @@ public static class ReservationEndpoints
             case CreateOutcome.Created created:
                 return TypedResults.Created($"{Prefix}/{created.Reservation.Code}", created.Reservation with { GuestSecret = guestSecret });
             case CreateOutcome.Replayed replayed:
-                context.Response.Headers["Idempotent-Replayed"] = "true";
+                context.Response.Headers[PlatformHeaders.IdempotentReplayed] = "true";
                 return TypedResults.Created($"{Prefix}/{replayed.Reservation.Code}", replayed.Reservation);
             case CreateOutcome.DatesUnavailable:
-                return Problem.Conflict(Problem.DatesUnavailable, "Dates unavailable",
+                return Problem.Conflict(ProblemTypes.DatesUnavailable, "Dates unavailable",
                     $"Accommodation {request.AccommodationId} is already reserved for at least one night from {request.CheckIn:yyyy-MM-dd} to {request.CheckOut:yyyy-MM-dd}.");
             case CreateOutcome.UnknownAccommodation:
-                return Problem.Unprocessable(Problem.UnknownAccommodation, "Unknown accommodation",
+                return Problem.Unprocessable(ProblemTypes.UnknownAccommodation, "Unknown accommodation",
                     $"There is no accommodation {request.AccommodationId}.");
             case CreateOutcome.QuotaExceeded quota:
                 HoldQuotas.CountRefusal(HoldQuotas.QuotaReason);
                 SetRetryAfter(context, quota.EarliestExpiry, clock, options.Value);
-                return Problem.Conflict(Problem.HoldQuotaExceeded, "Hold quota reached",
+                return Problem.Conflict(ProblemTypes.HoldQuotaExceeded, "Hold quota reached",
                     $"This caller already holds as many pre-reservations or nights as it may (at most {limits.MaxHolds?.ToString(CultureInfo.InvariantCulture) ?? "any"} holds "
                     + $"and {limits.MaxHeldNights?.ToString(CultureInfo.InvariantCulture) ?? "any"} nights). Confirm or cancel one, or retry when one expires (Retry-After).");
             case CreateOutcome.BudgetExhausted budget:
                 HoldQuotas.CountRefusal(HoldQuotas.BudgetReason);
                 SetRetryAfter(context, budget.EarliestExpiry, clock, options.Value);
-                return Problem.Conflict(Problem.AnonymousHoldBudgetExhausted, "Anonymous holds at their budget",
+                return Problem.Conflict(ProblemTypes.AnonymousHoldBudgetExhausted, "Anonymous holds at their budget",
                     "Anonymous guests together hold as many nights as they may at the moment. Retry when holds expire (Retry-After), or book with an API key.");
             case CreateOutcome.IdempotencyKeyReused:
-                return Problem.Unprocessable(Problem.IdempotencyKeyReused, "Idempotency key reused",
+                return Problem.Unprocessable(ProblemTypes.IdempotencyKeyReused, "Idempotency key reused",
                     "This Idempotency-Key was already used with a different request body.");
             default:
                 throw new InvalidOperationException($"Unhandled create outcome {outcome.GetType().Name}.");
@@ -119,7 +121,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Get(
-        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationQueries queries,
+        string code, Caller caller, [FromHeader(Name = PlatformHeaders.ReservationSecret)] string? guestSecret, ReservationQueries queries,
         RequestDeadline deadline, CancellationToken cancellationToken)
     {
         if (!TryGetAccess(caller, guestSecret, out var access, out var refusal))
@@ -156,7 +158,7 @@ public static class ReservationEndpoints
     }
 
     public static async Task<Results<Ok<Reservation>, ProblemHttpResult>> Confirm(
-        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        string code, Caller caller, [FromHeader(Name = PlatformHeaders.ReservationSecret)] string? guestSecret, ReservationTransitions transitions,
         RequestDeadline deadline, CancellationToken cancellationToken)
     {
         // Per environment and caller (the gateway's policy): anonymous guests may not confirm by
@@ -165,13 +167,13 @@ public static class ReservationEndpoints
         {
             HoldQuotas.CountRefusal(HoldQuotas.ConfirmReason);
             return TypedResults.Problem("This caller may not confirm reservations; a hold is confirmed by the service that takes the payment, or expires.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Confirming not allowed", type: Problem.ConfirmNotAllowed);
+                statusCode: StatusCodes.Status403Forbidden, title: "Confirming not allowed", type: ProblemTypes.ConfirmNotAllowed);
         }
         return await TransitionAsync(code, caller, guestSecret, transitions.ConfirmAsync, deadline, cancellationToken);
     }
 
     public static Task<Results<Ok<Reservation>, ProblemHttpResult>> Cancel(
-        string code, Caller caller, [FromHeader(Name = GuestSecret.Header)] string? guestSecret, ReservationTransitions transitions,
+        string code, Caller caller, [FromHeader(Name = PlatformHeaders.ReservationSecret)] string? guestSecret, ReservationTransitions transitions,
         RequestDeadline deadline, CancellationToken cancellationToken) =>
         TransitionAsync(code, caller, guestSecret, transitions.CancelAsync, deadline, cancellationToken);
 
@@ -186,7 +188,7 @@ public static class ReservationEndpoints
         return await transition(normalized, access, deadline, cancellationToken) switch
         {
             TransitionOutcome.Done done => TypedResults.Ok(done.Reservation),
-            TransitionOutcome.Refused refused => Problem.Conflict(Problem.InvalidTransition,
+            TransitionOutcome.Refused refused => Problem.Conflict(ProblemTypes.InvalidTransition,
                 $"Reservation is {refused.Reservation.Status}", refused.Reason),
             _ => Problem.NotFoundProblem($"There is no reservation '{code}'."),
         };
@@ -210,8 +212,8 @@ public static class ReservationEndpoints
         switch (GuestSecret.TryRead(guestSecret, out var hash))
         {
             case GuestSecret.Presented.Absent:
-                refusal = TypedResults.Problem($"A guest reads and changes a reservation with the {GuestSecret.Header} header its create answered.",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Guest secret required", type: Problem.GuestSecretRequired);
+                refusal = TypedResults.Problem($"A guest reads and changes a reservation with the {PlatformHeaders.ReservationSecret} header its create answered.",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Guest secret required", type: ProblemTypes.GuestSecretRequired);
                 return false;
             case GuestSecret.Presented.Usable:
                 access = ReservationAccess.Of(caller, hash);

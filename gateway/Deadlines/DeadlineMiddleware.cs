@@ -1,3 +1,6 @@
+using Platform.Contracts.Deadlines;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Prometheus;
 using Platform.Gateway.Problems;
 using Platform.Gateway.Proxy;
@@ -10,7 +13,7 @@ namespace Platform.Gateway.Deadlines;
 /// Gives every proxied request its deadline (docs/deadlines.md). The request's abort token is
 /// replaced by one that also fires at the deadline, so YARP's forwarder, the hedging handler and
 /// every retry stop there; past it the client gets <c>504 upstream-timeout</c>. The replica is told
-/// the instant in <see cref="DeadlineHeaders.Deadline"/> (<see cref="ProxyOptions.DeadlineMargin"/>
+/// the instant in <see cref="PlatformHeaders.RequestDeadline"/> (<see cref="ProxyOptions.DeadlineMargin"/>
 /// sooner), which this always overwrites.
 /// </summary>
 /// <remarks>
@@ -42,11 +45,11 @@ public static class DeadlineMiddleware
     private static async Task WithDeadlineAsync(HttpContext context, RequestDelegate next, TimeProvider clock, TimeSpan defaultDeadline, TimeSpan margin)
     {
         var request = context.Request;
-        if (!DeadlineHeaders.TryReadClientTimeout(request.Headers[DeadlineHeaders.ClientTimeout], out var asked))
+        if (!DeadlineHeaders.TryReadClientTimeout(request.Headers[PlatformHeaders.RequestTimeoutMs], out var asked))
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.MalformedRequest,
-                $"Invalid {DeadlineHeaders.ClientTimeout}",
-                $"{DeadlineHeaders.ClientTimeout} must be one whole number of milliseconds from 1 to {DeadlineHeaders.MaxClientTimeoutMs}.");
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest,
+                $"Invalid {PlatformHeaders.RequestTimeoutMs}",
+                $"{PlatformHeaders.RequestTimeoutMs} must be one whole number of milliseconds from 1 to {DeadlineHeaders.MaxClientTimeoutMs}.");
             return;
         }
 
@@ -54,13 +57,13 @@ public static class DeadlineMiddleware
         var length = RouteDeadlines.Of(route, defaultDeadline);
         if (asked < length)
             length = asked.Value;
-        request.Headers.Remove(DeadlineHeaders.ClientTimeout);
+        request.Headers.Remove(PlatformHeaders.RequestTimeoutMs);
         // The replica is told the deadline this much early, and an answer under way may end this much late.
         var tolerance = Min(margin, length / 10);
         // One source that fires at the deadline or when the client goes: a linked source over the two
         // would be a second source and two registrations on every proxied request.
         using var expiry = new RequestDeadline(length, tolerance, clock);
-        request.Headers[DeadlineHeaders.Deadline] = DeadlineHeaders.Format(expiry.Passes - tolerance);
+        request.Headers[PlatformHeaders.RequestDeadline] = DeadlineHeaders.FormatDeadline(expiry.Passes - tolerance);
 
         var clientAborted = context.RequestAborted;
         using var aborted = clientAborted.UnsafeRegister(static expiry => ((CancellationTokenSource)expiry!).Cancel(), expiry);
@@ -80,7 +83,7 @@ public static class DeadlineMiddleware
             // What YARP left for a cancelled request (its error, a 400 or 502) is not the answer.
             context.Features.Set<IForwarderErrorFeature>(null);
             Exceeded.WithLabels(route.RouteId).Inc();
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, GatewayProblems.UpstreamTimeout,
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, ProblemTypes.UpstreamTimeout,
                 "The replica did not answer in time",
                 $"No replica answered within the request's deadline of {length.TotalMilliseconds:0} ms; the request may or may not have taken effect " +
                 $"(repeat a create with the same Idempotency-Key to find out). Retry after {GatewayProblems.RetryAfterSeconds} s.",

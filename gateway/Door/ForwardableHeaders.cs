@@ -1,4 +1,5 @@
 using System.Buffers;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Problems;
 
 namespace Platform.Gateway.Door;
@@ -56,7 +57,7 @@ public static class ForwardableHeaders
     {
         // A name that is itself unprintable is not echoed either.
         var shown = name.Length > 0 && !name.AsSpan().ContainsAnyExcept(NameCharacters) && name.Length <= 64 ? name : "(unprintable)";
-        return GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.InvalidHeader,
+        return GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, ProblemTypes.InvalidHeader,
             "A header cannot be forwarded",
             $"The header {shown} holds characters that cannot be forwarded: header values may hold only visible ASCII characters, " +
             "spaces and tabs (encode anything else, e.g. percent-encoding or base64). The request was refused before reaching a replica.");

@@ -3,8 +3,8 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Identity;
 using Platform.Gateway.RateLimiting;
-using Platform.Identity;
 
 namespace Platform.Gateway.Identity;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Platform.Contracts.Identity;
 using Platform.Gateway.RateLimiting;
 
 namespace Platform.Gateway.Identity;
@@ -29,7 +30,7 @@ internal sealed class Caller
     /// <summary>Comma-separated, as in <c>X-Client-Identity</c>; empty for none.</summary>
     public string Scopes { get; }
 
-    /// <summary>The caller's business-flow limits, as the header spells them (<see cref="Platform.Identity.HoldLimits"/>).</summary>
+    /// <summary>The caller's business-flow limits, as the header spells them (<see cref="HoldLimits"/>).</summary>
     public string Limits { get; }
 
     /// <summary>The client's tier; null for the anonymous caller, who is limited per IP under <c>anonymous</c>.</summary>

@@ -1,4 +1,4 @@
-using Platform.Identity;
+using Platform.Contracts.Http;
 using Yarp.ReverseProxy.Model;
 
 namespace Platform.Gateway.Identity;
@@ -13,8 +13,6 @@ namespace Platform.Gateway.Identity;
 /// </summary>
 internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory clients, IdentityMetrics metrics)
 {
-    public const string ApiKeyHeader = "X-Api-Key";
-
     public async Task InvokeAsync(HttpContext context)
     {
         // Only proxied routes reach a replica; the gateway's own 404s need no caller.
@@ -33,7 +31,7 @@ internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory
 
         var snapshot = clients.Current;
         Caller caller;
-        var apiKey = request.Headers[ApiKeyHeader];
+        var apiKey = request.Headers[PlatformHeaders.ApiKey];
         if (apiKey.Count == 0)
         {
             caller = snapshot.Anonymous;
@@ -48,11 +46,11 @@ internal sealed class ClientIdentification(RequestDelegate next, ApiKeyDirectory
         // The key has done its work here: the replicas learn the client from the signed header, and a
         // key that went no further cannot turn up in their logs or dumps.
         if (apiKey.Count > 0)
-            request.Headers.Remove(ApiKeyHeader);
+            request.Headers.Remove(PlatformHeaders.ApiKey);
         // Whatever the client sent under these names goes; IdentitySigning, after the rate limiter and
         // the body limit, signs the request as it will be forwarded.
-        request.Headers.Remove(IdentityToken.Header);
-        request.Headers.Remove(IdentityToken.ContentDigestHeader);
+        request.Headers.Remove(PlatformHeaders.ClientIdentity);
+        request.Headers.Remove(PlatformHeaders.ContentDigest);
         context.Features[typeof(Caller)] = caller;
         await next(context);
         caller.CountAnswer(context.Response.StatusCode);

@@ -1,3 +1,6 @@
+using Platform.Contracts.Identity;
+
+
 namespace Platform.Gateway.Identity;
 
 /// <summary>
@@ -95,8 +98,8 @@ public sealed class HoldLimitsOptions
     /// <summary>How long the caller's holds last; the replicas' <c>Reservations:HoldTime</c> when not set.</summary>
     public TimeSpan? HoldTime { get; set; }
 
-    /// <summary>The header's form (<see cref="Platform.Identity.HoldLimits"/>).</summary>
-    public string Format() => new Platform.Identity.HoldLimits(MaxActiveHolds, MaxHeldNights, MaxNightsPerReservation, HorizonDays,
+    /// <summary>The header's form (<see cref="HoldLimits"/>).</summary>
+    public string Format() => new HoldLimits(MaxActiveHolds, MaxHeldNights, MaxNightsPerReservation, HorizonDays,
         MayConfirm ?? true, HoldTime is { } hold ? (int)Math.Ceiling(hold.TotalSeconds) : null).Format();
 
     public override string ToString() => Format();

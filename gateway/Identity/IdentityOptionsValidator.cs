@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Identity;
 using Platform.Gateway.RateLimiting;
-using Platform.Identity;
 
 namespace Platform.Gateway.Identity;
 
@@ -79,8 +79,8 @@ internal sealed class IdentityOptionsValidator(IOptions<RateLimitingOptions> lim
 
     private static void CheckLimits(string key, HoldLimitsOptions limits, List<string> failures)
     {
-        CheckRange($"{key}:MaxActiveHolds", limits.MaxActiveHolds, 1, Platform.Identity.HoldLimits.MaxValue, failures);
-        CheckRange($"{key}:MaxHeldNights", limits.MaxHeldNights, 1, Platform.Identity.HoldLimits.MaxValue, failures);
+        CheckRange($"{key}:MaxActiveHolds", limits.MaxActiveHolds, 1, HoldLimits.MaxValue, failures);
+        CheckRange($"{key}:MaxHeldNights", limits.MaxHeldNights, 1, HoldLimits.MaxValue, failures);
         CheckRange($"{key}:MaxNightsPerReservation", limits.MaxNightsPerReservation, 1, MaxNightsPerReservation, failures);
         CheckRange($"{key}:HorizonDays", limits.HorizonDays, 1, 36_500, failures);
         if (limits.HoldTime is { } hold && (hold < TimeSpan.FromSeconds(1) || hold > TimeSpan.FromDays(7)))

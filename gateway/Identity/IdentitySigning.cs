@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
-using Platform.Identity;
 
 namespace Platform.Gateway.Identity;
 
@@ -30,7 +31,7 @@ internal sealed class IdentitySigning(RequestDelegate next, SigningKey signingKe
         }
 
         var request = context.Request;
-        request.Headers.Remove(IdentityToken.ContentDigestHeader);
+        request.Headers.Remove(PlatformHeaders.ContentDigest);
         string? digest = null;
         if (request.ContentLength != 0 && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
@@ -39,13 +40,13 @@ internal sealed class IdentitySigning(RequestDelegate next, SigningKey signingKe
             digest = await DigestAsync(request.Body, context.RequestAborted);
             request.Body.Position = 0;
             if (digest is not null)
-                request.Headers[IdentityToken.ContentDigestHeader] = digest;
+                request.Headers[PlatformHeaders.ContentDigest] = digest;
         }
 
-        var idempotencyKey = request.Headers[SafeRetry.IdempotencyKeyHeader];
+        var idempotencyKey = request.Headers[PlatformHeaders.IdempotencyKey];
         var holder = caller.IsAnonymous ? AnonymousHolder(context) : caller.Name;
         // Overwrites every value the client sent under this name.
-        request.Headers[IdentityToken.Header] = IdentityToken.Sign(signingKey.Bytes,
+        request.Headers[PlatformHeaders.ClientIdentity] = IdentityToken.Sign(signingKey.Bytes,
             new IdentityClaims(caller.Name, caller.Scopes, holder, caller.Limits), time.GetUtcNow().ToUnixTimeMilliseconds(),
             new SignedRequest(request.Method, request.Path.Value + request.QueryString.Value,
                 idempotencyKey.Count == 0 ? null : idempotencyKey.ToString(), digest));

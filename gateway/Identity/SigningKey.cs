@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Gateway.Identity;
 

@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Management;
 using Prometheus;
 
 namespace Platform.Gateway.Observability;
@@ -18,21 +18,12 @@ public static class GatewayObservabilitySetup
 
     public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
-
         // .NET meters (Kestrel, HttpClient, sockets) would add a listener on every proxied request
         // and many series nobody charts; the gateway's own histogram says what matters.
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
 
-        var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
-        // Used below before ValidateOnStart runs, so checked here too, with the same messages.
-        Validator.ValidateObject(metrics, new ValidationContext(metrics), validateAllProperties: true);
-        if (metrics.IsServed)
-        {
+        if (builder.AddManagementServer<GatewayManagementServer>().IsServed)
             builder.Services.AddSingleton<UpstreamHealthGauges>();
-            builder.Services.AddHostedService<ManagementServer>();
-        }
         return builder;
     }
 

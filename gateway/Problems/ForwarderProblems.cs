@@ -1,3 +1,4 @@
+using Platform.Contracts.Problems;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -30,20 +31,20 @@ public static class ForwarderProblems
     private static Task WriteAsync(HttpContext context, ForwarderError error) => (error, context.Response.StatusCode) switch
     {
         (ForwarderError.NoAvailableDestinations, _) => GatewayProblems.WriteAsync(context,
-            StatusCodes.Status503ServiceUnavailable, GatewayProblems.UpstreamUnavailable, "No replica is available",
+            StatusCodes.Status503ServiceUnavailable, ProblemTypes.UpstreamUnavailable, "No replica is available",
             $"Every replica is failing its health checks or unreachable. Retry after {GatewayProblems.RetryAfterSeconds} s.",
             GatewayProblems.RetryAfterSeconds),
         (_, StatusCodes.Status504GatewayTimeout) => GatewayProblems.WriteAsync(context,
-            StatusCodes.Status504GatewayTimeout, GatewayProblems.UpstreamTimeout, "The replica did not answer in time",
+            StatusCodes.Status504GatewayTimeout, ProblemTypes.UpstreamTimeout, "The replica did not answer in time",
             $"No answer from the replica within {ActivityTimeout(context).TotalSeconds:0.###} s; the request may or may not have taken effect."),
         (_, StatusCodes.Status413PayloadTooLarge) => GatewayProblems.WriteAsync(context,
-            StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge, "The request body is too large",
+            StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large",
             "The body is larger than the gateway accepts."),
         (_, var status and >= 400 and < 500) => GatewayProblems.WriteAsync(context,
-            status, GatewayProblems.MalformedRequest, "The request could not be read",
+            status, ProblemTypes.MalformedRequest, "The request could not be read",
             "The request body could not be read completely from the client."),
         _ => GatewayProblems.WriteAsync(context,
-            StatusCodes.Status502BadGateway, GatewayProblems.UpstreamError, "The replica failed to answer",
+            StatusCodes.Status502BadGateway, ProblemTypes.UpstreamError, "The replica failed to answer",
             "The replica could not be reached or broke off before answering. Requests that are unsafe to repeat " +
             "(a POST without an Idempotency-Key) are not retried by the gateway, since the replica may have acted on them."),
     };

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Platform.Contracts.Problems;
 
 namespace Platform.Gateway.Problems;
 
@@ -17,15 +18,15 @@ public sealed partial class GatewayExceptionHandler(ILogger<GatewayExceptionHand
         if (exception is BadHttpRequestException bad)
         {
             await (bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? GatewayProblems.WriteAsync(httpContext, bad.StatusCode, GatewayProblems.PayloadTooLarge,
+                ? GatewayProblems.WriteAsync(httpContext, bad.StatusCode, ProblemTypes.PayloadTooLarge,
                     "The request body is too large", bad.Message)
-                : GatewayProblems.WriteAsync(httpContext, bad.StatusCode, GatewayProblems.MalformedRequest,
+                : GatewayProblems.WriteAsync(httpContext, bad.StatusCode, ProblemTypes.MalformedRequest,
                     "The request could not be read", bad.Message));
             return true;
         }
 
         LogFailure(exception);
-        await GatewayProblems.WriteAsync(httpContext, StatusCodes.Status500InternalServerError, GatewayProblems.InternalError,
+        await GatewayProblems.WriteAsync(httpContext, StatusCodes.Status500InternalServerError, ProblemTypes.InternalError,
             "Unexpected error", "The request failed unexpectedly; it has been logged.");
         return true;
     }

@@ -1,23 +1,15 @@
 using System.Globalization;
+using Platform.Contracts.Problems;
 
 namespace Platform.Gateway.Problems;
 
 /// <summary>
-/// Every problem type the gateway itself answers with (RFC 9457), short names as in the API, so
-/// clients switch on one vocabulary whichever part answered. Answers from a replica pass through untouched.
+/// How the gateway writes the problems it answers itself (RFC 9457), with the API's vocabulary
+/// (<see cref="ProblemTypes"/>), so clients switch on one set of names whichever part answered.
+/// Answers from a replica pass through untouched.
 /// </summary>
 public static class GatewayProblems
 {
-    public const string NotFound = "not-found";
-    public const string PayloadTooLarge = "payload-too-large";
-    public const string MalformedRequest = "malformed-request";
-    /// <summary>A header name or value the gateway cannot forward (non-ASCII, control characters); refused at the door.</summary>
-    public const string InvalidHeader = "invalid-header";
-    public const string UpstreamUnavailable = "upstream-unavailable";
-    public const string UpstreamTimeout = "upstream-timeout";
-    public const string UpstreamError = "upstream-error";
-    public const string InternalError = "internal-error";
-
     /// <summary>Seconds a client should wait after a 503: about one active health-check round.</summary>
     public const int RetryAfterSeconds = 2;
 

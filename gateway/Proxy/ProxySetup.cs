@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Configuration;
 using Platform.Gateway.Deadlines;
 using Platform.Gateway.Hedging;
@@ -83,7 +84,7 @@ public static class ProxySetup
 
         // Only /api/** is proxied; anything else, /metrics and /health/* included, is not found here.
         app.MapFallback("{**path}", static context => GatewayProblems.WriteAsync(context,
-            StatusCodes.Status404NotFound, GatewayProblems.NotFound, "Not found",
+            StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found",
             "The gateway serves only the API, under /api/."));
         return app;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Problems;
 
 namespace Platform.Gateway.Proxy;
@@ -63,7 +64,7 @@ public static class RequestBodyLimit
         catch (BadHttpRequestException bad)
         {
             // Cut short (400) or too slow (408): Kestrel's own reasons, which name no content.
-            await GatewayProblems.WriteAsync(context, bad.StatusCode, GatewayProblems.MalformedRequest,
+            await GatewayProblems.WriteAsync(context, bad.StatusCode, ProblemTypes.MalformedRequest,
                 "The request body could not be read", $"{bad.Message} The request was refused before reaching a replica.");
             return;
         }
@@ -79,7 +80,7 @@ public static class RequestBodyLimit
     }
 
     private static Task WriteTooLargeAsync(HttpContext context, long? limit) =>
-        GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GatewayProblems.PayloadTooLarge,
+        GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge,
             "The request body is too large",
             $"The body may be at most {limit} bytes; it was refused before reaching a replica.");
 }

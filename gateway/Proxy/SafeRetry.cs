@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Platform.Contracts.Http;
 using Prometheus;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -21,8 +22,6 @@ namespace Platform.Gateway.Proxy;
 /// </remarks>
 public static class SafeRetry
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     private static readonly Counter Retries = Metrics.CreateCounter(
         "gateway_upstream_retries_total",
         "Requests sent to another replica because the first could not be reached, by the destination that failed.",
@@ -47,7 +46,7 @@ public static class SafeRetry
     public static bool IsSafeToRepeat(HttpRequest request) =>
         HttpMethods.IsGet(request.Method)
         || HttpMethods.IsHead(request.Method)
-        || (HttpMethods.IsPost(request.Method) && request.Headers.ContainsKey(IdempotencyKeyHeader));
+        || (HttpMethods.IsPost(request.Method) && request.Headers.ContainsKey(PlatformHeaders.IdempotencyKey));
 
     private static async Task ForwardWithRetryAsync(HttpContext context, RequestDelegate next)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using Platform.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
 
 namespace Platform.Testing;
 
@@ -101,12 +102,12 @@ public static partial class TestIdentity
                 if (body.Length > 0)
                     digest = ContentDigest(body);
             }
-            request.Headers.Remove(IdentityToken.Header);
-            request.Headers.Remove(IdentityToken.ContentDigestHeader);
+            request.Headers.Remove(PlatformHeaders.ClientIdentity);
+            request.Headers.Remove(PlatformHeaders.ContentDigest);
             if (digest is not null)
-                request.Headers.TryAddWithoutValidation(IdentityToken.ContentDigestHeader, digest);
-            var idempotencyKey = request.Headers.TryGetValues("Idempotency-Key", out var keys) ? string.Join(",", keys) : null;
-            request.Headers.TryAddWithoutValidation(IdentityToken.Header,
+                request.Headers.TryAddWithoutValidation(PlatformHeaders.ContentDigest, digest);
+            var idempotencyKey = request.Headers.TryGetValues(PlatformHeaders.IdempotencyKey, out var keys) ? string.Join(",", keys) : null;
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity,
                 Sign(client, scopes, request.Method, PathAndQueryAsServed(request.RequestUri!), idempotencyKey: idempotencyKey,
                     contentDigest: digest, holder: holder, limits: limits));
             return await base.SendAsync(request, cancellationToken);

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Forwarder;
 using Platform.Gateway.Identity;
-using Platform.Identity;
 
 namespace Platform.Gateway.Benchmarks;
 
@@ -67,7 +68,7 @@ public class IdentityBenchmarks
         _clients = directory.Current;
         _middleware = new ClientIdentification(static _ => Task.CompletedTask, directory, new IdentityMetrics());
         _keyed = ProxiedRequest();
-        _keyed.Request.Headers[ClientIdentification.ApiKeyHeader] = Key;
+        _keyed.Request.Headers[PlatformHeaders.ApiKey] = Key;
         _keyless = ProxiedRequest();
     }
 

@@ -7,7 +7,7 @@ using System.Text;
 namespace Platform.Gateway.Benchmarks;
 
 /// <summary>
-/// The identity token as it was before v2 (bound to method and path only; api/Identity/IdentityToken.cs
+/// The identity token as it was before v2 (bound to method and path only; contracts/Identity/IdentityToken.cs
 /// at the commit before v2), kept here only so that <see cref="IdentityBenchmarks"/> prices v2 against
 /// it in the same run. Nothing else uses it.
 /// </summary>

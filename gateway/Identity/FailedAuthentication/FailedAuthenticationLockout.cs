@@ -1,4 +1,6 @@
 using System.Globalization;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Problems;
 using Platform.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Model;
@@ -15,11 +17,6 @@ namespace Platform.Gateway.Identity.FailedAuthentication;
 /// </summary>
 internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAuthentications failures, ApiKeyDirectory clients)
 {
-    public const string TooManyFailedAuthentications = "too-many-failed-authentications";
-
-    /// <summary>The replicas' guest-secret header (api/Reservations/GuestSecret.cs).</summary>
-    public const string GuestSecretHeader = "X-Reservation-Secret";
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null)
@@ -33,15 +30,15 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
         {
             failures.CountLockout();
             var seconds = (int)Math.Min(int.MaxValue, failures.Policy.RetryAfterSeconds(wait));
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, TooManyFailedAuthentications,
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyFailedAuthentications,
                 "Too many failed authentications",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"Too many unknown API keys or wrong guest secrets came from this address; retry after {seconds} s. Requests with a valid {ClientIdentification.ApiKeyHeader} are not affected."),
+                    $"Too many unknown API keys or wrong guest secrets came from this address; retry after {seconds} s. Requests with a valid {PlatformHeaders.ApiKey} are not affected."),
                 seconds);
             return;
         }
 
-        var guestSecret = context.Request.Headers.ContainsKey(GuestSecretHeader);
+        var guestSecret = context.Request.Headers.ContainsKey(PlatformHeaders.ReservationSecret);
         await next(context);
         if (IsFailure(context, guestSecret))
         {
@@ -51,7 +48,7 @@ internal sealed class FailedAuthenticationLockout(RequestDelegate next, FailedAu
 
     private bool CarriesValidKey(HttpRequest request)
     {
-        var key = request.Headers[ClientIdentification.ApiKeyHeader];
+        var key = request.Headers[PlatformHeaders.ApiKey];
         return key.Count == 1 && clients.TryFind(key[0], out _);
     }
 

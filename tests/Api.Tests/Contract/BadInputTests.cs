@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -82,7 +84,7 @@ public class BadInputTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var response = await PostRawAsync(Client(), body);
         var problem = await ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True((string?)problem["type"] is "malformed-request" or "validation-failed", problem.ToJsonString());
+        Assert.True((string?)problem["type"] is ProblemTypes.MalformedRequest or ProblemTypes.ValidationFailed, problem.ToJsonString());
     }
 
     [Fact]
@@ -103,8 +105,8 @@ public class BadInputTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(), Body(NewStay(), phone), key);
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
-        Assert.NotNull(problem["errors"]?["Idempotency-Key"]);
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed);
+        Assert.NotNull(problem["errors"]?[PlatformHeaders.IdempotencyKey]);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
-using Platform.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -17,11 +18,11 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     private async Task<HttpResponseMessage> SendAsync(string body, string identity, string? digest, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(IdentityToken.Header, identity);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity, identity);
         if (digest is not null)
-            request.Headers.TryAddWithoutValidation(IdentityToken.ContentDigestHeader, digest);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ContentDigest, digest);
         if (idempotencyKey is not null)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, idempotencyKey);
         return await UnsignedClient().SendAsync(request, Cancellation);
     }
 
@@ -48,11 +49,11 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         // With the signed digest (the body does not match it), with the other body's own digest (the
         // MAC does not cover it), and with no digest at all.
         using (var lying = await SendAsync(other, identity, TestIdentity.ContentDigest(Encoding.UTF8.GetBytes(signed))))
-            await ExpectProblemAsync(lying, HttpStatusCode.Unauthorized, "invalid-identity");
+            await ExpectProblemAsync(lying, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
         using (var redigested = await SendAsync(other, identity, TestIdentity.ContentDigest(Encoding.UTF8.GetBytes(other))))
-            await ExpectProblemAsync(redigested, HttpStatusCode.Unauthorized, "invalid-identity");
+            await ExpectProblemAsync(redigested, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
         using (var undigested = await SendAsync(other, identity, null))
-            await ExpectProblemAsync(undigested, HttpStatusCode.Unauthorized, "invalid-identity");
+            await ExpectProblemAsync(undigested, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
         Assert.Equal(before, await CountAsync("SELECT COUNT(*) FROM reservations"));
     }
 
@@ -64,7 +65,7 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var response = await SendAsync(body, identity, null);
 
-        await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-identity");
+        await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
     }
 
     [Theory]
@@ -75,7 +76,7 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var body = Body(NewStay()).ToJsonString();
         using var response = await SendAsync(body, Sign(body), digest);
-        await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-identity");
+        await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
     }
 
     [Theory]
@@ -86,7 +87,7 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var body = Body(NewStay()).ToJsonString();
         using var response = await SendAsync(body, Sign(body, signedKey), TestIdentity.ContentDigest(Encoding.UTF8.GetBytes(body)), sentKey);
-        await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-identity");
+        await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
     }
 
     [Theory]
@@ -110,8 +111,8 @@ public class BoundIdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         var digest = TestIdentity.ContentDigest(Encoding.UTF8.GetBytes(body));
 
         using (var holder = await SendAsync(body, identity.Replace(";victim;", ";someone;", StringComparison.Ordinal), digest))
-            await ExpectProblemAsync(holder, HttpStatusCode.Unauthorized, "invalid-identity");
+            await ExpectProblemAsync(holder, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
         using (var limits = await SendAsync(body, identity.Replace(";1,,,,1,;", ";,,,,1,;", StringComparison.Ordinal), digest))
-            await ExpectProblemAsync(limits, HttpStatusCode.Unauthorized, "invalid-identity");
+            await ExpectProblemAsync(limits, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
     }
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Dapper;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -77,14 +79,14 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         var clock = Stopwatch.StartNew();
         using (var shed = await PostAsync(client, Body(NewStay(), phone)))
         {
-            await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+            await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, ProblemTypes.TemporaryReducedCapacity);
             Assert.True(DeadlineTests.RetryAfter(shed) >= 1);
         }
         Assert.True(clock.Elapsed < Slack, $"the shed create took {clock.Elapsed}");
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
         foreach (var response in await Task.WhenAll(stuck))
         {
-            await ExpectProblemAsync(response, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
             response.Dispose();
         }
     }
@@ -113,7 +115,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         var phone = ReservationRequest.NewPhone();
         using (var shed = await PostAsync(guest, Body(NewStay(), phone)))
         {
-            await ExpectProblemAsync(shed, HttpStatusCode.TooManyRequests, "anonymous-writes-busy");
+            await ExpectProblemAsync(shed, HttpStatusCode.TooManyRequests, ProblemTypes.AnonymousWritesBusy);
             Assert.True(DeadlineTests.RetryAfter(shed) >= 1);
         }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
@@ -125,7 +127,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
             "keyed creates were not admitted beside the stuck guest");
         // And now the writers' share is full for everyone: the replica's own 503.
         using (var full = await PostAsync(keyed, Body(NewStay())))
-            await ExpectProblemAsync(full, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+            await ExpectProblemAsync(full, HttpStatusCode.ServiceUnavailable, ProblemTypes.TemporaryReducedCapacity);
         foreach (var response in await Task.WhenAll([stuckGuest, .. stuckKeyed]))
             response.Dispose();
     }
@@ -161,7 +163,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         {
             Content = new StringContent(Body(NewStay()).ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation("X-Request-Deadline", DeadlineTests.Epoch(DateTimeOffset.UtcNow + budget));
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, DeadlineTests.Epoch(DateTimeOffset.UtcNow + budget));
         return client.SendAsync(request, Cancellation);
     }
 
@@ -186,13 +188,13 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
             var clock = Stopwatch.StartNew();
             using (var shed = await client.GetAsync($"/api/v1/reservations/{code}", Cancellation))
             {
-                await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+                await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, ProblemTypes.TemporaryReducedCapacity);
                 Assert.True(shed.Headers.Contains("Retry-After"));
             }
             Assert.True(clock.Elapsed < Slack, $"the shed read took {clock.Elapsed}");
             // Writes have their own share: a confirm is not shed by the reads (it waits for the lock too, and ends at its deadline).
             using (var confirm = await client.PostAsync($"/api/v1/reservations/{code}/confirm", null, Cancellation))
-                await ExpectProblemAsync(confirm, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+                await ExpectProblemAsync(confirm, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
 
             foreach (var (status, took) in await Task.WhenAll(stuck))
             {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using MySqlConnector;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -92,7 +93,7 @@ public abstract class ClusterTest(ClusterFixture fixture) : IDisposable
             Content = new StringContent(body, Encoding.UTF8, contentType),
         };
         if (idempotencyKey is not null)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, idempotencyKey);
         return client.SendAsync(request, Cancellation);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -19,10 +20,10 @@ public class ConcurrencyTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var response in responses)
         {
             if (response.StatusCode == HttpStatusCode.Conflict)
-                await ExpectProblemAsync(response, HttpStatusCode.Conflict, "dates-unavailable");
+                await ExpectProblemAsync(response, HttpStatusCode.Conflict, ProblemTypes.DatesUnavailable);
             // ~33 writers at once per replica are more than its writers' share (20): the rest are shed untouched.
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                await ExpectProblemAsync(response, HttpStatusCode.ServiceUnavailable, "temporary-reduced-capacity");
+                await ExpectProblemAsync(response, HttpStatusCode.ServiceUnavailable, ProblemTypes.TemporaryReducedCapacity);
             response.Dispose();
         }
 

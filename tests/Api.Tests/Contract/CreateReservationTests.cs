@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -19,7 +21,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
         var code = (string)reservation["code"]!;
         Assert.Matches("^[0-9A-HJKMNP-TV-Z]{8}$", code);
         Assert.Equal($"/api/v1/reservations/{code}", response.Headers.Location?.OriginalString);
-        Assert.Equal(Cluster.Replicas[0].Id, response.Headers.GetValues("X-Replica").Single());
+        Assert.Equal(Cluster.Replicas[0].Id, response.Headers.GetValues(PlatformHeaders.Replica).Single());
         Assert.Equal("pre_reserved", (string?)reservation["status"]);
         Assert.Equal(stay.AccommodationId, (int)reservation["accommodationId"]!);
         Assert.Equal("Ana Pérez", (string?)reservation["guestName"]);
@@ -63,7 +65,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
         await CreateAsync(stay);
         var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(Client(1), Body(stay with { CheckIn = stay.CheckIn.AddDays(2), CheckOut = stay.CheckOut.AddDays(2) }, phone));
-        await ExpectProblemAsync(response, HttpStatusCode.Conflict, "dates-unavailable");
+        await ExpectProblemAsync(response, HttpStatusCode.Conflict, ProblemTypes.DatesUnavailable);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
@@ -80,7 +82,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
     public async Task An_unknown_accommodation_is_422()
     {
         using var response = await PostAsync(Client(), Body(NewStay() with { AccommodationId = 1_000_001 }));
-        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, "unknown-accommodation");
+        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, ProblemTypes.UnknownAccommodation);
     }
 
     [Fact]
@@ -89,7 +91,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
         // Accommodation 7 holds 2 + 7 mod 7 = 2 guests.
         var stay = StayAt(7);
         using var response = await PostAsync(Client(), Body(stay, guests: 3));
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed);
         Assert.NotNull(problem["errors"]!["guests"]);
     }
 
@@ -127,7 +129,7 @@ public class CreateReservationTests(ClusterFixture fixture) : ClusterTest(fixtur
             using var response = await Client(replica).GetAsync($"/api/v1/reservations/{code}", Cancellation);
             var read = await ExpectAsync(response, HttpStatusCode.OK);
             Assert.Equal(code, (string?)read["code"]);
-            Assert.Equal(Cluster.Replicas[replica].Id, response.Headers.GetValues("X-Replica").Single());
+            Assert.Equal(Cluster.Replicas[replica].Id, response.Headers.GetValues(PlatformHeaders.Replica).Single());
         }
     }
 

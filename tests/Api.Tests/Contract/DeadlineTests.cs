@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -14,8 +16,6 @@ namespace Platform.Api.Tests.Contract;
 /// </summary>
 public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
-    private const string Header = "X-Request-Deadline";
-
     // "No hang": generous beside the deadlines these tests set, never a speed claim.
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
@@ -34,8 +34,8 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var phone = ReservationRequest.NewPhone();
         using var response = await SendAsync(Client(), Create(Body(NewStay(), phone), value));
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
-        Assert.Contains(Header, (string)problem["detail"]!, StringComparison.Ordinal);
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
+        Assert.Contains(PlatformHeaders.RequestDeadline, (string)problem["detail"]!, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
@@ -46,7 +46,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var value in new[] { now * 1000, now + (long)TimeSpan.FromDays(2).TotalMilliseconds, now - (long)TimeSpan.FromDays(2).TotalMilliseconds })
         {
             using var response = await SendAsync(Client(), Read(value.ToString(CultureInfo.InvariantCulture)));
-            await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+            await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
         }
     }
 
@@ -60,13 +60,13 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         await tcp.ConnectAsync(replica.Host, replica.Port, Cancellation);
         await using var stream = tcp.GetStream();
         var request = $"GET /api/v1/accommodations/1/availability?from=2030-01-01&to=2030-01-02 HTTP/1.1\r\nHost: {replica.Authority}\r\n"
-                      + $"{Header}: {deadline}\r\n{Header}: {deadline}\r\nConnection: close\r\n\r\n";
+                      + $"{PlatformHeaders.RequestDeadline}: {deadline}\r\n{PlatformHeaders.RequestDeadline}: {deadline}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request), Cancellation);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var answer = await reader.ReadToEndAsync(Cancellation);
         Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
         Assert.Contains("application/problem+json", answer, StringComparison.Ordinal);
-        Assert.Contains("malformed-request", answer, StringComparison.Ordinal);
+        Assert.Contains(ProblemTypes.MalformedRequest, answer, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,13 +77,13 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var before = await CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"deadline\"");
 
         using var response = await SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(-2))));
-        await ExpectProblemAsync(response, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+        await ExpectProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.True(RetryAfter(response) >= 1);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
         Assert.Equal(before + 1, await CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"deadline\""));
 
         using var read = await SendAsync(Client(1), Read(Epoch(DateTimeOffset.UtcNow.AddMilliseconds(-1))));
-        await ExpectProblemAsync(read, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+        await ExpectProblemAsync(read, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var path in new[] { "/api/v1/health", "/health/ready" })
         {
             var probe = new HttpRequestMessage(HttpMethod.Get, path);
-            probe.Headers.TryAddWithoutValidation(Header, "garbage");
+            probe.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, "garbage");
             using var answer = await SendAsync(Client(), probe);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         }
@@ -117,7 +117,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             var clock = Stopwatch.StartNew();
             using (var cutOff = await SendAsync(client, Create(body, Epoch(DateTimeOffset.UtcNow + budget), key)))
             {
-                await ExpectProblemAsync(cutOff, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+                await ExpectProblemAsync(cutOff, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
                 Assert.True(RetryAfter(cutOff) >= 1);
             }
             Assert.True(clock.Elapsed < budget + Slack, $"answered after {clock.Elapsed}");
@@ -137,13 +137,13 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         using (var retry = await SendAsync(client, Create(body, deadline: null, key)))
         {
             var created = await ExpectAsync(retry, HttpStatusCode.Created);
-            Assert.False(retry.Headers.Contains("Idempotent-Replayed"), "the cut-off create must not have been stored");
+            Assert.False(retry.Headers.Contains(PlatformHeaders.IdempotentReplayed), "the cut-off create must not have been stored");
             Assert.Equal(phone, (string)created["guestPhone"]!);
         }
         using (var again = await SendAsync(client, Create(body, deadline: null, key)))
         {
             await ExpectAsync(again, HttpStatusCode.Created);
-            Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal("true", again.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         }
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
         Assert.Equal(3, await CountAsync("SELECT COUNT(*) FROM reservation_nights n JOIN reservations r ON r.id = n.reservation_id WHERE r.idempotency_key = @key", new { key }));
@@ -195,7 +195,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             }
         }
         using (var late = await answer)
-            await ExpectProblemAsync(late, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(late, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
 
@@ -213,7 +213,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             await using var root = await Fixture.OpenRootAsync();
             await Dapper.SqlMapper.ExecuteAsync(root, $"KILL QUERY {thread}");
             using var killed = await answer;
-            await ExpectProblemAsync(killed, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            await ExpectProblemAsync(killed, HttpStatusCode.ServiceUnavailable, ProblemTypes.DatabaseUnavailable);
             Assert.True(RetryAfter(killed) >= 1);
         }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
@@ -248,14 +248,14 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var far = Epoch(DateTimeOffset.UtcNow.AddSeconds(20));
         var clock = Stopwatch.StartNew();
         using (var create = await SendAsync(client, Create(Body(NewStay()), far)))
-            await ExpectProblemAsync(create, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(create, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + Slack, $"create answered after {clock.Elapsed}");
 
         clock.Restart();
         var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{code}/confirm");
-        confirm.Headers.TryAddWithoutValidation(Header, far);
+        confirm.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, far);
         using (var confirmed = await SendAsync(client, confirm))
-            await ExpectProblemAsync(confirmed, HttpStatusCode.GatewayTimeout, "deadline-exceeded");
+            await ExpectProblemAsync(confirmed, HttpStatusCode.GatewayTimeout, ProblemTypes.DeadlineExceeded);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + Slack, $"confirm answered after {clock.Elapsed}");
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @code", new { code }));
     }
@@ -270,16 +270,16 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         if (deadline is not null)
-            request.Headers.TryAddWithoutValidation(Header, deadline);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, deadline);
         if (idempotencyKey is not null)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, idempotencyKey);
         return request;
     }
 
     private static HttpRequestMessage Read(string deadline)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/accommodations/1/availability?from=2030-01-01&to=2030-01-05");
-        request.Headers.TryAddWithoutValidation(Header, deadline);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, deadline);
         return request;
     }
 

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -10,7 +12,6 @@ namespace Platform.Api.Tests.Contract;
 public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Anonymous = "anonymous";
-    private const string SecretHeader = "X-Reservation-Secret";
 
     private HttpClient Guest(int index = 0) => ClientAs(Anonymous, TestIdentity.Create, index);
 
@@ -41,7 +42,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var replay = await PostAsync(Guest(1), body, key);
         var replayed = await ExpectAsync(replay, HttpStatusCode.Created);
         Assert.Equal(code, (string?)replayed["code"]);
-        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", replay.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         Assert.False(replayed.ContainsKey("guestSecret"));
     }
 
@@ -56,7 +57,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         var other = await ExpectAsync(second, HttpStatusCode.Created);
         Assert.NotEqual((string?)first["code"], (string?)other["code"]);
-        Assert.False(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.False(second.Headers.Contains(PlatformHeaders.IdempotentReplayed));
         Assert.NotNull(other["guestSecret"]);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE owner_client = 'anonymous' AND idempotency_key = @key", new { key }));
     }
@@ -97,10 +98,10 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         var path = $"/api/v1/reservations/{code}{action}";
 
         using (var none = await SendAsync(Guest(), new HttpMethod(method), path, secret: null))
-            await ExpectProblemAsync(none, HttpStatusCode.Unauthorized, "guest-secret-required");
+            await ExpectProblemAsync(none, HttpStatusCode.Unauthorized, ProblemTypes.GuestSecretRequired);
         // Asked before any lookup: a code that does not exist answers the same.
         using (var noneMissing = await SendAsync(Guest(), new HttpMethod(method), $"/api/v1/reservations/ZZZZZZZZ{action}", secret: null))
-            await ExpectProblemAsync(noneMissing, HttpStatusCode.Unauthorized, "guest-secret-required");
+            await ExpectProblemAsync(noneMissing, HttpStatusCode.Unauthorized, ProblemTypes.GuestSecretRequired);
 
         var wrongSecrets = new[]
         {
@@ -112,16 +113,16 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var wrong in wrongSecrets)
         {
             using var response = await SendAsync(Guest(2), new HttpMethod(method), path, wrong);
-            var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+            var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
             Assert.Equal($"There is no reservation '{code}'.", (string?)problem["detail"]);
         }
 
         // Its own secret twice is no secret either: which one was meant cannot be known.
         using (var twice = new HttpRequestMessage(new HttpMethod(method), path))
         {
-            twice.Headers.TryAddWithoutValidation(SecretHeader, [secret, secret]);
+            twice.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, [secret, secret]);
             using var response = await Guest().SendAsync(twice, Cancellation);
-            await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+            await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         }
 
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @code", new { code }));
@@ -135,15 +136,15 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         var (_, secret) = await CreateAsGuestAsync();
         var clientCode = (string)(await CreateAsync(NewStay()))["code"]!;
         using var response = await SendAsync(Guest(), HttpMethod.Get, $"/api/v1/reservations/{clientCode}", secret);
-        await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+        await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         using var confirm = await SendAsync(Guest(), HttpMethod.Post, $"/api/v1/reservations/{clientCode}/confirm", secret);
-        await ExpectProblemAsync(confirm, HttpStatusCode.NotFound, "not-found");
+        await ExpectProblemAsync(confirm, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @clientCode", new { clientCode }));
 
         // An API client that is not the owner gets 404 for a guest's reservation, secret or not.
         var (guestCode, guestSecret) = await CreateAsGuestAsync();
         using var byClient = await SendAsync(Client(), HttpMethod.Get, $"/api/v1/reservations/{guestCode}", guestSecret);
-        await ExpectProblemAsync(byClient, HttpStatusCode.NotFound, "not-found");
+        await ExpectProblemAsync(byClient, HttpStatusCode.NotFound, ProblemTypes.NotFound);
     }
 
     [Theory]
@@ -155,7 +156,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
         var phone = ReservationRequest.NewPhone();
         await CreateAsync(NewStay(), phone, Guest());
         using var response = await ClientAs(Anonymous, scopes).GetAsync($"/api/v1/reservations?guestPhone={Uri.EscapeDataString(phone)}", Cancellation);
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
         Assert.Contains("reservations:read", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.DoesNotContain(phone, problem.ToJsonString(), StringComparison.Ordinal);
     }
@@ -165,7 +166,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var phone = ReservationRequest.NewPhone();
         using var response = await PostAsync(ClientAs(Anonymous, ""), Body(NewStay(), phone));
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
         Assert.Contains("reservations:create", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
     }
@@ -174,7 +175,7 @@ public class GuestTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var request = new HttpRequestMessage(method, path);
         if (secret is not null)
-            request.Headers.TryAddWithoutValidation(SecretHeader, secret);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, secret);
         return client.SendAsync(request, Cancellation);
     }
 }

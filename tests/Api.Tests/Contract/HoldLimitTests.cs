@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -13,7 +15,6 @@ namespace Platform.Api.Tests.Contract;
 public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Anonymous = "anonymous";
-    private const string SecretHeader = "X-Reservation-Secret";
 
     /// <summary>The anonymous defaults of the gateway (appsettings): 2 holds, 14 nights, 14 a reservation, 730 days, no confirming.</summary>
     private static readonly string GuestDefaults = TestIdentity.Limits(2, 14, 14, 730, mayConfirm: false, holdSeconds: 600);
@@ -44,7 +45,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var response = await PostAsync(Guest(holder), body);
 
-        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, "beyond-booking-horizon");
+        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, ProblemTypes.BeyondBookingHorizon);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE holder = @holder", new { holder }));
     }
 
@@ -59,7 +60,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var farthest = await PostRawAsync(Guest(holder),
             """{"accommodationId":7,"guestName":"Ana","guestEmail":"ana@example.com","guestPhone":"+5491155550000","checkIn":"9999-12-30","checkOut":"9999-12-31","guests":1}""");
-        await ExpectProblemAsync(farthest, HttpStatusCode.UnprocessableEntity, "beyond-booking-horizon");
+        await ExpectProblemAsync(farthest, HttpStatusCode.UnprocessableEntity, ProblemTypes.BeyondBookingHorizon);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var holder = NewHolder();
         using var response = await PostAsync(Guest(holder), Nights(15));
-        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, "too-many-nights");
+        await ExpectProblemAsync(response, HttpStatusCode.UnprocessableEntity, ProblemTypes.TooManyNights);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE holder = @holder", new { holder }));
     }
 
@@ -85,7 +86,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var third = await PostAsync(Guest(holder, index: 1), Nights(3));
 
-        var problem = await ExpectProblemAsync(third, HttpStatusCode.Conflict, "hold-quota-exceeded");
+        var problem = await ExpectProblemAsync(third, HttpStatusCode.Conflict, ProblemTypes.HoldQuotaExceeded);
         Assert.DoesNotContain(holder, problem.ToJsonString(), StringComparison.Ordinal);
         var retryAfter = int.Parse(third.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 600 + 2);
@@ -104,7 +105,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var second = await PostAsync(Guest(holder), Nights(5));
 
-        await ExpectProblemAsync(second, HttpStatusCode.Conflict, "hold-quota-exceeded");
+        await ExpectProblemAsync(second, HttpStatusCode.Conflict, ProblemTypes.HoldQuotaExceeded);
         using var fits = await PostAsync(Guest(holder), Nights(4));
         await ExpectAsync(fits, HttpStatusCode.Created);
         Assert.Equal(14, await CountAsync("SELECT nights FROM hold_counters WHERE holder = @holder", new { holder }));
@@ -138,7 +139,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         var first = await ExpectAsync(await PostAsync(client, Nights(3)), HttpStatusCode.Created);
         using (var refused = await PostAsync(client, Nights(3)))
-            await ExpectProblemAsync(refused, HttpStatusCode.Conflict, "hold-quota-exceeded");
+            await ExpectProblemAsync(refused, HttpStatusCode.Conflict, ProblemTypes.HoldQuotaExceeded);
         using (var cancelled = await client.PostAsync($"/api/v1/reservations/{first["code"]}/cancel", null, Cancellation))
             await ExpectAsync(cancelled, HttpStatusCode.OK);
 
@@ -180,10 +181,10 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
         var code = (string)created["code"]!;
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{code}/confirm");
-        request.Headers.TryAddWithoutValidation(SecretHeader, (string)created["guestSecret"]!);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, (string)created["guestSecret"]!);
         using var response = await Guest(holder).SendAsync(request, Cancellation);
 
-        await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "confirm-not-allowed");
+        await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.ConfirmNotAllowed);
         Assert.Equal("pre_reserved", await QueryScalarAsync<string>("SELECT status FROM reservations WHERE code = @code", new { code }));
     }
 
@@ -197,7 +198,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
         await QueryScalarAsync<object>("UPDATE hold_counters SET holds = 0, nights = 0 WHERE holder = @holder; SELECT 1", new { holder });
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/reservations/{created["code"]}/cancel");
-        request.Headers.TryAddWithoutValidation(SecretHeader, (string)created["guestSecret"]!);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, (string)created["guestSecret"]!);
         using (var cancelled = await guest.SendAsync(request, Cancellation))
             await ExpectAsync(cancelled, HttpStatusCode.OK);
 
@@ -232,7 +233,7 @@ public class HoldLimitTests(ClusterFixture fixture) : ClusterTest(fixture)
 
             using var over = await PostAsync(guest, Nights(1));
 
-            await ExpectProblemAsync(over, HttpStatusCode.Conflict, "anonymous-hold-budget-exhausted");
+            await ExpectProblemAsync(over, HttpStatusCode.Conflict, ProblemTypes.AnonymousHoldBudgetExhausted);
             Assert.True(over.Headers.Contains("Retry-After"));
             Assert.Equal(held + 5, await CountAsync("SELECT nights FROM hold_budget WHERE shard = @shard", new { shard }));
             Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE holder = @holder", new { holder }));

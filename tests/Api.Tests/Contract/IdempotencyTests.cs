@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -17,7 +19,7 @@ public class IdempotencyTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         Assert.True(JsonNode.DeepEquals(original, replayed), $"{original} != {replayed}");
         Assert.Equal(first.Headers.Location, second.Headers.Location);
-        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", second.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
     }
 
@@ -43,7 +45,7 @@ public class IdempotencyTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var first = await PostAsync(Client(), Body(NewStay()), key);
         await ExpectAsync(first, HttpStatusCode.Created);
         using var second = await PostAsync(Client(1), Body(NewStay()), key);
-        await ExpectProblemAsync(second, HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+        await ExpectProblemAsync(second, HttpStatusCode.UnprocessableEntity, ProblemTypes.IdempotencyKeyReused);
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
     }
 
@@ -71,7 +73,7 @@ public class IdempotencyTests(ClusterFixture fixture) : ClusterTest(fixture)
         await CreateAsync(stay);
         var key = Guid.NewGuid().ToString("N");
         using var refused = await PostAsync(Client(), Body(stay), key);
-        await ExpectProblemAsync(refused, HttpStatusCode.Conflict, "dates-unavailable");
+        await ExpectProblemAsync(refused, HttpStatusCode.Conflict, ProblemTypes.DatesUnavailable);
         using var retried = await PostAsync(Client(), Body(NewStay()), key);
         await ExpectAsync(retried, HttpStatusCode.Created);
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
-using Platform.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -34,7 +36,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         using var response = await ClientAs(TestIdentity.DefaultClient, others).SendAsync(request, Cancellation);
 
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
         Assert.Contains($"'{scope}'", (string?)problem["detail"], StringComparison.Ordinal);
         await AssertUnchangedAsync(code, phone);
     }
@@ -48,7 +50,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
             var phone = ReservationRequest.NewPhone();
             using var request = Request(method, path.Replace("{code}", code, StringComparison.Ordinal), phone);
             using var response = await ClientAs("no-scopes", "").SendAsync(request, Cancellation);
-            await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+            await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
             await AssertUnchangedAsync(code, phone);
         }
     }
@@ -70,11 +72,11 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
             var phone = ReservationRequest.NewPhone();
             using var request = Request(method, path, phone);
             foreach (var header in Forge(forgery, request.Method, path, code))
-                request.Headers.TryAddWithoutValidation(IdentityToken.Header, header);
+                request.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity, header);
 
             using var response = await UnsignedClient(1).SendAsync(request, Cancellation);
 
-            var problem = await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, "invalid-identity");
+            var problem = await ExpectProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity);
             Assert.DoesNotContain(phone, problem.ToJsonString(), StringComparison.Ordinal);
             await AssertUnchangedAsync(code, phone);
         }
@@ -92,8 +94,8 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(replica.Host, replica.Port, Cancellation);
         await using var stream = tcp.GetStream();
-        var raw = $"GET {path} HTTP/1.1\r\nHost: {replica.Authority}\r\n{IdentityToken.Header}: {header}\r\n"
-                  + $"{IdentityToken.Header}: {header}\r\nConnection: close\r\n\r\n";
+        var raw = $"GET {path} HTTP/1.1\r\nHost: {replica.Authority}\r\n{PlatformHeaders.ClientIdentity}: {header}\r\n"
+                  + $"{PlatformHeaders.ClientIdentity}: {header}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(raw), Cancellation);
         using var reader = new StreamReader(stream);
         var answer = await reader.ReadToEndAsync(Cancellation);
@@ -104,7 +106,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         // The same header once is accepted.
         using var once = new HttpRequestMessage(HttpMethod.Get, path);
-        once.Headers.TryAddWithoutValidation(IdentityToken.Header, header);
+        once.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity, header);
         using var response = await UnsignedClient(2).SendAsync(once, Cancellation);
         await ExpectAsync(response, HttpStatusCode.OK);
     }
@@ -122,7 +124,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
 
         // A bad header does not matter where no identity is needed.
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-        request.Headers.TryAddWithoutValidation(IdentityToken.Header, "v1;garbage");
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity, "v1;garbage");
         using var withGarbage = await client.SendAsync(request, Cancellation);
         Assert.Equal(HttpStatusCode.OK, withGarbage.StatusCode);
     }
@@ -137,10 +139,10 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
             using var request = Request("POST", "/api/v1/reservations", phone);
             var body = await request.Content!.ReadAsByteArrayAsync(Cancellation);
             var digest = TestIdentity.ContentDigest(body);
-            request.Headers.TryAddWithoutValidation(IdentityToken.ContentDigestHeader, digest);
-            request.Headers.TryAddWithoutValidation(IdentityToken.Header, TestIdentity.Sign(TestIdentity.DefaultClient, TestIdentity.DefaultScopes,
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ContentDigest, digest);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ClientIdentity, TestIdentity.Sign(TestIdentity.DefaultClient, TestIdentity.DefaultScopes,
                 HttpMethod.Post, "/api/v1/reservations", DateTimeOffset.UtcNow + skew,
-                idempotencyKey: request.Headers.GetValues("Idempotency-Key").Single(), contentDigest: digest));
+                idempotencyKey: request.Headers.GetValues(PlatformHeaders.IdempotencyKey).Single(), contentDigest: digest));
             using var response = await UnsignedClient().SendAsync(request, Cancellation);
             await ExpectAsync(response, HttpStatusCode.Created);
         }
@@ -160,7 +162,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
             var parameters = operation["parameters"]?.AsArray().Select(p => (string?)p!["name"]).ToList() ?? [];
             Assert.DoesNotContain("caller", parameters, StringComparer.OrdinalIgnoreCase);
             if (path.Contains("{code}", StringComparison.Ordinal))
-                Assert.Contains("X-Reservation-Secret", parameters);
+                Assert.Contains(PlatformHeaders.ReservationSecret, parameters);
         }
         foreach (var (method, path) in new[] { ("get", "/api/v1/health"), ("get", "/api/v1/accommodations/{id}/availability") })
             Assert.False(paths[path]![method]!["responses"]!.AsObject().ContainsKey("401"), $"{method} {path} lists 401");
@@ -201,7 +203,7 @@ public class IdentityTests(ClusterFixture fixture) : ClusterTest(fixture)
         if (method == "POST" && path == "/api/v1/reservations")
         {
             request.Content = new StringContent(Body(NewStay(), phone).ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", $"refused-{Guid.NewGuid():N}");
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, $"refused-{Guid.NewGuid():N}");
         }
         return request;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Dapper;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -21,11 +22,11 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
         {
             var clock = Stopwatch.StartNew();
             using var create = await PostAsync(Client(), Body(NewStay()));
-            await ExpectProblemAsync(create, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            await ExpectProblemAsync(create, HttpStatusCode.ServiceUnavailable, ProblemTypes.DatabaseUnavailable);
             Assert.True(int.Parse(create.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
 
             using var read = await Client(1).GetAsync($"/api/v1/reservations/{code}", Cancellation);
-            await ExpectProblemAsync(read, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            await ExpectProblemAsync(read, HttpStatusCode.ServiceUnavailable, ProblemTypes.DatabaseUnavailable);
             Assert.True(read.Headers.Contains("Retry-After"));
             Assert.True(clock.Elapsed < FarFromAHang, $"took {clock.Elapsed}");
 
@@ -109,7 +110,7 @@ public class OutageTests(ClusterFixture fixture) : ClusterTest(fixture)
         var clock = Stopwatch.StartNew();
         using (var starved = await client.GetAsync($"/api/v1/reservations/{(string)anchor["code"]!}", Cancellation))
         {
-            await ExpectProblemAsync(starved, HttpStatusCode.ServiceUnavailable, "database-unavailable");
+            await ExpectProblemAsync(starved, HttpStatusCode.ServiceUnavailable, ProblemTypes.DatabaseUnavailable);
             Assert.True(starved.Headers.Contains("Retry-After"));
         }
         Assert.True(clock.Elapsed < FarFromAHang, $"took {clock.Elapsed}");

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -20,16 +22,16 @@ public class OwnershipTests(ClusterFixture fixture) : ClusterTest(fixture)
         var code = (string)created["code"]!;
 
         using var missing = await other.GetAsync("/api/v1/reservations/ZZZZZZZZ", Cancellation);
-        var missingProblem = await ExpectProblemAsync(missing, HttpStatusCode.NotFound, "not-found");
+        var missingProblem = await ExpectProblemAsync(missing, HttpStatusCode.NotFound, ProblemTypes.NotFound);
 
         using var read = await other.GetAsync($"/api/v1/reservations/{code}", Cancellation);
-        var readProblem = await ExpectProblemAsync(read, HttpStatusCode.NotFound, "not-found");
+        var readProblem = await ExpectProblemAsync(read, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         Assert.Equal((string?)missingProblem["title"], (string?)readProblem["title"]);
         Assert.Equal($"There is no reservation '{code}'.", (string?)readProblem["detail"]);
         foreach (var action in new[] { "confirm", "cancel" })
         {
             using var response = await other.PostAsync($"/api/v1/reservations/{code}/{action}", null, Cancellation);
-            var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+            var problem = await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
             Assert.Equal((string?)missingProblem["title"], (string?)problem["title"]);
             Assert.Equal($"There is no reservation '{code}'.", (string?)problem["detail"]);
         }
@@ -73,13 +75,13 @@ public class OwnershipTests(ClusterFixture fixture) : ClusterTest(fixture)
         var aliceCode = (string)(await ExpectAsync(fromAlice, HttpStatusCode.Created))["code"]!;
         using var fromBob = await PostAsync(bob, Body(NewStay()), key);
         var bobCode = (string)(await ExpectAsync(fromBob, HttpStatusCode.Created))["code"]!;
-        Assert.False(fromBob.Headers.Contains("Idempotent-Replayed"));
+        Assert.False(fromBob.Headers.Contains(PlatformHeaders.IdempotentReplayed));
         Assert.NotEqual(aliceCode, bobCode);
 
         // Each client's key still replays its own first answer.
         using var replay = await PostAsync(alice, aliceBody, key);
         Assert.Equal(aliceCode, (string?)(await ExpectAsync(replay, HttpStatusCode.Created))["code"]);
-        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", replay.Headers.GetValues(PlatformHeaders.IdempotentReplayed).Single());
         Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM reservations WHERE idempotency_key = @key", new { key }));
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.Contract;
@@ -22,7 +24,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task An_unknown_or_malformed_code_is_404(string code)
     {
         using var response = await Client().GetAsync($"/api/v1/reservations/{code}", Cancellation);
-        await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+        await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task Bad_list_queries_are_400_naming_the_parameter(string query, string field)
     {
         using var response = await Client().GetAsync($"/api/v1/reservations{query}", Cancellation);
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed);
         Assert.NotNull(problem["errors"]?[field]);
     }
 
@@ -96,7 +98,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task Bad_availability_ranges_are_400(string query, string field)
     {
         using var response = await Client().GetAsync($"/api/v1/accommodations/1/availability?{query}", Cancellation);
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed);
         Assert.NotNull(problem["errors"]?[field]);
     }
 
@@ -165,7 +167,7 @@ public class ReadTests(ClusterFixture fixture) : ClusterTest(fixture)
         foreach (var path in new[] { "/api/v1/health", "/api/v1/reservations/ZZZZZZZZ", "/no/such/path", "/api/v1/reservations?guestPhone=x" })
         {
             using var response = await Client(1).GetAsync(path, Cancellation);
-            Assert.Equal(Cluster.Replicas[1].Id, response.Headers.GetValues("X-Replica").Single());
+            Assert.Equal(Cluster.Replicas[1].Id, response.Headers.GetValues(PlatformHeaders.Replica).Single());
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Platform.Contracts.Problems;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -49,9 +50,9 @@ public class TransitionTests(ClusterFixture fixture) : ClusterTest(fixture)
         await ExpectAsync(first, HttpStatusCode.OK);
 
         using var again = await Client().PostAsync($"/api/v1/reservations/{code}/cancel", null, Cancellation);
-        await ExpectProblemAsync(again, HttpStatusCode.Conflict, "invalid-transition");
+        await ExpectProblemAsync(again, HttpStatusCode.Conflict, ProblemTypes.InvalidTransition);
         using var confirm = await Client().PostAsync($"/api/v1/reservations/{code}/confirm", null, Cancellation);
-        await ExpectProblemAsync(confirm, HttpStatusCode.Conflict, "invalid-transition");
+        await ExpectProblemAsync(confirm, HttpStatusCode.Conflict, ProblemTypes.InvalidTransition);
     }
 
     [Fact]
@@ -63,9 +64,9 @@ public class TransitionTests(ClusterFixture fixture) : ClusterTest(fixture)
         await connection.ExecuteAsync("UPDATE reservations SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE code = @code", new { code });
 
         using var confirm = await Client().PostAsync($"/api/v1/reservations/{code}/confirm", null, Cancellation);
-        await ExpectProblemAsync(confirm, HttpStatusCode.Conflict, "invalid-transition");
+        await ExpectProblemAsync(confirm, HttpStatusCode.Conflict, ProblemTypes.InvalidTransition);
         using var cancel = await Client().PostAsync($"/api/v1/reservations/{code}/cancel", null, Cancellation);
-        await ExpectProblemAsync(cancel, HttpStatusCode.Conflict, "invalid-transition");
+        await ExpectProblemAsync(cancel, HttpStatusCode.Conflict, ProblemTypes.InvalidTransition);
         var read = await Client().GetFromJsonAsync<JsonObject>($"/api/v1/reservations/{code}", Cancellation);
         Assert.Equal("expired", (string?)read!["status"]);
     }
@@ -76,9 +77,9 @@ public class TransitionTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task Transitions_of_an_unknown_reservation_are_404(string action)
     {
         using var response = await Client().PostAsync($"/api/v1/reservations/ZZZZZZZZ/{action}", null, Cancellation);
-        await ExpectProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+        await ExpectProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         using var malformed = await Client().PostAsync($"/api/v1/reservations/nope/{action}", null, Cancellation);
-        await ExpectProblemAsync(malformed, HttpStatusCode.NotFound, "not-found");
+        await ExpectProblemAsync(malformed, HttpStatusCode.NotFound, ProblemTypes.NotFound);
     }
 
     [Fact]

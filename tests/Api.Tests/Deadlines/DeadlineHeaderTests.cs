@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
-using Platform.Api.Deadlines;
+using Platform.Contracts.Deadlines;
+using Platform.Contracts.Http;
 
 namespace Platform.Api.Tests.Deadlines;
 
@@ -11,7 +12,7 @@ public class DeadlineHeaderTests
     [Fact]
     public void An_absent_header_is_absent()
     {
-        Assert.Equal(DeadlineHeader.Reading.Absent, DeadlineHeader.TryRead(new HeaderDictionary(), Now, out _, out _));
+        Assert.Equal(DeadlineHeaders.Reading.Absent, DeadlineHeaders.TryReadDeadline(new HeaderDictionary(), Now, out _, out _));
     }
 
     [Theory]
@@ -21,8 +22,8 @@ public class DeadlineHeaderTests
     [InlineData(1_764_590_700_000)] // five minutes on: read, then capped by Deadlines:Maximum
     public void Epoch_milliseconds_within_a_day_are_read(long milliseconds)
     {
-        var reading = DeadlineHeader.TryRead(Headers(milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)), Now, out var deadline, out var problem);
-        Assert.Equal(DeadlineHeader.Reading.Present, reading);
+        var reading = DeadlineHeaders.TryReadDeadline(Headers(milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)), Now, out var deadline, out var problem);
+        Assert.Equal(DeadlineHeaders.Reading.Present, reading);
         Assert.Null(problem);
         Assert.Equal(milliseconds, deadline.ToUnixTimeMilliseconds());
     }
@@ -48,18 +49,18 @@ public class DeadlineHeaderTests
     [InlineData("Tue, 01 Dec 2026 12:00:00 GMT")]
     public void Anything_but_one_plausible_epoch_in_milliseconds_is_malformed(string value)
     {
-        var reading = DeadlineHeader.TryRead(Headers(value), Now, out _, out var problem);
-        Assert.Equal(DeadlineHeader.Reading.Malformed, reading);
-        Assert.Contains(DeadlineHeader.Name, problem, StringComparison.Ordinal);
+        var reading = DeadlineHeaders.TryReadDeadline(Headers(value), Now, out _, out var problem);
+        Assert.Equal(DeadlineHeaders.Reading.Malformed, reading);
+        Assert.Contains(PlatformHeaders.RequestDeadline, problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Two_values_are_malformed_even_when_each_is_valid()
     {
-        var headers = new HeaderDictionary { [DeadlineHeader.Name] = new StringValues(["1764590400123", "1764590400123"]) };
-        Assert.Equal(DeadlineHeader.Reading.Malformed, DeadlineHeader.TryRead(headers, Now, out _, out var problem));
+        var headers = new HeaderDictionary { [PlatformHeaders.RequestDeadline] = new StringValues(["1764590400123", "1764590400123"]) };
+        Assert.Equal(DeadlineHeaders.Reading.Malformed, DeadlineHeaders.TryReadDeadline(headers, Now, out _, out var problem));
         Assert.Contains("once", problem, StringComparison.Ordinal);
     }
 
-    private static HeaderDictionary Headers(string value) => new() { [DeadlineHeader.Name] = value };
+    private static HeaderDictionary Headers(string value) => new() { [PlatformHeaders.RequestDeadline] = value };
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Api.Tests.TestInfrastructure;
@@ -20,7 +21,7 @@ public class ApiClusterTests
                 using var client = replica.CreateClient();
                 using var response = await client.GetAsync(new Uri("/api/v1/health", UriKind.Relative), Cancellation);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Equal(replica.Id, Assert.Single(response.Headers.GetValues("X-Replica")));
+                Assert.Equal(replica.Id, Assert.Single(response.Headers.GetValues(PlatformHeaders.Replica)));
 
                 using var metrics = await client.GetAsync(new Uri(replica.MetricsAddress, "/metrics"), Cancellation);
                 Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Deployment.Tests.Scale;
@@ -66,7 +67,7 @@ public sealed class SteadyTraffic : IAsyncDisposable
             {
                 using var response = call % 4 == 3 ? await CreateAsync(accommodation) : await ReadAsync(accommodation + 1 + client);
                 answer = new Answer(started, (int)response.StatusCode,
-                    response.Headers.TryGetValues("X-Replica", out var replica) ? replica.Single() : "", "");
+                    response.Headers.TryGetValues(PlatformHeaders.Replica, out var replica) ? replica.Single() : "", "");
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {

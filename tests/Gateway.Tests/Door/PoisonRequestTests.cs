@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Load.Poison;
 using Platform.Testing;
@@ -80,10 +81,10 @@ public sealed class PoisonRequestTests(GatewayFixture fixture) : SharedGatewayTe
 
         Assert.StartsWith("HTTP/1.1 400", text, StringComparison.Ordinal);
         Assert.Contains("\"type\":\"invalid-header\"", text, StringComparison.Ordinal);
-        Assert.Contains("Idempotency-Key", text, StringComparison.Ordinal);
+        Assert.Contains(PlatformHeaders.IdempotencyKey, text, StringComparison.Ordinal);
         Assert.DoesNotContain("ключ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\\u043A", text, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("X-Replica", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(PlatformHeaders.Replica, text, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

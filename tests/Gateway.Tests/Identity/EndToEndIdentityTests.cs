@@ -1,5 +1,6 @@
 using System.Net;
-using Platform.Gateway.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
 using Platform.Testing;
@@ -31,11 +32,11 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
         var globex = Keyed(gateway, GlobexKey);
 
         using (var read = await globex.GetAsync($"/api/v1/reservations/{code}", Cancellation))
-            await ExpectProblemAsync(read, HttpStatusCode.NotFound, "not-found");
+            await ExpectProblemAsync(read, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         using (var confirm = await globex.PostAsync($"/api/v1/reservations/{code}/confirm", null, Cancellation))
-            await ExpectProblemAsync(confirm, HttpStatusCode.NotFound, "not-found");
+            await ExpectProblemAsync(confirm, HttpStatusCode.NotFound, ProblemTypes.NotFound);
         using (var cancel = await globex.PostAsync($"/api/v1/reservations/{code}/cancel", null, Cancellation))
-            await ExpectProblemAsync(cancel, HttpStatusCode.NotFound, "not-found");
+            await ExpectProblemAsync(cancel, HttpStatusCode.NotFound, ProblemTypes.NotFound);
 
         using var own = await Keyed(gateway, AcmeKey).GetAsync($"/api/v1/reservations/{code}", Cancellation);
         var reservation = await ExpectAsync(own, HttpStatusCode.OK);
@@ -52,7 +53,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
 
         using var response = await PostReservationAsync(Keyed(gateway, ReaderKey), NewReservation(out _));
 
-        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+        var problem = await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
         Assert.Contains(TestIdentity.Create, problem.ToJsonString(), StringComparison.Ordinal);
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"reader\",code=\"403\""));
@@ -65,7 +66,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
 
         using var response = await ClientFor(gateway).GetAsync("/api/v1/reservations?guestPhone=%2B5491100000000", Cancellation);
 
-        await ExpectProblemAsync(response, HttpStatusCode.Forbidden, "insufficient-scope");
+        await ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope);
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"anonymous\",code=\"403\""));
     }
@@ -102,7 +103,7 @@ public sealed class EndToEndIdentityTests(GatewayFixture fixture) : LimitedGatew
     private HttpClient Keyed(GatewayProcess gateway, string apiKey)
     {
         var client = ClientFor(gateway);
-        client.DefaultRequestHeaders.TryAddWithoutValidation(ClientIdentification.ApiKeyHeader, apiKey);
+        client.DefaultRequestHeaders.TryAddWithoutValidation(PlatformHeaders.ApiKey, apiKey);
         return client;
     }
 

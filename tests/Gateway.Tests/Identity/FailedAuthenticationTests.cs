@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using Platform.Gateway.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
 using Platform.Testing;
@@ -26,7 +27,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
         for (var i = 0; i < 5; i++)
         {
             using var wrong = await GetAsync(client, apiKey: Guess());
-            await ExpectGatewayProblemAsync(wrong, HttpStatusCode.Unauthorized, IdentityProblems.UnknownApiKey);
+            await ExpectGatewayProblemAsync(wrong, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey);
         }
 
         // Past the threshold: more guesses, and anonymous requests from the address, are refused
@@ -34,7 +35,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
         for (var i = 0; i < 20; i++)
         {
             using var locked = await GetAsync(client, apiKey: i % 2 == 0 ? Guess() : null);
-            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, "too-many-failed-authentications");
+            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, ProblemTypes.TooManyFailedAuthentications);
             Assert.InRange(int.Parse(Header(locked, "Retry-After"), CultureInfo.InvariantCulture), 1, 10);
         }
 
@@ -58,7 +59,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
         }
         using (var locked = await GetAsync(attacker))
         {
-            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, "too-many-failed-authentications");
+            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, ProblemTypes.TooManyFailedAuthentications);
         }
 
         using var neighbour = LoopbackClient.Create(gateway.BaseAddress, IPAddress.Parse("127.0.0.6"));
@@ -80,7 +81,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
         int retryAfter;
         using (var locked = await GetAsync(client))
         {
-            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, "too-many-failed-authentications");
+            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, ProblemTypes.TooManyFailedAuthentications);
             retryAfter = int.Parse(Header(locked, "Retry-After"), CultureInfo.InvariantCulture);
             Assert.InRange(retryAfter, 1, 2);
         }
@@ -105,7 +106,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
 
         using (var locked = await ReadWithSecretAsync(client, code, Base64Url(RandomNumberGenerator.GetBytes(32))))
         {
-            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, "too-many-failed-authentications");
+            await ExpectGatewayProblemAsync(locked, HttpStatusCode.TooManyRequests, ProblemTypes.TooManyFailedAuthentications);
         }
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         Assert.Equal(4, PrometheusText.Value(metrics, "gateway_failed_authentications_total", ""));
@@ -133,7 +134,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
         // Over the cap, new addresses share one bucket, spent by now: strict for them, never for a valid key.
         using (var shared = await GetAsync(client, forwardedFor: "198.51.100.200"))
         {
-            await ExpectGatewayProblemAsync(shared, HttpStatusCode.TooManyRequests, "too-many-failed-authentications");
+            await ExpectGatewayProblemAsync(shared, HttpStatusCode.TooManyRequests, ProblemTypes.TooManyFailedAuthentications);
         }
         Assert.Equal(2, await AdmittedAsync(client, 2, forwardedFor: "198.51.100.201", apiKey: ValidKey));
     }
@@ -166,7 +167,7 @@ public sealed class FailedAuthenticationTests(GatewayFixture fixture) : LimitedG
     private static async Task<HttpResponseMessage> ReadWithSecretAsync(HttpClient client, string code, string secret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/reservations/{code}");
-        request.Headers.TryAddWithoutValidation("X-Reservation-Secret", secret);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, secret);
         return await client.SendAsync(request, Cancellation);
     }
 }

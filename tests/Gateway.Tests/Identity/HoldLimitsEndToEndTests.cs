@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
 using Platform.Testing;
@@ -43,7 +45,7 @@ public sealed class HoldLimitsEndToEndTests(GatewayFixture fixture) : LimitedGat
         if (body is not null)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         if (secret is not null)
-            request.Headers.TryAddWithoutValidation("X-Reservation-Secret", secret);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ReservationSecret, secret);
         return await ClientFor(gateway).SendAsync(request, Cancellation);
     }
 
@@ -59,7 +61,7 @@ public sealed class HoldLimitsEndToEndTests(GatewayFixture fixture) : LimitedGat
         }
 
         using var third = await SendAsync(gateway, address, HttpMethod.Post, "/api/v1/reservations", Stay(3));
-        await HttpAnswers.ExpectProblemAsync(third, HttpStatusCode.Conflict, "hold-quota-exceeded", Cancellation);
+        await HttpAnswers.ExpectProblemAsync(third, HttpStatusCode.Conflict, ProblemTypes.HoldQuotaExceeded, Cancellation);
         Assert.True(third.Headers.Contains("Retry-After"));
 
         using var elsewhere = await SendAsync(gateway, NewAddress(), HttpMethod.Post, "/api/v1/reservations", Stay(3));
@@ -73,16 +75,16 @@ public sealed class HoldLimitsEndToEndTests(GatewayFixture fixture) : LimitedGat
         var address = NewAddress();
 
         using (var long_ = await SendAsync(gateway, address, HttpMethod.Post, "/api/v1/reservations", Stay(15)))
-            await HttpAnswers.ExpectProblemAsync(long_, HttpStatusCode.UnprocessableEntity, "too-many-nights", Cancellation);
+            await HttpAnswers.ExpectProblemAsync(long_, HttpStatusCode.UnprocessableEntity, ProblemTypes.TooManyNights, Cancellation);
         using (var far = await SendAsync(gateway, address, HttpMethod.Post, "/api/v1/reservations", Stay(2, daysAhead: 731)))
-            await HttpAnswers.ExpectProblemAsync(far, HttpStatusCode.UnprocessableEntity, "beyond-booking-horizon", Cancellation);
+            await HttpAnswers.ExpectProblemAsync(far, HttpStatusCode.UnprocessableEntity, ProblemTypes.BeyondBookingHorizon, Cancellation);
 
         using var created = await SendAsync(gateway, address, HttpMethod.Post, "/api/v1/reservations", Stay(2));
         var reservation = await ExpectAsync(created, HttpStatusCode.Created);
         var code = (string)reservation["code"]!;
         using var confirm = await SendAsync(gateway, address, HttpMethod.Post, $"/api/v1/reservations/{code}/confirm",
             secret: (string)reservation["guestSecret"]!);
-        await HttpAnswers.ExpectProblemAsync(confirm, HttpStatusCode.Forbidden, "confirm-not-allowed", Cancellation);
+        await HttpAnswers.ExpectProblemAsync(confirm, HttpStatusCode.Forbidden, ProblemTypes.ConfirmNotAllowed, Cancellation);
         using var cancel = await SendAsync(gateway, address, HttpMethod.Post, $"/api/v1/reservations/{code}/cancel",
             secret: (string)reservation["guestSecret"]!);
         Assert.Equal("cancelled", (string?)(await ExpectAsync(cancel, HttpStatusCode.OK))["status"]);

@@ -2,8 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Platform.Gateway.Identity;
-using Platform.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Gateway.Tests.RateLimiting;
 using Platform.Testing;
@@ -63,124 +64,124 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
         Hostile[] table =
         [
             // Through the gateway: other clients' reservations, guessed codes.
-            new("another client's code: read", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
-            new("another client's code: confirm", Target.Gateway, HttpMethod.Post, $"{read}/confirm", HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
-            new("another client's code: cancel", Target.Gateway, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
-            new("another client's code in lower case", Target.Gateway, HttpMethod.Get, read.ToLowerInvariant(), HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
-            new("a guessed code", Target.Gateway, HttpMethod.Get, $"{Reservations}/ZZZZZZZZ", HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
-            new("SQL in the code", Target.Gateway, HttpMethod.Get, $"{Reservations}/{code}'%20OR%20'1'='1", HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
-            new("an anonymous guest's code, read by a client", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, "not-found") { ApiKey = AcmeKey },
+            new("another client's code: read", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
+            new("another client's code: confirm", Target.Gateway, HttpMethod.Post, $"{read}/confirm", HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
+            new("another client's code: cancel", Target.Gateway, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
+            new("another client's code in lower case", Target.Gateway, HttpMethod.Get, read.ToLowerInvariant(), HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
+            new("a guessed code", Target.Gateway, HttpMethod.Get, $"{Reservations}/ZZZZZZZZ", HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
+            new("SQL in the code", Target.Gateway, HttpMethod.Get, $"{Reservations}/{code}'%20OR%20'1'='1", HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
+            new("an anonymous guest's code, read by a client", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, ProblemTypes.NotFound) { ApiKey = AcmeKey },
             // Forged identities sent to the gateway: overwritten with the caller's own.
-            new("forged admin identity with a client's key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, "not-found")
+            new("forged admin identity with a client's key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, ProblemTypes.NotFound)
             {
                 ApiKey = AcmeKey,
-                Headers = [(IdentityToken.Header, $"v2;globex;{TestIdentity.Admin},{TestIdentity.Read};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
+                Headers = [(PlatformHeaders.ClientIdentity, $"v2;globex;{TestIdentity.Admin},{TestIdentity.Read};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
             },
-            new("a valid identity for acme replayed through the gateway without a key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "guest-secret-required")
+            new("a valid identity for acme replayed through the gateway without a key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.GuestSecretRequired)
             {
-                Headers = [(IdentityToken.Header, validAcme)],
+                Headers = [(PlatformHeaders.ClientIdentity, validAcme)],
             },
-            new("forged identity without a key: cancel", Target.Gateway, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.Unauthorized, "guest-secret-required")
+            new("forged identity without a key: cancel", Target.Gateway, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.Unauthorized, ProblemTypes.GuestSecretRequired)
             {
-                Headers = [(IdentityToken.Header, $"v2;globex;{TestIdentity.Manage};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
+                Headers = [(PlatformHeaders.ClientIdentity, $"v2;globex;{TestIdentity.Manage};{now.ToUnixTimeMilliseconds()};{new string('A', 43)}")],
             },
             // Scopes.
-            new("a read-only key creates", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.Forbidden, "insufficient-scope") { ApiKey = ReaderKey, Body = NewReservation(out _) },
-            new("a read-only key confirms", Target.Gateway, HttpMethod.Post, $"{read}/confirm", HttpStatusCode.Forbidden, "insufficient-scope") { ApiKey = ReaderKey },
-            new("a create-only key reads", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Forbidden, "insufficient-scope") { ApiKey = CreatorKey },
-            new("a create-only key lists by phone", Target.Gateway, HttpMethod.Get, ByPhone(victimPhone), HttpStatusCode.Forbidden, "insufficient-scope") { ApiKey = CreatorKey },
+            new("a read-only key creates", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope) { ApiKey = ReaderKey, Body = NewReservation(out _) },
+            new("a read-only key confirms", Target.Gateway, HttpMethod.Post, $"{read}/confirm", HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope) { ApiKey = ReaderKey },
+            new("a create-only key reads", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope) { ApiKey = CreatorKey },
+            new("a create-only key lists by phone", Target.Gateway, HttpMethod.Get, ByPhone(victimPhone), HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope) { ApiKey = CreatorKey },
             // Anonymous guests.
-            new("anonymous listing by phone", Target.Gateway, HttpMethod.Get, ByPhone(victimPhone), HttpStatusCode.Forbidden, "insufficient-scope"),
-            new("anonymous read without a secret", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "guest-secret-required"),
-            new("anonymous read of a client's code with a guest's secret", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, "not-found")
+            new("anonymous listing by phone", Target.Gateway, HttpMethod.Get, ByPhone(victimPhone), HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope),
+            new("anonymous read without a secret", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.GuestSecretRequired),
+            new("anonymous read of a client's code with a guest's secret", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.NotFound, ProblemTypes.NotFound)
             {
-                Headers = [("X-Reservation-Secret", secretA)],
+                Headers = [(PlatformHeaders.ReservationSecret, secretA)],
             },
-            new("anonymous read with another guest's secret", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, "not-found")
+            new("anonymous read with another guest's secret", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, ProblemTypes.NotFound)
             {
-                Headers = [("X-Reservation-Secret", secretB)],
+                Headers = [(PlatformHeaders.ReservationSecret, secretB)],
             },
-            new("anonymous cancel with another guest's secret", Target.Gateway, HttpMethod.Post, $"{Reservations}/{codeA}/cancel", HttpStatusCode.NotFound, "not-found")
+            new("anonymous cancel with another guest's secret", Target.Gateway, HttpMethod.Post, $"{Reservations}/{codeA}/cancel", HttpStatusCode.NotFound, ProblemTypes.NotFound)
             {
-                Headers = [("X-Reservation-Secret", secretB)],
+                Headers = [(PlatformHeaders.ReservationSecret, secretB)],
             },
-            new("anonymous read with a garbled secret", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, "not-found")
+            new("anonymous read with a garbled secret", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, ProblemTypes.NotFound)
             {
-                Headers = [("X-Reservation-Secret", "'; DROP TABLE reservations; --")],
+                Headers = [(PlatformHeaders.ReservationSecret, "'; DROP TABLE reservations; --")],
             },
-            new("anonymous read with an 8 KB secret", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, "not-found")
+            new("anonymous read with an 8 KB secret", Target.Gateway, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.NotFound, ProblemTypes.NotFound)
             {
-                Headers = [("X-Reservation-Secret", new string('x', 8192))],
+                Headers = [(PlatformHeaders.ReservationSecret, new string('x', 8192))],
             },
             // Keys.
-            new("an unknown key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "unknown-api-key") { ApiKey = "guessed-key-123" },
-            new("a key differing from a real one in its last character", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "unknown-api-key") { ApiKey = GlobexKey[..^1] + "X" },
-            new("two X-Api-Key headers", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "unknown-api-key")
+            new("an unknown key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey) { ApiKey = "guessed-key-123" },
+            new("a key differing from a real one in its last character", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey) { ApiKey = GlobexKey[..^1] + "X" },
+            new("two X-Api-Key headers", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey)
             {
-                Headers = [(ClientIdentification.ApiKeyHeader, AcmeKey), (ClientIdentification.ApiKeyHeader, GlobexKey)],
+                Headers = [(PlatformHeaders.ApiKey, AcmeKey), (PlatformHeaders.ApiKey, GlobexKey)],
             },
-            new("a 10 KB key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "unknown-api-key") { ApiKey = new string('k', 10_240) },
-            new("the key in the query (api_key)", Target.Gateway, HttpMethod.Get, $"{read}?api_key={GlobexKey}", HttpStatusCode.BadRequest, "api-key-in-query"),
-            new("the key in the query (access_token)", Target.Gateway, HttpMethod.Get, $"{read}?access_token={GlobexKey}", HttpStatusCode.BadRequest, "api-key-in-query"),
-            new("the key in the query (APIKEY), with a valid header", Target.Gateway, HttpMethod.Get, $"{read}?APIKEY={GlobexKey}", HttpStatusCode.BadRequest, "api-key-in-query") { ApiKey = AcmeKey },
+            new("a 10 KB key", Target.Gateway, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey) { ApiKey = new string('k', 10_240) },
+            new("the key in the query (api_key)", Target.Gateway, HttpMethod.Get, $"{read}?api_key={GlobexKey}", HttpStatusCode.BadRequest, ProblemTypes.ApiKeyInQuery),
+            new("the key in the query (access_token)", Target.Gateway, HttpMethod.Get, $"{read}?access_token={GlobexKey}", HttpStatusCode.BadRequest, ProblemTypes.ApiKeyInQuery),
+            new("the key in the query (APIKEY), with a valid header", Target.Gateway, HttpMethod.Get, $"{read}?APIKEY={GlobexKey}", HttpStatusCode.BadRequest, ProblemTypes.ApiKeyInQuery) { ApiKey = AcmeKey },
             // Idempotency keys.
-            new("own idempotency key reused with another body", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.UnprocessableEntity, "idempotency-key-reused")
+            new("own idempotency key reused with another body", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.UnprocessableEntity, ProblemTypes.IdempotencyKeyReused)
             {
                 ApiKey = AcmeKey,
-                Headers = [("Idempotency-Key", "acme-order-1")],
+                Headers = [(PlatformHeaders.IdempotencyKey, "acme-order-1")],
                 Body = NewReservation(out _),
             },
-            new("another client's idempotency key and body: its own create, refused for the dates", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.Conflict, "dates-unavailable")
+            new("another client's idempotency key and body: its own create, refused for the dates", Target.Gateway, HttpMethod.Post, Reservations, HttpStatusCode.Conflict, ProblemTypes.DatesUnavailable)
             {
                 ApiKey = AcmeKey,
-                Headers = [("Idempotency-Key", "globex-order-1")],
+                Headers = [(PlatformHeaders.IdempotencyKey, "globex-order-1")],
                 Body = victimBody,
             },
             // Straight at a replica: only a valid signature from the gateway counts.
-            new("no identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity"),
-            new("garbled identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("no identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity),
+            new("garbled identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, "v2;globex")],
+                Headers = [(PlatformHeaders.ClientIdentity, "v2;globex")],
             },
-            new("identity signed with another key", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("identity signed with another key", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, IdentityToken.Sign(otherKey, new IdentityClaims("globex", TestIdentity.DefaultScopes, "globex", HoldLimits.None.Format()), now.ToUnixTimeMilliseconds(), new SignedRequest("GET", read)))],
+                Headers = [(PlatformHeaders.ClientIdentity, IdentityToken.Sign(otherKey, new IdentityClaims("globex", TestIdentity.DefaultScopes, "globex", HoldLimits.None.Format()), now.ToUnixTimeMilliseconds(), new SignedRequest("GET", read)))],
             },
-            new("identity issued 5 minutes ago", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("identity issued 5 minutes ago", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read, now.AddMinutes(-5)))],
+                Headers = [(PlatformHeaders.ClientIdentity, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read, now.AddMinutes(-5)))],
             },
-            new("identity issued 5 minutes from now", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("identity issued 5 minutes from now", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read, now.AddMinutes(5)))],
+                Headers = [(PlatformHeaders.ClientIdentity, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read, now.AddMinutes(5)))],
             },
-            new("identity signed for another code", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("identity signed for another code", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, $"{Reservations}/ZZZZZZZZ"))],
+                Headers = [(PlatformHeaders.ClientIdentity, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, $"{Reservations}/ZZZZZZZZ"))],
             },
-            new("identity signed for a read, used to cancel", Target.Replica, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.Unauthorized, "invalid-identity")
+            new("identity signed for a read, used to cancel", Target.Replica, HttpMethod.Post, $"{read}/cancel", HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read))],
+                Headers = [(PlatformHeaders.ClientIdentity, TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read))],
             },
-            new("a valid identity with its claims raised to admin", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("a valid identity with its claims raised to admin", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, validAcme.Replace($";{TestIdentity.DefaultScopes};", $";{TestIdentity.DefaultScopes},{TestIdentity.Admin};", StringComparison.Ordinal))],
+                Headers = [(PlatformHeaders.ClientIdentity, validAcme.Replace($";{TestIdentity.DefaultScopes};", $";{TestIdentity.DefaultScopes},{TestIdentity.Admin};", StringComparison.Ordinal))],
             },
-            new("a valid identity renamed to the victim", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("a valid identity renamed to the victim", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, validAcme.Replace("v2;acme;", "v2;globex;", StringComparison.Ordinal))],
+                Headers = [(PlatformHeaders.ClientIdentity, validAcme.Replace("v2;acme;", "v2;globex;", StringComparison.Ordinal))],
             },
-            new("identity of another version", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("identity of another version", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, "v1" + TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read)[2..])],
+                Headers = [(PlatformHeaders.ClientIdentity, "v1" + TestIdentity.Sign("globex", TestIdentity.DefaultScopes, HttpMethod.Get, read)[2..])],
             },
-            new("a 2 KB identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, "invalid-identity")
+            new("a 2 KB identity", Target.Replica, HttpMethod.Get, read, HttpStatusCode.Unauthorized, ProblemTypes.InvalidIdentity)
             {
-                Headers = [(IdentityToken.Header, TestIdentity.Sign("globex", TestIdentity.DefaultScopes + "," + new string('s', 2048), HttpMethod.Get, read))],
+                Headers = [(PlatformHeaders.ClientIdentity, TestIdentity.Sign("globex", TestIdentity.DefaultScopes + "," + new string('s', 2048), HttpMethod.Get, read))],
             },
-            new("anonymous identity without a secret", Target.Replica, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.Unauthorized, "guest-secret-required")
+            new("anonymous identity without a secret", Target.Replica, HttpMethod.Get, $"{Reservations}/{codeA}", HttpStatusCode.Unauthorized, ProblemTypes.GuestSecretRequired)
             {
-                Headers = [(IdentityToken.Header, TestIdentity.Sign("anonymous", TestIdentity.Create, HttpMethod.Get, $"{Reservations}/{codeA}"))],
+                Headers = [(PlatformHeaders.ClientIdentity, TestIdentity.Sign("anonymous", TestIdentity.Create, HttpMethod.Get, $"{Reservations}/{codeA}"))],
             },
         ];
         Assert.True(table.Length >= 30, $"the table holds {table.Length} requests");
@@ -196,9 +197,9 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {table.Length} hostile requests were answered wrongly:\n{string.Join('\n', wrong)}");
 
         // Nothing changed: each victim reads back as it was created.
-        await AssertUnchangedAsync(gateway, read, victim, (ClientIdentification.ApiKeyHeader, GlobexKey));
-        await AssertUnchangedAsync(gateway, $"{Reservations}/{codeA}", guestA, ("X-Reservation-Secret", secretA));
-        await AssertUnchangedAsync(gateway, $"{Reservations}/{(string)acmeOrder["code"]!}", acmeOrder, (ClientIdentification.ApiKeyHeader, AcmeKey));
+        await AssertUnchangedAsync(gateway, read, victim, (PlatformHeaders.ApiKey, GlobexKey));
+        await AssertUnchangedAsync(gateway, $"{Reservations}/{codeA}", guestA, (PlatformHeaders.ReservationSecret, secretA));
+        await AssertUnchangedAsync(gateway, $"{Reservations}/{(string)acmeOrder["code"]!}", acmeOrder, (PlatformHeaders.ApiKey, AcmeKey));
     }
 
     private async Task<(HttpStatusCode Status, string? Type, string Body)> SendAsync(Hostile hostile, GatewayProcess gateway)
@@ -206,7 +207,7 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
         using var client = hostile.Target == Target.Gateway ? gateway.CreateClient() : Cluster.Replicas[0].CreateUnsignedClient();
         using var request = new HttpRequestMessage(hostile.Method, hostile.Path);
         if (hostile.ApiKey is not null)
-            request.Headers.TryAddWithoutValidation(ClientIdentification.ApiKeyHeader, hostile.ApiKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ApiKey, hostile.ApiKey);
         foreach (var (name, value) in hostile.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
         if (hostile.Body is not null)
@@ -234,7 +235,7 @@ public sealed class HostileRequestTests(GatewayFixture fixture) : LimitedGateway
     {
         using var client = gateway.CreateClient();
         if (apiKey is not null)
-            client.DefaultRequestHeaders.TryAddWithoutValidation(ClientIdentification.ApiKeyHeader, apiKey);
+            client.DefaultRequestHeaders.TryAddWithoutValidation(PlatformHeaders.ApiKey, apiKey);
         using var response = await PostReservationAsync(client, body, idempotencyKey);
         return await ExpectAsync(response, HttpStatusCode.Created);
     }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Platform.Gateway.Identity;
+using Platform.Contracts.Http;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
 
@@ -48,7 +48,7 @@ public abstract class IdentityGatewayTest : GatewayTest, IAsyncDisposable
     {
         using var request = new HttpRequestMessage(method, target);
         if (apiKey is not null)
-            request.Headers.TryAddWithoutValidation(ClientIdentification.ApiKeyHeader, apiKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ApiKey, apiKey);
         foreach (var (name, value) in headers)
             request.Headers.TryAddWithoutValidation(name, value);
         if (method == HttpMethod.Post)

@@ -1,7 +1,7 @@
 using System.Net;
-using Platform.Gateway.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
-using Platform.Identity;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -21,15 +21,15 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         var forged = TestIdentity.Sign("globex", TestIdentity.Admin, HttpMethod.Get, "/api/v1/reservations/ABC123?x=1");
 
         using var response = await SendAsync(client, HttpMethod.Get, "/api/v1/reservations/ABC123?x=1&y=%2B2", AcmeKey,
-            (IdentityToken.Header, forged), (IdentityToken.Header, "v1;admin;reservations:admin;0;AAAA"));
+            (PlatformHeaders.ClientIdentity, forged), (PlatformHeaders.ClientIdentity, "v1;admin;reservations:admin;0;AAAA"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = Assert.Single(Proxied(upstream));
-        Assert.DoesNotContain(forged, received.Values(IdentityToken.Header));
+        Assert.DoesNotContain(forged, received.Values(PlatformHeaders.ClientIdentity));
         var (name, scopes) = received.VerifiedIdentity();
         Assert.Equal("acme", name);
         Assert.Equal("reservations:create,reservations:read,reservations:manage", scopes);
-        Assert.Empty(received.Values(ClientIdentification.ApiKeyHeader));
+        Assert.Empty(received.Values(PlatformHeaders.ApiKey));
     }
 
     [Theory]
@@ -43,7 +43,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         var client = ClientFor(gateway);
 
         using var response = await SendAsync(client, HttpMethod.Post, "/api/v1/reservations", apiKey: null,
-            (IdentityToken.Header, TestIdentity.Sign("acme", TestIdentity.Admin, HttpMethod.Post, "/api/v1/reservations")));
+            (PlatformHeaders.ClientIdentity, TestIdentity.Sign("acme", TestIdentity.Admin, HttpMethod.Post, "/api/v1/reservations")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = Assert.Single(Proxied(upstream));
@@ -60,7 +60,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         var client = ClientFor(gateway);
 
         using var anonymous = await SendAsync(client, HttpMethod.Post, "/api/v1/reservations", apiKey: null,
-            ("Idempotency-Key", "key-1"), (IdentityToken.ContentDigestHeader, "sha-256=:forged:"));
+            (PlatformHeaders.IdempotencyKey, "key-1"), (PlatformHeaders.ContentDigest, "sha-256=:forged:"));
         using var keyed = await SendAsync(client, HttpMethod.Post, "/api/v1/reservations", AcmeKey);
 
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
@@ -68,7 +68,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
         Assert.Equal(2, received.Count);
         // SendAsync posts "{}": its digest, the gateway's, replaced the client's.
         var digest = TestIdentity.ContentDigest("{}"u8);
-        Assert.Equal([digest], received[0].Values(IdentityToken.ContentDigestHeader));
+        Assert.Equal([digest], received[0].Values(PlatformHeaders.ContentDigest));
         var guest = received[0].VerifiedClaims();
         Assert.StartsWith(".", guest.Holder, StringComparison.Ordinal);
         Assert.DoesNotContain("127", guest.Holder, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
 
         using var response = await SendAsync(ClientFor(gateway), HttpMethod.Get, target, AcmeKey);
 
-        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, "api-key-in-query");
+        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ApiKeyInQuery);
         Assert.DoesNotContain(AcmeKey, problem.ToJsonString(), StringComparison.Ordinal);
         Assert.Empty(Proxied(upstream));
     }
@@ -117,7 +117,7 @@ public sealed class IdentitySigningTests : IdentityGatewayTest
 
         using var response = await SendAsync(ClientFor(gateway), HttpMethod.Get, "/api/v1/health", presented);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, "unknown-api-key");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey);
         Assert.Empty(Proxied(upstream));
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         Assert.Equal(1, PrometheusText.Value(metrics, "gateway_client_denials_total", "client=\"unknown\",code=\"401\""));

@@ -1,4 +1,5 @@
-using Platform.Identity;
+using Platform.Contracts.Http;
+using Platform.Contracts.Identity;
 using Platform.Testing;
 
 namespace Platform.Gateway.Tests.Identity;
@@ -30,9 +31,9 @@ public sealed record RecordedRequest(string Method, string Target, IReadOnlyList
 
     internal IdentityClaims VerifiedClaims()
     {
-        var identity = Assert.Single(Values(IdentityToken.Header));
-        var key = Values("Idempotency-Key");
-        var digest = Values(IdentityToken.ContentDigestHeader);
+        var identity = Assert.Single(Values(PlatformHeaders.ClientIdentity));
+        var key = Values(PlatformHeaders.IdempotencyKey);
+        var digest = Values(PlatformHeaders.ContentDigest);
         Assert.True(IdentityToken.TryVerify(SigningKey.Value, identity,
                 new SignedRequest(Method, Target, key.Count == 0 ? null : string.Join(",", key), digest.Count == 0 ? null : Assert.Single(digest)),
                 DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 30_000, IdentityToken.MaxFutureSkewMs, out var claims, out _),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -28,7 +29,7 @@ public sealed class AnswerUnderWayTests : GatewayTest
     private static HttpRequestMessage Create()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", Deadline);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, Deadline);
         return request;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Platform.Contracts.Problems;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -15,7 +16,7 @@ public class BadInputTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
     public async Task Paths_outside_the_api_are_404_problems_from_the_gateway(string path)
     {
         using var response = await Client().GetAsync(path, Cancellation);
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
     }
 
     [Theory]
@@ -37,7 +38,7 @@ public class BadInputTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
         using var content = new StringContent("{\"accommodationId\": 4", Encoding.UTF8, "application/json");
         using var response = await Client().PostAsync("/api/v1/reservations", content, Cancellation);
 
-        await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
         Assert.StartsWith("api-", ReplicaOf(response));
     }
 
@@ -52,7 +53,7 @@ public class BadInputTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
         Assert.Equal(65536, content.Headers.ContentLength);
         using var response = await Client().PostAsync("/api/v1/reservations", content, Cancellation);
 
-        await ExpectProblemAsync(response, HttpStatusCode.BadRequest, "validation-failed");
+        await ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed);
         Assert.StartsWith("api-", ReplicaOf(response));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -42,7 +43,7 @@ public sealed class BodyLimitTests : GatewayTest, IAsyncLifetime
         content.Headers.ContentType = new("application/json");
         using var response = await ClientFor(Gateway).PostAsync("/api/v1/reservations", content, Cancellation);
 
-        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
         Assert.Contains($"{Limit}", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.Equal(0, Upstream.Accepted);
     }
@@ -55,7 +56,7 @@ public sealed class BodyLimitTests : GatewayTest, IAsyncLifetime
         request.Headers.TransferEncodingChunked = true;
         using var response = await ClientFor(Gateway).SendAsync(request, Cancellation);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, ProblemTypes.PayloadTooLarge);
         Assert.Equal(0, Upstream.Accepted);
     }
 

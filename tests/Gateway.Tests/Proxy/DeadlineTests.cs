@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -22,21 +24,21 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
     public async Task A_malformed_client_timeout_is_a_400_problem_from_the_gateway(string value)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-        request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", value);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, value);
         using var response = await Client().SendAsync(request, Cancellation);
 
-        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
-        Assert.Contains("X-Request-Timeout-Ms", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var problem = await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
+        Assert.Contains(PlatformHeaders.RequestTimeoutMs, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Two_client_timeouts_are_refused_rather_than_one_chosen()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-        request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", ["100", "200"]);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, ["100", "200"]);
         using var response = await Client().SendAsync(request, Cancellation);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.MalformedRequest);
     }
 
     [Theory]
@@ -45,7 +47,7 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
     public async Task A_well_formed_client_timeout_is_accepted_and_a_longer_one_changes_nothing(string value)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-        request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", value);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, value);
         using var response = await Client().SendAsync(request, Cancellation);
 
         await ExpectAsync(response, HttpStatusCode.OK);
@@ -55,12 +57,12 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
     public async Task A_one_millisecond_timeout_is_accepted_and_ends_as_an_answer_or_the_gateways_504()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-        request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", "1");
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, "1");
         using var response = await Client().SendAsync(request, Cancellation);
 
         // 1 ms may pass before a replica answers; then it is the gateway's 504, never anything else.
         if (response.StatusCode == HttpStatusCode.GatewayTimeout)
-            await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, "upstream-timeout");
+            await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.UpstreamTimeout);
         else
             await ExpectAsync(response, HttpStatusCode.OK);
     }
@@ -77,7 +79,7 @@ public class DeadlineTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
         {
             Content = new StringContent(NewReservation(out _).ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation("X-Request-Deadline", value);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestDeadline, value);
         using var response = await Client().SendAsync(request, Cancellation);
 
         await ExpectAsync(response, HttpStatusCode.Created);

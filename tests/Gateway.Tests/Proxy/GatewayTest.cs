@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Http;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -21,7 +22,7 @@ public abstract partial class GatewayTest : IDisposable
 
     /// <summary>Which replica answered, from its <c>X-Replica</c> header; null when the gateway answered itself.</summary>
     protected static string? ReplicaOf(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-Replica", out var values) ? values.Single() : null;
+        response.Headers.TryGetValues(PlatformHeaders.Replica, out var values) ? values.Single() : null;
 
     /// <summary>A reservation request for a stay no other gateway test uses (dates five years out and on), with a fresh phone number.</summary>
     protected static JsonObject NewReservation(out string phone)
@@ -40,7 +41,7 @@ public abstract partial class GatewayTest : IDisposable
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         if (idempotencyKey is not null)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.IdempotencyKey, idempotencyKey);
         return await client.SendAsync(request, Cancellation);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -16,7 +17,7 @@ public class ManagementPortTests(GatewayFixture fixture) : SharedGatewayTest(fix
     public async Task Management_paths_are_not_found_through_the_proxy_port(string path)
     {
         using var response = await Client().GetAsync(path, Cancellation);
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.NotFound);
     }
 
     [Fact]

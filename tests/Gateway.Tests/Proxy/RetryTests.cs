@@ -1,4 +1,6 @@
 using System.Net;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -39,7 +41,7 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
             using var response = await PostReservationAsync(client, NewReservation(out var phone), Guid.NewGuid().ToString("N"));
             await ExpectAsync(response, HttpStatusCode.Created);
             Assert.Equal(Live.Id, ReplicaOf(response));
-            Assert.False(response.Headers.Contains("Idempotent-Replayed"), "the dead replica cannot have answered first");
+            Assert.False(response.Headers.Contains(PlatformHeaders.IdempotentReplayed), "the dead replica cannot have answered first");
             Assert.Equal(1, await ReservationsOfAsync(Live, phone));
         }
         Assert.Equal(Requests / 2, await RetriesAsync(gateway));
@@ -79,7 +81,7 @@ public class RetryTests(GatewayFixture fixture) : SharedGatewayTest(fixture)
                 Assert.Equal(1, await ReservationsOfAsync(Live, phone));
                 continue;
             }
-            await ExpectGatewayProblemAsync(response, HttpStatusCode.BadGateway, "upstream-error");
+            await ExpectGatewayProblemAsync(response, HttpStatusCode.BadGateway, ProblemTypes.UpstreamError);
             Assert.Equal(0, await ReservationsOfAsync(Live, phone));
             refused++;
         }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -68,7 +70,7 @@ public sealed class SlowReplicaTests : GatewayTest
         Assert.True(safeFailures.Count == 0, $"{safeFailures.Count} of {safe.Count} safe requests failed: {Describe(safeFailures)}");
         var unsafeWrong = answers.Where(a => a.Kind == "POST" && a.Status is not (HttpStatusCode.Created or HttpStatusCode.GatewayTimeout)).ToList();
         Assert.True(unsafeWrong.Count == 0, $"creates without a key answered other than 201 or 504: {Describe(unsafeWrong)}");
-        Assert.All(answers.Where(a => a.Status == HttpStatusCode.GatewayTimeout), a => Assert.Equal("upstream-timeout", a.Type));
+        Assert.All(answers.Where(a => a.Status == HttpStatusCode.GatewayTimeout), a => Assert.Equal(ProblemTypes.UpstreamTimeout, a.Type));
         var slow = answers.Where(a => a.Took > LongestWait).ToList();
         Assert.True(slow.Count == 0, $"{slow.Count} of {answers.Count} requests waited longer than {LongestWait.TotalSeconds} s: {Describe(slow)}");
         Assert.Contains(safe, a => a.Kind == "GET");
@@ -92,14 +94,14 @@ public sealed class SlowReplicaTests : GatewayTest
             for (var i = 0; i < 2; i++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
-                request.Headers.TryAddWithoutValidation("X-Request-Timeout-Ms", "400");
+                request.Headers.TryAddWithoutValidation(PlatformHeaders.RequestTimeoutMs, "400");
                 var took = Stopwatch.StartNew();
                 using var response = await client.SendAsync(request, Cancellation);
                 took.Stop();
                 if (response.StatusCode == HttpStatusCode.OK)
                     continue;
 
-                await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, "upstream-timeout");
+                await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.UpstreamTimeout);
                 Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
                 Assert.True(took.Elapsed < TimeSpan.FromSeconds(2.5), $"the 400 ms deadline ended the wait only after {took.Elapsed.TotalMilliseconds:0} ms");
                 var metrics = await gateway.ReadMetricsAsync(Cancellation);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Platform.Contracts.Http;
 
 namespace Platform.Gateway.Tests.Proxy;
 
@@ -127,7 +128,7 @@ public sealed class TcpUpstream : IAsyncDisposable
 
                 if (delay > TimeSpan.Zero)
                     await Task.Delay(delay, _stopping.Token);
-                var head = $"HTTP/1.1 {_status} {(HttpStatusCode)_status}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nX-Replica: slow\r\nConnection: close\r\n\r\n";
+                var head = $"HTTP/1.1 {_status} {(HttpStatusCode)_status}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n{PlatformHeaders.Replica}: slow\r\nConnection: close\r\n\r\n";
                 if (!_split)
                 {
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "slow"), _stopping.Token);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Platform.Contracts.Problems;
 using Platform.Testing;
 using Platform.Topology.Services;
 
@@ -25,11 +26,11 @@ public sealed class UpstreamFailureTests : GatewayTest
         }, TimeSpan.FromSeconds(20)), $"the gateway never reported itself unready:{Environment.NewLine}{gateway.Output}");
 
         using var read = await ClientFor(gateway).GetAsync("/api/v1/health", Cancellation);
-        await ExpectGatewayProblemAsync(read, HttpStatusCode.ServiceUnavailable, "upstream-unavailable");
+        await ExpectGatewayProblemAsync(read, HttpStatusCode.ServiceUnavailable, ProblemTypes.UpstreamUnavailable);
         Assert.True(int.Parse(read.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture) >= 1);
 
         using var write = await PostReservationAsync(ClientFor(gateway), NewReservation(out _));
-        await ExpectGatewayProblemAsync(write, HttpStatusCode.ServiceUnavailable, "upstream-unavailable");
+        await ExpectGatewayProblemAsync(write, HttpStatusCode.ServiceUnavailable, ProblemTypes.UpstreamUnavailable);
         Assert.True(write.Headers.Contains("Retry-After"));
     }
 
@@ -48,7 +49,7 @@ public sealed class UpstreamFailureTests : GatewayTest
 
         using var response = await ClientFor(gateway).GetAsync("/api/v1/health", Cancellation);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, "upstream-timeout");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.GatewayTimeout, ProblemTypes.UpstreamTimeout);
         Assert.True(stalling.RequestReceived.IsCompleted);
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Identity;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
@@ -77,7 +79,7 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
 
         using var response = await GetAsync(client, apiKey: presented);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, "unknown-api-key");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey);
         Assert.Equal("", Header(response, "RateLimit"));
         var metrics = await gateway.ReadMetricsAsync(Cancellation);
         Assert.Equal(1, PrometheusText.Value(metrics, "gateway_ratelimit_unknown_api_keys_total", ""));
@@ -91,10 +93,10 @@ public sealed class ClientIdentityTests(GatewayFixture fixture) : LimitedGateway
             AcmeOnStandard));
         var client = ClientFor(gateway);
         using var request = new HttpRequestMessage(HttpMethod.Get, Health);
-        request.Headers.TryAddWithoutValidation("X-Api-Key", [AcmeKey, "other"]);
+        request.Headers.TryAddWithoutValidation(PlatformHeaders.ApiKey, [AcmeKey, "other"]);
 
         using var response = await client.SendAsync(request, Cancellation);
 
-        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, "unknown-api-key");
+        await ExpectGatewayProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.UnknownApiKey);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Http;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
 
@@ -51,7 +52,7 @@ public abstract class LimitedGatewayTest(GatewayFixture fixture) : SharedGateway
         }
         if (apiKey is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
+            request.Headers.TryAddWithoutValidation(PlatformHeaders.ApiKey, apiKey);
         }
         return await client.SendAsync(request, Cancellation);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Platform.Contracts.Problems;
 using Platform.Gateway.Tests.Proxy;
 using Platform.Testing;
 
@@ -25,7 +26,7 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
         }
 
         using var refused = await GetAsync(client);
-        await ExpectGatewayProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
+        await ExpectGatewayProblemAsync(refused, HttpStatusCode.TooManyRequests, ProblemTypes.QuotaExceeded);
         var retryAfter = int.Parse(Header(refused, "Retry-After"), CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 5);
         Assert.Equal("\"anonymous\";q=5;w=25", Header(refused, "RateLimit-Policy"));
@@ -77,7 +78,7 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
         }
         using (var second = await PostReservationAsync(client, NewReservation(out _)))
         {
-            await ExpectGatewayProblemAsync(second, HttpStatusCode.TooManyRequests, "quota-exceeded");
+            await ExpectGatewayProblemAsync(second, HttpStatusCode.TooManyRequests, ProblemTypes.QuotaExceeded);
             Assert.StartsWith("\"writes\";", Header(second, "RateLimit"), StringComparison.Ordinal);
         }
 
@@ -142,7 +143,7 @@ public sealed class QuotaTests(GatewayFixture fixture) : LimitedGatewayTest(fixt
 
         using (var refused = await GetAsync(client, forwardedFor: "198.51.100.50"))
         {
-            await ExpectGatewayProblemAsync(refused, HttpStatusCode.TooManyRequests, "quota-exceeded");
+            await ExpectGatewayProblemAsync(refused, HttpStatusCode.TooManyRequests, ProblemTypes.QuotaExceeded);
             Assert.Equal("\"anonymous-total\";q=3;w=60", Header(refused, "RateLimit-Policy"));
             Assert.Matches("^\"anonymous-total\";r=0;t=", Header(refused, "RateLimit"));
             // A newcomer during the pressure waits until the ceiling is back down to its depth (2 of the

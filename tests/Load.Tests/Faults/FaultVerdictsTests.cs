@@ -1,3 +1,4 @@
+using Platform.Contracts.Problems;
 using Platform.Load.Faults;
 using Platform.Load.Traffic;
 
@@ -26,7 +27,7 @@ public sealed class FaultVerdictsTests
     {
         var records = Steady(10, "api-1", "api-2", "api-3")
             .Concat(Enumerable.Range(100, 30).Select(i => Ok(i * 100.0, i < 110 ? "api-2" : "api-1")))
-            .Append(Failed(10_500, 502, "upstream-error"))
+            .Append(Failed(10_500, 502, ProblemTypes.UpstreamError))
             .Concat(Enumerable.Range(130, 70).Select(i => Ok(i * 100.0, i % 2 == 0 ? "api-1" : "api-3")))
             .ToList();
 
@@ -51,10 +52,10 @@ public sealed class FaultVerdictsTests
     }
 
     [Theory]
-    [InlineData(503, "temporary-reduced-capacity", "POST /api/v1/reservations", 10_500)] // not the kill's to excuse
-    [InlineData(502, "upstream-error", "GET /api/v1/reservations/{code}", 10_500)] // a read is retried, never lost
-    [InlineData(502, "upstream-error", "POST /api/v1/reservations (Idempotency-Key)", 10_500)] // so is a keyed create
-    [InlineData(502, "upstream-error", "POST /api/v1/reservations", 2_000)] // long before the kill
+    [InlineData(503, ProblemTypes.TemporaryReducedCapacity, "POST /api/v1/reservations", 10_500)] // not the kill's to excuse
+    [InlineData(502, ProblemTypes.UpstreamError, "GET /api/v1/reservations/{code}", 10_500)] // a read is retried, never lost
+    [InlineData(502, ProblemTypes.UpstreamError, "POST /api/v1/reservations (Idempotency-Key)", 10_500)] // so is a keyed create
+    [InlineData(502, ProblemTypes.UpstreamError, "POST /api/v1/reservations", 2_000)] // long before the kill
     public void Kill_replica_fails_on_any_failure_but_an_unkeyed_creates_502_in_flight_at_the_kill(int status, string type, string endpoint, double atMs)
     {
         var records = Steady(10, "api-1", "api-2", "api-3")
@@ -73,7 +74,7 @@ public sealed class FaultVerdictsTests
     {
         var records = Steady(30, "api-1")
             .Where(r => r.ScheduledMs is < 10_000 or >= 20_000)
-            .Concat(Enumerable.Range(100, 100).Select(i => Failed(i * 100.0, 503, "database-unavailable", retryAfter: true, latencyMs: 12)))
+            .Concat(Enumerable.Range(100, 100).Select(i => Failed(i * 100.0, 503, ProblemTypes.DatabaseUnavailable, retryAfter: true, latencyMs: 12)))
             .ToList();
 
         var verdict = FaultVerdicts.StopMariaDb(records, termMs: 10 * Second, restartMs: 20 * Second, durationMs: 30 * Second);
@@ -100,7 +101,7 @@ public sealed class FaultVerdictsTests
     [Fact]
     public void Stop_mariadb_fails_on_a_503_that_kept_its_client_waiting_past_the_ceiling()
     {
-        var records = Steady(30, "api-1").Append(Failed(15_000, 503, "database-unavailable", retryAfter: true, latencyMs: 3_600)).ToList();
+        var records = Steady(30, "api-1").Append(Failed(15_000, 503, ProblemTypes.DatabaseUnavailable, retryAfter: true, latencyMs: 3_600)).ToList();
 
         var verdict = FaultVerdicts.StopMariaDb(records, 10 * Second, 20 * Second, 30 * Second);
 
@@ -167,10 +168,10 @@ public sealed class FaultVerdictsTests
         Assert.False(noAnswer.Passed, noAnswer.Detail);
 
         // The writers' share full is the limit reached too: creates shed at once, the pool never ran out.
-        var shedAtOnce = FaultVerdicts.PoolExhaustion([.. good, Answer(503, 3, FaultVerdicts.TemporaryReducedCapacity)], plenty);
+        var shedAtOnce = FaultVerdicts.PoolExhaustion([.. good, Answer(503, 3, ProblemTypes.TemporaryReducedCapacity)], plenty);
         Assert.True(shedAtOnce.Passed, shedAtOnce.Detail);
         Assert.Contains("writers' share full", shedAtOnce.Detail, StringComparison.Ordinal);
-        Assert.Contains("proved nothing", FaultVerdicts.PoolExhaustion([.. good, Answer(503, 3, "database-unavailable")], plenty).Detail, StringComparison.Ordinal);
+        Assert.Contains("proved nothing", FaultVerdicts.PoolExhaustion([.. good, Answer(503, 3, ProblemTypes.DatabaseUnavailable)], plenty).Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -209,7 +210,7 @@ public sealed class FaultVerdictsTests
         var slowed = FaultVerdicts.CalmHolds("calm", Calm(21), 10 * Second, 20 * Second);
         var onsetSpike = FaultVerdicts.CalmHolds("calm", Calm(20, onsetMs: FaultVerdicts.CalmCeilingMs), 10 * Second, 20 * Second);
         var onsetTooSlow = FaultVerdicts.CalmHolds("calm", Calm(20, onsetMs: FaultVerdicts.CalmCeilingMs + 1), 10 * Second, 20 * Second);
-        var oneFailure = FaultVerdicts.CalmHolds("calm", [.. Calm(10), Failed(15_000, 429, "quota-exceeded")], 10 * Second, 20 * Second);
+        var oneFailure = FaultVerdicts.CalmHolds("calm", [.. Calm(10), Failed(15_000, 429, ProblemTypes.QuotaExceeded)], 10 * Second, 20 * Second);
         var nothingBefore = FaultVerdicts.CalmHolds("calm", Calm(10).Where(r => r.ScheduledMs >= 10_000).ToList(), 10 * Second, 20 * Second);
 
         Assert.True(held.Passed, held.Detail);

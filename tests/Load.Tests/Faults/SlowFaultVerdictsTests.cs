@@ -1,3 +1,5 @@
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Load.Faults;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
@@ -22,8 +24,8 @@ public sealed class SlowFaultVerdictsTests
     [
         .. Enumerable.Range(0, 100).Select(i => Answer(Endpoints.Health, i * 10, 200, latencyMs: i == 50 ? SlowFaultVerdicts.CeilingMs : 5)),
         .. Enumerable.Range(0, 20).Select(i => Answer(Endpoints.KeyedCreate, i * 50, 201, latencyMs: 40)),
-        Answer(Endpoints.Create, 0, 201), Answer(Endpoints.Create, 100, 409, type: "dates-unavailable"),
-        Answer(Endpoints.Create, 200, 503, latencyMs: 2, type: "temporary-reduced-capacity"), Answer(Endpoints.Create, 300, 504, latencyMs: 3_000, type: "upstream-timeout"),
+        Answer(Endpoints.Create, 0, 201), Answer(Endpoints.Create, 100, 409, type: ProblemTypes.DatesUnavailable),
+        Answer(Endpoints.Create, 200, 503, latencyMs: 2, type: ProblemTypes.TemporaryReducedCapacity), Answer(Endpoints.Create, 300, 504, latencyMs: 3_000, type: ProblemTypes.UpstreamTimeout),
     ];
 
     [Fact]
@@ -51,7 +53,7 @@ public sealed class SlowFaultVerdictsTests
         var verdicts = SlowFaultVerdicts.FreezeReplica([.. GoodFreeze(), Answer(endpoint, 500, status, latencyMs)]);
 
         var failed = Assert.Single(verdicts, v => !v.Passed);
-        Assert.Contains(endpoint == Endpoints.Health ? "GETs" : endpoint == Endpoints.KeyedCreate ? "Idempotency-Key" : "without a key", failed.Name, StringComparison.Ordinal);
+        Assert.Contains(endpoint == Endpoints.Health ? "GETs" : endpoint == Endpoints.KeyedCreate ? PlatformHeaders.IdempotencyKey : "without a key", failed.Name, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +73,7 @@ public sealed class SlowFaultVerdictsTests
     {
         var held = SlowFaultVerdicts.SlowReplica(Gets(10, 20), 10 * Second, 10 * Second);
         var doubledAndMore = SlowFaultVerdicts.SlowReplica(Gets(10, 20.5), 10 * Second, 10 * Second);
-        var failing = SlowFaultVerdicts.SlowReplica([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 504, type: "upstream-timeout")], 10 * Second, 10 * Second);
+        var failing = SlowFaultVerdicts.SlowReplica([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 504, type: ProblemTypes.UpstreamTimeout)], 10 * Second, 10 * Second);
         var nothingBefore = SlowFaultVerdicts.SlowReplica(Gets(10, 10).Where(r => r.ScheduledMs >= 10_000).ToList(), 10 * Second, 10 * Second);
 
         Assert.True(held.Passed, held.Detail);
@@ -86,7 +88,7 @@ public sealed class SlowFaultVerdictsTests
     public void Slow_replica_gets_fail_on_any_failure_or_any_get_past_the_ceiling()
     {
         var held = SlowFaultVerdicts.SlowReplicaGets(Gets(10, 40));
-        var failed = SlowFaultVerdicts.SlowReplicaGets([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 504, type: "upstream-timeout")]);
+        var failed = SlowFaultVerdicts.SlowReplicaGets([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 504, type: ProblemTypes.UpstreamTimeout)]);
         var tooSlow = SlowFaultVerdicts.SlowReplicaGets([.. Gets(10, 10), Answer(Endpoints.Health, 15_000, 200, latencyMs: SlowFaultVerdicts.CeilingMs + 1)]);
 
         Assert.True(held.Passed, held.Detail);
@@ -133,7 +135,7 @@ public sealed class SlowFaultVerdictsTests
     {
         StallFails(Stall().Append(Answer(Endpoints.Create, 15_000, 500, type: "internal")), "creates");
         StallFails(Stall().Append(Answer(Endpoints.Create, 15_000, 201, latencyMs: 12_000)), "creates");
-        StallFails(Stall().Append(Answer(Endpoints.Read, 15_000, 503, type: "database-unavailable")), "reads");
+        StallFails(Stall().Append(Answer(Endpoints.Read, 15_000, 503, type: ProblemTypes.DatabaseUnavailable)), "reads");
         StallFails(Stall().Append(Answer(Endpoints.Availability, 15_000, 200, latencyMs: SlowFaultVerdicts.CeilingMs + 1)), "reads");
         StallFails(Stall(recoveredAtMs: 22_500), "recover");
         StallFails(Stall().Where(r => r.Endpoint != Endpoints.Create || r.ScheduledMs < 20_000), "recover");

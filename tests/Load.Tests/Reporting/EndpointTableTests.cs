@@ -1,3 +1,4 @@
+using Platform.Contracts.Problems;
 using Platform.Load.Reporting;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
@@ -11,9 +12,9 @@ public sealed class EndpointTableTests
 
     private static readonly List<RequestRecord> Records =
     [
-        Record(Endpoints.Read, 10), Record(Endpoints.Read, 20), Record(Endpoints.Read, 30), Record(Endpoints.Read, 40, 503, true, "database-unavailable"),
+        Record(Endpoints.Read, 10), Record(Endpoints.Read, 20), Record(Endpoints.Read, 30), Record(Endpoints.Read, 40, 503, true, ProblemTypes.DatabaseUnavailable),
         Record(Endpoints.Create, 100, 201), Record(Endpoints.Create, 200, 0, true, "timeout"),
-        Record(Endpoints.CreateOverlap, 50, 409, false, "dates-unavailable"),
+        Record(Endpoints.CreateOverlap, 50, 409, false, ProblemTypes.DatesUnavailable),
     ];
 
     [Fact]
@@ -43,9 +44,9 @@ public sealed class EndpointTableTests
     [Fact]
     public void Failures_are_grouped_by_status_and_problem_type_and_expected_answers_are_not_failures()
     {
-        List<RequestRecord> records = [.. Records, Record(Endpoints.Availability, 5, 503, true, "database-unavailable"), Record(Endpoints.Availability, 5, 429, false, "quota-exceeded")];
+        List<RequestRecord> records = [.. Records, Record(Endpoints.Availability, 5, 503, true, ProblemTypes.DatabaseUnavailable), Record(Endpoints.Availability, 5, 429, false, ProblemTypes.QuotaExceeded)];
         var groups = FailureGroups.Of(records);
-        Assert.Equal([new FailureGroup(503, "database-unavailable", 2), new FailureGroup(0, "timeout", 1)], groups);
+        Assert.Equal([new FailureGroup(503, ProblemTypes.DatabaseUnavailable, 2), new FailureGroup(0, "timeout", 1)], groups);
         var markdown = FailureGroups.Markdown(groups);
         Assert.Contains("| 503 | database-unavailable | 2 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| no answer | timeout | 1 |", markdown, StringComparison.Ordinal);

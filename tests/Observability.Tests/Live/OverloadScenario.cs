@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using MySqlConnector;
+using Platform.Contracts.Http;
 using Platform.Testing;
 
 namespace Platform.Observability.Tests.Live;
@@ -116,7 +117,7 @@ public static class OverloadScenario
             {
                 // An anonymous guest with a secret that opens nothing: a 404 from a replica, as for a missing code.
                 using var read = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/reservations/ZZZZZZZZ", UriKind.Relative));
-                read.Headers.Add("X-Reservation-Secret", "not-a-secret-of-any-reservation");
+                read.Headers.Add(PlatformHeaders.ReservationSecret, "not-a-secret-of-any-reservation");
                 using var missing = await client.SendAsync(read, cancellation);
                 Assert.Equal(404, (int)missing.StatusCode);
             }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Platform.Identity;
+using Platform.Contracts.Identity;
 
 namespace Platform.Load.Cli;
 
@@ -8,7 +8,7 @@ namespace Platform.Load.Cli;
 /// <c>X-Client-Identity</c> value the gateway would send for that request now (for CLIENT, by default the
 /// bench's load client), so the wrk
 /// benchmarks can call a replica directly as a client (valid for Identity:MaxAge, 30 s: mint one per
-/// wrk run). Signed by the token's one definition, api/Identity/IdentityToken.cs. The header is bound
+/// wrk run). Signed by the token's one definition, contracts/Identity/IdentityToken.cs. The header is bound
 /// to the request's body and Idempotency-Key too, so this one is valid only for requests without
 /// either (reads); a create needs a header per body, which the gateway signs.
 /// </summary>

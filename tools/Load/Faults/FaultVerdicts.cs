@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Contracts.Problems;
 using Platform.Load.Reporting;
 using Platform.Load.Traffic;
 using Platform.Load.Workload;
@@ -10,9 +11,6 @@ public static class FaultVerdicts
 {
     public const double PoolTimeoutMs = 2_000;
     public const double PoolMarginMs = 1_000;
-
-    /// <summary>The problem type of a replica's instant refusal when its share of the pool is taken.</summary>
-    public const string TemporaryReducedCapacity = "temporary-reduced-capacity";
 
     /// <summary>How long after a disturbance starts its onset lasts: connections, pools and threads ramp up.</summary>
     public const double OnsetMs = 5_000;
@@ -32,7 +30,7 @@ public static class FaultVerdicts
         var failures = records.Where(r => r.Failed).ToList();
         var failuresAfter = failures.Count(r => r.ScheduledMs >= killMs - 1000);
         var first = FirstQuietRun(timeline, (int)(killMs / 1000), 5, s => s.Failures == 0 && !s.Replicas.Contains(replica));
-        var wrong = failures.Where(r => !(r.Status == 502 && r.ProblemType == "upstream-error"
+        var wrong = failures.Where(r => !(r.Status == 502 && r.ProblemType == ProblemTypes.UpstreamError
             && r.Endpoint is Endpoints.Create or Endpoints.CreateOverlap
             && r.ScheduledMs >= killMs - SlowFaultVerdicts.CeilingMs)).ToList();
         var detail = string.Create(CultureInfo.InvariantCulture,
@@ -93,7 +91,7 @@ public static class FaultVerdicts
         var max503 = records.Where(r => r.Status == 503).Select(r => r.LatencyMs).DefaultIfEmpty(double.NaN).Max();
         var byStatus = string.Join(", ", records.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
         var exhausted = pools.Any(s => s.Exhausted);
-        var shed = records.Count(r => r is { Status: 503, ProblemType: TemporaryReducedCapacity });
+        var shed = records.Count(r => r is { Status: 503, ProblemType: ProblemTypes.TemporaryReducedCapacity });
         var perReplica = pools.GroupBy(s => s.Replica).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Key} {Peak(g.Select(s => s.Used))}/{Peak(g.Select(s => s.Max))} used, {Peak(g.Select(s => s.Pending))} waiting, {Peak(g.Select(s => s.Timeouts)) - (g.First().Timeouts ?? 0):0} timeouts"));
         var pool = pools.Count == 0 ? "no pool samples" : "peaks " + string.Join("; ", perReplica);

@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.Contracts.Http;
 
 namespace Platform.Load.Traffic;
 
@@ -13,7 +14,7 @@ public static class ClientFactory
         handler ??= NewHandler();
         var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = gateway, Timeout = RequestTimeout };
         if (apiKey is not null)
-            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+            client.DefaultRequestHeaders.Add(PlatformHeaders.ApiKey, apiKey);
         client.DefaultRequestHeaders.Add("Accept", "application/json");
         return client;
     }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Platform.Contracts.Http;
 
 namespace Platform.Load.Workload;
 
@@ -7,7 +8,7 @@ namespace Platform.Load.Workload;
 public static class Answers
 {
     public static string? Replica(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("X-Replica", out var values) ? values.FirstOrDefault() : null;
+        response.Headers.TryGetValues(PlatformHeaders.Replica, out var values) ? values.FirstOrDefault() : null;
 
     public static bool HasRetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter is not null;
 

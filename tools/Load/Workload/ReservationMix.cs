@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Platform.Contracts.Http;
+using Platform.Contracts.Problems;
 using Platform.Load.Traffic;
 
 namespace Platform.Load.Workload;
@@ -14,9 +16,6 @@ namespace Platform.Load.Workload;
 /// </summary>
 public sealed class ReservationMix(StayPlanner planner, CreatedStays created, RunClock clock)
 {
-    public const string DatesUnavailable = "dates-unavailable";
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     /// <summary>Sends one request of the mix as <paramref name="client"/>; 429 is a failure unless <paramref name="rateLimitExpected"/>.</summary>
     public Task<RequestRecord> SendAsync(HttpClient http, string client, double scheduledMs, bool rateLimitExpected)
     {
@@ -53,7 +52,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = Body(stay) };
         if (idempotencyKey is not null)
-            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
+            request.Headers.Add(PlatformHeaders.IdempotencyKey, idempotencyKey);
         var (record, body) = await SendAsync(call, request, endpoint, HttpStatusCode.Created, expectedProblem: null);
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
             created.Add(new CreatedStay(code, stay, call.Client, clock.ElapsedMs));
@@ -69,7 +68,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
     private async Task<RequestRecord> OverlapCoreAsync(Outgoing call, Stay stay)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = Body(stay) };
-        var (record, body) = await SendAsync(call, request, Endpoints.CreateOverlap, HttpStatusCode.Conflict, DatesUnavailable);
+        var (record, body) = await SendAsync(call, request, Endpoints.CreateOverlap, HttpStatusCode.Conflict, ProblemTypes.DatesUnavailable);
         // An overlap that was accepted is a failure, but the reservation exists: the audit must see it too.
         if (record.Status == (int)HttpStatusCode.Created && Answers.StringProperty(body, "code") is { } code)
             created.Add(new CreatedStay(code, stay, call.Client, clock.ElapsedMs));

@@ -3,27 +3,25 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Platform.Contracts.Http;
 
-namespace Platform.Identity;
+namespace Platform.Contracts.Identity;
 
 /// <summary>
-/// The identity the gateway asserts to a replica, in the <c>X-Client-Identity</c> header:
+/// The identity the gateway asserts to a replica, in the <see cref="PlatformHeaders.ClientIdentity"/> header:
 /// <c>v2;{client};{scope,scope};{issued at, Unix ms};{holder};{limits};{HMAC-SHA256, base64url}</c>, the
 /// MAC taken over the claims and the request it was issued for (<see cref="SignedRequest"/>: method,
 /// path and query, <c>Idempotency-Key</c>, and the body's RFC 9530 <c>Content-Digest</c>), with a key
-/// only the gateway and the replicas hold. One definition, compiled into the gateway (signs), the API
-/// (verifies) and the test harness (signs as a stand-in gateway); docs/identity.md is its contract.
+/// only the gateway and the replicas hold. One definition, in the contracts project that the gateway
+/// (signs), the API (verifies), the test harness and the load generator (sign as a stand-in gateway)
+/// reference; docs/identity.md is its contract.
 /// Written by hand because nothing in the framework proves a header came from a peer without TLS
 /// client certificates (measured against in docs/identity.md); the JWT handlers would add a
 /// dependency and a base64 JSON parse per request for a token that never leaves our network.
 /// </summary>
-internal static class IdentityToken
+public static class IdentityToken
 {
-    public const string Header = "X-Client-Identity";
     public const string Version = "v2";
-
-    /// <summary>RFC 9530's header, as the gateway sets it for a request with a body: <c>sha-256=:{base64}:</c>.</summary>
-    public const string ContentDigestHeader = "Content-Digest";
 
     /// <summary>A longer header is refused unread.</summary>
     public const int MaxLength = 1024;
@@ -218,79 +216,5 @@ internal static class IdentityToken
         t_mac?.Dispose();
         t_macKey = key.ToArray();
         return t_mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-    }
-}
-
-/// <summary>
-/// The names the header carries (docs/identity.md): the anonymous caller's client name and the
-/// scopes. The gateway, the replicas and the test harness spell them from here.
-/// </summary>
-internal static class IdentityNames
-{
-    public const string AnonymousClient = "anonymous";
-
-    public const string Create = "reservations:create";
-    public const string Read = "reservations:read";
-    public const string Manage = "reservations:manage";
-    public const string Admin = "reservations:admin";
-}
-
-/// <summary>Who the gateway says is calling: the client, its scopes, whose quotas a hold counts against, and its limits (as the header spells them).</summary>
-internal readonly record struct IdentityClaims(string Client, string Scopes, string Holder, string Limits);
-
-/// <summary>
-/// What of a request the identity is bound to: a header seen on one request cannot be moved to another
-/// method, path, idempotency key or body. <see cref="IdempotencyKey"/> is the header's value as
-/// received (null when absent); <see cref="ContentDigest"/> the RFC 9530 value of a non-empty body (null for none).
-/// </summary>
-internal readonly record struct SignedRequest(string Method, string PathAndQuery, string? IdempotencyKey = null, string? ContentDigest = null);
-
-/// <summary>
-/// A caller's business-flow limits (docs/api.md, Limits), set per caller in the gateway's policy and
-/// carried in the signed header as six comma-separated fields, empty for "no limit":
-/// <c>{max active holds},{max held nights},{max nights per reservation},{horizon days},{may confirm 0|1},{hold seconds}</c>.
-/// </summary>
-internal sealed record HoldLimits(int? MaxHolds, int? MaxHeldNights, int? MaxNightsPerReservation, int? HorizonDays, bool MayConfirm, int? HoldSeconds)
-{
-    /// <summary>No quota, no horizon, may confirm, the replica's own hold time: a keyed client without limits.</summary>
-    public static readonly HoldLimits None = new(null, null, null, null, true, null);
-
-    /// <summary>The largest value a field may hold (so that sums in the database and dates cannot overflow).</summary>
-    public const int MaxValue = 1_000_000;
-
-    /// <summary>True when holds count against a quota (a counter row is kept for the holder).</summary>
-    public bool HasQuota => MaxHolds is not null || MaxHeldNights is not null;
-
-    public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"{MaxHolds},{MaxHeldNights},{MaxNightsPerReservation},{HorizonDays},{(MayConfirm ? 1 : 0)},{HoldSeconds}");
-
-    public static bool TryParse(ReadOnlySpan<char> text, out HoldLimits limits)
-    {
-        limits = None;
-        Span<Range> fields = stackalloc Range[7];
-        if (text.Split(fields, ',') != 6)
-            return false;
-        if (!TryField(text[fields[0]], out var holds) || !TryField(text[fields[1]], out var nights)
-            || !TryField(text[fields[2]], out var perReservation) || !TryField(text[fields[3]], out var horizon)
-            || !TryField(text[fields[5]], out var holdSeconds))
-            return false;
-        var confirm = text[fields[4]];
-        if (confirm is not ("0" or "1"))
-            return false;
-        limits = holds is null && nights is null && perReservation is null && horizon is null && holdSeconds is null && confirm is "1"
-            ? None
-            : new HoldLimits(holds, nights, perReservation, horizon, confirm is "1", holdSeconds);
-        return true;
-    }
-
-    private static bool TryField(ReadOnlySpan<char> field, out int? value)
-    {
-        value = null;
-        if (field.IsEmpty)
-            return true;
-        if (field.Length > 7 || !int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > MaxValue)
-            return false;
-        value = number;
-        return true;
     }
 }

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Platform.Gateway.Observability;
+namespace Platform.Contracts.Management;
 
 /// <summary>
-/// The <c>Metrics</c> section: the management listener that serves /metrics and /health/*, apart
-/// from the proxy port so that neither is ever reachable through the gateway.
+/// The <c>Metrics</c> section of the gateway and of the API: the management listener
+/// (<see cref="ManagementServer"/>), apart from the service's own port so that nothing on it is ever
+/// reachable there.
 /// </summary>
 public sealed class MetricsOptions
 {
@@ -19,10 +20,11 @@ public sealed class MetricsOptions
     public int Port { get; set; } = 9100;
 
     /// <summary>
-    /// False turns metrics off entirely: no management listener and no timing of requests, so a
+    /// False turns the management listener off. The gateway also stops timing requests, so a
     /// benchmark can measure what observability costs.
     /// </summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>True when a management listener runs.</summary>
     public bool IsServed => Enabled && Port > 0;
 }
