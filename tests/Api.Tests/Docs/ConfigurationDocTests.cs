@@ -8,12 +8,15 @@ public sealed class ConfigurationDocTests
 {
     private static readonly System.Reflection.Assembly Api = typeof(Platform.Api.Database.DatabaseOptions).Assembly;
 
+    /// <summary>What the replicas take from the contracts too: the management listener's options.</summary>
+    private static readonly System.Reflection.Assembly Contracts = typeof(Platform.Contracts.Management.MetricsOptions).Assembly;
+
     [Fact]
     public void Every_option_of_the_replicas_has_a_row_with_its_default()
     {
         var problems = ConfigurationDocCheck.Problems(
             MarkdownDoc.Load("docs", "configuration.md"), "The API (replicas)",
-            ConfigurationDocCheck.OptionsClasses(Api), RepositoryRoot.Combine("api", "appsettings.json"));
+            [.. ConfigurationDocCheck.OptionsClasses(Api), .. ConfigurationDocCheck.OptionsClasses(Contracts)], RepositoryRoot.Combine("api", "appsettings.json"));
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 

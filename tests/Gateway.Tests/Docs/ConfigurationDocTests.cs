@@ -18,7 +18,7 @@ public sealed class ConfigurationDocTests
     {
         var problems = ConfigurationDocCheck.Problems(
             MarkdownDoc.Load("docs", "configuration.md"), "The gateway",
-            [.. ConfigurationDocCheck.OptionsClasses(Gateway), TransportFailureRate], RepositoryRoot.Combine("gateway", "appsettings.json"));
+            [.. ConfigurationDocCheck.OptionsClasses(Gateway), .. ConfigurationDocCheck.OptionsClasses(typeof(Platform.Contracts.Management.MetricsOptions).Assembly), TransportFailureRate], RepositoryRoot.Combine("gateway", "appsettings.json"));
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
