@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Platform.Testing;
+using Platform.Topology.Faults;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -24,7 +25,7 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
         });
         using var client = replica.CreateClient();
 
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
         // The relay and the sweep claim with FOR UPDATE, which waits for the lock: both background
         // connections in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
         Assert.True(await Eventually.HoldsAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
@@ -46,7 +47,7 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task Relay_and_sweep_statements_give_up_within_their_limit_and_the_relay_resumes_after_the_stall()
     {
         var limit = TimeSpan.FromSeconds(2); // Database:BackgroundStatementTimeoutSeconds, the default
-        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        await using (await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation))
         {
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(6);
             var longest = TimeSpan.Zero;

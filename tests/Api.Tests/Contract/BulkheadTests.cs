@@ -5,6 +5,8 @@ using Dapper;
 using Platform.Contracts.Http;
 using Platform.Contracts.Problems;
 using Platform.Testing;
+using Platform.Topology.Faults;
+using Platform.Topology.Services;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -29,10 +31,10 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         var shedBefore = await DeadlineTests.CounterAsync(replica, "api_requests_shed_total", "class=\"write\",reason=\"capacity\"");
         var exceededBefore = await DeadlineTests.CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
 
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
         var creates = Enumerable.Range(0, 30).Select(_ => TimedAsync(() => PostAsync(client, Body(NewStay())))).ToList();
         // Reads start once the writers' share is stuck on the server.
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync() >= 20, TimeSpan.FromSeconds(2)),
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(MariaDbService.AppUser, cancellationToken: Cancellation) >= 20, TimeSpan.FromSeconds(2)),
             "the creates never reached the lock");
 
         var reads = new ConcurrentBag<(HttpStatusCode Status, TimeSpan Took)>();
@@ -70,10 +72,10 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var client = replica.CreateClient();
         await CreateAsync(NewStay(), client: client);
 
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
         var stuckPhone = ReservationRequest.NewPhone();
         var stuck = new[] { PostAsync(client, Body(NewStay(), stuckPhone)), PostAsync(client, Body(NewStay(), stuckPhone)) };
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(stuckPhone) >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(MariaDbService.AppUser, stuckPhone, Cancellation) >= 2, TimeSpan.FromSeconds(2)), "the creates never reached the lock");
 
         var phone = ReservationRequest.NewPhone();
         var clock = Stopwatch.StartNew();
@@ -104,10 +106,10 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var guest = replica.CreateClient("anonymous", TestIdentity.Create, TestIdentity.AnonymousHolder("203.0.113.9"), TestIdentity.Limits());
         await CreateAsync(NewStay(), client: keyed);
 
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
         var stuckPhone = ReservationRequest.NewPhone();
         var stuckGuest = PostAsync(guest, Body(NewStay(), stuckPhone));
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(stuckPhone) >= 1, TimeSpan.FromSeconds(2)),
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(MariaDbService.AppUser, stuckPhone, Cancellation) >= 1, TimeSpan.FromSeconds(2)),
             "the guest's create never reached the lock");
 
         // The guests' one slot is taken: the next guest is refused at once, as the guests' own 429 (not
@@ -123,7 +125,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         // Keyed clients still get the writers' other two slots: they reach the lock and wait there.
         var keyedPhone = ReservationRequest.NewPhone();
         var stuckKeyed = new[] { PostAsync(keyed, Body(NewStay(), keyedPhone)), PostAsync(keyed, Body(NewStay(), keyedPhone)) };
-        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(keyedPhone) >= 2, TimeSpan.FromSeconds(2)),
+        Assert.True(await Eventually.HoldsAsync(async () => await stall.WaitingAsync(MariaDbService.AppUser, keyedPhone, Cancellation) >= 2, TimeSpan.FromSeconds(2)),
             "keyed creates were not admitted beside the stuck guest");
         // And now the writers' share is full for everyone: the replica's own 503.
         using (var full = await PostAsync(keyed, Body(NewStay())))
@@ -143,7 +145,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var client = replica.CreateClient();
         await CreateAsync(NewStay(), client: client);
 
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
         // Four writes fill the share and wait out their deadline: four slow completions, 4 x 0.9^4 = 2.6.
         var first = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TimedAsync(() => PostDeadlineAsync(client, TimeSpan.FromSeconds(1.5)))));
         Assert.All(first, create => Assert.Equal(HttpStatusCode.GatewayTimeout, create.Status));

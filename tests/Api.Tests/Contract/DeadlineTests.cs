@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Platform.Contracts.Http;
 using Platform.Contracts.Problems;
 using Platform.Testing;
+using Platform.Topology.Faults;
 
 namespace Platform.Api.Tests.Contract;
 
@@ -111,7 +112,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var key = $"deadline-{Guid.NewGuid():N}";
         var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
 
-        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        await using (await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation))
         {
             var budget = TimeSpan.FromMilliseconds(1500);
             var clock = Stopwatch.StartNew();
@@ -156,7 +157,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var replica = Cluster.Replicas[0];
         var phone = ReservationRequest.NewPhone();
         var exceededBefore = await CounterAsync(replica, "api_deadline_exceeded_total", "class=\"write\"");
-        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        await using (await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation))
         {
             using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
@@ -177,21 +178,16 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
         var phone = ReservationRequest.NewPhone();
 
         Task<HttpResponseMessage> answer;
-        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        await using (await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation))
         {
             answer = SendAsync(client, Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddMilliseconds(1500))));
             Assert.True(await Eventually.HoldsAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(1)), "the create never reached the lock");
             // Frozen (as by a GC pause or a stopped container), the replica cannot cancel its statement:
             // only the max_statement_time it sent with the batch can end it.
-            await Signal("-STOP", replica);
-            try
+            using (await ProcessFreeze.BeginAsync(replica.ProcessId, Cancellation))
             {
                 Assert.True(await Eventually.HoldsAsync(NoInsertWaitingAsync, TimeSpan.FromMilliseconds(1500) + Slack),
                     "the server kept the frozen replica's INSERT waiting past its deadline");
-            }
-            finally
-            {
-                await Signal("-CONT", replica);
             }
         }
         using (var late = await answer)
@@ -204,7 +200,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
     {
         var phone = ReservationRequest.NewPhone();
         Task<HttpResponseMessage> answer;
-        await using (await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30)))
+        await using (await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation))
         {
             answer = SendAsync(Client(1), Create(Body(NewStay(), phone), Epoch(DateTimeOffset.UtcNow.AddSeconds(20))));
             Assert.True(await Eventually.HoldsAsync(async () => !await NoInsertWaitingAsync(), TimeSpan.FromSeconds(2)), "the create never reached the lock");
@@ -217,12 +213,6 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             Assert.True(RetryAfter(killed) >= 1);
         }
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM reservations WHERE guest_phone = @phone", new { phone }));
-    }
-
-    private static async Task Signal(string signal, ApiReplica replica)
-    {
-        var (exitCode, output) = await ChildProcess.RunAsync("kill", [signal, replica.ProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
-        Assert.True(exitCode == 0, $"kill {signal} {replica.ProcessId}: {output}");
     }
 
     [Fact]
@@ -244,7 +234,7 @@ public class DeadlineTests(ClusterFixture fixture) : ClusterTest(fixture)
             return code is not null;
         }, TimeSpan.FromSeconds(20)), "the replica never created within its 1 s deadline");
 
-        await using var stall = await GlobalReadLock.HoldAsync(Fixture, TimeSpan.FromSeconds(30));
+        await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
         var far = Epoch(DateTimeOffset.UtcNow.AddSeconds(20));
         var clock = Stopwatch.StartNew();
         using (var create = await SendAsync(client, Create(Body(NewStay()), far)))

@@ -5,6 +5,7 @@ using System.Net;
 using Platform.Contracts.Http;
 using Platform.Contracts.Problems;
 using Platform.Testing;
+using Platform.Topology.Faults;
 using Platform.Topology.Services;
 
 namespace Platform.Gateway.Tests.Proxy;
@@ -38,7 +39,7 @@ public sealed class SlowReplicaTests : GatewayTest
 
         var answers = new ConcurrentQueue<(string Kind, HttpStatusCode Status, string? Type, TimeSpan Took)>();
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        using (ProcessSignals.FreezeUntilDisposed(victim.ProcessId))
+        using (await ProcessFreeze.BeginAsync(victim.ProcessId, Cancellation))
         {
             stopLoad.CancelAfter(FreezeFor);
             var load = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
@@ -88,7 +89,7 @@ public sealed class SlowReplicaTests : GatewayTest
         var victim = cluster.Replicas[1];
         var client = ClientFor(gateway);
 
-        using (ProcessSignals.FreezeUntilDisposed(victim.ProcessId))
+        using (await ProcessFreeze.BeginAsync(victim.ProcessId, Cancellation))
         {
             // Round robin over two: one of two requests in a row lands on the frozen replica.
             for (var i = 0; i < 2; i++)
@@ -132,7 +133,9 @@ public sealed class SlowReplicaTests : GatewayTest
                 (await client.GetAsync("/api/v1/health", Cancellation)).Dispose();
         }, Cancellation);
         var slowFor = TimeSpan.FromSeconds(8);
-        var slow = ProcessSignals.SlowDownAsync(victim.ProcessId, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(50), slowFor, Cancellation);
+        // Disposed when the test ends, passed or not: the replica runs again even if a check below throws.
+        using var freeze = new ProcessFreeze(victim.ProcessId);
+        var slow = freeze.CycleAsync(TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(50), slowFor, Cancellation);
 
         Assert.True(await Eventually.HoldsAsync(async () => PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected", ejected) == 1, TimeSpan.FromSeconds(5)),
             $"{victim.Id} was not ejected while stopped 150 ms of every 200:{Environment.NewLine}{gateway.Output}");

@@ -10,7 +10,7 @@ namespace Platform.Cli.Commands;
 /// <summary>
 /// <c>test [ARGS]</c>: <c>dotnet test</c> on the solution with TRX results, ARGS passed through as given; the
 /// last line is <c>N passed, N failed</c>. A run that wrote no results (the build failed, no test ran) is one
-/// failure, never a green run.
+/// failure, never a green run, and so is each test project that crashed or left no results of its own.
 /// </summary>
 public static class TestCommand
 {
@@ -54,7 +54,8 @@ public static class TestCommand
         int files;
         try
         {
-            (totals, files) = TrxCounters.Sum(results);
+            // A filter may leave a project nothing to run; without one, a project with no result failed.
+            (totals, files) = TrxCounters.Sum(results, emptyRunFails: !arguments.Any(argument => argument.StartsWith("--filter", StringComparison.Ordinal)));
         }
         catch (InvalidDataException e)
         {
@@ -63,16 +64,7 @@ public static class TestCommand
             (totals, files) = (TrxCounters.Zero, 0);
         }
 
-        if (files == 0)
-        {
-            totals = TrxCounters.Zero with { Failed = 1 };
-        }
-        else if (exitCode != 0 && totals.Failed == 0)
-        {
-            // dotnet test failed for a reason the results do not show (e.g. one project did not build).
-            totals = totals with { Failed = 1 };
-        }
-
+        totals = TrxCounters.Judge(totals, files, SolutionTestProjects.Read(layout.Repository("Platform.sln")).Count, exitCode);
         Console.WriteLine(totals);
         return totals.Failed == 0 ? 0 : 1;
     }

@@ -3,6 +3,7 @@ using Platform.Load.Faults;
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
+using Platform.Topology.Faults;
 
 namespace Platform.Load.Scenarios.SlowFaults;
 
@@ -12,11 +13,11 @@ public sealed class SlowReplicaScenario(ScenarioPlan plan) : ReplicaStopScenario
     private static readonly TimeSpan Stopped = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan Running = TimeSpan.FromMilliseconds(50);
 
-    protected override async Task<string?> StopAsync(ScenarioRun run, ReplicaFreezer freezer, TimeSpan hold)
+    protected override async Task<string?> StopAsync(ScenarioRun run, ProcessFreeze freeze, TimeSpan hold)
     {
         run.Note(string.Create(CultureInfo.InvariantCulture,
-            $"{Replica} (pid {freezer.Pid}): kill -STOP, {Stopped.TotalMilliseconds:0} ms, kill -CONT, {Running.TotalMilliseconds:0} ms, for {hold.TotalSeconds:0} s"));
-        var cycle = await freezer.CycleAsync(Stopped, Running, hold);
+            $"{Replica} (pid {freeze.ProcessId}): kill -STOP, {Stopped.TotalMilliseconds:0} ms, kill -CONT, {Running.TotalMilliseconds:0} ms, for {hold.TotalSeconds:0} s"));
+        var cycle = await freeze.CycleAsync(Stopped, Running, hold);
         run.Note(string.Create(CultureInfo.InvariantCulture,
             $"{Replica} thawed: {cycle.Cycles} cycles over {cycle.ElapsedMs / 1000:0.00} s, stopped {cycle.StoppedMs / 1000:0.00} s of it ({cycle.StoppedShare:P0})"));
         return cycle.Cycles == 0 ? $"kill -STOP {Replica} failed" : null;
