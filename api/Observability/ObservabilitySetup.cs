@@ -22,6 +22,7 @@ public static class ObservabilitySetup
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReplicaOptions>().BindConfiguration(ReplicaOptions.Section)
+            .PostConfigure(static replica => replica.Id ??= Environment.MachineName)
             .ValidateDataAnnotations().ValidateOnStart();
 
         // The built-in meter export starts at the first scrape; MeterExport starts with the process.
