@@ -45,6 +45,7 @@ public static class TestCommand
     {
         var results = UniqueDirectory.Create(layout.TestResults, DateTime.Now.ToString("yyyyMMdd-HHmmss-", CultureInfo.InvariantCulture));
         Narrator.Console.Info($"running tests (results in {layout.Display(results)})");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var exitCode = await ChildCommand.RunAsync(
             Binaries.Dotnet(),
             ["test", layout.Repository("Platform.sln"), "-c", "Release", "--logger", "trx", "--results-directory", results, .. arguments],
@@ -65,6 +66,8 @@ public static class TestCommand
         }
 
         totals = TrxCounters.Judge(totals, files, SolutionTestProjects.Read(layout.Repository("Platform.sln")).Count, exitCode);
+        foreach (var line in SuiteBudget.Report(results, clock.Elapsed))
+            Console.WriteLine(line);
         Console.WriteLine(totals);
         return totals.Failed == 0 ? 0 : 1;
     }
