@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Platform.Topology.Processes;
 using System.Security.Cryptography;
 using MySqlConnector;
 using Platform.Topology;
@@ -14,17 +14,14 @@ namespace Platform.Testing;
 /// with random passwords, root through the socket only. Stop and start it again to test what happens
 /// when the database goes away.
 /// </summary>
-public sealed class MariaDbServer : IAsyncDisposable
+public sealed class MariaDbServer : RestartableServer
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ScratchDirectory _directory;
     private readonly MariaDbFiles _files;
     private readonly string _appPassword;
     private readonly string _exporterPassword;
-    private readonly OutputTail _output = new();
-    private ChildProcess? _process;
 
     private MariaDbServer(ScratchDirectory directory, int port, string appPassword, string exporterPassword)
     {
@@ -57,8 +54,6 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>The <c>exporter</c> user over TCP, as `./platform up` provisions it: PROCESS, REPLICATION CLIENT, SELECT on performance_schema.</summary>
     public string ExporterConnectionString { get; }
 
-    /// <summary>Process id of the running server, or null while stopped.</summary>
-    public int? ProcessId => _process is { HasExited: false } ? _process.Id : null;
 
     /// <summary>Creates, starts and provisions a server; skips or fails the test when mariadbd is missing (see <see cref="RequiredServer"/>).</summary>
     public static async Task<MariaDbServer> StartAsync()
@@ -81,7 +76,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         {
             Directory.CreateDirectory(server._files.TempDirectory);
             var install = MariaDbService.Install(server._files.DataDirectory, server._files.TempDirectory);
-            var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, StartTimeout, install.Environment);
+            var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, InstallTimeout, install.Environment);
             if (exitCode != 0)
             {
                 throw new InvalidOperationException($"{MariaDbService.InstallDb} exited with {exitCode}:{Environment.NewLine}{output}");
@@ -99,38 +94,10 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful shutdown (SIGTERM) and wait for the process to exit. Data stays.</summary>
-    public async Task StopAsync()
+    /// <summary>Kills the server, releases pooled connections to it and deletes its data directory.</summary>
+    public override async ValueTask DisposeAsync()
     {
-        if (_process is null)
-        {
-            return;
-        }
-
-        await _process.StopAsync(StopTimeout);
-        await _process.DisposeAsync();
-        _process = null;
-    }
-
-    /// <summary>Starts the stopped server again on the same data directory and port; returns when it answers.</summary>
-    public Task StartAgainAsync()
-    {
-        if (_process is not null)
-        {
-            throw new InvalidOperationException("The server is running; stop it first.");
-        }
-
-        return StartProcessAsync();
-    }
-
-    /// <summary>Kills the server and deletes its data directory.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-            _process = null;
-        }
+        await base.DisposeAsync();
 
         // Pooled connections to this server are dead now; release their sockets.
         foreach (var connectionString in new[] { RootConnectionString, AppConnectionString })
@@ -145,33 +112,18 @@ public sealed class MariaDbServer : IAsyncDisposable
     // Hex: the passwords go into SQL and connection strings unescaped.
     private static string RandomPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
-    private async Task StartProcessAsync()
-    {
-        var stopwatch = Stopwatch.StartNew();
-        _process = ChildProcess.Start(
-            MariaDbService.Start(MariaDbService.ConfigFile(RepositoryRoot.Path), _files, Port), _output);
-        while (stopwatch.Elapsed < StartTimeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"mariadbd exited with {_process.ExitCode} while starting.{Environment.NewLine}{Diagnostics()}");
-            }
+    protected override string Program => "mariadbd";
 
-            // Through the socket, as root: mariadbd binds its TCP port and its socket before it accepts on either.
-            if (await MariaDbResource.Probe(_files.Socket, _files.Socket).CheckAsync())
-            {
-                return;
-            }
+    protected override TimeSpan StopTimeout => TimeSpan.FromSeconds(60);
 
-            await Task.Delay(100);
-        }
+    protected override ServiceCommand Command() => MariaDbService.Start(MariaDbService.ConfigFile(RepositoryRoot.Path), _files, Port);
 
-        throw new TimeoutException($"mariadbd did not answer on {_files.Socket} within {StartTimeout.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
-    }
+    // Through the socket, as root: mariadbd binds its TCP port and its socket before it accepts on either.
+    protected override Readiness Probe() => MariaDbResource.Probe(_files.Socket, _files.Socket);
 
-    private string Diagnostics()
+    protected override string Diagnostics()
     {
         var log = File.Exists(_files.LogFile) ? string.Join(Environment.NewLine, File.ReadLines(_files.LogFile).TakeLast(40)) : "(no log file)";
-        return $"--- {_files.LogFile} (tail) ---{Environment.NewLine}{log}{Environment.NewLine}--- output ---{Environment.NewLine}{_output}";
+        return $"--- {_files.LogFile} (tail) ---{Environment.NewLine}{log}{Environment.NewLine}--- output ---{Environment.NewLine}{Output}";
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Platform.Topology.Processes;
 using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
@@ -9,14 +9,9 @@ namespace Platform.Testing;
 /// (<see cref="RedisService"/>): an append-only file in a temp directory, so data written before
 /// <see cref="StopAsync"/> is there again after <see cref="StartAgainAsync"/>; its log on stdout.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : RestartableServer
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
-
     private readonly ScratchDirectory _directory;
-    private readonly OutputTail _output = new();
-    private ChildProcess? _process;
 
     private RedisServer(ScratchDirectory directory, int port)
     {
@@ -31,9 +26,6 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>The directory holding the append-only file (deleted on dispose).</summary>
     public string DataDirectory => _directory.Path;
-
-    /// <summary>Process id of the running server, or null while stopped.</summary>
-    public int? ProcessId => _process is { HasExited: false } ? _process.Id : null;
 
     /// <summary>Starts a server and waits for PING; skips or fails the test when redis-server is missing (see <see cref="RequiredServer"/>).</summary>
     public static async Task<RedisServer> StartAsync()
@@ -52,66 +44,21 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful shutdown (SIGTERM: the append-only file is flushed) and wait for the process to exit.</summary>
-    public async Task StopAsync()
+    /// <summary>Kills the server and deletes its directory (a graceful <see cref="RestartableServer.StopAsync"/> flushes the append-only file).</summary>
+    public override async ValueTask DisposeAsync()
     {
-        if (_process is null)
-        {
-            return;
-        }
-
-        await _process.StopAsync(StopTimeout);
-        await _process.DisposeAsync();
-        _process = null;
-    }
-
-    /// <summary>Starts the stopped server again on the same port and directory; returns when it answers PING.</summary>
-    public Task StartAgainAsync()
-    {
-        if (_process is not null)
-        {
-            throw new InvalidOperationException("The server is running; stop it first.");
-        }
-
-        return StartProcessAsync();
-    }
-
-    /// <summary>Kills the server and deletes its directory.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-            _process = null;
-        }
-
+        await base.DisposeAsync();
         _directory.Delete();
     }
 
-    private async Task StartProcessAsync()
-    {
-        var stopwatch = Stopwatch.StartNew();
-        _process = ChildProcess.Start(RedisService.Start(Port, _directory.Path, logFile: null), _output);
+    protected override string Program => "redis-server";
 
-        var probe = RedisResource.Probe(Port);
-        string? lastAnswer = null;
-        while (stopwatch.Elapsed < StartTimeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode} while starting:{Environment.NewLine}{_output}");
-            }
+    protected override TimeSpan StopTimeout => TimeSpan.FromSeconds(30);
 
-            // LOADING while it reads the append-only file back after a restart.
-            lastAnswer = await probe.AskAsync();
-            if (probe.IsReady(lastAnswer))
-            {
-                return;
-            }
+    // Often: a restart reads the append-only file back (answering LOADING) in a moment.
+    protected override TimeSpan ProbeInterval => TimeSpan.FromMilliseconds(50);
 
-            await Task.Delay(50);
-        }
+    protected override ServiceCommand Command() => RedisService.Start(Port, _directory.Path, logFile: null);
 
-        throw new TimeoutException($"redis-server did not answer PING on {ConnectionString} within {StartTimeout.TotalSeconds:0} s (last answer: {lastAnswer}):{Environment.NewLine}{_output}");
-    }
+    protected override Readiness Probe() => RedisResource.Probe(Port);
 }
