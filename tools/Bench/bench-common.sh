@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by the bench scripts (bench-gateway.sh, bench-writes.sh, bench-compare.sh):
+# Sourced by the bench scripts (bench-gateway.sh, bench-writes.sh):
 # the helpers they share, and where the running platform is, derived as ./platform derives it, so a
 # platform moved by PLATFORM_STATE_DIR, PLATFORM_API_BASE_PORT or PLATFORM_REPLICAS is still the one
 # measured.
@@ -21,7 +21,8 @@ field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; exit }'; 
 # the identity IDENTITY_KEY, the PIDS and LOGS directories, REPLICAS (PLATFORM_REPLICAS, else the
 # count the last up or scale left in STATE/replicas, else 3) and REPLICA_PORTS / REPLICA_URLS, replica
 # N on PLATFORM_API_BASE_PORT (else 5000) + N. The benches ported to C# (tools/Load/Wrk) read all
-# of this from tools/Topology instead.
+# of this from tools/Topology instead; `./platform bench compare` sets these variables from it before
+# it runs bench-gateway.sh.
 read_platform() {
   local state="${PLATFORM_STATE_DIR:-$ROOT/.platform}" base="${PLATFORM_API_BASE_PORT:-5000}" count n
   count="${PLATFORM_REPLICAS:-}"

@@ -6,8 +6,8 @@ namespace Platform.Cli.Commands;
 /// <summary>
 /// <c>bench [SCENARIO] [--short]</c>: a load or fault scenario of tools/Load against the running
 /// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench paired A B</c>: the
-/// wrk bench of two platforms side by side (tools/Load/Wrk); <c>bench compare</c>: the side-by-side
-/// comparison (tools/Bench/bench-compare.sh).
+/// wrk bench of two platforms side by side, and <c>bench compare</c>: direct vs gateway vs nginx side by side
+/// (both tools/Load/Wrk).
 /// </summary>
 public static class BenchCommand
 {
@@ -27,13 +27,11 @@ public static class BenchCommand
         {
             var root = CliHost.Settings().Layout.Root;
             var arguments = args[1..];
-            return arguments is ["compare", .. var rest]
-                ? await ChildCommand.RunAsync(Path.Combine(root, "tools", "Bench", "bench-compare.sh"), rest, root)
-                : await ChildCommand.RunAsync(
-                    Binaries.Dotnet(),
-                    ["run", "-c", "Release", "--project", Path.Combine(root, "tools", "Load", "Platform.Load.csproj"), "--", .. arguments],
-                    // From where it was called: `bench paired ../base/.platform .platform` names directories relative to it.
-                    Environment.CurrentDirectory);
+            return await ChildCommand.RunAsync(
+                Binaries.Dotnet(),
+                ["run", "-c", "Release", "--project", Path.Combine(root, "tools", "Load", "Platform.Load.csproj"), "--", .. arguments],
+                // From where it was called: `bench paired ../base/.platform .platform` names directories relative to it.
+                Environment.CurrentDirectory);
         });
         return command;
     }

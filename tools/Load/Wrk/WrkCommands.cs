@@ -1,20 +1,35 @@
 using Platform.Load.Cli;
+using Platform.Load.Wrk.Compare;
 using Platform.Load.Wrk.Paired;
 using Platform.Topology;
 
 namespace Platform.Load.Wrk;
 
 /// <summary>
-/// The wrk benches among the load tool's commands (<c>./platform bench paired …</c>): raw throughput of the
+/// The wrk benches among the load tool's commands (<c>./platform bench paired|compare …</c>): raw throughput of the
 /// request path with wrk and tools/Bench's Lua scripts, beside the C# scenarios. Settings are BENCH_*
 /// variables; the platform comes from the topology model.
 /// </summary>
 public static class WrkCommands
 {
-    public static IReadOnlyList<string> Names { get; } = [PairedArguments.Name];
+    public static IReadOnlyList<string> Names { get; } = [PairedArguments.Name, CompareBench.Name];
 
     /// <summary>Runs the wrk bench <paramref name="name"/>: 0 when it ran, 64 on misuse, 1 when it failed.</summary>
     public static async Task<int> RunAsync(string name, IReadOnlyList<string> args)
+    {
+        try
+        {
+            return name == CompareBench.Name ? await CompareBench.RunAsync(args) : await PairedAsync(args);
+        }
+        catch (PlatformException e)
+        {
+            await Console.Out.FlushAsync();
+            await Console.Error.WriteLineAsync($"error: {name}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> PairedAsync(IReadOnlyList<string> args)
     {
         var (parsed, error) = PairedArguments.Parse(args, Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
         if (parsed is null)
@@ -23,16 +38,7 @@ public static class WrkCommands
             return Arguments.UsageError;
         }
 
-        try
-        {
-            await new PairedBench(parsed, Console.Out, Console.Error).RunAsync();
-            return 0;
-        }
-        catch (PlatformException e)
-        {
-            await Console.Out.FlushAsync();
-            await Console.Error.WriteLineAsync($"error: {name}: {e.Message}");
-            return 1;
-        }
+        await new PairedBench(parsed, Console.Out, Console.Error).RunAsync();
+        return 0;
     }
 }
