@@ -1,25 +1,31 @@
 using Platform.Load.Cli;
 using Platform.Load.Wrk.Compare;
 using Platform.Load.Wrk.Paired;
+using Platform.Load.Wrk.Writes;
 using Platform.Topology;
 
 namespace Platform.Load.Wrk;
 
 /// <summary>
-/// The wrk benches among the load tool's commands (<c>./platform bench paired|compare …</c>): raw throughput of the
+/// The wrk benches among the load tool's commands (<c>./platform bench paired|compare|writes …</c>): raw throughput of the
 /// request path with wrk and tools/Bench's Lua scripts, beside the C# scenarios. Settings are BENCH_*
 /// variables; the platform comes from the topology model.
 /// </summary>
 public static class WrkCommands
 {
-    public static IReadOnlyList<string> Names { get; } = [PairedArguments.Name, CompareBench.Name];
+    public static IReadOnlyList<string> Names { get; } = [PairedArguments.Name, CompareBench.Name, WritesArguments.Name];
 
     /// <summary>Runs the wrk bench <paramref name="name"/>: 0 when it ran, 64 on misuse, 1 when it failed.</summary>
     public static async Task<int> RunAsync(string name, IReadOnlyList<string> args)
     {
         try
         {
-            return name == CompareBench.Name ? await CompareBench.RunAsync(args) : await PairedAsync(args);
+            return name switch
+            {
+                CompareBench.Name => await CompareBench.RunAsync(args),
+                WritesArguments.Name => await WritesAsync(args),
+                _ => await PairedAsync(args),
+            };
         }
         catch (PlatformException e)
         {
@@ -39,6 +45,21 @@ public static class WrkCommands
         }
 
         await new PairedBench(parsed, Console.Out, Console.Error).RunAsync();
+        return 0;
+    }
+
+    private static async Task<int> WritesAsync(IReadOnlyList<string> args)
+    {
+        var platform = PlatformSettings.FromEnvironment(RepositoryRoot.Path);
+        var (parsed, error) = WritesArguments.Parse(
+            args, Environment.GetEnvironmentVariable, WritesBench.ReplicaUrls(platform), Path.Combine(platform.Layout.State, "bench"), DateTimeOffset.UtcNow);
+        if (parsed is null)
+        {
+            await Console.Error.WriteLineAsync($"error: {error}\n{WritesArguments.Usage}");
+            return Arguments.UsageError;
+        }
+
+        await new WritesBench(parsed, BenchSettings.From(platform), Console.Out, Console.Error).RunAsync();
         return 0;
     }
 }

@@ -21,8 +21,14 @@ public sealed record WrkRun(
 {
     public const string Program = "wrk";
 
+    /// <summary>wrk's --timeout: a request unanswered this long counts as a timeout.</summary>
+    public int RequestTimeoutSeconds { get; init; } = 5;
+
     /// <summary>wrk stops itself after <see cref="Seconds"/>; past this much more it is stuck and is killed.</summary>
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where wrk's whole output (stdout, then stderr) is kept, if anywhere.</summary>
+    public string? OutputFile { get; init; }
 
     /// <summary>The path of a Lua script of tools/Bench (<c>create.lua</c>, <c>health.lua</c>).</summary>
     public static string ScriptPath(string name) => RepositoryRoot.Combine("tools", "Bench", name);
@@ -40,7 +46,7 @@ public sealed record WrkRun(
             "-t" + Threads.ToString(CultureInfo.InvariantCulture),
             "-c" + Connections.ToString(CultureInfo.InvariantCulture),
             "-d" + Seconds.ToString(CultureInfo.InvariantCulture) + "s",
-            "--timeout", "5s", "--latency", "-s", Script, Target.GetLeftPart(UriPartial.Authority),
+            "--timeout", RequestTimeoutSeconds.ToString(CultureInfo.InvariantCulture) + "s", "--latency", "-s", Script, Target.GetLeftPart(UriPartial.Authority),
         };
         if (ScriptArguments.Count > 0)
             arguments.AddRange(["--", .. ScriptArguments]);
@@ -83,11 +89,14 @@ public sealed record WrkRun(
                 throw new PlatformException($"{Program} against {Target} did not finish within {Seconds} s and {Grace.TotalSeconds:0} s more; killed it");
             }
 
-            var line = BenchLine.FromOutput(await output);
+            var text = await output;
+            if (OutputFile is not null)
+                await File.WriteAllTextAsync(OutputFile, text + await errors, cancellation);
+            var line = BenchLine.FromOutput(text);
             if (wrk.ExitCode != 0 || line is null)
             {
-                var why = (await errors).Trim().ReplaceLineEndings(" ");
-                throw new PlatformException($"{Program} failed against {Target} (exit {wrk.ExitCode}{(why.Length > 0 ? ": " + why : "")})");
+                var why = OutputFile is not null ? "see " + OutputFile : (await errors).Trim().ReplaceLineEndings(" ");
+                throw new PlatformException($"{Program} failed against {Target} (exit {wrk.ExitCode}{(why.Length > 0 ? "; " + why : "")})");
             }
             return line;
         }
