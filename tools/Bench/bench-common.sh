@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by the bench scripts (bench-gateway.sh, bench-writes.sh):
+# Sourced by the bench script bench-gateway.sh:
 # the helpers they share, and where the running platform is, derived as ./platform derives it, so a
 # platform moved by PLATFORM_STATE_DIR, PLATFORM_API_BASE_PORT or PLATFORM_REPLICAS is still the one
 # measured.
