@@ -14,7 +14,7 @@
 //               a replica (SIGSTOP/SIGCONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream
 //   Reporting/  report.md, requests.csv, timeline.csv, timeline.svg; percentiles, tables, charts
-//   Wrk/        the wrk benches (paired, compare, writes): wrk with tools/Bench's Lua scripts as a child process, its BENCH
+//   Wrk/        the wrk benches (paired, compare, writes, gateway): wrk with tools/Bench's Lua scripts as a child process, its BENCH
 //               lines, the platforms' CPU, the tables BENCHMARKS.md records
 using Platform.Load.Cli;
 using Platform.Load.Runs;

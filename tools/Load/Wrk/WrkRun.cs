@@ -34,9 +34,7 @@ public sealed record WrkRun(
     public static string ScriptPath(string name) => RepositoryRoot.Combine("tools", "Bench", name);
 
     /// <summary>True when wrk is on PATH; checked before a bench sets anything up.</summary>
-    public static bool IsInstalled() =>
-        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, Program)));
+    public static bool IsInstalled() => DebianPackages.IsInstalled(Program);
 
     /// <summary>wrk's command line, without the program.</summary>
     public IReadOnlyList<string> Arguments()

@@ -66,7 +66,7 @@ public sealed class WritesBench(WritesArguments run, BenchSettings platform, Tex
     {
         foreach (var tool in new[] { WrkRun.Program, SlapRun.Program })
         {
-            if (!(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(directory => directory.Length > 0 && File.Exists(Path.Combine(directory, tool))))
+            if (!DebianPackages.IsInstalled(tool))
                 throw new PlatformException($"'{tool}' is not installed");
         }
         if (!File.Exists(Layout.MariaDbSocket))
