@@ -281,9 +281,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         await recorder.WaitForExitAsync();
         if (recorder.ExitCode != 0)
             throw new PlatformException($"perf record failed; see {log}");
-        var script = Path.Combine(run.Results, name + ".perf.txt");
         var (exit, text) = await CommandRunner.RunAsync(new ServiceCommand("perf", ["script", "-i", perfData]), TimeSpan.FromMinutes(10));
-        await File.WriteAllTextAsync(script, text);
         var svg = Path.Combine(run.Results, name + ".svg");
         var breakdown = Path.Combine(run.Results, name + "-breakdown.md");
         var title = $"{name}: CPU of the proxy process, wrk -t{run.Threads} -c{run.Connections} -d{run.Duration}s, {run.Workload} ({DateTime.UtcNow:yyyy-MM-dd})";
