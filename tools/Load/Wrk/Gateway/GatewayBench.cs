@@ -98,7 +98,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         {
             if (!File.Exists(Layout.MariaDbSocket))
                 throw new PlatformException($"no MariaDB socket at {Layout.Display(Layout.MariaDbSocket)}; run './platform up' first");
-            _nextDay = int.Parse(await new Writes.WritesDatabase(platform.DbConnection).ScalarAsync(Writes.WritesDatabase.FirstFreeDay), CultureInfo.InvariantCulture);
+            _nextDay = int.Parse(await new Writes.WritesDatabase(platform.DbConnection).ScalarAsync(BenchNights.FirstFreeDay), CultureInfo.InvariantCulture);
         }
         foreach (var port in ReplicaPorts)
         {

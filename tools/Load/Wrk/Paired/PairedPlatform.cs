@@ -71,15 +71,16 @@ public sealed class PairedPlatform
             : throw new PlatformException($"could not create the read workload's reservation through {Gateway} ({(int)response.StatusCode})");
     }
 
-    /// <summary>The first day after 2100-01-01 that no booked night of this platform reaches (create.lua's day 0 is 2100-01-01).</summary>
+    /// <summary>The first day after 2100-01-01 that no night an API bench booked on this platform reaches (create.lua's day 0 is 2100-01-01).</summary>
     public async Task<int> FirstFreeDayAsync()
     {
         try
         {
             await using var connection = new MySqlConnection(Settings.DbConnection);
             await connection.OpenAsync();
-            await using var command = new MySqlCommand(
-                "SELECT COALESCE(DATEDIFF(MAX(night), '2100-01-01') + 1, 0) FROM reservation_nights", connection);
+            // Bounded below the database ceiling's nights (./platform bench writes), which would otherwise push
+            // every create past 5000-01-01, among the ceiling's own nights.
+            await using var command = new MySqlCommand(BenchNights.FirstFreeDay, connection);
             return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (MySqlException e)

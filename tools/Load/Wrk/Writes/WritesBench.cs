@@ -37,7 +37,7 @@ public sealed class WritesBench(WritesArguments run, BenchSettings platform, Tex
         await CheckPrerequisitesAsync();
         Directory.CreateDirectory(run.Results);
         var started = DateTimeOffset.UtcNow;
-        _nextDay = int.Parse(await _database.ScalarAsync(WritesDatabase.FirstFreeDay), CultureInfo.InvariantCulture);
+        _nextDay = int.Parse(await _database.ScalarAsync(BenchNights.FirstFreeDay), CultureInfo.InvariantCulture);
         var audit = new WritesAudit(Layout, _database);
         await audit.BeginAsync();
         await Info($"results in {Layout.Display(run.Results)}; API nights from day {_nextDay} after 2100-01-01");

@@ -10,16 +10,12 @@ namespace Platform.Load.Wrk.Writes;
 /// </summary>
 public sealed class WritesDatabase(string connectionString)
 {
-    /// <summary>The API's nights start at 2100-01-01 (create.lua); the ceiling's at this day (create-transaction.sql), so the two never book the same night.</summary>
-    public const string DbNightsFrom = "5000-01-01";
+    private const string DbNightsFrom = BenchNights.CeilingFrom;
 
     public const string ApiReservations =
         $"SELECT COUNT(*) FROM reservations WHERE check_in >= DATE '2100-01-01' AND check_in < DATE '{DbNightsFrom}'";
 
     public const string CeilingNights = $"SELECT COUNT(*) FROM reservation_nights WHERE night >= DATE '{DbNightsFrom}'";
-
-    public const string FirstFreeDay = "SELECT COALESCE(DATEDIFF(MAX(night), DATE '2100-01-01') + 1, 0) FROM reservation_nights "
-        + $"WHERE night >= DATE '2100-01-01' AND night < DATE '{DbNightsFrom}'";
 
     /// <summary>One value as text (a count or a version).</summary>
     /// <exception cref="PlatformException">MariaDB did not answer.</exception>
