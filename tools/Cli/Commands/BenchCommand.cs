@@ -5,9 +5,8 @@ namespace Platform.Cli.Commands;
 
 /// <summary>
 /// <c>bench [SCENARIO] [--short]</c>: a load or fault scenario of tools/Load against the running
-/// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench paired A B</c>: the
-/// wrk bench of two platforms side by side, and <c>bench compare</c>: direct vs gateway vs nginx side by side
-/// (both tools/Load/Wrk).
+/// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench paired A B</c>,
+/// <c>compare</c>, <c>writes</c> and <c>gateway</c>: the wrk benches (tools/Load/Wrk).
 /// </summary>
 public static class BenchCommand
 {
@@ -18,8 +17,8 @@ public static class BenchCommand
     {
         var passed = new Argument<string[]>("SCENARIO") { Description = "the scenario and its options (none: list them)", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command(Name, "run a load or fault scenario against the running platform through the gateway and write a report "
-            + "under .platform/reports/ (no SCENARIO: list them); 'bench paired STATE-A STATE-B': two platforms side by side; "
-            + "'bench compare': direct vs gateway vs nginx, side by side")
+            + "under .platform/reports/ (no SCENARIO: list them); the wrk benches: 'bench paired STATE-A STATE-B' (two platforms side by side), "
+            + "'bench compare' (direct vs gateway vs nginx), 'bench writes' (the write path), 'bench gateway' (what the gateway adds)")
         {
             passed,
         };
