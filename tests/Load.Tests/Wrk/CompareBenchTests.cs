@@ -11,7 +11,7 @@ public sealed class CompareBenchTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 6, 23, 30, 5, TimeSpan.Zero);
 
-    private static readonly StateLayout Layout = new(RepositoryRoot.Path, "/tmp/compare-state");
+    private static readonly StateLayout Layout = new(RepositoryRoot.Path, "/platform-state");
 
     [Fact]
     public void The_defaults_are_the_compares()
@@ -21,7 +21,7 @@ public sealed class CompareBenchTests
         Assert.Equal("create", settings["BENCH_WORKLOAD"]);
         Assert.Equal("16", settings["BENCH_CONNECTIONS"]);
         Assert.Equal("direct gateway-on nginx", settings["BENCH_CONFIGS"]);
-        Assert.Equal("/tmp/compare-state/reports/compare-20261206-233005", settings["BENCH_RESULTS"]);
+        Assert.Equal("/platform-state/reports/compare-20261206-233005", settings["BENCH_RESULTS"]);
     }
 
     [Fact]
@@ -29,14 +29,14 @@ public sealed class CompareBenchTests
     {
         var given = new Dictionary<string, string>
         {
-            ["BENCH_CONNECTIONS"] = "8", ["BENCH_CONFIGS"] = "direct nginx", ["BENCH_RESULTS"] = "/tmp/here", ["BENCH_WORKLOAD"] = "health",
+            ["BENCH_CONNECTIONS"] = "8", ["BENCH_CONFIGS"] = "direct nginx", ["BENCH_RESULTS"] = "/reports-here", ["BENCH_WORKLOAD"] = "health",
         };
 
         var settings = CompareBench.Settings(Layout, given.GetValueOrDefault, Now);
 
         Assert.Equal("8", settings["BENCH_CONNECTIONS"]);
         Assert.Equal("direct nginx", settings["BENCH_CONFIGS"]);
-        Assert.Equal("/tmp/here", settings["BENCH_RESULTS"]);
+        Assert.Equal("/reports-here", settings["BENCH_RESULTS"]);
         Assert.Equal("create", settings["BENCH_WORKLOAD"]);
     }
 

@@ -10,7 +10,7 @@ public sealed class GatewayArgumentsTests
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
 
     private (GatewayArguments? Parsed, string? Error) Parse(params string[] args) =>
-        GatewayArguments.Parse(args, name => _variables.GetValueOrDefault(name), "/tmp/state/bench", Now);
+        GatewayArguments.Parse(args, name => _variables.GetValueOrDefault(name), "/platform-state/bench", Now);
 
     [Fact]
     public void Without_settings_the_defaults_of_the_bash_script_apply()
@@ -25,7 +25,7 @@ public sealed class GatewayArgumentsTests
         Assert.Equal((18080, 19100, 18090), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort));
         Assert.Empty(parsed.GatewayEnvironment);
         Assert.Empty(parsed.PublishArguments);
-        Assert.Equal("/tmp/state/bench/20261206-235009-gateway", parsed.Results);
+        Assert.Equal("/platform-state/bench/20261206-235009-gateway", parsed.Results);
     }
 
     [Fact]

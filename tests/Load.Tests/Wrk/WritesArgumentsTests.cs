@@ -12,7 +12,7 @@ public sealed class WritesArgumentsTests
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
 
     private (WritesArguments? Parsed, string? Error) Parse(params string[] args) =>
-        WritesArguments.Parse(args, name => _variables.GetValueOrDefault(name), Replicas, "/tmp/state/bench", Now);
+        WritesArguments.Parse(args, name => _variables.GetValueOrDefault(name), Replicas, "/platform-state/bench", Now);
 
     [Fact]
     public void Without_settings_the_defaults_apply_against_every_replica_of_the_model()
@@ -24,7 +24,7 @@ public sealed class WritesArgumentsTests
         Assert.Equal((20, 5, 20_000), (parsed.Duration, parsed.Warmup, parsed.DbTransactions));
         Assert.Equal([50, 100], parsed.Concurrencies);
         Assert.Equal(Replicas, parsed.Urls);
-        Assert.Equal("/tmp/state/bench/20261206-234001", parsed.Results);
+        Assert.Equal("/platform-state/bench/20261206-234001", parsed.Results);
         Assert.Equal(16 * ((5 * 20) + 1), parsed.SpanDays);
     }
 
@@ -36,14 +36,14 @@ public sealed class WritesArgumentsTests
         _variables["BENCH_CONCURRENCIES"] = "4 8";
         _variables["BENCH_DB_TRANSACTIONS"] = "200";
         _variables["BENCH_URLS"] = "http://127.0.0.1:25001";
-        _variables["BENCH_RESULTS"] = "/tmp/out";
+        _variables["BENCH_RESULTS"] = "/reports-out";
 
         var (parsed, _) = Parse();
 
         Assert.NotNull(parsed);
         Assert.Equal([4, 8], parsed.Concurrencies);
         Assert.Equal([new Uri("http://127.0.0.1:25001")], parsed.Urls);
-        Assert.Equal("/tmp/out", parsed.Results);
+        Assert.Equal("/reports-out", parsed.Results);
         Assert.Equal(16 * ((5 * 30) + 1), parsed.SpanDays);
     }
 
@@ -74,5 +74,5 @@ public sealed class WritesArgumentsTests
 
     [Fact]
     public void No_replica_at_all_is_refused() =>
-        Assert.Equal("BENCH_URLS names no replica", WritesArguments.Parse([], _ => null, [], "/tmp", Now).Error);
+        Assert.Equal("BENCH_URLS names no replica", WritesArguments.Parse([], _ => null, [], "/platform-state", Now).Error);
 }
