@@ -1,5 +1,5 @@
 /* The API's create transaction (api/Reservations/ReservationWriter.cs) for mariadb-slap, which
-   bench-writes.sh runs once statement by statement and once as one multi-statement batch. Every
+   ./platform bench writes runs once statement by statement and once as one multi-statement batch. Every
    transaction is unique without client state: the code is 40 random bits in base 32, the night is
    5000-01-01 plus the new reservation id (so it never meets the API's nights, which start in 2100),
    and the outbox row reuses the code through a session variable. Keep one statement per line, no

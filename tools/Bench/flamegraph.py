@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns `perf script` output into a flame graph (SVG) and a table of where the CPU time goes.
 
-Used by `BENCH_PROFILE=1 tools/Bench/bench-gateway.sh`; standalone:
+Used by `BENCH_PROFILE=1 ./platform bench gateway`; standalone:
 
     perf script -i gateway-on.perf.data | tools/Bench/flamegraph.py --svg out.svg --table out.md --title "..."
 

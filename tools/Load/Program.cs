@@ -14,13 +14,19 @@
 //               a replica (SIGSTOP/SIGCONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream
 //   Reporting/  report.md, requests.csv, timeline.csv, timeline.svg; percentiles, tables, charts
+//   Wrk/        the wrk benches (paired, compare, writes, gateway): wrk with tools/Bench's Lua scripts as a child process, its BENCH
+//               lines, the platforms' CPU, the tables BENCHMARKS.md records
 using Platform.Load.Cli;
 using Platform.Load.Runs;
 using Platform.Load.Scenarios;
+using Platform.Load.Wrk;
 using Platform.Topology;
 
 if (args is [IdentityTokenCommand.Name, .. var tokenArguments])
     return IdentityTokenCommand.Run(tokenArguments);
+
+if (args is [var wrkBench, .. var wrkArguments] && WrkCommands.Names.Contains(wrkBench))
+    return await WrkCommands.RunAsync(wrkBench, wrkArguments);
 
 var (arguments, error) = Arguments.Parse(args);
 if (arguments is null)

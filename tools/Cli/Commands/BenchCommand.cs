@@ -5,8 +5,8 @@ namespace Platform.Cli.Commands;
 
 /// <summary>
 /// <c>bench [SCENARIO] [--short]</c>: a load or fault scenario of tools/Load against the running
-/// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench compare</c>: the
-/// side-by-side comparison (tools/Bench/bench-compare.sh).
+/// platform, which reads the topology itself from the same PLATFORM_* environment; <c>bench paired A B</c>,
+/// <c>compare</c>, <c>writes</c> and <c>gateway</c>: the wrk benches (tools/Load/Wrk).
 /// </summary>
 public static class BenchCommand
 {
@@ -17,7 +17,8 @@ public static class BenchCommand
     {
         var passed = new Argument<string[]>("SCENARIO") { Description = "the scenario and its options (none: list them)", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command(Name, "run a load or fault scenario against the running platform through the gateway and write a report "
-            + "under .platform/reports/ (no SCENARIO: list them); 'bench compare': direct vs gateway vs nginx, side by side")
+            + "under .platform/reports/ (no SCENARIO: list them); the wrk benches: 'bench paired STATE-A STATE-B' (two platforms side by side), "
+            + "'bench compare' (direct vs gateway vs nginx), 'bench writes' (the write path), 'bench gateway' (what the gateway adds)")
         {
             passed,
         };
@@ -25,12 +26,11 @@ public static class BenchCommand
         {
             var root = CliHost.Settings().Layout.Root;
             var arguments = args[1..];
-            return arguments is ["compare", .. var rest]
-                ? await ChildCommand.RunAsync(Path.Combine(root, "tools", "Bench", "bench-compare.sh"), rest, root)
-                : await ChildCommand.RunAsync(
-                    Binaries.Dotnet(),
-                    ["run", "-c", "Release", "--project", Path.Combine(root, "tools", "Load", "Platform.Load.csproj"), "--", .. arguments],
-                    root);
+            return await ChildCommand.RunAsync(
+                Binaries.Dotnet(),
+                ["run", "-c", "Release", "--project", Path.Combine(root, "tools", "Load", "Platform.Load.csproj"), "--", .. arguments],
+                // From where it was called: `bench paired ../base/.platform .platform` names directories relative to it.
+                Environment.CurrentDirectory);
         });
         return command;
     }

@@ -28,9 +28,15 @@ public static class IdentityTokenCommand
             Console.Error.WriteLine($"error: {problem}");
             return 1;
         }
-        var client = args.Count == 5 ? args[4] : Platform.Topology.Files.BenchClients.ClientId(Platform.Topology.Files.BenchClients.Load);
-        Console.WriteLine(IdentityToken.Sign(key, new IdentityClaims(client, args[1], client, HoldLimits.None.Format()),
-            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), new SignedRequest(args[2].ToUpper(CultureInfo.InvariantCulture), args[3])));
+        Console.WriteLine(Sign(key, args[1], args[2], args[3], args.Count == 5 ? args[4] : null));
         return 0;
+    }
+
+    /// <summary>The header for that request now, as CLIENT (by default the bench's load client).</summary>
+    public static string Sign(byte[] key, string scopes, string method, string path, string? client = null)
+    {
+        client ??= Platform.Topology.Files.BenchClients.ClientId(Platform.Topology.Files.BenchClients.Load);
+        return IdentityToken.Sign(key, new IdentityClaims(client, scopes, client, HoldLimits.None.Format()),
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), new SignedRequest(method.ToUpper(CultureInfo.InvariantCulture), path));
     }
 }

@@ -1,0 +1,105 @@
+using Platform.Load.Wrk.Gateway;
+
+namespace Platform.Load.Tests.Wrk;
+
+/// <summary><c>./platform bench gateway</c>'s settings: the bash script's names, defaults and bounds, bad and hostile values refused by name.</summary>
+public sealed class GatewayArgumentsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 23, 50, 9, TimeSpan.Zero);
+
+    private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
+
+    private (GatewayArguments? Parsed, string? Error) Parse(params string[] args) =>
+        GatewayArguments.Parse(args, name => _variables.GetValueOrDefault(name), "/platform-state/bench", Now);
+
+    [Fact]
+    public void Without_settings_the_defaults_of_the_bash_script_apply()
+    {
+        var (parsed, error) = Parse();
+
+        Assert.Null(error);
+        Assert.NotNull(parsed);
+        Assert.Equal((15, 20, 32, 1, 1), (parsed.Duration, parsed.Warmup, parsed.Connections, parsed.Threads, parsed.Rounds));
+        Assert.Equal(["direct", "gateway-on", "gateway-off", "nginx"], parsed.Configs);
+        Assert.Equal(("health", "", true, false, false), (parsed.Workload, parsed.Baseline, parsed.Publish, parsed.Allocations, parsed.Profile));
+        Assert.Equal((18080, 19100, 18090), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort));
+        Assert.Empty(parsed.GatewayEnvironment);
+        Assert.Empty(parsed.PublishArguments);
+        Assert.Equal("/platform-state/bench/20261206-235009-gateway", parsed.Results);
+    }
+
+    [Fact]
+    public void The_settings_are_read()
+    {
+        _variables["BENCH_CONFIGS"] = "gateway-baseline gateway-on yarp-floor";
+        _variables["BENCH_BASELINE"] = "73a7618";
+        _variables["BENCH_WORKLOAD"] = "create";
+        _variables["BENCH_ROUNDS"] = "5";
+        _variables["BENCH_THREADS"] = "16";
+        _variables["BENCH_GATEWAY_ENV"] = "DOTNET_gcServer=0 Logging__LogLevel__Default=Warning";
+        _variables["BENCH_PUBLISH_ARGS"] = "-p:PublishReadyToRun=true";
+        _variables["BENCH_PUBLISH"] = "0";
+        _variables["BENCH_PROFILE"] = "1";
+        _variables["BENCH_ALLOCATIONS"] = "1";
+
+        var (parsed, _) = Parse();
+
+        Assert.NotNull(parsed);
+        Assert.Equal(["gateway-baseline", "gateway-on", "yarp-floor"], parsed.Configs);
+        Assert.Equal(("73a7618", "create", 5, 16), (parsed.Baseline, parsed.Workload, parsed.Rounds, parsed.Threads));
+        Assert.Equal(["DOTNET_gcServer=0", "Logging__LogLevel__Default=Warning"], parsed.GatewayEnvironment);
+        Assert.Equal(["-p:PublishReadyToRun=true"], parsed.PublishArguments);
+        Assert.Equal((false, true, true), (parsed.Publish, parsed.Profile, parsed.Allocations));
+    }
+
+    [Theory]
+    [InlineData("BENCH_DURATION", "21", "BENCH_DURATION must be")]
+    [InlineData("BENCH_DURATION", "0", "BENCH_DURATION must be")]
+    [InlineData("BENCH_WARMUP", "21", "BENCH_WARMUP must be")]
+    [InlineData("BENCH_ROUNDS", "10", "BENCH_ROUNDS must be")]
+    [InlineData("BENCH_ROUNDS", "one", "BENCH_ROUNDS must be")]
+    [InlineData("BENCH_CONNECTIONS", "0", "BENCH_CONNECTIONS must be")]
+    [InlineData("BENCH_THREADS", "-2", "BENCH_THREADS must be")]
+    [InlineData("BENCH_PROFILE", "yes", "BENCH_PROFILE must be")]
+    [InlineData("BENCH_ALLOCATIONS", "2", "BENCH_ALLOCATIONS must be")]
+    [InlineData("BENCH_PUBLISH", "true", "BENCH_PUBLISH must be")]
+    [InlineData("BENCH_GATEWAY_PORT", "70000", "BENCH_GATEWAY_PORT must be")]
+    [InlineData("BENCH_NGINX_PORT", "0", "BENCH_NGINX_PORT must be")]
+    [InlineData("BENCH_WORKLOAD", "write", "BENCH_WORKLOAD must be")]
+    [InlineData("BENCH_CONFIGS", "direct envoy", "unknown configuration")]
+    [InlineData("BENCH_CONFIGS", "gateway-baseline", "gateway-baseline needs BENCH_BASELINE")]
+    [InlineData("BENCH_GATEWAY_ENV", "DOTNET_gcServer", "BENCH_GATEWAY_ENV must be")]
+    [InlineData("BENCH_GATEWAY_ENV", "=1", "BENCH_GATEWAY_ENV must be")]
+    public void Bad_settings_are_refused_by_name(string name, string value, string message)
+    {
+        _variables[name] = value;
+
+        var (parsed, error) = Parse();
+
+        Assert.Null(parsed);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--upload-pack=touch /tmp/x")] // would be an option to git
+    [InlineData("HEAD; rm -rf /")]
+    [InlineData("$(reboot)")]
+    public void A_baseline_that_is_not_a_commit_name_is_refused_before_git_sees_it(string baseline)
+    {
+        _variables["BENCH_BASELINE"] = baseline;
+
+        Assert.StartsWith("BENCH_BASELINE must name a commit", Parse().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Creates_take_at_most_16_wrk_threads()
+    {
+        _variables["BENCH_WORKLOAD"] = "create";
+        _variables["BENCH_THREADS"] = "17";
+
+        Assert.Equal("BENCH_WORKLOAD=create supports at most 16 wrk threads", Parse().Error);
+    }
+
+    [Fact]
+    public void Arguments_are_refused() => Assert.Contains("no arguments", Parse("direct").Error, StringComparison.Ordinal);
+}
