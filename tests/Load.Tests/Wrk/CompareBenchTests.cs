@@ -20,7 +20,7 @@ public sealed class CompareBenchTests
 
         Assert.Equal("create", settings["BENCH_WORKLOAD"]);
         Assert.Equal("16", settings["BENCH_CONNECTIONS"]);
-        Assert.Equal("direct gateway-on nginx", settings["BENCH_CONFIGS"]);
+        Assert.Equal("gateway-on gateway-off", settings["BENCH_CONFIGS"]);
         Assert.Equal("/platform-state/reports/compare-20261206-233005", settings["BENCH_RESULTS"]);
     }
 

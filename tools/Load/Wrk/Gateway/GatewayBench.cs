@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Platform.Contracts.Identity;
+using Platform.Topology.Files;
 using Platform.Load.Cli;
 using Platform.Topology;
 using Platform.Topology.Processes;
@@ -167,10 +168,15 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         {
             ["DOTNET_ENVIRONMENT"] = "Production", ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Identity__SigningKeyFile"] = Layout.IdentityKeyFile,
+            // The platform's clients, so a create comes from the bench's load client: an anonymous one
+            // may book only 730 days ahead, and create.lua's nights are in 2100.
+            ["Identity__ClientsFile"] = Layout.ClientsFile,
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{run.GatewayPort.ToString(CultureInfo.InvariantCulture)}",
         };
         for (var n = 0; n < ReplicaPorts.Count; n++)
             environment[$"ReverseProxy__Clusters__replicas__Destinations__replica-{n + 1}__Address"] = $"http://127.0.0.1:{ReplicaPorts[n].ToString(CultureInfo.InvariantCulture)}";
+        foreach (var (key, value) in BenchClients.GatewaySettings)
+            environment[key] = value;
         foreach (var (key, value) in settings)
             environment[key] = value;
         foreach (var setting in run.GatewayEnvironment)
@@ -262,7 +268,9 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             script = WrkRun.ScriptPath("create.lua");
             scriptArguments = [Text(_nextDay), Text(GatewayArguments.SpanDays)];
             _nextDay += GatewayArguments.SpanDays;
-            // Straight to a replica a create needs the identity the gateway would sign; through a proxy it is overwritten.
+            // Through a gateway as the load client; straight to a replica a create needs the identity the
+            // gateway would sign (through a proxy it is overwritten).
+            environment["BENCH_API_KEY"] = platform.ApiKey(BenchClients.Load);
             environment["BENCH_IDENTITY"] = IdentityToken.TryReadKeyFile(Layout.IdentityKeyFile, out var key, out var problem)
                 ? IdentityTokenCommand.Sign(key, "reservations:create", "POST", "/api/v1/reservations")
                 : throw new PlatformException(problem);
