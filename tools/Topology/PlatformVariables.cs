@@ -1,8 +1,9 @@
 namespace Platform.Topology;
 
 /// <summary>
-/// The names of the <c>PLATFORM_*</c> environment variables an operator sets, each defined here once;
-/// what they mean and their defaults are docs/configuration.md's, read by <see cref="PlatformSettings"/>.
+/// The <c>PLATFORM_*</c> environment variables an operator sets, each named here once, with its default
+/// and meaning as the command line's help lists them (<see cref="All"/>); <see cref="PlatformSettings"/>
+/// reads them, and docs/configuration.md's ports table is held to the same defaults by a test.
 /// </summary>
 public static class PlatformVariables
 {
@@ -19,4 +20,28 @@ public static class PlatformVariables
     public const string MysqldExporterPort = "PLATFORM_MYSQLD_EXPORTER_PORT";
     public const string RedisExporterPort = "PLATFORM_REDIS_EXPORTER_PORT";
     public const string DatabasePassword = "PLATFORM_DB_PASSWORD";
+
+    /// <summary>Every variable, its default as the help shows it, and what it moves.</summary>
+    public static IReadOnlyList<(string Name, string Default, string Meaning)> All { get; } = Describe(PlatformPorts.Defaults);
+
+    private static List<(string, string, string)> Describe(PlatformPorts ports)
+    {
+        static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return
+        [
+            (StateDir, ".platform", "where data, logs, pid files and builds live"),
+            (Replicas, $"{PlatformSettings.DefaultReplicas}, or what 'scale' last set", "API replicas (replica N: API base + N, metrics base + N)"),
+            (GatewayPort, Port(ports.Gateway), "the gateway, where clients call"),
+            (ApiBasePort, Port(ports.ApiBase), "replica N's API port is this + N"),
+            (MetricsBasePort, Port(ports.MetricsBase), "the gateway's metrics port; replica N's is this + N"),
+            (DatabasePort, Port(ports.Database), "MariaDB"),
+            (RedisPort, Port(ports.Redis), "Redis"),
+            (PrometheusPort, Port(ports.Prometheus), "Prometheus"),
+            (AlertmanagerPort, Port(ports.Alertmanager), "Alertmanager"),
+            (NodeExporterPort, Port(ports.NodeExporter), "the host's exporter"),
+            (MysqldExporterPort, Port(ports.MysqldExporter), "MariaDB's exporter"),
+            (RedisExporterPort, Port(ports.RedisExporter), "Redis's exporter"),
+            (DatabasePassword, "generated once, kept in the state directory's db-password", "password of the 'platform' database user"),
+        ];
+    }
 }

@@ -17,7 +17,7 @@ public sealed record MariaDbFiles(string DataDirectory, string Socket, string Te
     public string Socket { get; init; } = System.Text.Encoding.UTF8.GetByteCount(Socket) <= MaxSocketPath
         ? Socket
         : throw new PlatformException(
-            $"MariaDB's socket path {Socket} is longer than the {MaxSocketPath} bytes a Unix socket's may be; move the state directory (PLATFORM_STATE_DIR) or the checkout to a shorter path");
+            $"MariaDB's socket path {Socket} is longer than the {MaxSocketPath} bytes a Unix socket's may be; move the state directory ({PlatformVariables.StateDir}) or the checkout to a shorter path");
 }
 
 /// <summary>

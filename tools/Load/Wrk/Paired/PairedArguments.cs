@@ -1,4 +1,5 @@
 using Platform.Load.Wrk;
+using Platform.Topology;
 
 namespace Platform.Load.Wrk.Paired;
 
@@ -50,7 +51,7 @@ public sealed record PairedArguments(
             // An empty name would resolve to the current directory, which is not what was meant.
             var state = string.IsNullOrWhiteSpace(arg) ? "" : Path.GetFullPath(arg, currentDirectory);
             if (state.Length == 0 || !Directory.Exists(state))
-                return (null, $"'{arg}' is not a directory: give the state directory of a running platform (its PLATFORM_STATE_DIR, e.g. .platform)");
+                return (null, $"'{arg}' is not a directory: give the state directory of a running platform (its {PlatformVariables.StateDir}, e.g. .platform)");
             states.Add(state);
         }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using MySqlConnector;
+using Platform.Contracts.Http;
 using Platform.Load.Cli;
 using Platform.Topology;
 using Platform.Topology.Files;
@@ -53,8 +54,8 @@ public sealed class PairedPlatform
                 checkIn = "2099-01-01", checkOut = "2099-01-02", guests = 1,
             }),
         };
-        request.Headers.Add("X-Api-Key", LoadKey);
-        request.Headers.Add("Idempotency-Key", "paired-bench-read");
+        request.Headers.Add(PlatformHeaders.ApiKey, LoadKey);
+        request.Headers.Add(PlatformHeaders.IdempotencyKey, "paired-bench-read");
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         string? code = null;
