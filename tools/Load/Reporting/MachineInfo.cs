@@ -8,13 +8,22 @@ public static class MachineInfo
 {
     public static string Describe()
     {
-        var model = ReadProc("/proc/cpuinfo", "model name") ?? "unknown CPU";
-        var memory = ReadProc("/proc/meminfo", "MemTotal") is { } total
-            && long.TryParse(total.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out var kb)
+        var model = CpuModel() ?? "unknown CPU";
+        var memory = MemoryKib() is { } kb
             ? string.Create(CultureInfo.InvariantCulture, $"{kb / 1024.0 / 1024.0:0.0} GiB")
             : "unknown memory";
         return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores ({model}), {memory} RAM");
     }
+
+    /// <summary>The CPU's model name from /proc/cpuinfo, or null when it does not say.</summary>
+    public static string? CpuModel() => ReadProc("/proc/cpuinfo", "model name");
+
+    /// <summary>The machine's memory in KiB from /proc/meminfo, or null when it does not say.</summary>
+    public static long? MemoryKib() =>
+        ReadProc("/proc/meminfo", "MemTotal") is { } total
+        && long.TryParse(total.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out var kib)
+            ? kib
+            : null;
 
     private static string? ReadProc(string file, string key)
     {

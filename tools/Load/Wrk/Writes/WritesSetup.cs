@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Platform.Load.Reporting;
 using Platform.Topology;
 using Platform.Topology.Processes;
 
@@ -14,10 +15,7 @@ public static partial class WritesSetup
 {
     public static async Task<string> DescribeAsync(StateLayout layout, WritesDatabase database)
     {
-        var memoryGib = Proc("/proc/meminfo", "MemTotal") is { } total
-            && long.TryParse(total.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out var kib)
-                ? (kib / 1024 / 1024).ToString(CultureInfo.InvariantCulture)
-                : "?";
+        var memoryGib = MachineInfo.MemoryKib() is { } kib ? (kib / 1024 / 1024).ToString(CultureInfo.InvariantCulture) : "?";
         var kernel = File.Exists("/proc/sys/kernel/osrelease") ? (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease")).Trim() : "?";
         var runtime = (await OutputAsync("dotnet", "--list-runtimes")).Split('\n')
             .Where(line => line.StartsWith("Microsoft.AspNetCore.App ", StringComparison.Ordinal))
@@ -26,7 +24,7 @@ public static partial class WritesSetup
         var sdk = (await OutputAsync("dotnet", "--version")).Trim();
         var mariaDb = await database.ScalarAsync("SELECT VERSION()");
         return string.Create(CultureInfo.InvariantCulture,
-            $"- machine: {Environment.ProcessorCount} cores, {memoryGib} GiB RAM, kernel {kernel}, CPU {Proc("/proc/cpuinfo", "model name") ?? "?"}\n"
+            $"- machine: {Environment.ProcessorCount} cores, {memoryGib} GiB RAM, kernel {kernel}, CPU {MachineInfo.CpuModel() ?? "?"}\n"
             + $"- MariaDB {mariaDb}; .NET SDK {(sdk.Length > 0 ? sdk : "?")}, runtime {runtime}; {wrk}\n"
             + $"- replica overrides of runtime/pool settings: {ReplicaOverrides(layout) ?? "none (defaults: Server GC, pool 30 per replica, 2 s pool timeout)"}\n");
     }
@@ -58,18 +56,6 @@ public static partial class WritesSetup
             }
         }
         return null;
-    }
-
-    private static string? Proc(string file, string key)
-    {
-        try
-        {
-            return File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     private static async Task<string> OutputAsync(string program, string argument)
