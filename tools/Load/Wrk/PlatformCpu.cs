@@ -29,33 +29,12 @@ public static class PlatformCpu
     }
 
     /// <summary>utime + stime from one <c>/proc/PID/stat</c> text; 0 when it is not one.</summary>
-    public static long TicksFromStat(string stat)
-    {
-        // The command name is in parentheses and may hold spaces: the fields are counted after it.
-        var close = stat.LastIndexOf(')');
-        if (close < 0)
-            return 0;
-        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 12
-            && long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var user)
-            && long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var system)
-                ? user + system
-                : 0;
-    }
+    public static long TicksFromStat(string stat) => ProcStat.Parse(stat)?.Ticks ?? 0;
+
+    /// <summary>utime + stime of <paramref name="pid"/> so far; 0 when it is gone.</summary>
+    public static long TicksOf(int pid) => ProcStat.Read(pid)?.Ticks ?? 0;
 
     /// <summary>Microseconds of CPU per request for <paramref name="ticks"/> over <paramref name="requests"/> (0 without requests).</summary>
     public static double MicrosecondsPerRequest(long ticks, double requests) =>
         requests > 0 ? ticks / (double)TicksPerSecond / requests * 1e6 : 0;
-
-    private static long TicksOf(int pid)
-    {
-        try
-        {
-            return TicksFromStat(File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
 }

@@ -102,22 +102,7 @@ public sealed class ProcessFreeze : IDisposable
     }
 
     /// <summary>The process's state letter from /proc (T while stopped), or null when there is no such process.</summary>
-    public static char? State(int processId)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
-        // "PID (COMMAND) S ...": the command may itself hold ") ", so the state follows the last one.
-        var end = stat.LastIndexOf(") ", StringComparison.Ordinal);
-        return end < 0 || end + 2 >= stat.Length ? null : stat[end + 2];
-    }
+    public static char? State(int processId) => ProcStat.Read(processId)?.State;
 
     /// <summary>
     /// STOP, then wait until the process shows stopped (or the freeze is disposed meanwhile: the STOP went out,

@@ -52,7 +52,7 @@ public sealed class ProcessTable(StateLayout layout)
     /// True while the process the pid file names exists and is not a zombie, whatever its command line: for a
     /// process just started, whose command line is briefly its launcher's (or empty) while it execs.
     /// </summary>
-    public bool Exists(string name) => RecordedPid(name) is { } pid && State(pid) is { } state && state is not ("Z" or "X");
+    public bool Exists(string name) => RecordedPid(name) is { } pid && ProcStat.Read(pid)?.State is { } state && state is not ('Z' or 'X');
 
     /// <summary>The port the running process was started on, or <paramref name="fallback"/>.</summary>
     public int RecordedPort(string name, int fallback) =>
@@ -97,7 +97,7 @@ public sealed class ProcessTable(StateLayout layout)
     /// <summary>True if <paramref name="pid"/> is a live process (not a zombie) whose command line contains <paramref name="signature"/>.</summary>
     public static bool IsAlive(int pid, string signature)
     {
-        if (State(pid) is not { } state || state is "Z" or "X")
+        if (ProcStat.Read(pid)?.State is not { } state || state is 'Z' or 'X')
         {
             return false;
         }
@@ -110,21 +110,6 @@ public sealed class ProcessTable(StateLayout layout)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
-        }
-    }
-
-    // The process's state letter (R, S, D, T, Z, …), or null when there is no such process.
-    private static string? State(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The state follows the command name, which is in parentheses and may itself hold spaces.
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
-        {
-            return null;
         }
     }
 

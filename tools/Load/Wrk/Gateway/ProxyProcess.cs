@@ -65,45 +65,14 @@ public sealed class ProxyProcess : IAsyncDisposable
     }
 
     /// <summary>CPU ticks used so far by <paramref name="pid"/> (all its threads) and its child processes that run (nginx's workers).</summary>
-    public static long Ticks(int pid)
-    {
-        long total = 0;
-        foreach (var process in new[] { pid }.Concat(Children(pid)))
-        {
-            try
-            {
-                total += PlatformCpu.TicksFromStat(File.ReadAllText($"/proc/{process.ToString(CultureInfo.InvariantCulture)}/stat"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone since it was listed: it counts nothing.
-            }
-        }
-        return total;
-    }
+    public static long Ticks(int pid) => PlatformCpu.TicksOf(pid) + Children(pid).Sum(PlatformCpu.TicksOf);
 
     /// <summary>The pids whose parent is <paramref name="pid"/>.</summary>
-    public static IReadOnlyList<int> Children(int pid)
-    {
-        var children = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var child))
-                continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 1 && fields[1] == pid.ToString(CultureInfo.InvariantCulture))
-                    children.Add(child);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Exited while the list was read.
-            }
-        }
-        return children;
-    }
+    public static IReadOnlyList<int> Children(int pid) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var child) ? child : 0)
+            // A process that exited while the list was read has no stat, and is no child.
+            .Where(child => child > 0 && ProcStat.Read(child)?.ParentPid == pid)];
 
     /// <summary>SIGTERM, up to 20 s to exit, then SIGKILL.</summary>
     public async ValueTask DisposeAsync()
