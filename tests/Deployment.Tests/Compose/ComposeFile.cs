@@ -16,6 +16,8 @@ internal sealed partial class ComposeFile
         ["PLATFORM_DB_PASSWORD"] = "compose-test-db-password",
         ["PLATFORM_EXPORTER_DB_PASSWORD"] = "compose-test-exporter-password",
         ["PLATFORM_GRAFANA_ADMIN_PASSWORD"] = "compose-test-grafana-password",
+        // docker-compose.galera.yml's only.
+        ["PLATFORM_SST_DB_PASSWORD"] = "compose-test-sst-password",
     };
 
     private ComposeFile(string path, string text, IReadOnlyDictionary<string, object?> root)

@@ -102,6 +102,21 @@ public sealed class GaleraTopologyTests
     }
 
     [Fact]
+    public void The_cluster_ports_table_in_configuration_md_is_the_rule_the_code_follows()
+    {
+        var rows = Platform.Testing.Docs.MarkdownDoc.Load("docs", "configuration.md").Rows("Ports of a database cluster");
+        Assert.Equal(3, rows.Count);
+        var defaults = PlatformPorts.Defaults;
+        foreach (var row in rows)
+        {
+            var node = int.Parse(row[0], System.Globalization.CultureInfo.InvariantCulture);
+            var galera = defaults.Galera(node);
+            string[] expected = [$"{node}", GaleraTopology.Address(node), $"{defaults.Database}", $"{galera.GroupCommunication}", $"{galera.IncrementalTransfer}", $"{galera.StateTransfer}", $"{defaults.MysqldExporterNode(node)}"];
+            Assert.Equal(expected, row.Cells);
+        }
+    }
+
+    [Fact]
     public void Two_services_given_one_port_by_the_cluster_are_refused()
     {
         // The gateway on node 2's group communication port (3306 + 3 + 1).
