@@ -53,9 +53,9 @@ public sealed record BenchSettings(
             platform,
             Probes.Local(table.RecordedPort(ProcessNames.Gateway, ports.Gateway), "/"),
             BenchClients.ReadKeys(layout.BenchKeysFile),
-            MariaDbService.TcpConnectionString(
-                table.RecordedPort(ProcessNames.MariaDb, ports.Database), MariaDbService.AppUser,
-                Secrets.StoredDatabasePassword(layout.PasswordFile) ?? ""),
+            // Every node of a cluster, as the replicas reach them: the audit reads whichever answers.
+            new GaleraTopology(platform.DatabaseNodes, table.RecordedPort(ProcessNames.MariaDb, ports.Database)).ConnectionString(
+                MariaDbService.AppUser, Secrets.StoredDatabasePassword(layout.PasswordFile) ?? ""),
             RedisService.Configuration(table.RecordedPort(ProcessNames.Redis, ports.Redis)));
     }
 
