@@ -55,6 +55,7 @@ public sealed class ComposeGaleraTests
         var connection = new MySqlConnectionStringBuilder(ComposeFile.Interpolate(ComposeFile.Environment(galera.Service("api"))["Database__ConnectionString"], Variables));
         Assert.Equal(string.Join(',', Nodes), connection.Server);
         Assert.Equal(MySqlLoadBalance.FailOver, connection.LoadBalance);
+        Assert.Equal((uint)GaleraTopology.ConnectionLifetimeSeconds, connection.ConnectionLifeTime);
 
         foreach (var (node, exporter) in Nodes.Zip(["mysqld-exporter", "mysqld-exporter-2", "mysqld-exporter-3"]))
         {

@@ -134,6 +134,7 @@ public sealed class GaleraTopologyTests
         Assert.Equal("127.0.0.1,127.0.0.2,127.0.0.3", cluster.Server);
         Assert.Equal(3306u, cluster.Port);
         Assert.Equal(MySqlLoadBalance.FailOver, cluster.LoadBalance);
+        Assert.Equal((uint)GaleraTopology.ConnectionLifetimeSeconds, cluster.ConnectionLifeTime);
         Assert.Equal("platform", cluster.Database);
         Assert.Equal(MariaDbService.TcpConnectionString(3306, "platform", "secret"), new GaleraTopology(1, 3306).ConnectionString("platform", "secret"));
     }
