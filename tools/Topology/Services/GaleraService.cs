@@ -23,7 +23,7 @@ public sealed record GaleraTopology(int Nodes, int DatabasePort)
     /// <summary>
     /// How long a pooled connection to a cluster lives. Connections opened while node 1 was away stay on
     /// the next node after it rejoins, and two nodes taking writes at once conflict at certification:
-    /// after a kill and a rejoin, four minutes of creates met 9,636 deadlock errors (1213) until the
+    /// after a kill and a rejoin, four minutes of creates met 4,818 deadlock errors (1213) until the
     /// replicas restarted. Recycled this often, every connection is back on the first node within it.
     /// </summary>
     public const int ConnectionLifetimeSeconds = 30;
