@@ -19,7 +19,7 @@ public sealed class GaleraClusterTests
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task The_node_taking_writes_killed_its_writes_move_on_and_it_rejoins_with_every_row_then_a_lost_majority_is_restored_by_hand()
+    public async Task A_killed_writer_is_replaced_and_rejoins_a_lost_majority_is_restored_by_hand_and_the_whole_cluster_restarts_from_the_right_node()
     {
         await using var cluster = await GaleraCluster.StartAsync(3);
         await CreateTableAsync(cluster);
@@ -56,15 +56,8 @@ public sealed class GaleraClusterTests
         Assert.True(await cluster.WaitUntilAllSyncedAsync(Bound), cluster.Diagnostics(2));
         foreach (var node in new[] { 1, 2, 3 })
             Assert.Equal(41, await CountAsync(cluster.NodeAppConnectionString(node)));
-    }
 
-    [Fact]
-    public async Task The_whole_cluster_stopped_cleanly_or_crashed_is_founded_again_from_the_node_holding_every_commit()
-    {
-        await using var cluster = await GaleraCluster.StartAsync(3);
-        await CreateTableAsync(cluster);
-        await InsertAsync(cluster.AppConnectionString, 1);
-
+        // The whole cluster, on the same nodes (one cluster's start is a third of this test's time).
         // down's order: the last node first, so node 1 leaves last and knows it holds everything.
         foreach (var node in new[] { 3, 2, 1 })
             await cluster.StopNodeAsync(node);
@@ -77,7 +70,7 @@ public sealed class GaleraClusterTests
         // when it is alone in a primary component), so each position is recovered and node 2, the first of
         // the most advanced, founds the cluster; node 1 catches up from it.
         await cluster.KillAsync(1);
-        await InsertWithinAsync(cluster.AppConnectionString, 2, TimeSpan.FromSeconds(10));
+        await InsertWithinAsync(cluster.AppConnectionString, 200, TimeSpan.FromSeconds(10));
         await cluster.KillAsync(2);
         await cluster.KillAsync(3);
         foreach (var node in Enumerable.Range(1, 3))
@@ -87,7 +80,7 @@ public sealed class GaleraClusterTests
         Assert.Contains("recovered positions", crashed!.Reason, StringComparison.Ordinal);
         Assert.True(await cluster.WaitUntilAllSyncedAsync(Bound), cluster.Diagnostics(1));
         foreach (var node in new[] { 1, 2, 3 })
-            Assert.Equal(2, await CountAsync(cluster.NodeAppConnectionString(node)));
+            Assert.Equal(42, await CountAsync(cluster.NodeAppConnectionString(node)));
     }
 
     private static Task CreateTableAsync(GaleraCluster cluster) => MariaDbService.ExecuteAsRootAsync(
