@@ -36,6 +36,8 @@ public sealed class CommandLineTests
     [InlineData("up", "PLATFORM_REPLICAS", "0")]
     [InlineData("scale", "PLATFORM_API_BASE_PORT", "65500")]
     [InlineData("down", "PLATFORM_DB_PORT", "-1")]
+    [InlineData("up", "PLATFORM_DB_NODES", "2")]
+    [InlineData("status", "PLATFORM_DB_NODES", "3; rm -rf /")]
     public async Task A_bad_setting_stops_any_command_with_one_line_naming_it(string command, string variable, string value)
     {
         await using var platform = new LocalPlatform(new Dictionary<string, string> { [variable] = value });
