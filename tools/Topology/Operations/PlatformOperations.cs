@@ -61,12 +61,13 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         var resources = PlatformResources.All(context);
         var replicas = resources.OfType<ApiReplicaResource>().Single();
         // What the replicas wait for, and what routes to them.
-        var required = resources.Where(r => replicas.WaitsFor.Contains(r.Name) || r.WaitsFor.Contains(replicas.Name)).SelectMany(r => r.Instances).ToList();
-        foreach (var server in required)
+        var required = resources.Where(r => replicas.WaitsFor.Contains(r.Name) || r.WaitsFor.Contains(replicas.Name)).ToList();
+        foreach (var resource in required)
         {
-            if (table.RunningPid(server.Name) is null)
+            // A database cluster serves while any of its nodes does: the replicas move to the next one.
+            if (resource.Instances.All(server => table.RunningPid(server.Name) is null))
             {
-                throw new PlatformException($"{server.Name} is not running ({Listing(required.Select(r => r.Title))} must be): run './platform up' first");
+                throw new PlatformException($"{resource.Instances[0].Name} is not running ({Listing(required.Select(r => r.Instances[0].Title))} must be): run './platform up' first");
             }
         }
 
