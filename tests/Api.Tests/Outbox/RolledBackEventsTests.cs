@@ -34,7 +34,11 @@ public sealed class RolledBackEventsTests : IAsyncLifetime
         if (!RequiredServer.AllPresent(Servers))
             return;
         _scratch = ScratchDirectory.Create("platform-restore-");
-        _cluster = await ApiCluster.StartAsync(1, new Dictionary<string, string> { ["Outbox__PollInterval"] = "00:00:00.100" });
+        _cluster = await ApiCluster.StartAsync(1, new Dictionary<string, string>
+        {
+            ["Outbox__PollInterval"] = "00:00:00.100",
+            ["Shutdown__DrainDelay"] = "00:00:00", // Stopped twice; nobody calls it meanwhile.
+        });
     }
 
     public async ValueTask DisposeAsync()
