@@ -40,6 +40,18 @@ public sealed class ExporterProcess : IAsyncDisposable
         return StartAsync(ExporterServices.Mysqld, directory, port => ExporterServices.MysqldExporter(port, settings), MysqldExporterResource.Probe);
     }
 
+    /// <summary>Node <paramref name="node"/>'s exporter, logged in to 127.0.0.N as `./platform up` starts it for a cluster.</summary>
+    public static Task<ExporterProcess> StartMariaDbAsync(GaleraCluster cluster, int node)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        RequiredServer.Locate(ExporterServices.Mysqld);
+        var login = new MySqlConnectionStringBuilder(cluster.ExporterConnectionString(node));
+        var directory = ScratchDirectory.Create("platform-mysqld-exporter-");
+        var settings = directory.Combine("exporter.cnf");
+        ExporterLogin.Write(settings, login.UserID, login.Password, cluster.Port, login.Server);
+        return StartAsync(ExporterServices.Mysqld, directory, port => ExporterServices.MysqldExporter(port, settings), MysqldExporterResource.Probe);
+    }
+
     public static Task<ExporterProcess> StartRedisAsync(RedisServer server)
     {
         ArgumentNullException.ThrowIfNull(server);

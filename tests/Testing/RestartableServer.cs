@@ -48,6 +48,19 @@ public abstract class RestartableServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Kills the server at once (SIGKILL, as a crash would), leaving its data as the crash left it.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        await _process.KillAsync();
+        await _process.DisposeAsync();
+        _process = null;
+    }
+
     /// <summary>Starts the stopped server again on the same port and data; returns when its probe says ready.</summary>
     public Task StartAgainAsync()
     {

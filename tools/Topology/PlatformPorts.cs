@@ -33,4 +33,36 @@ public sealed record PlatformPorts(
 
     /// <summary>Replica <paramref name="replica"/>'s management port.</summary>
     public int Metrics(int replica) => MetricsBase + replica;
+
+    /// <summary>The most nodes a database cluster may have: node N listens on 127.0.0.N.</summary>
+    public const int MaxDatabaseNodes = 9;
+
+    /// <summary>How many ports above <see cref="Database"/> a cluster of <see cref="MaxDatabaseNodes"/> takes (<see cref="GaleraNode"/>).</summary>
+    public const int GaleraPortSpan = 3 * MaxDatabaseNodes;
+
+    /// <summary>Database node <paramref name="node"/>'s Galera ports (<see cref="GaleraNode"/>).</summary>
+    public GaleraNodePorts Galera(int node) => GaleraNode(Database, node);
+
+    /// <summary>
+    /// Galera's own ports of database node <paramref name="node"/> (1-9) of a cluster whose nodes all serve
+    /// SQL on <paramref name="databasePort"/>: group communication, incremental state transfer (IST) and
+    /// full state transfer (SST) at databasePort + 3(N-1) + 1, 2 and 3. Each node binds its own address,
+    /// but the SST receiver (socat) listens on every address, so no two nodes may share a port.
+    /// </summary>
+    public static GaleraNodePorts GaleraNode(int databasePort, int node)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(node, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(node, MaxDatabaseNodes);
+        var first = databasePort + (3 * (node - 1)) + 1;
+        return new GaleraNodePorts(first, first + 1, first + 2);
+    }
+
+    /// <summary>The MariaDB exporter of database node <paramref name="node"/>: the exporter port + N - 1.</summary>
+    public int MysqldExporterNode(int node) => MysqldExporter + node - 1;
 }
+
+/// <summary>One Galera node's own ports, on its own address.</summary>
+/// <param name="GroupCommunication">gmcast: the nodes' replication traffic.</param>
+/// <param name="IncrementalTransfer">Where it receives an IST (the writesets it missed).</param>
+/// <param name="StateTransfer">Where it receives an SST (a whole copy, from mariabackup).</param>
+public sealed record GaleraNodePorts(int GroupCommunication, int IncrementalTransfer, int StateTransfer);

@@ -11,6 +11,12 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
 {
     public const int DefaultReplicas = 3;
 
+    /// <summary>MariaDB servers: 1 (the default), or an odd 3-9 for a Galera cluster (<see cref="PlatformVariables.DatabaseNodes"/>).</summary>
+    public int DatabaseNodes { get; init; } = 1;
+
+    /// <summary>True when the database is a Galera cluster of more than one node.</summary>
+    public bool DatabaseCluster => DatabaseNodes > 1;
+
     /// <summary>The settings from the environment, for the checkout at <paramref name="repositoryRoot"/>.</summary>
     /// <exception cref="PlatformException">A variable holds something that is not a usable port or count.</exception>
     public static PlatformSettings FromEnvironment(string repositoryRoot, Func<string, string?>? variable = null)
@@ -50,7 +56,43 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
 
         var count = ParseReplicas(replicas)
             ?? throw new PlatformException($"{source} must be a whole number from 1 to {PlatformPorts.MaxReplicas} (got '{replicas}')");
-        return new PlatformSettings(layout, ports, count);
+        var nodes = ReadDatabaseNodes(variable(PlatformVariables.DatabaseNodes), layout);
+        if (nodes > 1 && ports.Database > 65535 - PlatformPorts.GaleraPortSpan)
+        {
+            throw new PlatformException(
+                $"{PlatformVariables.DatabasePort} must leave room below 65536 for the cluster's own ports ({PlatformPorts.GaleraPortSpan} above it) when {PlatformVariables.DatabaseNodes} is more than 1 (got '{ports.Database}')");
+        }
+
+        return new PlatformSettings(layout, ports, count) { DatabaseNodes = nodes };
+    }
+
+    /// <summary>
+    /// A database node count: 1, 3, 5, 7 or 9, or the reason <paramref name="text"/> is not one. An even
+    /// cluster is refused: split in half, neither half has a majority, and both stop taking writes.
+    /// </summary>
+    public static (int? Nodes, string? Error) ParseDatabaseNodes(string? text)
+    {
+        if (text is not { Length: 1 } || !char.IsAsciiDigit(text[0]) || text[0] == '0')
+        {
+            return (null, $"must be 1 or an odd number from 3 to {PlatformPorts.MaxDatabaseNodes} (got '{text}')");
+        }
+
+        var nodes = text[0] - '0';
+        return nodes % 2 == 0
+            ? (null, $"must be odd (got '{text}'): a cluster of {nodes} split in half leaves no majority, and both halves stop taking writes; use {nodes - 1} or {nodes + 1}")
+            : (nodes, null);
+    }
+
+    // The variable wins; else what the last 'up' ran, so that 'down' and 'status' find every node.
+    private static int ReadDatabaseNodes(string? given, StateLayout layout)
+    {
+        var (text, source) = given is { Length: > 0 }
+            ? (given, PlatformVariables.DatabaseNodes)
+            : File.Exists(layout.DatabaseNodesFile)
+                ? (File.ReadAllText(layout.DatabaseNodesFile).Trim(), $"{PlatformVariables.DatabaseNodes} (or {layout.Display(layout.DatabaseNodesFile)})")
+                : ("1", PlatformVariables.DatabaseNodes);
+        var (nodes, error) = ParseDatabaseNodes(text);
+        return nodes ?? throw new PlatformException($"{source} {error}");
     }
 
     /// <summary>A replica count, 1-99, or null when <paramref name="text"/> is not one.</summary>
@@ -80,6 +122,18 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
         {
             ports.Add(Ports.Api(n));
             ports.Add(Ports.Metrics(n));
+        }
+
+        // Node N's SQL port is the same on its own address; its Galera ports and exporter are its own.
+        for (var node = 2; node <= DatabaseNodes; node++)
+        {
+            ports.Add(Ports.MysqldExporterNode(node));
+        }
+
+        for (var node = 1; DatabaseCluster && node <= DatabaseNodes; node++)
+        {
+            var galera = Ports.Galera(node);
+            ports.AddRange([galera.GroupCommunication, galera.IncrementalTransfer, galera.StateTransfer]);
         }
 
         var duplicate = ports.GroupBy(port => port).Where(group => group.Count() > 1).Select(group => (int?)group.Key).Min();

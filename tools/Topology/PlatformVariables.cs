@@ -13,6 +13,7 @@ public static class PlatformVariables
     public const string MetricsBasePort = "PLATFORM_METRICS_BASE_PORT";
     public const string ApiBasePort = "PLATFORM_API_BASE_PORT";
     public const string DatabasePort = "PLATFORM_DB_PORT";
+    public const string DatabaseNodes = "PLATFORM_DB_NODES";
     public const string RedisPort = "PLATFORM_REDIS_PORT";
     public const string PrometheusPort = "PLATFORM_PROMETHEUS_PORT";
     public const string AlertmanagerPort = "PLATFORM_ALERTMANAGER_PORT";
@@ -34,7 +35,8 @@ public static class PlatformVariables
             (GatewayPort, Port(ports.Gateway), "the gateway, where clients call"),
             (ApiBasePort, Port(ports.ApiBase), "replica N's API port is this + N"),
             (MetricsBasePort, Port(ports.MetricsBase), "the gateway's metrics port; replica N's is this + N"),
-            (DatabasePort, Port(ports.Database), "MariaDB"),
+            (DatabasePort, Port(ports.Database), "MariaDB (every node of a cluster: node N on 127.0.0.N)"),
+            (DatabaseNodes, "1, or what the last 'up' ran", "MariaDB servers: 1, or an odd 3-9 for a Galera cluster"),
             (RedisPort, Port(ports.Redis), "Redis"),
             (PrometheusPort, Port(ports.Prometheus), "Prometheus"),
             (AlertmanagerPort, Port(ports.Alertmanager), "Alertmanager"),

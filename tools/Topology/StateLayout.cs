@@ -27,6 +27,18 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
     /// <summary>mariadbd's private temporary directory (see <see cref="Services.MariaDbService"/>).</summary>
     public string MariaDbTemp => Combine("mariadb-tmp");
 
+    /// <summary>Database node <paramref name="node"/>'s data: node 1's is <see cref="MariaDbData"/>, node N's <c>mariadb-N/</c>.</summary>
+    public string DatabaseNodeData(int node) => node == 1 ? MariaDbData : Combine(ProcessNames.DatabaseNode(node));
+
+    /// <summary>Database node <paramref name="node"/>'s socket: node 1's is <see cref="MariaDbSocket"/>.</summary>
+    public string DatabaseNodeSocket(int node) => node == 1 ? MariaDbSocket : Combine(ProcessNames.DatabaseNode(node) + ".sock");
+
+    /// <summary>Database node <paramref name="node"/>'s tmpdir: node 1's is <see cref="MariaDbTemp"/>.</summary>
+    public string DatabaseNodeTemp(int node) => node == 1 ? MariaDbTemp : Combine(ProcessNames.DatabaseNode(node) + "-tmp");
+
+    /// <summary>How many database nodes the last <c>up</c> ran (absent: one server).</summary>
+    public string DatabaseNodesFile => Combine("db-nodes");
+
     public string RedisData => Combine("redis");
 
     public string ApiApp => Combine("app", "api");
@@ -59,6 +71,9 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     /// <summary>The MariaDB exporter's client settings (its own user and password), this user's only.</summary>
     public string MysqldExporterSettings => Combine("mysqld-exporter.cnf");
+
+    /// <summary>Database node <paramref name="node"/>'s exporter settings: node 1's is <see cref="MysqldExporterSettings"/>.</summary>
+    public string MysqldExporterNodeSettings(int node) => node == 1 ? MysqldExporterSettings : Combine(ProcessNames.MysqldExporterNode(node) + ".cnf");
 
     public string TestResults => Combine("test-results");
 

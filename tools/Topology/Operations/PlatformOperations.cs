@@ -2,6 +2,7 @@ using System.Globalization;
 using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Resources;
+using Platform.Topology.Services;
 
 namespace Platform.Topology.Operations;
 
@@ -153,7 +154,8 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
             o.WriteLine($"  api-{n.ToString(CultureInfo.InvariantCulture),-3} http://127.0.0.1:{ports.Api(n)}   metrics http://127.0.0.1:{ports.Metrics(n)}/metrics");
         }
 
-        o.WriteLine($"  mariadb 127.0.0.1:{ports.Database}  database platform, user platform, password in {layout.Display(layout.PasswordFile)}");
+        var nodes = Enumerable.Range(1, settings.DatabaseNodes).Select(node => $"{GaleraTopology.Address(node)}:{ports.Database}");
+        o.WriteLine($"  mariadb {string.Join(',', nodes)}  {(settings.DatabaseCluster ? "(Galera cluster; writes go to the first node that answers)  " : "")}database platform, user platform, password in {layout.Display(layout.PasswordFile)}");
         o.WriteLine($"  redis   127.0.0.1:{ports.Redis}");
         o.WriteLine($"  prometheus http://127.0.0.1:{ports.Prometheus}  (alerts: /alerts)   alertmanager http://127.0.0.1:{ports.Alertmanager}");
         o.WriteLine($"  exporters host :{ports.NodeExporter}  mariadb :{ports.MysqldExporter} (user exporter)  redis :{ports.RedisExporter}");

@@ -32,16 +32,26 @@ public sealed class ResourceRunner(ResourceContext context)
             }
 
             await resource.PrepareAsync();
-            foreach (var instance in stopped)
+            var order = resource.StartOrder(stopped);
+            if (resource.OneAtATime)
             {
-                Narrator.Info($"starting {instance.Name} on 127.0.0.1:{Port(instance.Port)}"
-                    + string.Concat(instance.Endpoints.Skip(1).Select(endpoint => $" ({endpoint.Name} :{Port(endpoint.Port)})")));
-                _launcher.StartDetached(instance.Name, instance.Command(), instance.Port);
+                foreach (var instance in order)
+                {
+                    Start(instance);
+                    await _launcher.WaitUntilReadyAsync(instance.Name, instance.Readiness);
+                }
             }
-
-            foreach (var instance in stopped)
+            else
             {
-                await _launcher.WaitUntilReadyAsync(instance.Name, instance.Readiness);
+                foreach (var instance in order)
+                {
+                    Start(instance);
+                }
+
+                foreach (var instance in order)
+                {
+                    await _launcher.WaitUntilReadyAsync(instance.Name, instance.Readiness);
+                }
             }
         }
 
@@ -55,9 +65,31 @@ public sealed class ResourceRunner(ResourceContext context)
         resource.OnStopped();
     }
 
-    /// <summary>Stops these processes of <paramref name="resource"/> together: SIGTERM, its stop timeout, then SIGKILL.</summary>
-    public Task StopAsync(PlatformResource resource, IEnumerable<ResourceInstance> instances) =>
-        _launcher.StopAllAsync(instances.Select(instance => instance.Name), resource.StopTimeout);
+    /// <summary>
+    /// Stops these processes of <paramref name="resource"/> together (a cluster's nodes one at a time, the
+    /// last first): SIGTERM, its stop timeout, then SIGKILL.
+    /// </summary>
+    public async Task StopAsync(PlatformResource resource, IEnumerable<ResourceInstance> instances)
+    {
+        if (!resource.OneAtATime)
+        {
+            await _launcher.StopAllAsync(instances.Select(instance => instance.Name), resource.StopTimeout);
+            return;
+        }
+
+        foreach (var instance in instances.Reverse())
+        {
+            await _launcher.StopAllAsync([instance.Name], resource.StopTimeout);
+        }
+    }
+
+    private void Start(ResourceInstance instance)
+    {
+        var first = instance.Endpoints[0];
+        Narrator.Info($"starting {instance.Name} on {first.Address}:{Port(instance.Port)}"
+            + string.Concat(instance.Endpoints.Skip(1).Select(endpoint => $" ({endpoint.Name} :{Port(endpoint.Port)})")));
+        _launcher.StartDetached(instance.Name, instance.Command(), instance.Port);
+    }
 
     // True, having said so, when the process runs: it is left as it is, or sent SIGHUP to reload.
     private bool LeaveRunning(PlatformResource resource, ResourceInstance instance)
@@ -84,10 +116,10 @@ public sealed class ResourceRunner(ResourceContext context)
     {
         foreach (var (endpoint, index) in instance.Endpoints.Select((endpoint, index) => (endpoint, index)))
         {
-            if (await Probes.PortInUseAsync(endpoint.Port))
+            if (await Probes.PortInUseAsync(endpoint.Port, endpoint.Address))
             {
                 var what = index == 0 ? instance.Title : $"{instance.Name} {endpoint.Name}";
-                throw new PlatformException($"port {Port(endpoint.Port)} (for {what}) is already in use by a process the platform did not start; stop it or choose another port");
+                throw new PlatformException($"port {endpoint.Address}:{Port(endpoint.Port)} (for {what}) is already in use by a process the platform did not start; stop it or choose another port");
             }
         }
     }

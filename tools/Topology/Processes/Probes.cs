@@ -47,13 +47,13 @@ public static class Probes
     }
 
     /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
-    public static async Task<bool> PortInUseAsync(int port)
+    public static async Task<bool> PortInUseAsync(int port, string address = "127.0.0.1")
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+            await client.ConnectAsync(address, port, timeout.Token);
             return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)

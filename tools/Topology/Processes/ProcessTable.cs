@@ -91,6 +91,8 @@ public sealed class ProcessTable(StateLayout layout)
         ProcessNames.MysqldExporter => $"--config.my-cnf={Layout.MysqldExporterSettings}",
         ProcessNames.RedisExporter => Services.ExporterServices.Redis,
         _ when ProcessNames.ReplicaNumber(name) is not null => Services.ApiReplicaService.Assembly,
+        _ when ProcessNames.DatabaseNodeNumber(name) is { } node => $"--datadir={Layout.DatabaseNodeData(node)}",
+        _ when ProcessNames.MysqldExporterNodeNumber(name) is { } node => $"--config.my-cnf={Layout.MysqldExporterNodeSettings(node)}",
         _ => throw new ArgumentException($"no process is called '{name}'", nameof(name)),
     };
 

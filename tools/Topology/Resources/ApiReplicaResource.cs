@@ -55,7 +55,8 @@ public sealed class ApiReplicaResource(ResourceContext context, IEnumerable<int>
             Probe(ports.Api(number)),
             () => ApiReplicaService.Start(
                 context.Layout.ApiApp, name, ports.Api(number), ports.Metrics(number),
-                MariaDbService.TcpConnectionString(ports.Database, MariaDbService.AppUser, context.DatabasePassword()),
+                // Every node of a cluster, with MySqlConnector's failover; one server: its address alone.
+                new GaleraTopology(context.Settings.DatabaseNodes, ports.Database).ConnectionString(MariaDbService.AppUser, context.DatabasePassword()),
                 RedisService.Configuration(ports.Redis), context.Layout.IdentityKeyFile));
     }
 }

@@ -35,6 +35,13 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
         async () => await MariaDbService.PingAsync(socket) ? "ping ok" : "no answer",
         answer => answer == "ping ok");
 
+    /// <summary>One server, not a cluster: refused while a cluster's other nodes run.</summary>
+    public override Task ConfigureAsync()
+    {
+        GaleraClusterResource.RequireNoClusterNodes(context);
+        return Task.CompletedTask;
+    }
+
     public override async Task PrepareAsync()
     {
         var config = MariaDbService.ConfigFile(Layout.Root);
@@ -72,9 +79,12 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
     }
 
     // Creates the system tables in a scratch directory and moves it into place only on success, so an
-    // interrupted initialisation never leaves a half-made data directory behind.
-    private async Task InitialiseAsync(MariaDbFiles files)
+    // interrupted initialisation never leaves a half-made data directory behind. A cluster's nodes too.
+    private Task InitialiseAsync(MariaDbFiles files) => InitialiseAsync(context, files, ProcessNames.MariaDb);
+
+    internal static async Task InitialiseAsync(ResourceContext context, MariaDbFiles files, string name)
     {
+        var layout = context.Layout;
         if (Directory.Exists(Path.Combine(files.DataDirectory, "mysql")))
         {
             return;
@@ -82,19 +92,19 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
 
         if (Directory.Exists(files.DataDirectory) && Directory.EnumerateFileSystemEntries(files.DataDirectory).Any())
         {
-            throw new PlatformException($"{Layout.Display(files.DataDirectory)} is not empty but holds no MariaDB system tables; move it away and run 'up' again");
+            throw new PlatformException($"{layout.Display(files.DataDirectory)} is not empty but holds no MariaDB system tables; move it away and run 'up' again");
         }
 
-        context.Narrator.Info("initialising MariaDB data directory");
-        var scratch = UniqueDirectory.Create(Layout.State, "mariadb-init.");
+        context.Narrator.Info($"initialising {name}'s data directory");
+        var scratch = UniqueDirectory.Create(layout.State, "mariadb-init.");
         Directory.CreateDirectory(files.TempDirectory);
-        var log = Layout.Log("mariadb-install-db");
+        var log = layout.Log("mariadb-install-db");
         var (exitCode, output) = await CommandRunner.RunAsync(MariaDbService.Install(scratch, files.TempDirectory), TimeSpan.FromMinutes(5));
         await File.WriteAllTextAsync(log, output);
         if (exitCode != 0)
         {
             Directory.Delete(scratch, recursive: true);
-            context.Narrator.ShowLogTail(log, Layout.Display(log));
+            context.Narrator.ShowLogTail(log, layout.Display(log));
             throw new PlatformException("mariadb-install-db failed");
         }
 

@@ -19,13 +19,13 @@ public sealed class MysqldExporterResource(ResourceContext context) : PlatformRe
     // Exporters exit at once on SIGTERM.
     public override TimeSpan StopTimeout => TimeSpan.FromSeconds(10);
 
-    public override IReadOnlyList<ResourceInstance> Instances =>
-    [
-        new(Name, Name,
-            [new("http", context.Ports.MysqldExporter, PlatformVariables.MysqldExporterPort, PlatformPorts.Defaults.MysqldExporter)],
-            Probe(context.Ports.MysqldExporter),
-            () => ExporterServices.MysqldExporter(context.Ports.MysqldExporter, context.Layout.MysqldExporterSettings)),
-    ];
+    /// <summary>One per database node: node N's logs in to 127.0.0.N on the exporter port + N - 1.</summary>
+    public override IReadOnlyList<ResourceInstance> Instances => [.. Enumerable.Range(1, context.Settings.DatabaseNodes).Select(Instance)];
+
+    /// <summary>Those <c>up</c> starts and any other node's with a pid file (of a larger cluster run before).</summary>
+    public override IReadOnlyList<ResourceInstance> KnownInstances =>
+        [.. Enumerable.Range(1, context.Settings.DatabaseNodes)
+            .Concat(context.Table.Names().Select(ProcessNames.MysqldExporterNodeNumber).OfType<int>()).Distinct().Order().Select(Instance)];
 
     /// <summary>Ready when <c>/metrics</c> answers 2xx.</summary>
     public static Readiness Probe(int port) => Readiness.Http(port, "/metrics");
@@ -47,6 +47,19 @@ public sealed class MysqldExporterResource(ResourceContext context) : PlatformRe
             throw new PlatformException($"could not create the 'exporter' database user: {e.Message}", e);
         }
 
-        ExporterLogin.Write(settings, MariaDbService.ExporterUser, password, context.Ports.Database);
+        for (var node = 1; node <= context.Settings.DatabaseNodes; node++)
+        {
+            ExporterLogin.Write(context.Layout.MysqldExporterNodeSettings(node), MariaDbService.ExporterUser, password, context.Ports.Database, GaleraTopology.Address(node));
+        }
+    }
+
+    private ResourceInstance Instance(int node)
+    {
+        var name = ProcessNames.MysqldExporterNode(node);
+        var port = context.Ports.MysqldExporterNode(node);
+        return new ResourceInstance(name, name,
+            [new("http", port, PlatformVariables.MysqldExporterPort, PlatformPorts.Defaults.MysqldExporterNode(node))],
+            Probe(port),
+            () => ExporterServices.MysqldExporter(port, context.Layout.MysqldExporterNodeSettings(node)));
     }
 }

@@ -25,6 +25,16 @@ public abstract class PlatformResource
     /// <summary>How long a process has after SIGTERM before it gets SIGKILL.</summary>
     public abstract TimeSpan StopTimeout { get; }
 
+    /// <summary>
+    /// True for a cluster's nodes: each joins once the one before it is ready (two joining at once would ask
+    /// the same donor for a copy), in <see cref="StartOrder"/>, and they leave one at a time in the reverse
+    /// order, so the last to stop knows it holds every commit.
+    /// </summary>
+    public virtual bool OneAtATime => false;
+
+    /// <summary>The order its stopped processes start in, asked after <see cref="PrepareAsync"/> (which may decide it).</summary>
+    public virtual IReadOnlyList<ResourceInstance> StartOrder(IReadOnlyList<ResourceInstance> stopped) => stopped;
+
     /// <summary>What SIGHUP makes a running process do (it is sent one instead of being left as it is), or null when it is left as it is.</summary>
     public virtual string? ReloadsOnHangup => null;
 

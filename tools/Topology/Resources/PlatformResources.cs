@@ -11,7 +11,7 @@ public static class PlatformResources
     /// <exception cref="InvalidOperationException">A resource is listed before one it waits for.</exception>
     public static IReadOnlyList<PlatformResource> All(ResourceContext context) => InDependencyOrder(
     [
-        new MariaDbResource(context),
+        context.Settings.DatabaseCluster ? new GaleraClusterResource(context) : new MariaDbResource(context),
         new RedisResource(context),
         new ApiReplicaResource(context, Enumerable.Range(1, context.Settings.Replicas)),
         // Last of the request path, so that the gateway never answers clients before a replica can.

@@ -41,7 +41,7 @@ public sealed class PrometheusResource(ResourceContext context) : PlatformResour
         var directory = Layout.PrometheusDirectory;
         Directory.CreateDirectory(directory);
         AtomicFile.Write(Path.Combine(directory, PrometheusService.ConfigFileName), PrometheusConfig.Render(PrometheusConfig.Template(Layout.Root), new PrometheusWiring(
-            Probes.Authority(Ports.Prometheus), Probes.Authority(Ports.Alertmanager), [Probes.Authority(Ports.MysqldExporter)], [Probes.Authority(Ports.RedisExporter)])));
+            Probes.Authority(Ports.Prometheus), Probes.Authority(Ports.Alertmanager), [.. Enumerable.Range(1, context.Settings.DatabaseNodes).Select(node => Probes.Authority(Ports.MysqldExporterNode(node)))], [Probes.Authority(Ports.RedisExporter)])));
         AtomicFile.Write(Path.Combine(directory, PrometheusConfig.RulesFileName), File.ReadAllText(PrometheusConfig.Rules(Layout.Root)));
         ReplicaSetFiles.WritePrometheusTargets(Layout, Ports, context.Settings.Replicas);
         AtomicFile.Write(Path.Combine(directory, PrometheusConfig.NodeTargets),

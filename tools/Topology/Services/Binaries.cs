@@ -13,6 +13,7 @@ public static class Binaries
     {
         [MariaDbService.Server] = "mariadb-server",
         [MariaDbService.InstallDb] = "mariadb-server",
+        [GaleraService.StateTransferProgram] = "mariadb-backup",
         [RedisService.Server] = "redis-server",
         [PrometheusService.Server] = "prometheus",
         [PrometheusService.Checker] = "prometheus",

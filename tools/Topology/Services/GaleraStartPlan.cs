@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace Platform.Topology.Services;
+
+/// <summary>The stopped nodes of a cluster in the order they start, each with how (<see cref="GaleraStart"/>), and the bootstrap's reason when one founds the cluster.</summary>
+public sealed record GaleraStartPlan(IReadOnlyList<(int Node, GaleraStart Start)> Starts, GaleraBootstrapChoice? Bootstrap);
+
+/// <summary>
+/// How stopped nodes start, for <c>up</c> and the tests' clusters alike. With a node running, each joins it,
+/// a crashed one from its recovered position (so it catches up by IST, not a whole copy). With none running,
+/// one founds the cluster again (<see cref="GaleraBootstrap"/>), marked safe when its position was recovered,
+/// and the others join it.
+/// </summary>
+public static class GaleraStartPlanner
+{
+    private const string NoCluster = "00000000-0000-0000-0000-000000000000";
+
+    /// <param name="files">Each node's files.</param>
+    /// <param name="recoveryLog">Where a node's recovery run logs.</param>
+    public static async Task<GaleraStartPlan> PlanAsync(
+        string configFile, GaleraTopology cluster, IReadOnlyList<int> stopped, bool anyRunning, Func<int, MariaDbFiles> files, Func<int, string> recoveryLog)
+    {
+        ArgumentNullException.ThrowIfNull(stopped);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(recoveryLog);
+        var records = stopped.Order().Select(node => new GaleraNodeRecord(node, GaleraState.Read(files(node).DataDirectory))).ToList();
+        var positions = new Dictionary<int, string>();
+        if (anyRunning || GaleraBootstrap.NeedsRecovery(records))
+        {
+            foreach (var record in records.Where(record => record.State is { Crashed: true } state && state.Uuid != NoCluster && state.Uuid.Length > 0))
+            {
+                positions[record.Node] = await GaleraService.RecoverPositionAsync(configFile, files(record.Node), cluster, record.Node, recoveryLog(record.Node));
+            }
+        }
+
+        if (anyRunning)
+        {
+            return new GaleraStartPlan([.. records.Select(record => (record.Node, Joiner(positions, record.Node)))], null);
+        }
+
+        var known = records.Select(record => positions.TryGetValue(record.Node, out var position) ? record with { RecoveredSeqno = Seqno(position) } : record).ToList();
+        var choice = GaleraBootstrap.Choose(known);
+        var founder = known.Single(record => record.Node == choice.Node);
+        if (founder.State is { SafeToBootstrap: false })
+        {
+            GaleraState.MarkSafeToBootstrap(files(founder.Node).DataDirectory);
+        }
+
+        return new GaleraStartPlan(
+            [(choice.Node, new GaleraStart(NewCluster: true)), .. known.Where(record => record.Node != choice.Node).Select(record => (record.Node, Joiner(positions, record.Node)))],
+            choice);
+    }
+
+    private static GaleraStart Joiner(Dictionary<int, string> positions, int node) =>
+        positions.TryGetValue(node, out var position) ? new GaleraStart(Position: position) : GaleraStart.Join;
+
+    private static long Seqno(string position) => long.Parse(position[(position.LastIndexOf(':') + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+}
