@@ -37,6 +37,7 @@ public static class Databases
         builder.Services.AddKeyedSingleton(Background, (sp, _) => Create(sp, Pool.Background));
         builder.Services.AddKeyedSingleton(Readiness, (sp, _) => Create(sp, Pool.Readiness));
         builder.Services.AddSingleton<ClusterLeases>();
+        builder.Services.AddSingleton<WriteBatches>();
         builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

@@ -22,6 +22,7 @@ public sealed partial class OutboxRelay(
     IConnectionMultiplexer redis,
     ClusterLeases leases,
     RolledBackEvents rolledBack,
+    WriteBatches batches,
     IOptions<OutboxOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider clock,
@@ -144,11 +145,9 @@ public sealed partial class OutboxRelay(
                 ],
                 maxLength: settings.StreamMaxLength, useApproximateMaxLength: true)));
 
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE outbox SET published_at = @now WHERE id IN @ids;
-                COMMIT;
-                """, new { now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds(), ids = events.Select(e => e.Id) },
-                cancellationToken: CancellationToken.None));
+            await batches.ExecuteAsync(connection, ["UPDATE outbox SET published_at = @now WHERE id IN @ids", "COMMIT"],
+                new { now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds(), ids = events.Select(e => e.Id) },
+                CancellationToken.None);
             Published.Inc(events.Count);
             return events.Count;
         }

@@ -20,6 +20,7 @@ public sealed partial class ExpirySweeper(
     IOptions<DatabaseOptions> databaseOptions,
     HoldQuotas quotas,
     ClusterLeases leases,
+    WriteBatches batches,
     TimeProvider clock,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
@@ -113,13 +114,15 @@ public sealed partial class ExpirySweeper(
                 parameters.Add($"payload{i}", ReservationEvents.StatusChange(rows[i], ReservationStatus.Expired, now));
             }
             parameters.Add("type", ReservationEvents.Expired);
-            await connection.ExecuteAsync(new CommandDefinition($"""
-                UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved';
-                DELETE FROM reservation_nights WHERE reservation_id IN @ids;
-                INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)};
-                {HoldRelease.ManySql}
-                COMMIT;
-                """, parameters, cancellationToken: CancellationToken.None));
+            List<string> statements =
+            [
+                "UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved'",
+                "DELETE FROM reservation_nights WHERE reservation_id IN @ids",
+                $"INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)}",
+                .. HoldRelease.Many,
+                "COMMIT",
+            ];
+            await batches.ExecuteAsync(connection, statements, parameters, CancellationToken.None);
             LogExpired(rows.Count);
             return rows.Count;
         }
