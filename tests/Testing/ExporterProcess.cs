@@ -46,8 +46,12 @@ public sealed class ExporterProcess : IAsyncDisposable
         return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port), RedisExporterResource.Probe);
     }
 
-    public static Task<ExporterProcess> StartNodeAsync() =>
-        StartAsync(ExporterServices.Node, null, ExporterServices.NodeExporter, NodeExporterResource.Probe);
+    /// <summary>The host's exporter, its textfile collector reading an empty scratch directory.</summary>
+    public static Task<ExporterProcess> StartNodeAsync()
+    {
+        var directory = ScratchDirectory.Create("platform-node-exporter-");
+        return StartAsync(ExporterServices.Node, directory, port => ExporterServices.NodeExporter(port, directory.Path), NodeExporterResource.Probe);
+    }
 
     public async ValueTask DisposeAsync()
     {

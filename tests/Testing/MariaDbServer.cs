@@ -31,7 +31,7 @@ public sealed class MariaDbServer : RestartableServer
         _exporterPassword = exporterPassword;
         _files = new MariaDbFiles(
             directory.Combine("data"), directory.Combine("mariadb.sock"), directory.Combine("tmp"),
-            directory.Combine("mariadb.pid"), directory.Combine("mariadb.log"));
+            directory.Combine("mariadb.pid"), directory.Combine("mariadb.log"), directory.Combine("binlog"));
         RootConnectionString = MariaDbService.RootConnectionString(_files.Socket, MariaDbService.Database, pooling: true);
         AppConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.AppUser, appPassword);
         ExporterConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.ExporterUser, exporterPassword, database: null);

@@ -21,6 +21,21 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     public string MariaDbData => Combine("mariadb");
 
+    /// <summary>
+    /// The binary log, apart from the data directory (in production another disk): it survives losing the
+    /// data, and restore replays it (see <see cref="Topology.Backups.PointInTimeRestore"/>).
+    /// </summary>
+    public string MariaDbBinlog => Combine("mariadb-binlog");
+
+    /// <summary>Where <c>./platform backup</c> writes and <c>restore</c> reads, unless <c>--dir</c> names another directory.</summary>
+    public string Backups => Combine("backups");
+
+    /// <summary>Left by a restore: the next backup starts a new chain, as the old one describes another history.</summary>
+    public string RestoredMarker => Combine("mariadb-restored");
+
+    /// <summary>node_exporter's textfile collector reads <c>*.prom</c> here (the backup's metrics).</summary>
+    public string NodeExporterTextfiles => Combine("node-exporter");
+
     /// <summary>The server's Unix socket; root logs in through it only.</summary>
     public string MariaDbSocket => Combine("mariadb.sock");
 

@@ -13,6 +13,9 @@ public static class Binaries
     {
         [MariaDbService.Server] = "mariadb-server",
         [MariaDbService.InstallDb] = "mariadb-server",
+        [MariaDbBackupService.Backup] = "mariadb-backup",
+        [MariaDbBackupService.Binlog] = "mariadb-client",
+        [MariaDbBackupService.Client] = "mariadb-client",
         [RedisService.Server] = "redis-server",
         [PrometheusService.Server] = "prometheus",
         [PrometheusService.Checker] = "prometheus",
