@@ -42,6 +42,9 @@ public sealed class MariaDbServer : RestartableServer
     /// <summary>The server's data directory (deleted on dispose).</summary>
     public string DataDirectory => _files.DataDirectory;
 
+    /// <summary>Every file the server keeps, its binary log (apart from the data) and socket among them, all in its scratch directory.</summary>
+    public MariaDbFiles Files => _files;
+
     /// <summary>
     /// root through the server's Unix socket, database <c>platform</c>, pooled: provisioning drops root's
     /// TCP accounts, as in production.

@@ -48,6 +48,19 @@ public abstract class RestartableServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Kills the server (SIGKILL): nothing is flushed or closed, as in a crash. Its data stays.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        await _process.KillAsync();
+        await _process.DisposeAsync();
+        _process = null;
+    }
+
     /// <summary>Starts the stopped server again on the same port and data; returns when its probe says ready.</summary>
     public Task StartAgainAsync()
     {

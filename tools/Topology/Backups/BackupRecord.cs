@@ -42,6 +42,7 @@ public sealed record BackupRecord(
     };
 
     /// <summary>The number of <see cref="BinlogFile"/>.</summary>
+    [JsonIgnore]
     public int BinlogNumber => Backups.BinlogFile.Number(BinlogFile) ?? throw new PlatformException($"'{BinlogFile}' is not a binary log file's name");
 
     public void Write(string backupDirectory) => AtomicFile.Write(Path.Combine(backupDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");

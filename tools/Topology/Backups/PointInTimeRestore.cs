@@ -105,13 +105,7 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
         {
             try
             {
-                // The new binary log continues the old one's numbers and GTIDs, so neither is ever used twice.
-                await ExecuteAsync(server.Socket, $"RESET MASTER TO {nextNumber.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
-                if (chosen.Record.Gtid.Length > 0)
-                {
-                    await ExecuteAsync(server.Socket, $"SET GLOBAL gtid_binlog_state = '{chosen.Record.Gtid}'", cancellationToken);
-                }
-
+                await ContinueBinlogAsync(server.Socket, nextNumber, Gtid.ParseList(chosen.Record.Gtid) ?? [], cancellationToken);
                 if (binlogs.Count > 0)
                 {
                     await StepAsync($"replaying {binlogs.Count} binary logs from {chosen.Record.BinlogFile}:{chosen.Record.BinlogPosition} {target}",
@@ -146,6 +140,26 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
         }
 
         return new RestoreResult(chosen, position, binlogs, total.Elapsed);
+    }
+
+    /// <summary>
+    /// The new binary log continues the old one's file numbers and GTIDs, so neither is ever used twice: its
+    /// first file is numbered past every file there was, and it starts with the backup's GTID in each domain.
+    /// (SET GLOBAL gtid_binlog_state would do the latter, but it resets the file numbers to 1; a FLUSH TABLES
+    /// written under the backup's GTID does not.) The replayed transactions then keep their own GTIDs.
+    /// </summary>
+    private static async Task ContinueBinlogAsync(string socket, int firstNumber, IReadOnlyList<Gtid> position, CancellationToken cancellationToken)
+    {
+        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand($"RESET MASTER TO {firstNumber.ToString(CultureInfo.InvariantCulture)}", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var gtid in position)
+        {
+            command.CommandText = string.Create(CultureInfo.InvariantCulture,
+                $"SET SESSION gtid_domain_id = {gtid.Domain}, SESSION server_id = {gtid.Server}, SESSION gtid_seq_no = {gtid.Sequence}; FLUSH TABLES");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>
