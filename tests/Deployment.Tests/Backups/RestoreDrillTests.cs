@@ -85,7 +85,8 @@ public sealed class RestoreDrillTests
             Assert.False(File.Exists(marker));
             var earlier = await CreateAsync(client, created.Count);
             // The binary log keeps whole seconds: the cut is the next second after the earlier create's answer.
-            var cut = DateTime.UtcNow.AddTicks(-(DateTime.UtcNow.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(1);
+            var answered = DateTime.UtcNow;
+            var cut = answered.AddTicks(-(answered.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(1);
             await Task.Delay(cut - DateTime.UtcNow + TimeSpan.FromMilliseconds(50), Cancellation);
             var later = await CreateAsync(client, created.Count + 1);
 
