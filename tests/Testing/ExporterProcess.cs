@@ -27,6 +27,9 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     public Uri MetricsAddress { get; }
 
+    /// <summary>The scratch directory the exporter was given: the node exporter's textfile directory, the MariaDB exporter's login.</summary>
+    public string? Directory => _directory?.Path;
+
     public OutputTail Output => _process.Output;
 
     public static Task<ExporterProcess> StartMariaDbAsync(MariaDbServer server)
@@ -46,7 +49,7 @@ public sealed class ExporterProcess : IAsyncDisposable
         return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port), RedisExporterResource.Probe);
     }
 
-    /// <summary>The host's exporter, its textfile collector reading an empty scratch directory.</summary>
+    /// <summary>The host's exporter, its textfile collector reading a scratch directory (<see cref="Directory"/>), empty until a backup writes there.</summary>
     public static Task<ExporterProcess> StartNodeAsync()
     {
         var directory = ScratchDirectory.Create("platform-node-exporter-");
