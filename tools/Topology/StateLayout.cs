@@ -30,6 +30,9 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
     /// <summary>Where <c>./platform backup</c> writes and <c>restore</c> reads, unless <c>--dir</c> names another directory.</summary>
     public string Backups => Combine("backups");
 
+    /// <summary>The <c>fault-restore</c> bench scenario's own backups, apart from the operator's.</summary>
+    public string BenchBackups => Combine("bench", "backups");
+
     /// <summary>Left by a restore: the next backup starts a new chain, as the old one describes another history.</summary>
     public string RestoredMarker => Combine("mariadb-restored");
 
