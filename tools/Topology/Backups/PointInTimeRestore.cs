@@ -98,6 +98,7 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
 
         Directory.CreateDirectory(files.DataDirectory);
         files.CreateDirectories();
+        server.CreateDirectories();
         await StepAsync($"moving it into {files.DataDirectory}", () => RunToolAsync(MariaDbBackupService.MoveBack(prepared, files.DataDirectory), Path.Combine(scratch, "move-back.log")));
 
         string position = "";
