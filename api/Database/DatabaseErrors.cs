@@ -10,7 +10,10 @@ public static class DatabaseErrors
     public const int LockWaitTimeout = 1205;       // ER_LOCK_WAIT_TIMEOUT
     public const int Deadlock = 1213;              // ER_LOCK_DEADLOCK
     public const int QueryInterrupted = 1317;      // ER_QUERY_INTERRUPTED: KILL QUERY, which is how MySqlConnector cancels
-    public const int StatementTimeout = 1969;      // ER_STATEMENT_TIMEOUT: max_statement_time ran out (MariaDB)
+    public const int StatementTimeout = 1969;
+    // ER_UNKNOWN_COM_ERROR, as a Galera node outside the primary component (quorum lost, still joining)
+    // answers every statement: "WSREP has not yet prepared node for application use".
+    public const int WsrepNotReady = 1047;      // ER_STATEMENT_TIMEOUT: max_statement_time ran out (MariaDB)
     public const int ConstraintFailed = 4025;      // ER_CONSTRAINT_FAILED: a CHECK constraint refused the row (MariaDB)
     public const int CheckConstraintViolated = 3819; // ER_CHECK_CONSTRAINT_VIOLATED: the same, as MySQL 8 numbers it
 
@@ -41,7 +44,7 @@ public static class DatabaseErrors
             or MySqlErrorCode.ConnectionCountError
             or MySqlErrorCode.TooManyUserConnections
             or MySqlErrorCode.LockWaitTimeout
-            || my.Number is StatementTimeout or QueryInterrupted
+            || my.Number is StatementTimeout or QueryInterrupted or WsrepNotReady
             || my.IsTransient
             || my.InnerException is System.Net.Sockets.SocketException or IOException,
         System.Net.Sockets.SocketException => true,

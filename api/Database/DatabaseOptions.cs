@@ -40,5 +40,13 @@ public sealed class DatabaseOptions
     [Range(1, 300, ErrorMessage = "Database:BackgroundStatementTimeoutSeconds must be between {1} and {2}.")]
     public int BackgroundStatementTimeoutSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// How long a replica holds the lease of the work only one replica does at a time (the outbox relay,
+    /// the expiry sweep) without renewing it: when the holder dies or freezes, another takes the work over
+    /// after at most this long. It renews every third of it.
+    /// </summary>
+    [Range(3, 300, ErrorMessage = "Database:LeaseSeconds must be between {1} and {2}.")]
+    public int LeaseSeconds { get; set; } = 10;
+
     public bool ApplySchemaOnStart { get; set; } = true;
 }

@@ -36,6 +36,8 @@ public static class Databases
         builder.Services.AddSingleton(sp => Create(sp, Pool.Requests));
         builder.Services.AddKeyedSingleton(Background, (sp, _) => Create(sp, Pool.Background));
         builder.Services.AddKeyedSingleton(Readiness, (sp, _) => Create(sp, Pool.Readiness));
+        builder.Services.AddSingleton<ClusterLeases>();
+        builder.Services.AddSingleton<WriteBatches>();
         builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

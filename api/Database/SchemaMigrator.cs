@@ -7,15 +7,19 @@ namespace Platform.Api.Database;
 
 /// <summary>
 /// Applies the versioned SQL files in Migrations/ in order before the replica takes traffic.
-/// Replicas starting together serialize on a named lock, so each file runs exactly once.
+/// Replicas starting together take turns through the schema lease (<see cref="ClusterLease"/>, which
+/// holds across a Galera cluster's nodes where <c>GET_LOCK</c> would not), so each file runs exactly once.
 /// </summary>
 public sealed partial class SchemaMigrator(
     [FromKeyedServices(Databases.Background)] MySqlDataSource database,
+    ClusterLeases leases,
     IOptions<DatabaseOptions> options,
     ILogger<SchemaMigrator> logger) : IHostedService
 {
-    private const string LockName = "platform.schema";
     private static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longer than any migration runs; a replica that dies holding it delays the others' start by at most this.</summary>
+    private static readonly TimeSpan SchemaLease = TimeSpan.FromSeconds(120);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,10 +49,16 @@ public sealed partial class SchemaMigrator(
     private async Task ApplyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var locked = await connection.ExecuteScalarAsync<int?>(
-            new CommandDefinition("SELECT GET_LOCK(@LockName, 120)", new { LockName }, cancellationToken: cancellationToken));
-        if (locked != 1)
-            throw new InvalidOperationException($"Could not take the schema lock '{LockName}' within 120 s.");
+        await connection.ExecuteAsync(new CommandDefinition(ClusterLease.TableSql, cancellationToken: cancellationToken));
+        var lease = leases.Create(ClusterLeases.Schema, SchemaLease);
+        var giveUp = DateTime.UtcNow + SchemaLease;
+        while (!await lease.TryHoldAsync(cancellationToken))
+        {
+            if (DateTime.UtcNow >= giveUp)
+                throw new InvalidOperationException($"Could not take the schema lease '{lease.Name}' within {SchemaLease.TotalSeconds} s.");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+
         try
         {
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -74,7 +84,7 @@ public sealed partial class SchemaMigrator(
         }
         finally
         {
-            await connection.ExecuteAsync("DO RELEASE_LOCK(@LockName)", new { LockName });
+            await lease.ReleaseAsync(CancellationToken.None);
         }
     }
 

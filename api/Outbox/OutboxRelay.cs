@@ -8,8 +8,10 @@ using StackExchange.Redis;
 namespace Platform.Api.Outbox;
 
 /// <summary>
-/// Moves events from the outbox table to the Redis stream, at least once. Each replica runs one;
-/// <c>FOR UPDATE SKIP LOCKED</c> gives concurrent relays disjoint batches. A batch is marked published
+/// Moves events from the outbox table to the Redis stream, at least once. Every replica runs one, and
+/// the one holding the outbox-relay lease (<see cref="ClusterLease"/>) relays while the others stand by,
+/// ready to take over within <c>Database:LeaseSeconds</c>; <c>FOR UPDATE SKIP LOCKED</c> still keeps
+/// two relays apart on one server in the moment a lease changes hands. A batch is marked published
 /// only after every XADD in it succeeded, so a Redis outage leaves events waiting in the table,
 /// never lost. Consumers de-duplicate on <c>event_id</c>. Every statement is bounded by
 /// <c>Database:BackgroundStatementTimeoutSeconds</c> on the server: during a stall (a global read
@@ -18,6 +20,9 @@ namespace Platform.Api.Outbox;
 public sealed partial class OutboxRelay(
     [FromKeyedServices(Databases.Background)] MySqlDataSource database,
     IConnectionMultiplexer redis,
+    ClusterLeases leases,
+    RolledBackEvents rolledBack,
+    WriteBatches batches,
     IOptions<OutboxOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     TimeProvider clock,
@@ -25,6 +30,11 @@ public sealed partial class OutboxRelay(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a replica that does not hold the lease asks whether it is free.</summary>
+    private static readonly TimeSpan StandbyInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ClusterLease _lease = leases.Create(ClusterLeases.OutboxRelay);
 
     private static readonly Counter Published = Metrics.CreateCounter(
         "outbox_events_published_total", "Events appended to the Redis stream by this replica.");
@@ -40,19 +50,37 @@ public sealed partial class OutboxRelay(
         var settings = options.Value;
         var delay = settings.PollInterval;
         var nextHousekeeping = DateTime.MinValue;
+        var reconciled = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = delay;
             try
             {
-                var published = await RelayBatchAsync(settings, stoppingToken);
-                delay = settings.PollInterval;
-                if (published == settings.BatchSize)
-                    continue; // More are waiting: no pause.
-
-                if (clock.GetUtcNow().UtcDateTime >= nextHousekeeping)
+                if (!await _lease.TryHoldAsync(stoppingToken))
                 {
-                    await HousekeepAsync(settings, stoppingToken);
-                    nextHousekeeping = clock.GetUtcNow().UtcDateTime + HousekeepingInterval;
+                    wait = StandbyInterval; // Another replica relays.
+                    reconciled = false;
+                }
+                else
+                {
+                    if (!reconciled)
+                    {
+                        // Before the first publication as the relay: events the database lost in a restore.
+                        await using (var connection = await database.OpenConnectionAsync(stoppingToken))
+                            await rolledBack.ReconcileAsync(connection, redis.GetDatabase(), Limits(), stoppingToken);
+                        reconciled = true;
+                    }
+
+                    var published = await RelayBatchAsync(settings, stoppingToken);
+                    delay = wait = settings.PollInterval;
+                    if (published == settings.BatchSize)
+                        continue; // More are waiting: no pause.
+
+                    if (clock.GetUtcNow().UtcDateTime >= nextHousekeeping)
+                    {
+                        await HousekeepAsync(settings, stoppingToken);
+                        nextHousekeeping = clock.GetUtcNow().UtcDateTime + HousekeepingInterval;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -63,18 +91,26 @@ public sealed partial class OutboxRelay(
             {
                 Failures.WithLabels(ex is MySqlException ? "database" : "redis").Inc();
                 LogRelayFailed(ex.GetType().Name, ex.Message, delay);
+                wait = delay;
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
             }
 
             try
             {
-                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 50)), clock, stoppingToken);
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 50)), clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Hands the lease over as the replica stops, so the next relay starts at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await _lease.ReleaseAsync(cancellationToken);
     }
 
     private string Limits() => StatementLimits.Session(TimeSpan.FromSeconds(databaseOptions.Value.BackgroundStatementTimeoutSeconds));
@@ -109,11 +145,9 @@ public sealed partial class OutboxRelay(
                 ],
                 maxLength: settings.StreamMaxLength, useApproximateMaxLength: true)));
 
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE outbox SET published_at = @now WHERE id IN @ids;
-                COMMIT;
-                """, new { now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds(), ids = events.Select(e => e.Id) },
-                cancellationToken: CancellationToken.None));
+            await batches.ExecuteAsync(connection, ["UPDATE outbox SET published_at = @now WHERE id IN @ids", "COMMIT"],
+                new { now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds(), ids = events.Select(e => e.Id) },
+                CancellationToken.None);
             Published.Inc(events.Count);
             return events.Count;
         }

@@ -28,6 +28,7 @@ public static class OutboxSetup
             options.ClientName = "platform-api";
             return ConnectionMultiplexer.Connect(options);
         });
+        builder.Services.AddSingleton<RolledBackEvents>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }

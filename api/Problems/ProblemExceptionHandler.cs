@@ -39,6 +39,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             LogUnavailable(exception);
             context.Response.Headers.RetryAfter = Problems.RetryAfter;
         }
+        else if (problem.Status == StatusCodes.Status409Conflict)
+        {
+            LogWriteConflict(exception.Message);
+            context.Response.Headers.RetryAfter = Problems.RetryAfter;
+        }
         else if (problem.Status >= 500)
         {
             LogFailure(exception);
@@ -94,6 +99,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             Title = "The request could not be read",
             Detail = bad.Message,
         },
+        MySqlConnector.MySqlException { Number: DatabaseErrors.Deadlock } => new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Type = ProblemTypes.WriteConflict,
+            Title = "A concurrent change to the same reservation or nights won",
+            Detail = $"The change was rolled back and nothing was stored. Retry after {Problems.RetryAfterSeconds} s (with the same Idempotency-Key, a create is never stored twice).",
+        },
         _ when DatabaseErrors.IsUnavailable(exception) => new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
@@ -142,6 +154,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable, answered 503")]
     private partial void LogUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Write conflict after retries, answered 409: {Reason}")]
+    private partial void LogWriteConflict(string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private partial void LogFailure(Exception exception);

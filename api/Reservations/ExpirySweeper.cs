@@ -6,9 +6,11 @@ using Platform.Api.Database;
 namespace Platform.Api.Reservations;
 
 /// <summary>
-/// Expires pre-reservations whose hold has passed and frees their nights. Every replica sweeps;
-/// <c>FOR UPDATE SKIP LOCKED</c> hands each sweeper different rows and the status guard in the
-/// UPDATE makes a row expire once, so each expiry emits exactly one event. Its statements are
+/// Expires pre-reservations whose hold has passed and frees their nights. The replica holding the
+/// expiry-sweep lease (<see cref="ClusterLease"/>) sweeps; the others stand by to take over. Should two
+/// sweep at once while the lease changes hands, <c>FOR UPDATE SKIP LOCKED</c> hands them different rows
+/// (on Galera, certification refuses the second) and the status guard in the UPDATE makes a row expire
+/// once, so each expiry emits exactly one event. Its statements are
 /// bounded by <c>Database:BackgroundStatementTimeoutSeconds</c>: during a stall a sweep gives its
 /// connection back and tries again at the next interval.
 /// </summary>
@@ -17,9 +19,13 @@ public sealed partial class ExpirySweeper(
     IOptions<ReservationOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     HoldQuotas quotas,
+    ClusterLeases leases,
+    WriteBatches batches,
     TimeProvider clock,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
+    private readonly ClusterLease _lease = leases.Create(ClusterLeases.ExpirySweep);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -28,7 +34,8 @@ public sealed partial class ExpirySweeper(
             try
             {
                 // Sweep until a batch comes back short, then rest.
-                while (await SweepBatchAsync(settings.ExpirySweepBatchSize, stoppingToken) == settings.ExpirySweepBatchSize)
+                while (await _lease.TryHoldAsync(stoppingToken)
+                       && await SweepBatchAsync(settings.ExpirySweepBatchSize, stoppingToken) == settings.ExpirySweepBatchSize)
                 {
                 }
             }
@@ -70,6 +77,13 @@ public sealed partial class ExpirySweeper(
         }
     }
 
+    /// <summary>Hands the lease over as the replica stops, so the next sweep need not wait for it to run out.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await _lease.ReleaseAsync(cancellationToken);
+    }
+
     /// <summary>Expires up to <paramref name="batchSize"/> reservations in one transaction; returns how many.</summary>
     public async Task<int> SweepBatchAsync(int batchSize, CancellationToken cancellationToken)
     {
@@ -100,13 +114,15 @@ public sealed partial class ExpirySweeper(
                 parameters.Add($"payload{i}", ReservationEvents.StatusChange(rows[i], ReservationStatus.Expired, now));
             }
             parameters.Add("type", ReservationEvents.Expired);
-            await connection.ExecuteAsync(new CommandDefinition($"""
-                UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved';
-                DELETE FROM reservation_nights WHERE reservation_id IN @ids;
-                INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)};
-                {HoldRelease.ManySql}
-                COMMIT;
-                """, parameters, cancellationToken: CancellationToken.None));
+            List<string> statements =
+            [
+                "UPDATE reservations SET status = 'expired', updated_at = @now WHERE id IN @ids AND status = 'pre_reserved'",
+                "DELETE FROM reservation_nights WHERE reservation_id IN @ids",
+                $"INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES {string.Join(",", events)}",
+                .. HoldRelease.Many,
+                "COMMIT",
+            ];
+            await batches.ExecuteAsync(connection, statements, parameters, CancellationToken.None);
             LogExpired(rows.Count);
             return rows.Count;
         }

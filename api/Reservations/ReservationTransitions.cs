@@ -10,7 +10,7 @@ namespace Platform.Api.Reservations;
 /// another transition or with the expiry sweep (which skips locked rows); the status change, the
 /// freed nights and the event commit together.
 /// </summary>
-public sealed class ReservationTransitions(MySqlDataSource database, TimeProvider clock)
+public sealed class ReservationTransitions(MySqlDataSource database, WriteBatches batches, TimeProvider clock)
 {
     public Task<TransitionOutcome> ConfirmAsync(string code, ReservationAccess access, RequestDeadline deadline, CancellationToken cancellationToken) =>
         TransitionAsync(code, ReservationStatus.Confirmed, access, deadline, cancellationToken);
@@ -52,19 +52,16 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
             }
 
             var eventType = target == ReservationStatus.Confirmed ? ReservationEvents.Confirmed : ReservationEvents.Cancelled;
-            var freeNights = target == ReservationStatus.Cancelled
-                ? "DELETE FROM reservation_nights WHERE reservation_id = @id;"
-                : "";
+            List<string> statements = ["UPDATE reservations SET status = @target, updated_at = @now WHERE id = @id"];
+            if (target == ReservationStatus.Cancelled)
+                statements.Add("DELETE FROM reservation_nights WHERE reservation_id = @id");
+            statements.Add("INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @now)");
             // A hold that stops being held (confirmed, or cancelled before it was) gives its count back
             // in this transaction (docs/api.md, Limits).
-            var release = row.Status == ReservationStatus.PreReserved ? HoldRelease.Sql(row.Holder, row.BudgetShard) : "";
-            await connection.ExecuteAsync(new CommandDefinition($"""
-                UPDATE reservations SET status = @target, updated_at = @now WHERE id = @id;
-                {freeNights}
-                INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @now);
-                {release}
-                COMMIT;
-                """, new
+            if (row.Status == ReservationStatus.PreReserved)
+                statements.AddRange(HoldRelease.Statements(row.Holder, row.BudgetShard));
+            statements.Add("COMMIT");
+            await batches.ExecuteAsync(connection, statements, new
             {
                 id = row.Id,
                 target,
@@ -75,7 +72,7 @@ public sealed class ReservationTransitions(MySqlDataSource database, TimeProvide
                 holder = row.Holder,
                 shard = row.BudgetShard,
                 nights = row.Nights,
-            }, cancellationToken: cancellationToken));
+            }, cancellationToken);
             return new TransitionOutcome.Done(row.ToReservation(target));
         }
         catch

@@ -14,11 +14,13 @@ namespace Platform.Api.Reservations;
 /// <summary>
 /// Writes a new reservation insert-first: the reservation, its nights and its outbox event go to the
 /// server as ONE command batch that opens and commits its own transaction, so a successful create is
-/// one statement round trip (plus the pool's pipelined reset on checkout). No existence pre-check,
-/// no re-select: the constraints decide, and their errors are mapped by number.
+/// one statement round trip (plus the pool's pipelined reset on checkout); to a Galera node, one
+/// statement per round trip (<see cref="WriteBatches"/>). No existence pre-check, no re-select: the
+/// constraints decide, and their errors are mapped by number.
 /// </summary>
 public sealed partial class ReservationWriter(
     MySqlDataSource database,
+    WriteBatches batches,
     TimeProvider clock,
     IOptions<ReservationOptions> options,
     ILogger<ReservationWriter> logger,
@@ -27,8 +29,8 @@ public sealed partial class ReservationWriter(
     private const int MaxCodeAttempts = 5;
     private const int MaxLockAttempts = 3;
 
-    public ReservationWriter(MySqlDataSource database, TimeProvider clock, IOptions<ReservationOptions> options, ILogger<ReservationWriter> logger)
-        : this(database, clock, options, logger, ReservationCode.New)
+    public ReservationWriter(MySqlDataSource database, WriteBatches batches, TimeProvider clock, IOptions<ReservationOptions> options, ILogger<ReservationWriter> logger)
+        : this(database, batches, clock, options, logger, ReservationCode.New)
     {
     }
 
@@ -57,7 +59,7 @@ public sealed partial class ReservationWriter(
                 request.Nights, request.Guests, totalPrice, now + (charge.HoldTime ?? options.Value.HoldTime), now);
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var failure = await TryInsertAsync(connection, reservation, new Ownership(owner, guestSecretHash), idempotencyKey, requestHash,
+            var failure = await TryInsertAsync(connection, await batches.OneRoundTripAsync(connection, cancellationToken), reservation, new Ownership(owner, guestSecretHash), idempotencyKey, requestHash,
                 charge, deadline, cancellationToken);
             if (failure is null)
                 return new CreateOutcome.Created(reservation);
@@ -125,24 +127,37 @@ public sealed partial class ReservationWriter(
     /// <summary>Who the new row belongs to.</summary>
     private readonly record struct Ownership(string Owner, byte[]? GuestSecretHash);
 
-    private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, Reservation reservation,
+    private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, bool oneRoundTrip, Reservation reservation,
         Ownership ownership, string? idempotencyKey, byte[]? requestHash, HoldCharge charge, RequestDeadline deadline,
         CancellationToken cancellationToken)
     {
-        await using var command = BuildBatch(connection, reservation, ownership, idempotencyKey, requestHash, charge, deadline);
+        var (statements, command) = BuildBatch(connection, reservation, ownership, idempotencyKey, requestHash, charge, deadline);
+        await using var _ = command;
         var stage = Stage.Reservation;
         try
         {
-            // The batch yields a result set per stage marker, each selecting its stage's number: an error
-            // before the first is the reservation's, after it the nights', then the quota's, then the
-            // budget's. This tells the constraints apart without reading the server's message text.
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            do
+            if (oneRoundTrip)
             {
-                if (await reader.ReadAsync(cancellationToken))
-                    stage = (Stage)reader.GetInt32(0);
+                command.CommandText = OneBatch(statements);
+                // The batch yields a result set per stage marker, each selecting its stage's number: an error
+                // before the first is the reservation's, after it the nights', then the quota's, then the
+                // budget's. This tells the constraints apart without reading the server's message text.
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                do
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                        stage = (Stage)reader.GetInt32(0);
+                }
+                while (await reader.NextResultAsync(cancellationToken));
+                return null;
             }
-            while (await reader.NextResultAsync(cancellationToken));
+
+            foreach (var (statementStage, sql) in statements)
+            {
+                stage = statementStage;
+                command.CommandText = sql;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
             return null;
         }
         catch (MySqlException ex) when (ex.Number is DatabaseErrors.DuplicateKey or DatabaseErrors.ForeignKeyMissing
@@ -161,54 +176,73 @@ public sealed partial class ReservationWriter(
         }
     }
 
-    private static MySqlCommand BuildBatch(MySqlConnection connection, Reservation r, Ownership ownership, string? idempotencyKey,
-        byte[]? requestHash, HoldCharge charge, RequestDeadline deadline)
+    /// <summary>The statements as one batch, each stage after the first opened by a marker that selects its number.</summary>
+    private static string OneBatch(IReadOnlyList<(Stage Stage, string Sql)> statements)
+    {
+        var sql = new StringBuilder();
+        var stage = Stage.Reservation;
+        foreach (var statement in statements)
+        {
+            if (statement.Stage != stage)
+            {
+                stage = statement.Stage;
+                sql.Append(CultureInfo.InvariantCulture, $"SELECT {(int)stage};");
+            }
+            sql.Append(statement.Sql).Append(';');
+        }
+        return sql.ToString();
+    }
+
+    /// <summary>The transaction's statements, each with the stage it belongs to, and a command holding their parameters.</summary>
+    private static (List<(Stage Stage, string Sql)> Statements, MySqlCommand Command) BuildBatch(MySqlConnection connection, Reservation r,
+        Ownership ownership, string? idempotencyKey, byte[]? requestHash, HoldCharge charge, RequestDeadline deadline)
     {
         // The deadline's limits first: every statement after them, the COMMIT included, is stopped by
         // the server when the deadline passes, even if this replica can no longer cancel it.
-        var sql = new StringBuilder(deadline.SessionLimits()).Append(Transactions.Begin).Append("""
-            INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone,
-                check_in, check_out, nights, guests, total_price, owner_client, guest_secret_hash, holder, budget_shard,
-                idempotency_key, request_hash, expires_at, created_at, updated_at)
-            VALUES (@code, 'pre_reserved', @accommodationId, @guestName, @guestEmail, @guestPhone,
-                @checkIn, @checkOut, @nights, @guests, @totalPrice, @owner, @guestSecretHash, @holder, @budgetShard,
-                @idempotencyKey, @requestHash, @expiresAt, @createdAt, @createdAt);
-            SELECT 1;
-            INSERT INTO reservation_nights (accommodation_id, night, reservation_id) VALUES
-            """);
+        var statements = new List<(Stage Stage, string Sql)>
+        {
+            (Stage.Reservation, deadline.SessionLimits().TrimEnd(';')),
+            (Stage.Reservation, Transactions.Begin.TrimEnd(';')),
+            (Stage.Reservation, """
+                INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone,
+                    check_in, check_out, nights, guests, total_price, owner_client, guest_secret_hash, holder, budget_shard,
+                    idempotency_key, request_hash, expires_at, created_at, updated_at)
+                VALUES (@code, 'pre_reserved', @accommodationId, @guestName, @guestEmail, @guestPhone,
+                    @checkIn, @checkOut, @nights, @guests, @totalPrice, @owner, @guestSecretHash, @holder, @budgetShard,
+                    @idempotencyKey, @requestHash, @expiresAt, @createdAt, @createdAt)
+                """),
+        };
+        var nights = new StringBuilder("INSERT INTO reservation_nights (accommodation_id, night, reservation_id) VALUES ");
         var command = new MySqlCommand { Connection = connection };
         for (var i = 0; i < r.Nights; i++)
         {
             // Ascending nights: overlapping writers lock keys in the same order and cannot deadlock.
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@accommodationId, @night{i}, LAST_INSERT_ID())");
+            nights.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@accommodationId, @night{i}, LAST_INSERT_ID())");
             command.Parameters.AddWithValue($"@night{i}", r.CheckIn.AddDays(i).ToDateTime(TimeOnly.MinValue));
         }
-        sql.Append("""
-            ;
-            INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @createdAt);
-            """);
+        statements.Add((Stage.Nights, nights.ToString()));
+        statements.Add((Stage.Nights, "INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @createdAt)"));
         // The counters last, just before COMMIT: a holder's row (and a budget shard's) is locked for the
         // shortest time, and a create that would go over fails its CHECK (4025) with nothing committed.
         if (charge.Holder is not null)
         {
-            sql.Append("""
-                SELECT 2;
+            statements.Add((Stage.Quota, """
                 INSERT INTO hold_counters (holder, holds, nights, max_holds, max_nights)
                 VALUES (@holder, 1, @nights, @maxHolds, @maxNights)
                 ON DUPLICATE KEY UPDATE holds = holds + 1, nights = nights + VALUES(nights),
-                    max_holds = VALUES(max_holds), max_nights = VALUES(max_nights);
-                """);
+                    max_holds = VALUES(max_holds), max_nights = VALUES(max_nights)
+                """));
         }
         if (charge.BudgetShard is not null)
         {
-            sql.Append("""
-                SELECT 3;
+            statements.Add((Stage.Budget, """
                 INSERT INTO hold_budget (shard, nights, max_nights) VALUES (@budgetShard, @nights, @shardBudget)
-                ON DUPLICATE KEY UPDATE nights = nights + VALUES(nights), max_nights = VALUES(max_nights);
-                """);
+                ON DUPLICATE KEY UPDATE nights = nights + VALUES(nights), max_nights = VALUES(max_nights)
+                """));
         }
-        sql.Append("COMMIT;");
-        command.CommandText = sql.ToString();
+        // COMMIT belongs to the last stage: a CHECK refusing the counters is reported at its statement,
+        // and a Galera node reports a lost certification at COMMIT, which a retry handles whatever the stage.
+        statements.Add((statements[^1].Stage, "COMMIT"));
         var p = command.Parameters;
         p.AddWithValue("@code", r.Code);
         p.AddWithValue("@accommodationId", r.AccommodationId);
@@ -233,7 +267,7 @@ public sealed partial class ReservationWriter(
         p.AddWithValue("@createdAt", r.CreatedAt);
         p.AddWithValue("@eventType", ReservationEvents.Created);
         p.AddWithValue("@payload", ReservationEvents.Payload(r, ownership.Owner));
-        return command;
+        return (statements, command);
     }
 
     private static async Task<(ReservationRow Row, byte[] RequestHash)?> FindByIdempotencyKeyAsync(

@@ -45,6 +45,8 @@ public static class ProblemTypes
     public const string ConfirmNotAllowed = "confirm-not-allowed";
     public const string AnonymousWritesBusy = "anonymous-writes-busy";
     public const string TemporaryReducedCapacity = "temporary-reduced-capacity";
+    /// <summary>A concurrent change to the same rows won (a deadlock, or on a Galera cluster a lost certification) and stayed so through the retries; nothing was stored.</summary>
+    public const string WriteConflict = "write-conflict";
     public const string DatabaseUnavailable = "database-unavailable";
     public const string DeadlineExceeded = "deadline-exceeded";
 }

@@ -27,6 +27,9 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     public Uri MetricsAddress { get; }
 
+    /// <summary>The scratch directory the exporter was given: the node exporter's textfile directory, the MariaDB exporter's login.</summary>
+    public string? Directory => _directory?.Path;
+
     public OutputTail Output => _process.Output;
 
     public static Task<ExporterProcess> StartMariaDbAsync(MariaDbServer server)
@@ -58,8 +61,12 @@ public sealed class ExporterProcess : IAsyncDisposable
         return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port), RedisExporterResource.Probe);
     }
 
-    public static Task<ExporterProcess> StartNodeAsync() =>
-        StartAsync(ExporterServices.Node, null, ExporterServices.NodeExporter, NodeExporterResource.Probe);
+    /// <summary>The host's exporter, its textfile collector reading a scratch directory (<see cref="Directory"/>), empty until a backup writes there.</summary>
+    public static Task<ExporterProcess> StartNodeAsync()
+    {
+        var directory = ScratchDirectory.Create("platform-node-exporter-");
+        return StartAsync(ExporterServices.Node, directory, port => ExporterServices.NodeExporter(port, directory.Path), NodeExporterResource.Probe);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -190,7 +190,7 @@ public sealed class GaleraCluster : IAsyncDisposable
         var folder = directory.Combine($"node-{node}");
         return new MariaDbFiles(
             Path.Combine(folder, "data"), Path.Combine(folder, "mariadb.sock"), Path.Combine(folder, "tmp"),
-            Path.Combine(folder, "mariadb.pid"), Path.Combine(folder, "mariadb.log"));
+            Path.Combine(folder, "mariadb.pid"), Path.Combine(folder, "mariadb.log"), Path.Combine(folder, "binlog"));
     }
 
     // Hex: the passwords go into SQL and connection strings unescaped.
@@ -206,7 +206,7 @@ public sealed class GaleraCluster : IAsyncDisposable
 
         public async Task InstallAsync()
         {
-            Directory.CreateDirectory(Files.TempDirectory);
+            Files.CreateDirectories();
             var install = MariaDbService.Install(Files.DataDirectory, Files.TempDirectory);
             var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, InstallTimeout, install.Environment);
             if (exitCode != 0)

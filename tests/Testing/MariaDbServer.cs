@@ -31,7 +31,7 @@ public sealed class MariaDbServer : RestartableServer
         _exporterPassword = exporterPassword;
         _files = new MariaDbFiles(
             directory.Combine("data"), directory.Combine("mariadb.sock"), directory.Combine("tmp"),
-            directory.Combine("mariadb.pid"), directory.Combine("mariadb.log"));
+            directory.Combine("mariadb.pid"), directory.Combine("mariadb.log"), directory.Combine("binlog"));
         RootConnectionString = MariaDbService.RootConnectionString(_files.Socket, MariaDbService.Database, pooling: true);
         AppConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.AppUser, appPassword);
         ExporterConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.ExporterUser, exporterPassword, database: null);
@@ -41,6 +41,9 @@ public sealed class MariaDbServer : RestartableServer
 
     /// <summary>The server's data directory (deleted on dispose).</summary>
     public string DataDirectory => _files.DataDirectory;
+
+    /// <summary>Every file the server keeps, its binary log (apart from the data) and socket among them, all in its scratch directory.</summary>
+    public MariaDbFiles Files => _files;
 
     /// <summary>
     /// root through the server's Unix socket, database <c>platform</c>, pooled: provisioning drops root's
@@ -74,7 +77,7 @@ public sealed class MariaDbServer : RestartableServer
 
         try
         {
-            Directory.CreateDirectory(server._files.TempDirectory);
+            server._files.CreateDirectories();
             var install = MariaDbService.Install(server._files.DataDirectory, server._files.TempDirectory);
             var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, InstallTimeout, install.Environment);
             if (exitCode != 0)

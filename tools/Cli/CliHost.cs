@@ -24,6 +24,8 @@ public static class CliHost
             ScaleCommand.Create(args),
             BenchCommand.Create(args),
             IssueKeyCommand.Create(),
+            BackupCommand.Create(),
+            RestoreCommand.Create(),
         };
         root.HelpName = "./platform";
         if (args.Length == 0)

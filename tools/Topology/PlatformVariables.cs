@@ -21,6 +21,8 @@ public static class PlatformVariables
     public const string MysqldExporterPort = "PLATFORM_MYSQLD_EXPORTER_PORT";
     public const string RedisExporterPort = "PLATFORM_REDIS_EXPORTER_PORT";
     public const string DatabasePassword = "PLATFORM_DB_PASSWORD";
+    public const string BackupKeepChains = "PLATFORM_BACKUP_KEEP_CHAINS";
+    public const string BackupChainLength = "PLATFORM_BACKUP_CHAIN_LENGTH";
 
     /// <summary>Every variable, its default as the help shows it, and what it moves.</summary>
     public static IReadOnlyList<(string Name, string Default, string Meaning)> All { get; } = Describe(PlatformPorts.Defaults);
@@ -28,6 +30,7 @@ public static class PlatformVariables
     private static List<(string, string, string)> Describe(PlatformPorts ports)
     {
         static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        static string Count(int count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return
         [
             (StateDir, ".platform", "where data, logs, pid files and builds live"),
@@ -44,6 +47,8 @@ public static class PlatformVariables
             (MysqldExporterPort, Port(ports.MysqldExporter), "MariaDB's exporter"),
             (RedisExporterPort, Port(ports.RedisExporter), "Redis's exporter"),
             (DatabasePassword, "generated once, kept in the state directory's db-password", "password of the 'platform' database user"),
+            (BackupKeepChains, Count(Backups.BackupPolicy.DefaultKeepChains), "backup chains (a full backup and its incrementals) 'backup' keeps; older ones are deleted once a new full is in place"),
+            (BackupChainLength, Count(Backups.BackupPolicy.DefaultChainLength), "incrementals 'backup' takes on one full before it starts a new chain"),
         ];
     }
 }

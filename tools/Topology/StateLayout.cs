@@ -21,6 +21,24 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     public string MariaDbData => Combine("mariadb");
 
+    /// <summary>
+    /// The binary log, apart from the data directory (in production another disk): it survives losing the
+    /// data, and restore replays it (see <see cref="Topology.Backups.PointInTimeRestore"/>).
+    /// </summary>
+    public string MariaDbBinlog => Combine("mariadb-binlog");
+
+    /// <summary>Where <c>./platform backup</c> writes and <c>restore</c> reads, unless <c>--dir</c> names another directory.</summary>
+    public string Backups => Combine("backups");
+
+    /// <summary>The <c>fault-restore</c> bench scenario's own backups, apart from the operator's.</summary>
+    public string BenchBackups => Combine("bench", "backups");
+
+    /// <summary>Left by a restore: the next backup starts a new chain, as the old one describes another history.</summary>
+    public string RestoredMarker => Combine("mariadb-restored");
+
+    /// <summary>node_exporter's textfile collector reads <c>*.prom</c> here (the backup's metrics).</summary>
+    public string NodeExporterTextfiles => Combine("node-exporter");
+
     /// <summary>The server's Unix socket; root logs in through it only.</summary>
     public string MariaDbSocket => Combine("mariadb.sock");
 
@@ -35,6 +53,9 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     /// <summary>Database node <paramref name="node"/>'s tmpdir: node 1's is <see cref="MariaDbTemp"/>.</summary>
     public string DatabaseNodeTemp(int node) => node == 1 ? MariaDbTemp : Combine(ProcessNames.DatabaseNode(node) + "-tmp");
+
+    /// <summary>Database node <paramref name="node"/>'s binary log directory: node 1's is <see cref="MariaDbBinlog"/>.</summary>
+    public string DatabaseNodeBinlog(int node) => node == 1 ? MariaDbBinlog : Combine(ProcessNames.DatabaseNode(node) + "-binlog");
 
     /// <summary>How many database nodes the last <c>up</c> ran (absent: one server).</summary>
     public string DatabaseNodesFile => Combine("db-nodes");

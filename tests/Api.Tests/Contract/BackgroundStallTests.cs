@@ -26,8 +26,9 @@ public class BackgroundStallTests(ClusterFixture fixture) : ClusterTest(fixture)
         using var client = replica.CreateClient();
 
         await using var stall = await DatabaseStall.BeginAsync(Cluster.Database.RootConnectionString, TimeSpan.FromSeconds(30), Cancellation);
-        // The relay and the sweep claim with FOR UPDATE, which waits for the lock: both background
-        // connections in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
+        // The relay and the sweep claim with FOR UPDATE, which waits for the lock, and on a replica that
+        // does not hold their leases the lease's UPDATE waits for it too: both background connections
+        // in use at once, each for up to Database:BackgroundStatementTimeoutSeconds.
         Assert.True(await Eventually.HoldsAsync(async () => await BackgroundInUseAsync(replica) == 2, TimeSpan.FromSeconds(5)),
             "the background work never held both connections behind the lock");
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);

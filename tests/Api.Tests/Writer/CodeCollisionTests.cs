@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Platform.Api.Accommodations;
 using Platform.Api.Bulkheads;
+using Platform.Api.Database;
 using Platform.Api.Deadlines;
 using Platform.Api.Reservations;
 using Platform.Api.Tests.Contract;
@@ -54,7 +55,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     private static ReservationWriter Writer(MySqlDataSource database, Func<string> codes) =>
-        new(database, TimeProvider.System, Options.Create(new ReservationOptions()), NullLogger<ReservationWriter>.Instance, codes);
+        new(database, new WriteBatches(), TimeProvider.System, Options.Create(new ReservationOptions()), NullLogger<ReservationWriter>.Instance, codes);
 
     private static RequestDeadline Deadline() => new(DateTimeOffset.UtcNow.AddSeconds(30), WorkClass.Write, TimeProvider.System);
 

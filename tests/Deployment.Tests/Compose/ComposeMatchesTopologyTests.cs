@@ -40,7 +40,7 @@ public sealed class ComposeMatchesTopologyTests
     public void The_exporters_and_redis_run_with_the_flags_up_gives_them()
     {
         RequiredServer.LocateAll([ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis, RedisService.Server]);
-        AssertFlags("node-exporter", ExporterServices.NodeExporter(9200).Arguments.Where(a => a.StartsWith("--collector", StringComparison.Ordinal)));
+        AssertFlags("node-exporter", ExporterServices.NodeExporter(9200, "/textfiles").Arguments.Where(a => a.StartsWith("--collector", StringComparison.Ordinal)));
         AssertFlags("mysqld-exporter", ExporterServices.MysqldExporter(9204, "/cnf").Arguments.Where(a => a.Contains("collect", StringComparison.Ordinal)));
         AssertFlags("redis-exporter", ExporterServices.RedisExporter(9221, 6379).Arguments.Where(a => a.StartsWith("-check-", StringComparison.Ordinal)));
         var redis = RedisService.Start(6379, "/data", null).Arguments.ToList();

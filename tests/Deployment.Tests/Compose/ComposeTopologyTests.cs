@@ -186,7 +186,7 @@ public sealed class ComposeTopologyTests
         }
 
         Assert.Superset(
-            new HashSet<string>(["api->mariadb", "api->redis", "gateway->api", "grafana->prometheus", "prometheus->alertmanager"], StringComparer.Ordinal),
+            new HashSet<string>(["api->mariadb", "api->redis", "backup->mariadb", "gateway->api", "grafana->prometheus", "prometheus->alertmanager"], StringComparer.Ordinal),
             edges.ToHashSet(StringComparer.Ordinal));
     }
 

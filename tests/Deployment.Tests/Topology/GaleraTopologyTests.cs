@@ -142,7 +142,7 @@ public sealed class GaleraTopologyTests
     [Fact]
     public void A_node_is_the_single_servers_command_on_its_own_address_with_the_wsrep_settings_after_it()
     {
-        var files = new MariaDbFiles("/s/mariadb-2", "/s/mariadb-2.sock", "/s/mariadb-2-tmp", "/s/mariadb-2/mariadbd.pid", "/s/logs/mariadb-2.log");
+        var files = new MariaDbFiles("/s/mariadb-2", "/s/mariadb-2.sock", "/s/mariadb-2-tmp", "/s/mariadb-2/mariadbd.pid", "/s/logs/mariadb-2.log", "/s/mariadb-2-binlog");
         var single = MariaDbService.Start("/repo/api/Database/mariadb.cnf", files, 3306).Arguments;
         var node = GaleraService.Start("/repo/api/Database/mariadb.cnf", files, new GaleraTopology(3, 3306), 2, GaleraStart.Join).Arguments;
         Assert.Equal(single, node.Take(single.Count));

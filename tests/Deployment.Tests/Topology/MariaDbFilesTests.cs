@@ -6,7 +6,7 @@ namespace Platform.Deployment.Tests.Topology;
 /// <summary>A socket path the kernel cannot bind is refused before anything is created, for up and the tests alike.</summary>
 public sealed class MariaDbFilesTests
 {
-    private static MariaDbFiles With(string socket) => new("/d", socket, "/t", "/p", "/l");
+    private static MariaDbFiles With(string socket) => new("/d", socket, "/t", "/p", "/l", "/b");
 
     [Fact]
     public void A_socket_path_of_107_bytes_is_taken_and_one_byte_more_is_refused_naming_what_to_move()

@@ -25,6 +25,7 @@ public sealed class ScenarioTypesTests
     [InlineData("fault-kill-replica", typeof(KillReplicaScenario))]
     [InlineData("fault-stop-mariadb", typeof(StopMariaDbScenario))]
     [InlineData("fault-kill-database-node", typeof(Platform.Load.Scenarios.Cluster.KillDatabaseNodeScenario))]
+    [InlineData("fault-restore", typeof(RestoreMariaDbScenario))]
     [InlineData("fault-stop-redis", typeof(StopRedisScenario))]
     [InlineData("fault-pool-exhaustion", typeof(PoolExhaustionScenario))]
     [InlineData("fault-flood", typeof(FloodScenario))]
@@ -46,7 +47,7 @@ public sealed class ScenarioTypesTests
         Assert.Equal(
         [
             "baseline", "load-50-users", "load-100-users", "sustained-10m", "spike", "stress", "endurance", "noisy-neighbour",
-            "fault-kill-replica", "fault-stop-mariadb", "fault-kill-database-node", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
+            "fault-kill-replica", "fault-stop-mariadb", "fault-kill-database-node", "fault-restore", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
             "fault-hoarding", "fault-freeze-replica", "fault-slow-replica", "fault-stall-database",
             "fault-poison-requests", "fault-poison-requests-busy",
         ], ScenarioCatalog.Names);

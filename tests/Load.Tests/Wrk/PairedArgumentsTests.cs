@@ -56,6 +56,19 @@ public sealed class PairedArgumentsTests : IDisposable
         Assert.Equal((6, 3, 0, 8), (parsed.Rounds, parsed.Duration, parsed.Warmup, parsed.Connections));
         Assert.Equal(["health", "create"], parsed.Workloads);
         Assert.Equal(["before", "after"], parsed.Labels);
+        Assert.Null(parsed.BackupBeside);
+    }
+
+    [Theory]
+    [InlineData("A", 0)]
+    [InlineData("B", 1)]
+    public void A_side_may_back_up_during_its_runs(string side, int index)
+    {
+        _variables["BENCH_BACKUP_BESIDE"] = side;
+
+        var (parsed, _) = Parse("a", "b");
+
+        Assert.Equal(index, parsed!.BackupBeside);
     }
 
     [Theory]
@@ -107,6 +120,10 @@ public sealed class PairedArgumentsTests : IDisposable
     [InlineData("BENCH_LABELS", "A B C")]
     [InlineData("BENCH_LABELS", "same same")]
     [InlineData("BENCH_LABELS", "a|b c")]
+    [InlineData("BENCH_BACKUP_BESIDE", "C")]
+    [InlineData("BENCH_BACKUP_BESIDE", "a")]
+    [InlineData("BENCH_BACKUP_BESIDE", "A B")]
+    [InlineData("BENCH_BACKUP_BESIDE", "B; reboot")]
     public void Unknown_workloads_and_anything_but_two_distinct_labels_are_refused(string name, string value)
     {
         _variables[name] = value;

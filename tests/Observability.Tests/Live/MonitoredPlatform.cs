@@ -1,6 +1,7 @@
 using Platform.Observability.Tests.Rules;
 using Platform.Testing;
 using Platform.Topology;
+using Platform.Topology.Backups;
 using Platform.Topology.Files;
 using Platform.Topology.Services;
 
@@ -47,6 +48,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     private MonitoringServer? _prometheus;
     private PrometheusApi? _api;
     private RedisServer? _smallRedis;
+    private ScratchDirectory? _backups;
     private readonly List<ExporterProcess> _exporters = [];
     private OverloadRun? _overload;
 
@@ -91,6 +93,13 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         var redisExporter = await StartExporterAsync(ExporterProcess.StartRedisAsync(_cluster.Redis));
         SmallRedisExporter = await StartExporterAsync(ExporterProcess.StartRedisAsync(_smallRedis));
         var nodeExporter = await StartExporterAsync(ExporterProcess.StartNodeAsync());
+        // A real backup, as the platform's schedule would take, leaves its metrics for the host
+        // exporter: BackupTooOld's series exists and stays silent (it would fire without one).
+        _backups = ScratchDirectory.Create("platform-monitored-backups-");
+        await new BackupRun(new BackupPolicy(_backups.Path, KeepChains: 1, ChainLength: 0), _cluster.Database.Files.Socket, Narrator.Silent)
+        {
+            MetricsDirectory = nodeExporter.Directory,
+        }.RunAsync(TestContext.Current.CancellationToken);
 
         _receiver = new AlertReceiver();
         _alertmanager = await MonitoringServer.StartAlertmanagerAsync(
@@ -160,6 +169,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
             await _gateway.DisposeAsync();
         if (_cluster is not null)
             await _cluster.DisposeAsync();
+        _backups?.Delete();
         _overloadOnce.Dispose();
     }
 

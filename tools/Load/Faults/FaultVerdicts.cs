@@ -45,7 +45,17 @@ public static class FaultVerdicts
     /// Failures only 503 with Retry-After, each answered within <see cref="SlowFaultVerdicts.CeilingMs"/>
     /// (fast: nobody waits out the outage); recovery: restart to the first 10 s without failures.
     /// </summary>
-    public static Verdict StopMariaDb(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs, double durationMs)
+    public static Verdict StopMariaDb(IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs, double durationMs) =>
+        DatabaseOutage("Fault: stop MariaDB", "SIGTERM", records, termMs, restartMs, durationMs);
+
+    /// <summary>
+    /// As <see cref="StopMariaDb"/>, for MariaDB killed with its data directory lost, then restored from the
+    /// backup and the binary log: the outage lasts the restore, and the same holds during and after it.
+    /// </summary>
+    public static Verdict LoseMariaDbData(IReadOnlyCollection<RequestRecord> records, double killMs, double restartMs, double durationMs) =>
+        DatabaseOutage("Fault: lose MariaDB's data directory", "SIGKILL and data directory gone", records, killMs, restartMs, durationMs);
+
+    private static Verdict DatabaseOutage(string name, string fault, IReadOnlyCollection<RequestRecord> records, double termMs, double restartMs, double durationMs)
     {
         var failures = records.Where(r => r.Failed).ToList();
         static bool Proper(RequestRecord r) => r.Status == 503 && r.RetryAfter && r.LatencyMs <= SlowFaultVerdicts.CeilingMs;
@@ -55,8 +65,8 @@ public static class FaultVerdicts
         var timeline = PerSecond(records, durationMs);
         var recovered = FirstQuietRun(timeline, (int)(restartMs / 1000), 10, s => s.Failures == 0);
         var recovery = recovered is { } s ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, s * 1000 - restartMs) / 1000:0.0} s") : "not within the run";
-        return new Verdict("Fault: stop MariaDB", wrong == 0 && recovered is not null, string.Create(CultureInfo.InvariantCulture,
-            $"SIGTERM at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {proper.Count} failures were 503 with Retry-After within {EndpointTable.Ms(SlowFaultVerdicts.CeilingMs)} (p99 latency {EndpointTable.Ms(p99)}), {wrong} were not ({Statuses(failures.Where(r => !Proper(r)))}); recovery (restart to the first 10 s without failures): {recovery}"));
+        return new Verdict(name, wrong == 0 && recovered is not null, string.Create(CultureInfo.InvariantCulture,
+            $"{fault} at {termMs / 1000:0.0} s, restart at {restartMs / 1000:0.0} s; {proper.Count} failures were 503 with Retry-After within {EndpointTable.Ms(SlowFaultVerdicts.CeilingMs)} (p99 latency {EndpointTable.Ms(p99)}), {wrong} were not ({Statuses(failures.Where(r => !Proper(r)))}); recovery (restart to the first 10 s without failures): {recovery}"));
     }
 
     /// <summary>

@@ -62,6 +62,8 @@ public static class ScenarioCatalog
             new Cluster.KillDatabaseNodeScenario(Plan("fault-kill-database-node",
                 $"on PLATFORM_DB_NODES=3: the sustained create rate measured first ({Cluster.KillDatabaseNodeScenario.MeasuringClients} closed-loop clients), then creates at half of it and {Cluster.KillDatabaseNodeScenario.ReadsPerSecond} reads/s, 2 min; kill -9 the node taking writes at 1/3; up after the run",
                 Fault(120), []) with { FaultAtMs = Fault(120) / 3 }),
+            new RestoreMariaDbScenario(Plan("fault-restore", "20 users, 2 min; a backup at 1/6, SIGKILL mariadb and its data directory gone at 1/3, restore to the latest point, then up", Fault(120),
+                [new UserGroup(BenchClients.Load, 20)]) with { FaultAtMs = Fault(120) / 3 }),
             new StopRedisScenario(Plan("fault-stop-redis", "20 users, 2 min; SIGTERM redis at 1/3 for 10 s, then up", Fault(120),
                 [new UserGroup(BenchClients.Load, 20)]) with { FaultAtMs = Fault(120) / 3, FaultHoldMs = 10 * Second }),
             new PoolExhaustionScenario(Plan("fault-pool-exhaustion", "900 closed-loop clients (10 × 3 replicas × pool 30) creating, 30 s",

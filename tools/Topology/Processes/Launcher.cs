@@ -6,7 +6,8 @@ namespace Platform.Topology.Processes;
 
 /// <summary>
 /// Starts the platform's servers detached from the caller (they outlive the CLI), each in its own
-/// session with stdin from /dev/null and its output appended to its log; waits for them to become
+/// session with stdin from /dev/null, its output appended to its log and none of the caller's other
+/// descriptors (<see cref="InheritedDescriptors"/>); waits for them to become
 /// ready; stops them gracefully. Every wait is bounded.
 /// </summary>
 public sealed class Launcher(ProcessTable table, Narrator narrator)
@@ -42,6 +43,7 @@ public sealed class Launcher(ProcessTable table, Narrator narrator)
             start.Environment[key] = value;
         }
 
+        InheritedDescriptors.CloseOnExec();
         using var process = Process.Start(start) ?? throw new PlatformException($"{name} did not start ({command.FileName})");
         Table.Record(name, process.Id, port);
         return process.Id;

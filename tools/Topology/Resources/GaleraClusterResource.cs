@@ -90,7 +90,7 @@ public sealed class GaleraClusterResource(ResourceContext context) : PlatformRes
             await MariaDbResource.InitialiseAsync(context, files, ProcessNames.DatabaseNode(node));
             // A socket file left by a node that did not stop cleanly would keep the new one from binding.
             File.Delete(files.Socket);
-            Directory.CreateDirectory(files.TempDirectory);
+            files.CreateDirectories();
         }
 
         var plan = await GaleraStartPlanner.PlanAsync(

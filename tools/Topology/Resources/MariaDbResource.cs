@@ -54,7 +54,7 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
         await InitialiseAsync(files);
         // A socket file left by a server that did not stop cleanly would keep the new one from binding.
         File.Delete(files.Socket);
-        Directory.CreateDirectory(files.TempDirectory);
+        files.CreateDirectories();
     }
 
     /// <summary>The database and its user (with the platform's password), idempotently.</summary>
@@ -97,7 +97,7 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
 
         context.Narrator.Info($"initialising {name}'s data directory");
         var scratch = UniqueDirectory.Create(layout.State, "mariadb-init.");
-        Directory.CreateDirectory(files.TempDirectory);
+        files.CreateDirectories();
         var log = layout.Log("mariadb-install-db");
         var (exitCode, output) = await CommandRunner.RunAsync(MariaDbService.Install(scratch, files.TempDirectory), TimeSpan.FromMinutes(5));
         await File.WriteAllTextAsync(log, output);

@@ -9,11 +9,15 @@ public static class ExporterServices
     public const string Mysqld = "prometheus-mysqld-exporter";
     public const string Redis = "prometheus-redis-exporter";
 
-    /// <summary>The host's figures the alerts and dashboards read, nothing else.</summary>
-    public static ServiceCommand NodeExporter(int port) => new(
+    /// <summary>
+    /// The host's figures the alerts and dashboards read, nothing else, and the <c>*.prom</c> files in
+    /// <paramref name="textfileDirectory"/>: what a command that exits (the backup) leaves for Prometheus.
+    /// </summary>
+    public static ServiceCommand NodeExporter(int port, string textfileDirectory) => new(
         Binaries.Require(Node),
         [$"--web.listen-address={Listen(port)}", "--collector.disable-defaults", "--collector.filesystem",
-         "--collector.meminfo", "--collector.cpu", "--collector.loadavg", "--collector.diskstats"]);
+         "--collector.meminfo", "--collector.cpu", "--collector.loadavg", "--collector.diskstats",
+         "--collector.textfile", $"--collector.textfile.directory={textfileDirectory}"]);
 
     /// <summary>
     /// MariaDB's exporter, logged in as the <c>exporter</c> user from <paramref name="settingsFile"/>

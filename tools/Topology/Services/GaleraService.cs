@@ -105,12 +105,13 @@ public static class GaleraService
 
     /// <summary>
     /// The files of <c>./platform up</c>'s node <paramref name="node"/>: node 1 keeps the single server's
-    /// (<see cref="MariaDbService.Files"/>), node N has <c>mariadb-N/</c>, <c>mariadb-N.sock</c>, its own log.
+    /// (<see cref="MariaDbService.Files"/>), node N has <c>mariadb-N/</c>, <c>mariadb-N.sock</c>, <c>mariadb-N-binlog/</c>, its own log.
     /// </summary>
     public static MariaDbFiles Files(StateLayout layout, int node) => node == 1
         ? MariaDbService.Files(layout)
         : new(layout.DatabaseNodeData(node), layout.DatabaseNodeSocket(node), layout.DatabaseNodeTemp(node),
-            Path.Combine(layout.DatabaseNodeData(node), "mariadbd.pid"), layout.Log(ProcessNames.DatabaseNode(node)));
+            Path.Combine(layout.DatabaseNodeData(node), "mariadbd.pid"), layout.Log(ProcessNames.DatabaseNode(node)),
+            layout.DatabaseNodeBinlog(node));
 
     /// <summary>Node <paramref name="node"/> of <paramref name="cluster"/>.</summary>
     public static ServiceCommand Start(string configFile, MariaDbFiles files, GaleraTopology cluster, int node, GaleraStart start)

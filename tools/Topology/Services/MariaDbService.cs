@@ -4,12 +4,26 @@ using MySqlConnector;
 namespace Platform.Topology.Services;
 
 /// <summary>
-/// The files one MariaDB server keeps: its data, socket, private tmpdir, pid file and error log. A socket
+/// The files one MariaDB server keeps: its data, socket, private tmpdir, pid file, error log and binary log
+/// (a directory of its own, apart from the data, so losing the data directory does not lose it). A socket
 /// path past the kernel's limit is refused here, before anything is created: it would only fail later, as a
 /// server that never answers.
 /// </summary>
-public sealed record MariaDbFiles(string DataDirectory, string Socket, string TempDirectory, string PidFile, string LogFile)
+public sealed record MariaDbFiles(string DataDirectory, string Socket, string TempDirectory, string PidFile, string LogFile, string BinlogDirectory)
 {
+    /// <summary>The binary log files' names: <c>mariadb-bin.000001</c>, ... and the index <c>mariadb-bin.index</c>.</summary>
+    public const string BinlogBaseName = "mariadb-bin";
+
+    /// <summary>The --log-bin value: the binary log's directory and base name.</summary>
+    public string BinlogBase => Path.Combine(BinlogDirectory, BinlogBaseName);
+
+    /// <summary>Creates what the server needs and does not create itself: its tmpdir and its binary log directory.</summary>
+    public void CreateDirectories()
+    {
+        Directory.CreateDirectory(TempDirectory);
+        Directory.CreateDirectory(BinlogDirectory);
+    }
+
     /// <summary>A Unix socket path is limited to 107 bytes.</summary>
     public const int MaxSocketPath = 107;
 
@@ -41,7 +55,8 @@ public static class MariaDbService
 
     /// <summary>The files of <c>./platform up</c>'s server, under the state directory.</summary>
     public static MariaDbFiles Files(StateLayout layout) => new(
-        layout.MariaDbData, layout.MariaDbSocket, layout.MariaDbTemp, Path.Combine(layout.MariaDbData, "mariadbd.pid"), layout.Log(ProcessNames.MariaDb));
+        layout.MariaDbData, layout.MariaDbSocket, layout.MariaDbTemp, Path.Combine(layout.MariaDbData, "mariadbd.pid"), layout.Log(ProcessNames.MariaDb),
+        layout.MariaDbBinlog);
 
     /// <summary>Creates the system tables in <paramref name="dataDirectory"/>; root may log in without a password (through the socket, once provisioned).</summary>
     public static ServiceCommand Install(string dataDirectory, string tempDirectory) => new(
@@ -51,14 +66,33 @@ public static class MariaDbService
 
     /// <summary>
     /// The server on <paramref name="port"/>. Its tmpdir is its own: at start-up mariadbd deletes every
-    /// #sql* file there, which in a shared /tmp would be other servers' temporary tables.
+    /// #sql* file there, which in a shared /tmp would be other servers' temporary tables. The binary log
+    /// goes to <see cref="MariaDbFiles.BinlogDirectory"/>, which must exist (<see cref="MariaDbFiles.CreateDirectories"/>).
     /// </summary>
-    public static ServiceCommand Start(string configFile, MariaDbFiles files, int port) => new(
-        Binaries.Require(Server),
-        // --defaults-file must be the first option.
-        [$"--defaults-file={configFile}", $"--user={Environment.UserName}", $"--datadir={files.DataDirectory}",
-         $"--socket={files.Socket}", $"--port={port.ToString(CultureInfo.InvariantCulture)}", "--bind-address=127.0.0.1",
-         $"--pid-file={files.PidFile}", $"--log-error={files.LogFile}", $"--tmpdir={files.TempDirectory}"]);
+    public static ServiceCommand Start(string configFile, MariaDbFiles files, int port)
+    {
+        return new(
+            Binaries.Require(Server),
+            // --defaults-file must be the first option.
+            [$"--defaults-file={configFile}", $"--user={Environment.UserName}", $"--datadir={files.DataDirectory}",
+             $"--socket={files.Socket}", $"--port={port.ToString(CultureInfo.InvariantCulture)}", "--bind-address=127.0.0.1",
+             $"--pid-file={files.PidFile}", $"--log-error={files.LogFile}", $"--tmpdir={files.TempDirectory}",
+             $"--log-bin={files.BinlogBase}"]);
+    }
+
+    /// <summary>
+    /// A private server for restore: the same settings on a restored data directory, reachable through its
+    /// socket only (no TCP port, so no client can write while binary logs are replayed).
+    /// </summary>
+    public static ServiceCommand StartPrivate(string configFile, MariaDbFiles files)
+    {
+        return new(
+            Binaries.Require(Server),
+            [$"--defaults-file={configFile}", $"--user={Environment.UserName}", $"--datadir={files.DataDirectory}",
+             $"--socket={files.Socket}", "--skip-networking",
+             $"--pid-file={files.PidFile}", $"--log-error={files.LogFile}", $"--tmpdir={files.TempDirectory}",
+             $"--log-bin={files.BinlogBase}"]);
+    }
 
     /// <summary>root through the server's socket: the only way root logs in once provisioned.</summary>
     public static string RootConnectionString(string socket, string? database = null, bool pooling = false) =>

@@ -7,7 +7,8 @@ namespace Platform.Load.Wrk.Paired;
 /// <c>paired STATE-DIR-A STATE-DIR-B</c> and its BENCH_* settings (defaults in brackets):
 /// BENCH_ROUNDS [4], BENCH_DURATION [10] seconds per measured run after BENCH_WARMUP [5] of the same,
 /// BENCH_CONNECTIONS [16] (one wrk thread), BENCH_WORKLOADS ["read create"] (any of read, create,
-/// health), BENCH_LABELS ["A B"] (the two columns' names).
+/// health), BENCH_LABELS ["A B"] (the two columns' names), BENCH_BACKUP_BESIDE [none] (A or B: that side's
+/// platform takes full backups one after another while each of its measured runs lasts).
 /// </summary>
 public sealed record PairedArguments(
     IReadOnlyList<string> States,
@@ -16,12 +17,13 @@ public sealed record PairedArguments(
     int Warmup,
     int Connections,
     IReadOnlyList<string> Workloads,
-    IReadOnlyList<string> Labels)
+    IReadOnlyList<string> Labels,
+    int? BackupBeside = null)
 {
     public const string Name = "paired";
 
     public const string Usage = "usage: ./platform bench paired STATE-DIR-A STATE-DIR-B (settings: BENCH_ROUNDS [4], BENCH_DURATION [10], "
-        + "BENCH_WARMUP [5], BENCH_CONNECTIONS [16], BENCH_WORKLOADS [\"read create\"], BENCH_LABELS [\"A B\"]; see docs/load-scenarios.md)";
+        + "BENCH_WARMUP [5], BENCH_CONNECTIONS [16], BENCH_WORKLOADS [\"read create\"], BENCH_LABELS [\"A B\"], BENCH_BACKUP_BESIDE [none]; see docs/load-scenarios.md)";
 
     /// <summary>GET one reservation of the load client by its code: the read path through the database.</summary>
     public const string Read = "read";
@@ -64,6 +66,15 @@ public sealed record PairedArguments(
             var labels = settings.Words("BENCH_LABELS", "A B");
             if (labels.Count != 2 || labels[0] == labels[1] || labels.Any(label => label.Contains('|', StringComparison.Ordinal)))
                 return (null, $"BENCH_LABELS must be two different names without '|' (got '{variable("BENCH_LABELS")}')");
+            int? backupBeside = variable("BENCH_BACKUP_BESIDE") switch
+            {
+                null or "" => null,
+                "A" => 0,
+                "B" => 1,
+                _ => -1,
+            };
+            if (backupBeside == -1)
+                return (null, $"BENCH_BACKUP_BESIDE must be A or B, the side whose platform backs up during its runs (got '{variable("BENCH_BACKUP_BESIDE")}')");
             return (new PairedArguments(
                 states,
                 Rounds: settings.Whole("BENCH_ROUNDS", 4, 1, 99),
@@ -71,7 +82,8 @@ public sealed record PairedArguments(
                 Warmup: settings.Whole("BENCH_WARMUP", 5, 0, 3600),
                 Connections: settings.Whole("BENCH_CONNECTIONS", 16, 1, 10_000),
                 workloads,
-                labels), null);
+                labels,
+                backupBeside), null);
         }
         catch (ArgumentException e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Topology;
+using Platform.Topology.Backups;
 
 namespace Platform.Load.Wrk.Paired;
 
@@ -51,8 +52,12 @@ public sealed class PairedBench(PairedArguments run, TextWriter output, TextWrit
                 {
                     if (run.Warmup > 0)
                         await MeasureAsync(platforms[side], workload, readPaths[side], run.Warmup);
+                    using var backups = new CancellationTokenSource();
+                    var backingUp = side == run.BackupBeside ? BackUpUntilAsync(platforms[side].Layout, backups.Token) : Task.FromResult(0);
                     var line = await MeasureAsync(platforms[side], workload, readPaths[side], run.Duration);
-                    await progress.WriteLineAsync($"==> round {round}, {workload}, {run.Labels[side]}: {line}");
+                    await backups.CancelAsync();
+                    var taken = await backingUp;
+                    await progress.WriteLineAsync($"==> round {round}, {workload}, {run.Labels[side]}: {line}{(side == run.BackupBeside ? $" (beside {taken} full backups)" : "")}");
                     if (!_samples.TryGetValue((workload, side), out var lines))
                         _samples[(workload, side)] = lines = [];
                     lines.Add(line);
@@ -61,6 +66,23 @@ public sealed class PairedBench(PairedArguments run, TextWriter output, TextWrit
         }
 
         await output.WriteAsync(PairedTable.Render(run, _samples, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>
+    /// Full backups one after another (the costliest kind: every page is read) until <paramref name="stop"/>;
+    /// the one running then is let finish, so it never overlaps the next measurement. Returns how many finished.
+    /// </summary>
+    private static async Task<int> BackUpUntilAsync(StateLayout layout, CancellationToken stop)
+    {
+        var taken = 0;
+        var backup = new BackupRun(new BackupPolicy(layout.BenchBackups, KeepChains: 1, ChainLength: 0), layout.MariaDbSocket, Narrator.Silent);
+        while (!stop.IsCancellationRequested)
+        {
+            await backup.RunAsync(CancellationToken.None);
+            taken++;
+        }
+
+        return taken;
     }
 
     // One wrk run on one platform: its BENCH line with cpu_us (the platform's CPU per request) added.
