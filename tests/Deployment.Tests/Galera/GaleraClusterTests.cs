@@ -67,8 +67,8 @@ public sealed class GaleraClusterTests
         Assert.True(await cluster.WaitUntilAllSyncedAsync(Bound), cluster.Diagnostics(2));
 
         // Node 1 crashes and the other two go on; then they crash too. Nobody is marked safe (a node is only
-        // when it is alone in a primary component), so each position is recovered and node 2, the first of
-        // the most advanced, founds the cluster; node 1 catches up from it.
+        // when it is alone in a primary component), so each position is recovered and the most advanced
+        // (the first of them when equal) founds the cluster; node 1 catches up from it.
         await cluster.KillAsync(1);
         await InsertWithinAsync(cluster.AppConnectionString, 200, TimeSpan.FromSeconds(10));
         await cluster.KillAsync(2);
@@ -76,7 +76,10 @@ public sealed class GaleraClusterTests
         foreach (var node in Enumerable.Range(1, 3))
             Assert.False(GaleraState.Read(cluster.DataDirectory(node))!.SafeToBootstrap, $"node {node} is marked safe after the crash");
         var crashed = await cluster.StartStoppedAsync();
-        Assert.Equal(2, crashed?.Node);
+        // Nodes 2 and 3 both hold the last write; node 3, the last alive, can be one event ahead (the
+        // configuration change it saw alone), and then it is the most advanced. Either way, not node 1,
+        // and nothing is lost (the counts below).
+        Assert.True(crashed?.Node is 2 or 3, $"node {crashed?.Node} founded the cluster: {crashed?.Reason}");
         Assert.Contains("recovered positions", crashed!.Reason, StringComparison.Ordinal);
         Assert.True(await cluster.WaitUntilAllSyncedAsync(Bound), cluster.Diagnostics(1));
         foreach (var node in new[] { 1, 2, 3 })
