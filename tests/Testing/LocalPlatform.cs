@@ -21,6 +21,23 @@ public sealed class LocalPlatform : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private readonly TimeSpan _commandTimeout;
     private readonly int _apiBase = FreePort.Block(9);
+    /// <summary>
+    /// Settings for a test that books through the gateway as one anonymous client, one night after another:
+    /// it would otherwise be held to the anonymous policy's 20 requests per second, its hold quotas, the
+    /// horizon and the budget of all anonymous holds (one holder fills one shard).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> UnthrottledClients = new Dictionary<string, string>
+    {
+        ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "100000",
+        ["RateLimiting__Policies__anonymous__Burst"] = "100000",
+        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
+        ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
+        ["Identity__Anonymous__Limits__MaxActiveHolds"] = "1000000",
+        ["Identity__Anonymous__Limits__MaxHeldNights"] = "1000000",
+        ["Identity__Anonymous__Limits__HorizonDays"] = "36500",
+        ["Reservations__AnonymousHeldNightsBudget"] = "100000000",
+    };
+
     /// <summary>The servers `./platform up` starts besides our own processes: a test of the script needs each.</summary>
     public static readonly IReadOnlyList<string> Servers =
     [

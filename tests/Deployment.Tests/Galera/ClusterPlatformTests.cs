@@ -20,21 +20,12 @@ public sealed class ClusterPlatformTests
 {
     private static readonly TimeSpan AnsweredAgainWithin = TimeSpan.FromSeconds(10);
 
-    private static readonly Dictionary<string, string> Settings = new()
+    private static readonly Dictionary<string, string> Settings = new(LocalPlatform.UnthrottledClients)
     {
         [PlatformVariables.DatabaseNodes] = "3",
         // The SQL port and the three nodes' Galera ports above it, and one exporter per node, all free.
         [PlatformVariables.DatabasePort] = Port(FreePort.Block(1 + PlatformPorts.GaleraPortSpan) + 1),
         [PlatformVariables.MysqldExporterPort] = Port(FreePort.Block(3) + 1),
-        // One test client would otherwise be held to the anonymous policy and its hold quotas.
-        ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "100000",
-        ["RateLimiting__Policies__anonymous__Burst"] = "100000",
-        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
-        ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
-        ["Identity__Anonymous__Limits__MaxActiveHolds"] = "1000000",
-        ["Identity__Anonymous__Limits__MaxHeldNights"] = "1000000",
-        ["Identity__Anonymous__Limits__HorizonDays"] = "36500",
-        ["Reservations__AnonymousHeldNightsBudget"] = "100000000",
     };
 
     [Fact]

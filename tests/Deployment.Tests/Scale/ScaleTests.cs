@@ -13,26 +13,11 @@ public sealed class ScaleTests
     // The gateway reloads its destinations file within about a second; allow for a loaded machine.
     private static readonly TimeSpan JoinsWithin = TimeSpan.FromSeconds(5);
 
-    private static readonly Dictionary<string, string> UnthrottledClients = new()
-    {
-        // One test client would otherwise be held to the anonymous policy's 20 requests per second.
-        ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "100000",
-        ["RateLimiting__Policies__anonymous__Burst"] = "100000",
-        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "100000",
-        ["RateLimiting__AnonymousCeiling__Burst"] = "100000",
-        // ...and, booking one night after another from one address, to its hold quotas, the horizon
-        // (its stays are in 2032) and the budget of all anonymous holds (one holder fills one shard).
-        ["Identity__Anonymous__Limits__MaxActiveHolds"] = "1000000",
-        ["Identity__Anonymous__Limits__MaxHeldNights"] = "1000000",
-        ["Identity__Anonymous__Limits__HorizonDays"] = "36500",
-        ["Reservations__AnonymousHeldNightsBudget"] = "100000000",
-    };
-
     [Fact]
     public async Task Scaling_3_to_5_to_2_under_steady_traffic_fails_no_request_and_new_replicas_serve_within_seconds()
     {
         RequiredServer.LocateAll(LocalPlatform.Servers);
-        await using var platform = new LocalPlatform(UnthrottledClients);
+        await using var platform = new LocalPlatform(LocalPlatform.UnthrottledClients);
         await platform.RunOrFailAsync("up");
 
         await using var traffic = new SteadyTraffic(platform.GatewayAddress, clients: 3, accommodation: 700);

@@ -13,7 +13,6 @@ public static class Binaries
     {
         [MariaDbService.Server] = "mariadb-server",
         [MariaDbService.InstallDb] = "mariadb-server",
-        [GaleraService.StateTransferProgram] = "mariadb-backup",
         [MariaDbBackupService.Backup] = "mariadb-backup",
         [MariaDbBackupService.Binlog] = "mariadb-client",
         [MariaDbBackupService.Client] = "mariadb-client",

@@ -83,9 +83,10 @@ public static class GaleraService
 
     /// <summary>
     /// Full state transfers copy with mariabackup: rsync's daemon, started as root, drops to <c>nobody</c>
-    /// and cannot write the joiner's data directory; mariabackup also leaves the donor taking writes.
+    /// and cannot write the joiner's data directory; mariabackup also leaves the donor taking writes. Its
+    /// script runs the same program backups do.
     /// </summary>
-    public const string StateTransferProgram = "mariabackup";
+    public const string StateTransferProgram = MariaDbBackupService.Backup;
 
     /// <summary>What an operator runs on the most advanced survivor of a cluster that lost its majority.</summary>
     public const string BootstrapSql = "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'";
