@@ -181,14 +181,16 @@ public sealed class GaleraTopologyTests
     }
 
     [Fact]
-    public void Marking_a_node_safe_changes_only_its_flag()
+    public void Marking_a_node_safe_or_not_changes_only_its_flag()
     {
         var directory = ScratchDirectory.Create("platform-grastate-");
         try
         {
             File.WriteAllText(Path.Combine(directory.Path, GaleraState.FileName), "# GALERA saved state\nversion: 2.1\nuuid:    u\nseqno:   -1\nsafe_to_bootstrap: 0\n");
-            GaleraState.MarkSafeToBootstrap(directory.Path);
+            GaleraState.SetSafeToBootstrap(directory.Path);
             Assert.Equal(new GaleraState("u", -1, SafeToBootstrap: true), GaleraState.Read(directory.Path));
+            GaleraState.SetSafeToBootstrap(directory.Path, safe: false);
+            Assert.Equal(new GaleraState("u", -1, SafeToBootstrap: false), GaleraState.Read(directory.Path));
             Assert.Null(GaleraState.Read(Path.Combine(directory.Path, "absent")));
         }
         finally

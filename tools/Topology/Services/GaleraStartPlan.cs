@@ -6,7 +6,8 @@ namespace Platform.Topology.Services;
 public sealed record GaleraStartPlan(IReadOnlyList<(int Node, GaleraStart Start)> Starts, GaleraBootstrapChoice? Bootstrap);
 
 /// <summary>
-/// How stopped nodes start, for <c>up</c> and the tests' clusters alike. With a node running, each joins it,
+/// How stopped nodes start, for <c>up</c> and the tests' clusters alike. A cluster that never ran is seeded
+/// first (<see cref="GaleraSeed"/>): node 1 founds it and the others start as copies of its data. With a node running, each joins it,
 /// a crashed one from its recovered position (so it catches up by IST, not a whole copy). With none running,
 /// one founds the cluster again (<see cref="GaleraBootstrap"/>), marked safe when its position was recovered,
 /// and the others join it.
@@ -23,6 +24,15 @@ public static class GaleraStartPlanner
         ArgumentNullException.ThrowIfNull(stopped);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(recoveryLog);
+        if (GaleraSeed.Applies(cluster, stopped, anyRunning, files))
+        {
+            const int seed = 1;
+            await GaleraSeed.SeedAsync(configFile, cluster, seed, files);
+            return new GaleraStartPlan(
+                [(seed, new GaleraStart(NewCluster: true)), .. stopped.Where(node => node != seed).Order().Select(node => (node, GaleraStart.Join))],
+                new GaleraBootstrapChoice(seed, "a new cluster; the other nodes start as copies of its data and catch up by IST"));
+        }
+
         var records = stopped.Order().Select(node => new GaleraNodeRecord(node, GaleraState.Read(files(node).DataDirectory))).ToList();
         var positions = new Dictionary<int, string>();
         if (anyRunning || GaleraBootstrap.NeedsRecovery(records))
@@ -43,7 +53,7 @@ public static class GaleraStartPlanner
         var founder = known.Single(record => record.Node == choice.Node);
         if (founder.State is { SafeToBootstrap: false })
         {
-            GaleraState.MarkSafeToBootstrap(files(founder.Node).DataDirectory);
+            GaleraState.SetSafeToBootstrap(files(founder.Node).DataDirectory);
         }
 
         return new GaleraStartPlan(

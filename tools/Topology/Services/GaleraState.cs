@@ -37,13 +37,15 @@ public sealed record GaleraState(string Uuid, long Seqno, bool SafeToBootstrap)
     }
 
     /// <summary>
-    /// Marks the node in <paramref name="dataDirectory"/> as the one to found the cluster from, as Galera's
-    /// documentation tells an operator to do by hand once every node's position is known.
+    /// Marks the node in <paramref name="dataDirectory"/> as the one to found the cluster from (or, with
+    /// <paramref name="safe"/> false, as one that must not), as Galera's documentation tells an operator to
+    /// do by hand once every node's position is known.
     /// </summary>
-    public static void MarkSafeToBootstrap(string dataDirectory)
+    public static void SetSafeToBootstrap(string dataDirectory, bool safe = true)
     {
         var path = Path.Combine(dataDirectory, FileName);
-        var lines = File.ReadAllLines(path).Select(line => line.TrimStart().StartsWith(SafeKey, StringComparison.Ordinal) ? SafeKey + " 1" : line);
+        var value = SafeKey + (safe ? " 1" : " 0");
+        var lines = File.ReadAllLines(path).Select(line => line.TrimStart().StartsWith(SafeKey, StringComparison.Ordinal) ? value : line);
         Files.AtomicFile.Write(path, string.Join('\n', lines) + "\n");
     }
 }
