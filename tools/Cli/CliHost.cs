@@ -23,6 +23,7 @@ public static class CliHost
             TestCommand.Create(args),
             ScaleCommand.Create(args),
             BenchCommand.Create(args),
+            SeedCommand.Create(args),
             IssueKeyCommand.Create(),
             BackupCommand.Create(),
             RestoreCommand.Create(),
@@ -39,9 +40,9 @@ public static class CliHost
             return await ShowUsageAsync(root, Console.Out);
         }
 
-        // What follows test or bench belongs to dotnet test or the load generator, --help included: their
-        // commands take it raw from args, so only the command's name is parsed here.
-        var parsed = root.Parse(args is [TestCommand.Name or BenchCommand.Name, ..] ? [args[0]] : args);
+        // What follows test, bench or seed belongs to dotnet test or the load generator, --help included:
+        // their commands take it raw from args, so only the command's name is parsed here.
+        var parsed = root.Parse(args is [TestCommand.Name or BenchCommand.Name or SeedCommand.Name, ..] ? [args[0]] : args);
         if (parsed.Errors.Count > 0)
         {
             // "No command" adds nothing to "unknown command 'x'".

@@ -14,6 +14,7 @@
 //               a replica (SIGSTOP/SIGCONT), the database's global read lock, ejection and shedding
 //   Audit/      after every run: creates stored, no double booking, every event in the Redis stream
 //   Reporting/  report.md, requests.csv, timeline.csv, timeline.svg; percentiles, tables, charts
+//   Seeding/    `./platform seed --reservations N`: realistic reservations bulk-loaded into the database
 //   Wrk/        the wrk benches (paired, compare, writes, gateway): wrk with tools/Bench's Lua scripts as a child process, its BENCH
 //               lines, the platforms' CPU, the tables BENCHMARKS.md records
 using Platform.Load.Cli;
@@ -24,6 +25,9 @@ using Platform.Topology;
 
 if (args is [IdentityTokenCommand.Name, .. var tokenArguments])
     return IdentityTokenCommand.Run(tokenArguments);
+
+if (args is [Platform.Load.Seeding.SeedCommand.Name, .. var seedArguments])
+    return await Platform.Load.Seeding.SeedCommand.RunAsync(seedArguments);
 
 if (args is [var wrkBench, .. var wrkArguments] && WrkCommands.Names.Contains(wrkBench))
     return await WrkCommands.RunAsync(wrkBench, wrkArguments);
