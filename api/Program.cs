@@ -1,4 +1,5 @@
 using Platform.Api.Accommodations;
+using Platform.Api.BackOffice;
 using Platform.Api.Bulkheads;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
@@ -19,6 +20,7 @@ builder.AddBulkheads();         // reads and writes each hold only their share o
 builder.AddIdentity();          // X-Client-Identity signed by the gateway: who calls, with which scopes (docs/identity.md)
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
+builder.AddBackOffice();        // operators' search over every client's reservations (admin scope)
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
 builder.Services.AddOpenApi();
 // Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem. No Server header.
@@ -46,6 +48,7 @@ app.UseBulkheads();
 app.MapHealth();
 app.MapReservations();
 app.MapAccommodations();
+app.MapBackOffice();
 app.MapOpenApi("/api/v1/openapi.json");
 
 app.Run();

@@ -31,6 +31,7 @@ public static class IdentitySetup
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Create, Policy(Scopes.Create, guestsWithSecret: false))
             .AddPolicy(Scopes.Read, Policy(Scopes.Read, guestsWithSecret: false))
+            .AddPolicy(Scopes.Admin, Policy(Scopes.Admin, guestsWithSecret: false))
             .AddPolicy(ReadOwn, Policy(Scopes.Read, guestsWithSecret: true))
             .AddPolicy(ManageOwn, Policy(Scopes.Manage, guestsWithSecret: true));
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, IdentityProblems>();

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using Platform.Api.Reservations;
+
+namespace Platform.Api.BackOffice;
+
+/// <summary>How a search's pages are read: newest first, or by check-in (earliest first).</summary>
+public enum SearchOrder
+{
+    Newest,
+    CheckIn,
+}
+
+/// <summary>
+/// What an operator searches reservations by (docs/api.md, Back office), read strictly from the query
+/// string: each filter at most once, no parameter the search does not know (a misspelt filter would
+/// otherwise silently widen the search), every value checked for its form and length before any database
+/// work. Stays overlap <see cref="StayFrom"/>..<see cref="StayTo"/> (check-out after the first day,
+/// check-in before the last), a window of at most <see cref="MaxStayWindowDays"/> days.
+/// </summary>
+public sealed record SearchFilters(
+    string? Status,
+    int? AccommodationId,
+    string? Owner,
+    string? GuestEmail,
+    string? GuestPhone,
+    DateOnly? StayFrom,
+    DateOnly? StayTo,
+    DateTime? CreatedFrom,
+    DateTime? CreatedTo,
+    SearchOrder Order)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    /// <summary>A stay window of up to a year and a day: every stay in it is found through the check-in index, from <see cref="ReservationValidator.MaxNights"/> days before it.</summary>
+    public const int MaxStayWindowDays = 366;
+
+    /// <summary>Longest value any parameter may have (an email's 254 is the longest real one).</summary>
+    public const int MaxValueLength = 256;
+
+    public const string CursorParameter = "cursor";
+    public const string LimitParameter = "limit";
+
+    private static readonly string[] Statuses = [ReservationStatus.PreReserved, ReservationStatus.Confirmed, ReservationStatus.Cancelled, ReservationStatus.Expired];
+
+    /// <summary>Every parameter the search takes; the export takes the same.</summary>
+    public static IReadOnlyList<string> Parameters { get; } =
+        ["status", "accommodationId", "owner", "guestEmail", "guestPhone", "stayFrom", "stayTo", "createdFrom", "createdTo", "sort", CursorParameter, LimitParameter];
+
+    /// <summary>
+    /// The filters in <paramref name="query"/>, or null with <paramref name="errors"/> saying what is wrong
+    /// with each parameter. <paramref name="extra"/> are parameters the caller reads itself (the export's options).
+    /// </summary>
+    public static SearchFilters? TryRead(IQueryCollection query, Dictionary<string, string[]> errors, IReadOnlyCollection<string>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var (name, values) in query)
+        {
+            if (!Parameters.Contains(name, StringComparer.Ordinal) && extra?.Contains(name, StringComparer.Ordinal) != true)
+                errors[Shown(name)] = [$"is not a search parameter (known: {string.Join(", ", Parameters)})"];
+            else if (values.Count > 1)
+                errors[name] = ["must be given at most once"];
+            else if (values.ToString().Length > MaxValueLength)
+                errors[name] = [$"must be at most {MaxValueLength} characters"];
+        }
+        if (errors.Count > 0)
+            return null;
+
+        string? Text(string name) => query.TryGetValue(name, out var value) && value.ToString().Length > 0 ? value.ToString() : null;
+
+        var status = Text("status");
+        if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))
+            errors["status"] = [$"must be one of {string.Join(", ", Statuses)}"];
+
+        int? accommodation = null;
+        if (Text("accommodationId") is { } a)
+        {
+            if (int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id >= 1)
+                accommodation = id;
+            else
+                errors["accommodationId"] = ["must be a whole number from 1"];
+        }
+
+        var owner = Text("owner");
+        if (owner is not null && (owner.Length > 64 || !owner.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':')))
+            errors["owner"] = ["must be a client id: at most 64 of A-Z, a-z, 0-9, '_', '-', '.' and ':'"];
+
+        var email = Text("guestEmail");
+        if (email is not null && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsControl)))
+            errors["guestEmail"] = ["must be an email address of at most 254 characters"];
+
+        // An unencoded '+' in a query string arrives as a space; read it as the '+' the client meant.
+        var phone = Text("guestPhone") is [' ', .. var rest] ? "+" + rest : Text("guestPhone");
+        if (phone is not null && !ReservationValidator.IsE164(phone))
+            errors["guestPhone"] = ["must be in E.164 form: '+' and 8-15 digits (encode '+' as %2B)"];
+
+        var stayFrom = Date(Text("stayFrom"), "stayFrom", errors);
+        var stayTo = Date(Text("stayTo"), "stayTo", errors);
+        if (stayFrom.HasValue != stayTo.HasValue)
+            errors[stayFrom.HasValue ? "stayTo" : "stayFrom"] = ["is required with the other end of the stay window"];
+        else if (stayFrom is { } from && stayTo is { } to && (to.DayNumber - from.DayNumber) is < 1 or > MaxStayWindowDays)
+            errors["stayTo"] = [$"must be 1 to {MaxStayWindowDays} days after stayFrom"];
+
+        var createdFrom = Time(Text("createdFrom"), "createdFrom", errors);
+        var createdTo = Time(Text("createdTo"), "createdTo", errors);
+        if (createdFrom is { } cf && createdTo is { } ct && ct <= cf)
+            errors["createdTo"] = ["must be after createdFrom"];
+
+        var order = Text("sort") switch
+        {
+            null or "newest" => SearchOrder.Newest,
+            "checkIn" => SearchOrder.CheckIn,
+            _ => (SearchOrder?)null,
+        };
+        if (order is null)
+            errors["sort"] = ["must be newest (the default) or checkIn"];
+
+        return errors.Count > 0 ? null : new SearchFilters(status, accommodation, owner, email, phone, stayFrom, stayTo, createdFrom, createdTo, order!.Value);
+    }
+
+    /// <summary>The page size: <see cref="DefaultLimit"/> unless <c>limit</c> says 1 to <paramref name="max"/>.</summary>
+    public static int? TryReadLimit(IQueryCollection query, Dictionary<string, string[]> errors, int max = MaxLimit)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (!query.TryGetValue(LimitParameter, out var value))
+            return Math.Min(DefaultLimit, max);
+        if (int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit >= 1 && limit <= max)
+            return limit;
+        errors[LimitParameter] = [$"must be a whole number from 1 to {max}"];
+        return null;
+    }
+
+    /// <summary>The filters in one canonical text (the cursor is bound to it): the same search gives the same text, whatever the parameters' order.</summary>
+    public string Canonical() => string.Join('\n',
+        Status, AccommodationId?.ToString(CultureInfo.InvariantCulture), Owner, GuestEmail?.ToUpperInvariant(), GuestPhone,
+        StayFrom?.ToString("O", CultureInfo.InvariantCulture), StayTo?.ToString("O", CultureInfo.InvariantCulture),
+        CreatedFrom?.ToString("O", CultureInfo.InvariantCulture), CreatedTo?.ToString("O", CultureInfo.InvariantCulture), Order);
+
+    private static DateOnly? Date(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+            return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 2000 and <= 2200)
+            return date;
+        errors[name] = ["must be a date (yyyy-MM-dd) from 2000 to 2200"];
+        return null;
+    }
+
+    // An instant with its offset (RFC 3339), or a date meaning its start in UTC; kept in UTC to the microsecond, as the column is.
+    private static DateTime? Time(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+            return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year is >= 2000 and <= 2200)
+            return day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        if (text.Length >= 20 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+            && (text.EndsWith('Z') || text[^6] is '+' or '-') && instant.Year is >= 2000 and <= 2200)
+            return new DateTime(instant.UtcDateTime.Ticks - (instant.UtcDateTime.Ticks % 10), DateTimeKind.Utc);
+        errors[name] = ["must be a date (yyyy-MM-dd) or a time with its offset (2026-12-07T10:00:00Z), from 2000 to 2200"];
+        return null;
+    }
+
+    // A parameter's name as an error key: never more than the length limit, never a control character.
+    private static string Shown(string name)
+    {
+        var shown = new StringBuilder();
+        foreach (var c in name.Take(64))
+            shown.Append(char.IsControl(c) ? '?' : c);
+        return shown.ToString();
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Platform.Api.BackOffice;
+
+/// <summary>
+/// The search's query parameters in the OpenAPI document. The endpoint reads the query string itself
+/// (<see cref="SearchFilters.TryRead"/>: strictly, refusing unknown and repeated parameters), so the
+/// framework cannot infer them from the handler's signature; they are listed here instead.
+/// </summary>
+public static class SearchParameterDocs
+{
+    private static readonly (string Name, string Description)[] Search =
+    [
+        ("status", "pre_reserved, confirmed, cancelled or expired (a hold past its expiry counts as expired)"),
+        ("accommodationId", "one accommodation"),
+        ("owner", "the client that created it (its client id; 'anonymous' for guests)"),
+        ("guestEmail", "the guest's email, exact (letter case aside)"),
+        ("guestPhone", "the guest's phone in E.164 form (encode '+' as %2B)"),
+        ("stayFrom", "with stayTo: stays overlapping [stayFrom, stayTo), yyyy-MM-dd, at most 366 days"),
+        ("stayTo", "the end of the stay window (exclusive), yyyy-MM-dd"),
+        ("createdFrom", "created at or after: yyyy-MM-dd or a time with its offset"),
+        ("createdTo", "created before: yyyy-MM-dd or a time with its offset"),
+        ("sort", "newest (default: newest first) or checkIn (earliest check-in first)"),
+        ("cursor", "the nextCursor of the previous page, with the same filters"),
+        ("limit", "reservations per page, 1 to 200 (default 50)"),
+    ];
+
+    public static RouteHandlerBuilder WithSearchParameters(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, description) in Search)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name, In = ParameterLocation.Query, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+            return Task.CompletedTask;
+        });
+}
