@@ -34,6 +34,13 @@ public sealed class AdminReservationRow
         r.owner_client AS OwnerClient, r.expires_at AS ExpiresAt, r.created_at AS CreatedAt, r.updated_at AS UpdatedAt
         """;
 
+    /// <summary><see cref="Columns"/> without the guest's name, email and phone: an export without personal data never reads them.</summary>
+    public const string ColumnsWithoutGuest = """
+        r.id AS Id, r.code AS Code, r.status AS Status, r.accommodation_id AS AccommodationId,
+        r.check_in AS CheckIn, r.check_out AS CheckOut, r.nights AS Nights, r.guests AS Guests, r.total_price AS TotalPrice,
+        r.owner_client AS OwnerClient, r.expires_at AS ExpiresAt, r.created_at AS CreatedAt, r.updated_at AS UpdatedAt
+        """;
+
     public long Id { get; set; }
     public string Code { get; set; } = "";
     public string Status { get; set; } = "";

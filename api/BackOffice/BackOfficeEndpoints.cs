@@ -14,6 +14,8 @@ public static class BackOfficeEndpoints
     public static WebApplicationBuilder AddBackOffice(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReservationSearch>();
+        builder.Services.AddSingleton<ReservationExport>();
+        ExportMetrics.PublishAll();
         return builder;
     }
 
@@ -21,7 +23,46 @@ public static class BackOfficeEndpoints
     {
         var group = app.MapGroup(Prefix).WithTags("Back office");
         group.MapGet("/reservations", Search).Reads().RequireScope(Scopes.Admin).WithSearchParameters();
+        group.MapGet("/reservations/export", Export).Exports().RequireScope(Scopes.Export).WithSearchParameters(export: true)
+            .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
         return app;
+    }
+
+    public const string ExportContentType = "text/csv";
+
+    /// <summary>The export's own options, beside the search's filters.</summary>
+    public static IReadOnlyList<string> ExportParameters { get; } = ["bom", "personalData"];
+
+    public static async Task<Results<EmptyHttpResult, ValidationProblem>> Export(
+        HttpContext context, Caller caller, ReservationExport export, RequestDeadline deadline, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var query = context.Request.Query;
+        var filters = SearchFilters.TryRead(query, errors, ExportParameters);
+        if (query.ContainsKey(SearchFilters.CursorParameter) || query.ContainsKey(SearchFilters.LimitParameter))
+            errors[query.ContainsKey(SearchFilters.CursorParameter) ? SearchFilters.CursorParameter : SearchFilters.LimitParameter] = ["an export has every row: no cursor, no limit"];
+        var bom = Flag(query, "bom", false, errors);
+        var personalData = Flag(query, "personalData", true, errors);
+        if (filters is null || errors.Count > 0)
+            return Problem.Invalid(errors);
+
+        var response = context.Response;
+        response.ContentType = ExportContentType + "; charset=utf-8; header=present";
+        response.Headers.ContentDisposition = $"attachment; filename=\"reservations-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.csv\"";
+        // Guests' personal data: never kept by a cache on the way.
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        try
+        {
+            await export.WriteAsync(filters, new ExportShape(bom, personalData), caller.Client, response.Body, deadline, cancellationToken);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested && response.HasStarted)
+        {
+            // Gone or out of time mid-stream: the status line is sent, so the only way to say so is to cut
+            // the response short; a client sees a truncated transfer, never a file that looks complete.
+            context.Abort();
+        }
+        return TypedResults.Empty;
     }
 
     public static async Task<Results<Ok<SearchPage>, ValidationProblem>> Search(
@@ -40,5 +81,22 @@ public static class BackOfficeEndpoints
             after = key;
         }
         return TypedResults.Ok(await search.PageAsync(filters, limit.Value, after, caller.Client, deadline, cancellationToken));
+    }
+
+    // true or false, else the default; anything else names the parameter.
+    private static bool Flag(IQueryCollection query, string name, bool fallback, Dictionary<string, string[]> errors)
+    {
+        if (!query.TryGetValue(name, out var value))
+            return fallback;
+        switch (value.ToString())
+        {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                errors[name] = ["must be true or false"];
+                return fallback;
+        }
     }
 }

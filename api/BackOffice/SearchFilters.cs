@@ -139,6 +139,24 @@ public sealed record SearchFilters(
         StayFrom?.ToString("O", CultureInfo.InvariantCulture), StayTo?.ToString("O", CultureInfo.InvariantCulture),
         CreatedFrom?.ToString("O", CultureInfo.InvariantCulture), CreatedTo?.ToString("O", CultureInfo.InvariantCulture), Order);
 
+    /// <summary>The filters for an audit line: every value but a guest's email or phone, which show only as given.</summary>
+    public string Described()
+    {
+        var parts = new List<string>();
+        void Add(string name, object? value) { if (value is not null) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name}={value}")); }
+        Add("status", Status);
+        Add("accommodationId", AccommodationId);
+        Add("owner", Owner);
+        Add("guestEmail", GuestEmail is null ? null : "given");
+        Add("guestPhone", GuestPhone is null ? null : "given");
+        Add("stayFrom", StayFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add("stayTo", StayTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Add("createdFrom", CreatedFrom?.ToString("O", CultureInfo.InvariantCulture));
+        Add("createdTo", CreatedTo?.ToString("O", CultureInfo.InvariantCulture));
+        Add("sort", Order == SearchOrder.CheckIn ? "checkIn" : "newest");
+        return string.Join(' ', parts);
+    }
+
     private static DateOnly? Date(string? text, string name, Dictionary<string, string[]> errors)
     {
         if (text is null)

@@ -26,11 +26,19 @@ public static class SearchParameterDocs
         ("limit", "reservations per page, 1 to 200 (default 50)"),
     ];
 
-    public static RouteHandlerBuilder WithSearchParameters(this RouteHandlerBuilder endpoint) =>
+    private static readonly (string Name, string Description)[] Export =
+    [
+        ("bom", "true: start with the UTF-8 byte order mark spreadsheets want (default false)"),
+        ("personalData", "false: leave out the guests' names, emails and phones (default true)"),
+    ];
+
+    /// <summary>The search's parameters; with <paramref name="export"/>, its filters (no cursor, no limit) and the export's own options.</summary>
+    public static RouteHandlerBuilder WithSearchParameters(this RouteHandlerBuilder endpoint, bool export = false) =>
         endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];
-            foreach (var (name, description) in Search)
+            var parameters = export ? Search.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)).Concat(Export) : Search;
+            foreach (var (name, description) in parameters)
             {
                 operation.Parameters.Add(new OpenApiParameter
                 {

@@ -17,6 +17,7 @@ public static class BulkheadSetup
 {
     public const string ReadPolicy = "bulkhead-read";
     public const string WritePolicy = "bulkhead-write";
+    public const string ExportPolicy = "bulkhead-export";
 
     public static WebApplicationBuilder AddBulkheads(this WebApplicationBuilder builder)
     {
@@ -39,6 +40,12 @@ public static class BulkheadSetup
             // One partition per policy: a bulkhead is the replica's, not a client's.
             limiter.AddPolicy(ReadPolicy, context => Share(context, ReadPolicy, o => o.Readers!.Value));
             limiter.AddPolicy(WritePolicy, context => context.RequestServices.GetRequiredService<WriteShares>().Partition(context));
+            // As many exports at once as the export pool has connections: one more would wait for one.
+            limiter.AddPolicy(ExportPolicy, context => RateLimitPartition.GetConcurrencyLimiter(ExportPolicy, _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.ExportPoolSize,
+                QueueLimit = 0,
+            }));
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             limiter.OnRejected = async (rejected, _) =>
             {

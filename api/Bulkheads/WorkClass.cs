@@ -11,7 +11,11 @@ public sealed class WorkClass
 {
     public static readonly WorkClass Read = new("read", BulkheadSetup.ReadPolicy);
     public static readonly WorkClass Write = new("write", BulkheadSetup.WritePolicy);
-    public static readonly IReadOnlyList<WorkClass> All = [Read, Write];
+
+    /// <summary>A back-office export: its own deadline (Deadlines:Export), its own share and its own pool, so it never holds what a read or a write needs.</summary>
+    public static readonly WorkClass Export = new("export", BulkheadSetup.ExportPolicy);
+
+    public static readonly IReadOnlyList<WorkClass> All = [Read, Write, Export];
 
     private WorkClass(string label, string policy)
     {
@@ -35,6 +39,9 @@ public static class WorkClassConventions
 
     /// <summary>A write (create, confirm, cancel): under a deadline, in the writers' bulkhead.</summary>
     public static RouteHandlerBuilder Writes(this RouteHandlerBuilder endpoint) => endpoint.Classified(WorkClass.Write);
+
+    /// <summary>An export: under its own deadline, in the exports' bulkhead, on the export pool.</summary>
+    public static RouteHandlerBuilder Exports(this RouteHandlerBuilder endpoint) => endpoint.Classified(WorkClass.Export);
 
     private static RouteHandlerBuilder Classified(this RouteHandlerBuilder endpoint, WorkClass workClass) =>
         endpoint.WithMetadata(workClass)

@@ -33,6 +33,13 @@ public sealed class DatabaseOptions
     public int BackgroundPoolSize { get; set; } = 2;
 
     /// <summary>
+    /// The back office's exports' own pool (docs/api.md, Back office): an export streams for minutes, so it
+    /// never takes a connection from the request pool a create needs. Also how many exports run at once.
+    /// </summary>
+    [Range(1, 20, ErrorMessage = "Database:ExportPoolSize must be between {1} and {2}.")]
+    public int ExportPoolSize { get; set; } = 2;
+
+    /// <summary>
     /// How long one statement of the outbox relay or the expiry sweep may run or wait for a lock. A
     /// stalled database (a global read lock for a backup) then hands their connections back within
     /// this and they try again later, instead of holding the background pool for the whole stall.

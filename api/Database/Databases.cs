@@ -20,7 +20,10 @@ public static class Databases
     /// </summary>
     public const string Readiness = "readiness";
 
-    private enum Pool { Requests, Background, Readiness }
+    /// <summary>The back office's exports: minutes-long reads on connections of their own (<see cref="DatabaseOptions.ExportPoolSize"/>).</summary>
+    public const string Export = "export";
+
+    private enum Pool { Requests, Background, Readiness, Export }
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
@@ -36,6 +39,7 @@ public static class Databases
         builder.Services.AddSingleton(sp => Create(sp, Pool.Requests));
         builder.Services.AddKeyedSingleton(Background, (sp, _) => Create(sp, Pool.Background));
         builder.Services.AddKeyedSingleton(Readiness, (sp, _) => Create(sp, Pool.Readiness));
+        builder.Services.AddKeyedSingleton(Export, (sp, _) => Create(sp, Pool.Export));
         builder.Services.AddSingleton<ClusterLeases>();
         builder.Services.AddSingleton<WriteBatches>();
         builder.Services.AddHostedService<SchemaMigrator>();
@@ -53,11 +57,13 @@ public static class Databases
         {
             Pool.Background => $"{replica.Id}-background",
             Pool.Readiness => $"{replica.Id}-readiness",
+            Pool.Export => $"{replica.Id}-export",
             _ => replica.Id,
         }, pool switch
         {
             Pool.Background => options.BackgroundPoolSize,
             Pool.Readiness => 1,
+            Pool.Export => options.ExportPoolSize,
             _ => options.MaximumPoolSize,
         }, pool == Pool.Requests ? options.MinimumPoolSize : 0);
         return new MySqlDataSourceBuilder(connection.ConnectionString).UseName(connection.ApplicationName).Build();

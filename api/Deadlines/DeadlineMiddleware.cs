@@ -34,8 +34,10 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptions<DeadlineOp
             return;
         }
 
-        var latest = arrival + settings.Maximum;
-        var at = reading == DeadlineHeaders.Reading.Absent ? arrival + settings.Default
+        // An export has its own bound, in place of both the default and the maximum.
+        var exporting = workClass == WorkClass.Export;
+        var latest = arrival + (exporting ? settings.Export : settings.Maximum);
+        var at = reading == DeadlineHeaders.Reading.Absent ? arrival + (exporting ? settings.Export : settings.Default)
             : requested > latest ? latest
             : requested;
         if (at <= arrival)

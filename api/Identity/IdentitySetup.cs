@@ -32,6 +32,7 @@ public static class IdentitySetup
             .AddPolicy(Scopes.Create, Policy(Scopes.Create, guestsWithSecret: false))
             .AddPolicy(Scopes.Read, Policy(Scopes.Read, guestsWithSecret: false))
             .AddPolicy(Scopes.Admin, Policy(Scopes.Admin, guestsWithSecret: false))
+            .AddPolicy(Scopes.Export, Policy(Scopes.Export, guestsWithSecret: false))
             .AddPolicy(ReadOwn, Policy(Scopes.Read, guestsWithSecret: true))
             .AddPolicy(ManageOwn, Policy(Scopes.Manage, guestsWithSecret: true));
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, IdentityProblems>();

@@ -10,6 +10,7 @@ public static class Scopes
     public const string Read = IdentityNames.Read;
     public const string Manage = IdentityNames.Manage;
     public const string Admin = IdentityNames.Admin;
+    public const string Export = IdentityNames.Export;
 
     /// <summary>The client name the gateway gives callers without an API key.</summary>
     public const string AnonymousClient = IdentityNames.AnonymousClient;

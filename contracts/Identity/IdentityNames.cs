@@ -12,4 +12,10 @@ public static class IdentityNames
     public const string Read = "reservations:read";
     public const string Manage = "reservations:manage";
     public const string Admin = "reservations:admin";
+
+    /// <summary>The back office's CSV export (docs/api.md, Back office): every client's reservations in bulk, a scope of its own.</summary>
+    public const string Export = "reservations:export";
+
+    /// <summary>Every scope a client may hold.</summary>
+    public static IReadOnlyList<string> Scopes { get; } = [Create, Read, Manage, Admin, Export];
 }

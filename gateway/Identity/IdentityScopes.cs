@@ -10,8 +10,9 @@ public static class IdentityScopes
     public const string Read = IdentityNames.Read;
     public const string Manage = IdentityNames.Manage;
     public const string Admin = IdentityNames.Admin;
+    public const string Export = IdentityNames.Export;
 
-    public static IReadOnlyList<string> All { get; } = [Create, Read, Manage, Admin];
+    public static IReadOnlyList<string> All => IdentityNames.Scopes;
 
     /// <summary>The only scope an anonymous caller can be given.</summary>
     public static IReadOnlyList<string> Anonymous { get; } = [Create];

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Platform.Contracts.Identity;
 
 namespace Platform.Topology.Files;
 
@@ -11,7 +12,7 @@ namespace Platform.Topology.Files;
 /// known only to the state directory and to the gateway (as SHA-256 digests in its clients file).
 /// "load" has a policy sized for load tests, so the limiter is not what a scenario measures; "noisy" and
 /// "calmN" have the ordinary standard tier. Each creates, reads and manages its own reservations;
-/// "admin" reads and manages everyone's (reservations:admin).
+/// "admin" reads and manages everyone's (reservations:admin) and exports them (reservations:export).
 /// </summary>
 public static class BenchClients
 {
@@ -114,8 +115,8 @@ public static class BenchClients
                 Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(keys[name]))),
                 name == Load ? LoadTestPolicy : "standard",
                 name == Admin
-                    ? ["reservations:read", "reservations:manage", "reservations:admin"]
-                    : ["reservations:create", "reservations:read", "reservations:manage"])),
+                    ? [IdentityNames.Read, IdentityNames.Manage, IdentityNames.Admin, IdentityNames.Export]
+                    : [IdentityNames.Create, IdentityNames.Read, IdentityNames.Manage])),
         },
     });
 

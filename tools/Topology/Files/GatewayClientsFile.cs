@@ -16,7 +16,7 @@ namespace Platform.Topology.Files;
 public static partial class GatewayClientsFile
 {
     /// <summary>The scopes a client may hold (docs/identity.md).</summary>
-    public static IReadOnlyList<string> AllowedScopes { get; } = ["reservations:create", "reservations:read", "reservations:manage", "reservations:admin"];
+    public static IReadOnlyList<string> AllowedScopes => Platform.Contracts.Identity.IdentityNames.Scopes;
 
     /// <summary>Names the gateway keeps for itself: the anonymous caller, and the metrics' name for a key that names nobody.</summary>
     public static IReadOnlyList<string> ReservedNames { get; } = ["anonymous", "unknown"];
