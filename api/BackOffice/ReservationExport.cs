@@ -28,6 +28,8 @@ public sealed partial class ReservationExport(
 
     private const int PersonalColumns = 3;
 
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>The columns of an export of <paramref name="shape"/>, in order: the header row.</summary>
     public static IReadOnlyList<string> Columns(ExportShape shape) => shape.PersonalData ? AllColumns : AllColumns[..^PersonalColumns];
 
@@ -45,6 +47,10 @@ public sealed partial class ReservationExport(
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var csv = CsvWriter.Create(body, new CsvWriterOptions { WriteByteOrderMark = shape.ByteOrderMark, Injection = CsvInjection.None }, leaveOpen: true);
             csv.WriteHeader([.. Columns(shape)]);
+            // The header at once, then whatever is buffered every few seconds: a proxy on the way (the
+            // gateway's 30 s activity timeout) sees a live transfer however selective the filters are.
+            await csv.FlushAsync(cancellationToken);
+            var flushed = elapsed.Elapsed;
             // The server stops the statement at the deadline (ReadLimit); the client waits a little longer for it to say so.
             var rowsRead = connection.QueryUnbufferedAsync<AdminReservationRow>(deadline.ReadLimit() + statement.Sql, statement.Parameters,
                 commandTimeout: (int)Math.Ceiling(deadline.Remaining.TotalSeconds) + 5);
@@ -53,6 +59,11 @@ public sealed partial class ReservationExport(
                 Write(csv, row.ToView(now), shape);
                 await csv.EndRecordAsync(cancellationToken);
                 rows++;
+                if (elapsed.Elapsed - flushed > FlushInterval)
+                {
+                    await csv.FlushAsync(cancellationToken);
+                    flushed = elapsed.Elapsed;
+                }
             }
             await csv.FlushAsync(cancellationToken);
             outcome = ExportMetrics.Completed;
