@@ -9,7 +9,7 @@ namespace Platform.Gateway.Hedging;
 /// middleware before load balancing narrows the candidates to one, passed to the handler in the
 /// outgoing request's options by a request transform.
 /// </summary>
-public sealed class HedgePlan(IReverseProxyFeature proxy, IReadOnlyList<DestinationState> candidates, bool safeToRepeat, byte[]? body)
+public sealed class HedgePlan(IReverseProxyFeature proxy, IReadOnlyList<DestinationState> candidates, bool safeToRepeat, byte[]? body, bool bulk = false)
 {
     public static readonly HttpRequestOptionsKey<HedgePlan> Key = new("platform.hedge-plan");
 
@@ -19,6 +19,9 @@ public sealed class HedgePlan(IReverseProxyFeature proxy, IReadOnlyList<Destinat
     public IReadOnlyList<DestinationState> Candidates { get; } = candidates;
 
     public bool SafeToRepeat { get; } = safeToRepeat;
+
+    /// <summary>A bulk transfer (<see cref="Proxy.BulkRoutes"/>): never copied, and its time is no replica's speed.</summary>
+    public bool Bulk { get; } = bulk;
 
     /// <summary>The whole request body for a copy; null for requests without one.</summary>
     public byte[]? Body { get; } = body;

@@ -14,6 +14,7 @@ public static class HedgePlans
         pipeline.Use(static async (context, next) =>
         {
             var proxy = context.GetReverseProxyFeature();
+            var bulk = BulkRoutes.IsBulk(proxy.Route.Config);
             var safe = SafeRetry.IsSafeToRepeat(context.Request);
             // A retry after a refused connection runs this again: the body was read the first time.
             var body = context.Features.Get<HedgePlan>()?.Body;
@@ -25,7 +26,7 @@ public static class HedgePlans
                 body = buffer.ToArray();
                 context.Request.Body = new MemoryStream(body, writable: false);
             }
-            context.Features.Set(new HedgePlan(proxy, proxy.AvailableDestinations, safe, body));
+            context.Features.Set(new HedgePlan(proxy, proxy.AvailableDestinations, safe, body, bulk));
             await next(context);
         });
         return pipeline;

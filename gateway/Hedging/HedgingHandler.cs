@@ -9,7 +9,8 @@ namespace Platform.Gateway.Hedging;
 /// Sits between YARP's forwarder and the socket handler. A request that is safe to repeat and has
 /// not been answered after the hedge delay (the recent p95, while the budget lasts) or the per-try
 /// timeout (always) is copied to another candidate replica; the first answer wins and the other
-/// attempt is cancelled. Every answer is reported to the outlier detector.
+/// attempt is cancelled. Every answer is reported to the outlier detector. A bulk transfer
+/// (<see cref="Proxy.BulkRoutes"/>) is passed through untouched: no copy, no budget, no sample.
 /// </summary>
 /// <remarks>
 /// Besides the race, this supplies what neither YARP nor a resilience library knows: which replicas
@@ -64,6 +65,9 @@ public sealed class HedgingHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(HedgePlan.Key, out var plan) || plan.Proxy.ProxiedDestination is not { } primary)
+            return await base.SendAsync(request, cancellationToken);
+
+        if (plan.Bulk)
             return await base.SendAsync(request, cancellationToken);
 
         _budget.Deposit();
