@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Platform.Gateway.Tls;
@@ -14,6 +15,14 @@ namespace Platform.Gateway.Tls;
 /// </remarks>
 internal static class PlainListeners
 {
+    /// <summary>
+    /// Leaves the <c>urls</c> setting to <see cref="Bind"/>: the host hands it to the server before the
+    /// application is built (clearing the setting in configuration is too late for it), and Kestrel,
+    /// given both, warns that it ignores them at every start.
+    /// </summary>
+    public static IServiceCollection TakeOverUrls(this IServiceCollection services) =>
+        services.AddTransient<IStartupFilter, UrlsTakenOver>();
+
     public static IReadOnlyList<string> Urls(IConfiguration configuration) =>
         (configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -44,4 +53,14 @@ internal static class PlainListeners
         else
             kestrel.Listen(IPAddress.Parse(host.Trim('[', ']')), port, configure);
     }
+}
+
+/// <summary>Runs while the application is built: after the host has given the server its <c>urls</c>, before the server binds.</summary>
+internal sealed class UrlsTakenOver : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.ServerFeatures.Get<IServerAddressesFeature>()?.Addresses.Clear();
+        next(app);
+    };
 }

@@ -31,8 +31,7 @@ public static class TlsSetup
         });
 
         var urls = PlainListeners.Urls(builder.Configuration);
-        // Bound below, in code, with the TLS port; left set, Kestrel would log that it ignores them.
-        builder.WebHost.UseUrls();
+        builder.Services.TakeOverUrls();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Read here, when the server starts: after ValidateOnStart has checked the files.
