@@ -118,10 +118,10 @@ public static class LocalCertificates
             return true;
         try
         {
-            using var certificate = X509Certificate2.CreateFromPemFile(certificateFile);
+            using var certificate = Read(certificateFile);
             return certificate.NotAfter.ToUniversalTime() - now.UtcDateTime < margin;
         }
-        catch (CryptographicException)
+        catch (Exception error) when (error is CryptographicException or IOException)
         {
             return true;
         }
@@ -132,15 +132,19 @@ public static class LocalCertificates
     {
         try
         {
-            using var ca = X509Certificate2.CreateFromPemFile(files.CaCertificate);
-            using var server = X509Certificate2.CreateFromPemFile(files.ServerCertificate);
+            using var ca = Read(files.CaCertificate);
+            using var server = Read(files.ServerCertificate);
             return ChainsTo(server, ca);
         }
-        catch (CryptographicException)
+        catch (Exception error) when (error is CryptographicException or IOException)
         {
             return false;
         }
     }
+
+    /// <summary>The first certificate of a PEM file that holds no key (CreateFromPemFile would look for one in it).</summary>
+    /// <exception cref="CryptographicException">The file holds no PEM certificate.</exception>
+    public static X509Certificate2 Read(string certificateFile) => X509Certificate2.CreateFromPem(File.ReadAllText(certificateFile));
 
     /// <summary>True when <paramref name="certificate"/> is valid now and chains to <paramref name="ca"/>, trusting no other root.</summary>
     public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)

@@ -35,7 +35,7 @@ public static class TlsProbe
     /// <summary>The certificate 127.0.0.1:<paramref name="port"/> serves, checked against the CA and the address; the caller disposes it.</summary>
     public static async Task<X509Certificate2> ServedCertificateAsync(int port, string caCertificateFile, string? serverName = null)
     {
-        using var ca = X509Certificate2.CreateFromPemFile(caCertificateFile);
+        using var ca = Files.LocalCertificates.Read(caCertificateFile);
         using var cancellation = new CancellationTokenSource(Timeout);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port, cancellation.Token);
