@@ -20,7 +20,8 @@ builder.AddIdentity();          // X-Client-Identity signed by the gateway: who 
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
-builder.Services.AddOpenApi();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer<Platform.Api.OpenApi.ClientFacingServers>()); // servers: where the client called (https through the TLS port)
 // Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem. No Server header.
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
 {

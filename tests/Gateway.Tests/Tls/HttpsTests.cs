@@ -68,6 +68,14 @@ public sealed class HttpsTests(GatewayFixture fixture) : TlsGatewayTest(fixture)
         new(method, path) { Version = Version.Parse(version), VersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
     [Fact]
+    public async Task The_OpenAPI_document_read_over_HTTPS_names_the_HTTPS_address_as_its_server()
+    {
+        using var answer = await HttpsClient(HttpVersion.Version20).GetAsync("/api/v1/openapi.json", Cancellation);
+        var document = await ExpectAsync(answer, HttpStatusCode.OK);
+        Assert.Equal(Https.GetLeftPart(UriPartial.Authority), (string?)document["servers"]![0]!["url"]);
+    }
+
+    [Fact]
     public async Task The_plain_port_sends_no_HSTS()
     {
         using var answer = await Client().GetAsync("/api/v1/health", Cancellation);
