@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Platform.Contracts.Http;
@@ -88,14 +87,9 @@ public sealed class HttpsTests(GatewayFixture fixture) : TlsGatewayTest(fixture)
     [InlineData("--http2", "2")]
     public async Task Curl_with_the_CA_reaches_the_API_as_the_README_shows(string flag, string expected)
     {
-        var curl = RequiredServer.Locate("curl");
-        var start = new ProcessStartInfo(curl, ["-sS", "--cacert", CaFile, flag, "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
-            new Uri(Https, "/api/v1/health").ToString()]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(Cancellation);
-        var errors = await process.StandardError.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation);
-        Assert.True(process.ExitCode == 0, $"curl exited {process.ExitCode}: {errors}");
+        var (exit, output, errors) = await RunToolAsync("curl", "-sS", "--cacert", CaFile, flag, "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+            new Uri(Https, "/api/v1/health").ToString());
+        Assert.True(exit == 0, $"curl exited {exit}: {errors}");
         Assert.Equal($"{expected} 200", output);
     }
 
@@ -103,16 +97,8 @@ public sealed class HttpsTests(GatewayFixture fixture) : TlsGatewayTest(fixture)
     public async Task A_session_is_resumed_on_the_next_connection()
     {
         // openssl's own client: it reconnects five times with the session of the first connection.
-        var openssl = RequiredServer.Locate("openssl");
-        var start = new ProcessStartInfo(openssl, ["s_client", "-connect", $"127.0.0.1:{TlsPort}", "-CAfile", CaFile, "-tls1_2", "-reconnect"])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = new StringBuilder(await process.StandardOutput.ReadToEndAsync(Cancellation));
-        await process.WaitForExitAsync(Cancellation);
-        Assert.Contains("Verify return code: 0 (ok)", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Reused, TLSv1.2", output.ToString(), StringComparison.Ordinal);
+        var (_, output, _) = await RunToolAsync("openssl", "s_client", "-connect", $"127.0.0.1:{TlsPort}", "-CAfile", CaFile, "-tls1_2", "-reconnect");
+        Assert.Contains("Verify return code: 0 (ok)", output, StringComparison.Ordinal);
+        Assert.Contains("Reused, TLSv1.2", output, StringComparison.Ordinal);
     }
 }

@@ -63,7 +63,8 @@ public sealed class RotationTests(GatewayFixture fixture) : TlsGatewayTest(fixtu
         await Task.WhenAll(load);
 
         Assert.Equal(issued.SerialNumber, served);
-        Assert.True(tookOver < TimeSpan.FromSeconds(2), $"the new certificate was served after {tookOver.TotalMilliseconds:0} ms; the file watcher should have seen it at once");
+        // Milliseconds on a calm machine; under the 10 s interval check in any case, so it was the watcher.
+        Assert.True(tookOver < TimeSpan.FromSeconds(5), $"the new certificate was served after {tookOver.TotalMilliseconds:0} ms; the file watcher should have seen it at once");
         Assert.Equal(pid, Gateway.ProcessId);
         Assert.False(Gateway.HasExited);
         Assert.True(failures.Count == 0, $"{failures.Count} of {answered + failures.Count} requests failed: {string.Join("; ", failures.Distinct().Take(5))}");

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Xml.Linq;
 using Platform.Gateway.Tests.Proxy;
-using Platform.Testing;
 using Platform.Topology.Processes;
 
 namespace Platform.Gateway.Tests.Tls;
@@ -16,14 +14,7 @@ public sealed class SslScanTests(GatewayFixture fixture) : TlsGatewayTest(fixtur
     [Fact]
     public async Task Sslscan_finds_TLS_1_2_and_1_3_AEAD_suites_only_and_no_weakness()
     {
-        var sslscan = RequiredServer.Locate("sslscan");
-        var start = new ProcessStartInfo(sslscan, ["--no-colour", "--xml=-", $"127.0.0.1:{TlsPort}"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation);
+        var (_, output, _) = await RunToolAsync("sslscan", "--no-colour", "--xml=-", $"127.0.0.1:{TlsPort}");
         var xml = XDocument.Parse(output[output.IndexOf("<?xml", StringComparison.Ordinal)..]);
         var test = xml.Descendants("ssltest").Single();
 

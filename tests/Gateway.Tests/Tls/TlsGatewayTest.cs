@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Platform.Gateway.Tests.Proxy;
+using Platform.Testing;
 using Platform.Topology.Files;
 using Platform.Topology.Processes;
 
@@ -43,6 +45,21 @@ public abstract class TlsGatewayTest(GatewayFixture fixture) : SharedGatewayTest
         var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(IPAddress.Loopback, TlsPort, Cancellation);
         return tcp;
+    }
+
+    /// <summary>Runs a client tool (curl, openssl, sslscan) to its end, its standard input closed; skips or fails the test when it is not installed.</summary>
+    protected static async Task<(int ExitCode, string Output, string Errors)> RunToolAsync(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(RequiredServer.Locate(tool), arguments)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
+        var errors = process.StandardError.ReadToEndAsync(Cancellation);
+        await process.WaitForExitAsync(Cancellation);
+        return (process.ExitCode, await output, await errors);
     }
 
     /// <summary>The serial number of the certificate a new connection is served.</summary>
