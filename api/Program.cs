@@ -22,7 +22,8 @@ builder.AddReservations();      // accommodation catalog, insert-first writer, t
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
 builder.AddBackOffice();        // operators' search over every client's reservations (admin scope)
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
-builder.Services.AddOpenApi();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer<Platform.Api.OpenApi.ClientFacingServers>()); // servers: where the client called (https through the TLS port)
 // Kestrel:Limits from configuration: a body over MaxRequestBodySize (64 KiB) is a 413 problem. No Server header.
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
 {

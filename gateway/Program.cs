@@ -5,6 +5,7 @@ using Platform.Gateway.Observability;
 using Platform.Gateway.Problems;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
+using Platform.Gateway.Tls;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,16 +15,19 @@ builder.AddClientIdentity();       // who calls: API key (hashed, reloadable) or
 builder.AddFailedAuthenticationLockout(); // unknown keys and wrong guest secrets count against the address; past a threshold, 429
 builder.AddClientRateLimiting();   // per-client buckets (the client's tier, or the trusted-proxy IP), lock-free
 builder.AddProxy();                // YARP: /api/** round robin over healthy replicas, DNS destinations, one safe retry
+builder.AddGatewayTls();           // HTTPS (HTTP/1.1, HTTP/2) on its own port from PEM files reloaded on change; HSTS
 
 var app = builder.Build();
 
-// Order matters. Forwarded headers first, so the client IP is settled before anything reads it;
+// Order matters. Forwarded headers first, so the client IP and scheme are settled before anything reads them;
+// HSTS next, so every answer over HTTPS carries it, problems included;
 // problems and metrics next, so every answer (400s, 401s, 429s and 503s included) is shaped and timed;
 // the door next, so a header no replica could be sent never reaches identity, the limiter or YARP;
 // routing before identity and the limiter, so only proxied routes are identified and a YARP route's
 // RateLimiterPolicy is known when the bucket is chosen; identity before the limiter, which charges
 // the caller it settled.
 app.UseTrustedForwardedHeaders();
+app.UseGatewayHsts();
 app.UseProblemResponses();
 app.UseGatewayObservability();
 app.UseForwardableHeaders();       // 400 for a header the forwarder cannot send, before it can count against a replica

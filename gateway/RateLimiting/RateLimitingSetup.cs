@@ -50,7 +50,9 @@ public static class RateLimitingSetup
 
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitingOptions>>((forwarded, limits) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // The client's address for its bucket, and the scheme it used: behind a TLS-terminating
+            // balancer the request is HTTPS, so HSTS is sent and the replicas are told https.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // Nobody is trusted unless configured: the framework's default trusts loopback, which
             // would let any local client pick its own bucket with a spoofed header.
             forwarded.KnownProxies.Clear();

@@ -19,10 +19,11 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private readonly ChildProcess _process;
 
-    private GatewayProcess(Uri baseAddress, Uri? metricsAddress, ChildProcess process)
+    private GatewayProcess(Uri baseAddress, Uri? metricsAddress, ChildProcess process, Uri? tlsAddress)
     {
         BaseAddress = baseAddress;
         MetricsAddress = metricsAddress;
+        TlsAddress = tlsAddress;
         _process = process;
     }
 
@@ -56,6 +57,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>http://127.0.0.1:port/ of the proxy.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>https://127.0.0.1:port/ of the TLS port; null when started without certificates.</summary>
+    public Uri? TlsAddress { get; }
+
     /// <summary>http://127.0.0.1:port/ of the management listener (/metrics, /health/*); null when metrics are off.</summary>
     public Uri? MetricsAddress { get; }
 
@@ -83,10 +87,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="destinations">Destination id → address, given as environment settings; may be empty when a destinations file is used.</param>
     /// <param name="settings">More configuration in environment form; wins over production's, <see cref="TestDefaults"/> and the destinations.</param>
     /// <param name="buildConfiguration">Debug or Release; by default the configuration this library was built in.</param>
+    /// <param name="certificates">With these, the gateway also serves HTTPS on a port of its own, as <c>up</c> runs it (<see cref="TlsAddress"/>).</param>
     public static async Task<GatewayProcess> StartAsync(
         IReadOnlyDictionary<string, Uri> destinations,
         IReadOnlyDictionary<string, string>? settings = null,
-        string? buildConfiguration = null)
+        string? buildConfiguration = null,
+        Platform.Topology.Files.LocalCertificateFiles? certificates = null)
     {
         var binDirectory = BinDirectory(buildConfiguration);
         var gatewayDll = Path.Combine(binDirectory, GatewayService.Assembly);
@@ -97,9 +103,11 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         var port = FreePort.Next();
         var metricsPort = FreePort.Next();
+        var tlsPort = certificates is null ? (int?)null : FreePort.Next();
         var command = GatewayService
             .Start(binDirectory, port, metricsPort, TestIdentity.KeyFile, destinationsFile: null, clientsFile: null)
             .WithEnvironment(TestDefaults)
+            .WithEnvironment(certificates is null ? null : GatewayService.Tls(binDirectory, tlsPort!.Value, certificates))
             .WithEnvironment(destinations.ToDictionary(destination => GatewayService.DestinationSetting(destination.Key), destination => destination.Value.ToString()))
             .WithEnvironment(settings);
         var environment = command.Environment!;
@@ -109,7 +117,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         var gateway = new GatewayProcess(
             new Uri($"http://127.0.0.1:{port}/"),
             metricsOn ? new Uri($"http://127.0.0.1:{environment["Metrics__Port"]}/") : null,
-            process);
+            process,
+            tlsPort is { } tls ? new Uri($"https://127.0.0.1:{tls}/") : null);
         try
         {
             await gateway.WaitUntilListeningAsync(port);

@@ -22,6 +22,11 @@ function init(args)
   if key and #key > 0 then
     wrk.headers["X-Api-Key"] = key
   end
+  -- BENCH_CLOSE=1: every request on a new connection (over HTTPS, a new handshake each), so a
+  -- certificate replaced during the run meets new connections, not only the ones kept alive.
+  if os.getenv("BENCH_CLOSE") == "1" then
+    wrk.headers["Connection"] = "close"
+  end
 end
 
 function response(status, headers, body)

@@ -15,7 +15,8 @@ public sealed record PlatformPorts(
     int Alertmanager,
     int NodeExporter,
     int MysqldExporter,
-    int RedisExporter)
+    int RedisExporter,
+    int GatewayTls)
 {
     /// <summary>The most replicas a base port leaves room for (replica N on base+N).</summary>
     public const int MaxReplicas = 99;
@@ -23,7 +24,7 @@ public sealed record PlatformPorts(
     /// <summary>The ports an operator gets without setting anything.</summary>
     public static PlatformPorts Defaults { get; } = new(
         Gateway: 8080, MetricsBase: 9100, ApiBase: 5000, Database: 3306, Redis: 6379, Prometheus: 9090,
-        Alertmanager: 9093, NodeExporter: 9200, MysqldExporter: 9204, RedisExporter: 9221);
+        Alertmanager: 9093, NodeExporter: 9200, MysqldExporter: 9204, RedisExporter: 9221, GatewayTls: 8443);
 
     /// <summary>The gateway's management port (/metrics, /health/*).</summary>
     public int GatewayMetrics => MetricsBase;

@@ -37,7 +37,8 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
             Alertmanager: Port(PlatformVariables.AlertmanagerPort, defaults.Alertmanager),
             NodeExporter: Port(PlatformVariables.NodeExporterPort, defaults.NodeExporter),
             MysqldExporter: Port(PlatformVariables.MysqldExporterPort, defaults.MysqldExporter),
-            RedisExporter: Port(PlatformVariables.RedisExporterPort, defaults.RedisExporter));
+            RedisExporter: Port(PlatformVariables.RedisExporterPort, defaults.RedisExporter),
+            GatewayTls: Port(PlatformVariables.GatewayTlsPort, defaults.GatewayTls));
 
         string replicas;
         string source;
@@ -115,7 +116,7 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
     {
         var ports = new List<int>
         {
-            Ports.Gateway, Ports.GatewayMetrics, Ports.Database, Ports.Redis, Ports.Prometheus, Ports.Alertmanager,
+            Ports.Gateway, Ports.GatewayTls, Ports.GatewayMetrics, Ports.Database, Ports.Redis, Ports.Prometheus, Ports.Alertmanager,
             Ports.NodeExporter, Ports.MysqldExporter, Ports.RedisExporter,
         };
         for (var n = 1; n <= Replicas; n++)

@@ -10,6 +10,7 @@ public static class PlatformVariables
     public const string StateDir = "PLATFORM_STATE_DIR";
     public const string Replicas = "PLATFORM_REPLICAS";
     public const string GatewayPort = "PLATFORM_GATEWAY_PORT";
+    public const string GatewayTlsPort = "PLATFORM_GATEWAY_TLS_PORT";
     public const string MetricsBasePort = "PLATFORM_METRICS_BASE_PORT";
     public const string ApiBasePort = "PLATFORM_API_BASE_PORT";
     public const string DatabasePort = "PLATFORM_DB_PORT";
@@ -36,6 +37,7 @@ public static class PlatformVariables
             (StateDir, ".platform", "where data, logs, pid files and builds live"),
             (Replicas, $"{PlatformSettings.DefaultReplicas}, or what 'scale' last set", "API replicas (replica N: API base + N, metrics base + N)"),
             (GatewayPort, Port(ports.Gateway), "the gateway, where clients call"),
+            (GatewayTlsPort, Port(ports.GatewayTls), "the gateway over HTTPS (certificate of the local CA in .platform/tls/)"),
             (ApiBasePort, Port(ports.ApiBase), "replica N's API port is this + N"),
             (MetricsBasePort, Port(ports.MetricsBase), "the gateway's metrics port; replica N's is this + N"),
             (DatabasePort, Port(ports.Database), "MariaDB (every node of a cluster: node N on 127.0.0.N)"),

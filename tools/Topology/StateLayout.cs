@@ -72,6 +72,9 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
     /// <summary>The gateway's API clients (Identity:Clients): written once with the bench clients, then the operator's to edit.</summary>
     public string ClientsFile => Combine("gateway", "clients.json");
 
+    /// <summary>The local certificate authority and the gateway's certificate it signs (<see cref="Files.LocalCertificates"/>).</summary>
+    public Files.LocalCertificateFiles Tls => new(Combine("tls"));
+
     /// <summary>The key the gateway signs X-Client-Identity with and the replicas verify it by: 32 random bytes, base64, this user's only.</summary>
     public string IdentityKeyFile => Combine("identity", "signing-key");
 

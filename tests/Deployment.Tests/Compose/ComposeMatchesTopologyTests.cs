@@ -37,6 +37,17 @@ public sealed class ComposeMatchesTopologyTests
     }
 
     [Fact]
+    public void The_gateway_service_turns_TLS_on_as_up_does_with_the_cipher_configuration_in_the_image()
+    {
+        var local = GatewayService.Tls("/app", 8443, new Platform.Topology.Files.LocalCertificateFiles("/tls"));
+        var compose = ComposeFile.Environment(Compose.Service("gateway"));
+        Assert.All(local.Keys.Where(key => key.StartsWith("Tls__", StringComparison.Ordinal)),
+            key => Assert.True(compose.ContainsKey(key), $"compose's gateway service does not set {key}"));
+        // OpenSSL reads it when the process starts: the image sets it, at the path the launcher uses.
+        Assert.Contains($"OPENSSL_CONF={local["OPENSSL_CONF"]}", File.ReadAllText(Platform.Topology.RepositoryRoot.Combine("gateway", "Dockerfile")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_exporters_and_redis_run_with_the_flags_up_gives_them()
     {
         RequiredServer.LocateAll([ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis, RedisService.Server]);

@@ -8,7 +8,7 @@ public sealed class ComposeTopologyTests
     private readonly ComposeFile _compose = ComposeFile.Load();
 
     [Fact]
-    public void Only_the_gateway_on_8080_and_grafana_on_3000_publish_ports()
+    public void Only_the_gateway_on_8443_and_grafana_on_3000_publish_ports()
     {
         var publishing = _compose.Services
             .Where(service => ComposeFile.Ports(service.Value).Count > 0)
@@ -18,7 +18,8 @@ public sealed class ComposeTopologyTests
 
         Assert.True(publishing.SequenceEqual(["gateway", "grafana"]),
             $"only gateway and grafana may publish ports; publishing: {string.Join(", ", publishing)}");
-        Assert.Equal([("8080", "8080")], ComposeFile.Ports(_compose.Service("gateway")));
+        // HTTPS only: the plain port is off (docs/operating.md, TLS).
+        Assert.Equal([("8443", "8443")], ComposeFile.Ports(_compose.Service("gateway")));
         Assert.Equal([("3000", "3000")], ComposeFile.Ports(_compose.Service("grafana")));
     }
 

@@ -130,7 +130,26 @@ public sealed class ComposeWiringTests
             $"the gateway calls api on port {destination.Port}, the api listens on {apiUrls}");
         Assert.True(SharesNetwork("gateway", "api"), "the gateway and the api share no network");
         Assert.Equal("9100", environment.GetValueOrDefault("Metrics__Port"));
-        Assert.Equal("http://+:8080", environment.GetValueOrDefault("ASPNETCORE_URLS"));
+    }
+
+    [Fact]
+    public void The_gateway_serves_HTTPS_only_from_certificate_secrets()
+    {
+        var gateway = _compose.Service("gateway");
+        var environment = ComposeFile.Environment(gateway);
+
+        // Plain HTTP off unless PLATFORM_GATEWAY_HTTP_URLS turns it on (for a TLS-terminating balancer).
+        Assert.Equal("", environment.GetValueOrDefault("ASPNETCORE_URLS"));
+        Assert.Equal("true", environment.GetValueOrDefault("Tls__Enabled"));
+        Assert.Equal("8443", environment.GetValueOrDefault("Tls__Port"));
+        Assert.Equal("+", environment.GetValueOrDefault("Tls__Host"));
+        var secrets = (gateway.GetValueOrDefault("secrets") as IEnumerable<object?> ?? []).Select(secret => secret?.ToString()).ToList();
+        foreach (var (key, secret) in new[] { ("Tls__CertificateFile", "gateway_tls_certificate"), ("Tls__KeyFile", "gateway_tls_key") })
+        {
+            Assert.Equal($"/run/secrets/{secret}", environment.GetValueOrDefault(key));
+            Assert.Contains(secret, secrets);
+            Assert.True(_compose.Section("secrets").ContainsKey(secret), $"no top-level secret {secret}");
+        }
     }
 
     private IEnumerable<(string Service, string Source, string Target)> Mounts() =>

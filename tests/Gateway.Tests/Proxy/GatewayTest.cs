@@ -98,7 +98,7 @@ public abstract partial class GatewayTest : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private HttpClient Track(HttpClient client)
+    protected HttpClient Track(HttpClient client)
     {
         _clients.Add(client);
         return client;

@@ -22,7 +22,8 @@ public sealed class GatewayArgumentsTests
         Assert.Equal((15, 20, 32, 1, 1), (parsed.Duration, parsed.Warmup, parsed.Connections, parsed.Threads, parsed.Rounds));
         Assert.Equal(["direct", "gateway-on", "gateway-off", "nginx"], parsed.Configs);
         Assert.Equal(("health", "", true, false, false), (parsed.Workload, parsed.Baseline, parsed.Publish, parsed.Allocations, parsed.Profile));
-        Assert.Equal((18080, 19100, 18090), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort));
+        Assert.Equal((18080, 19100, 18090, 18443), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort, parsed.TlsPort));
+        Assert.Equal((0, false), (parsed.RotateEvery, parsed.NewConnections));
         Assert.Empty(parsed.GatewayEnvironment);
         Assert.Empty(parsed.PublishArguments);
         Assert.Equal("/platform-state/bench/20261206-235009-gateway", parsed.Results);
@@ -41,6 +42,9 @@ public sealed class GatewayArgumentsTests
         _variables["BENCH_PUBLISH"] = "0";
         _variables["BENCH_PROFILE"] = "1";
         _variables["BENCH_ALLOCATIONS"] = "1";
+        _variables["BENCH_TLS_ROTATE_EVERY"] = "2";
+        _variables["BENCH_NEW_CONNECTIONS"] = "1";
+        _variables["BENCH_GATEWAY_TLS_PORT"] = "28443";
 
         var (parsed, _) = Parse();
 
@@ -50,6 +54,7 @@ public sealed class GatewayArgumentsTests
         Assert.Equal(["DOTNET_gcServer=0", "Logging__LogLevel__Default=Warning"], parsed.GatewayEnvironment);
         Assert.Equal(["-p:PublishReadyToRun=true"], parsed.PublishArguments);
         Assert.Equal((false, true, true), (parsed.Publish, parsed.Profile, parsed.Allocations));
+        Assert.Equal((2, true, 28443), (parsed.RotateEvery, parsed.NewConnections, parsed.TlsPort));
     }
 
     [Theory]
@@ -57,6 +62,7 @@ public sealed class GatewayArgumentsTests
     [InlineData("BENCH_DURATION", "0", "BENCH_DURATION must be")]
     [InlineData("BENCH_WARMUP", "21", "BENCH_WARMUP must be")]
     [InlineData("BENCH_ROUNDS", "10", "BENCH_ROUNDS must be")]
+    [InlineData("BENCH_TLS_ROTATE_EVERY", "21", "BENCH_TLS_ROTATE_EVERY must be")]
     [InlineData("BENCH_ROUNDS", "one", "BENCH_ROUNDS must be")]
     [InlineData("BENCH_CONNECTIONS", "0", "BENCH_CONNECTIONS must be")]
     [InlineData("BENCH_THREADS", "-2", "BENCH_THREADS must be")]

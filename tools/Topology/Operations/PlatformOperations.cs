@@ -150,6 +150,7 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         o.WriteLine();
         o.WriteLine("Platform is up.");
         o.WriteLine($"  gateway http://127.0.0.1:{ports.Gateway}   metrics http://127.0.0.1:{ports.GatewayMetrics}/metrics   (clients call this)");
+        o.WriteLine($"          https://127.0.0.1:{ports.GatewayTls}  (HTTP/1.1 and HTTP/2; trust {layout.Display(layout.Tls.CaCertificate)}: curl --cacert)");
         for (var n = 1; n <= settings.Replicas; n++)
         {
             o.WriteLine($"  api-{n.ToString(CultureInfo.InvariantCulture),-3} http://127.0.0.1:{ports.Api(n)}   metrics http://127.0.0.1:{ports.Metrics(n)}/metrics");

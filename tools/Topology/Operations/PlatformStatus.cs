@@ -15,9 +15,11 @@ public static class PlatformStatus
     {
         var context = new ResourceContext(settings, Narrator.Silent);
         var table = context.Table;
-        var instances = PlatformResources.All(context).OrderBy(resource => resource.Kind).SelectMany(resource => resource.KnownInstances);
-        return await Task.WhenAll(instances.Select(async instance => table.RunningPid(instance.Name) is { } pid
-            ? new StatusRow(instance.Name, pid, table.RecordedPort(instance.Name, instance.Port), await instance.Readiness.AskAsync())
-            : new StatusRow(instance.Name, null, instance.Port, "-")));
+        var instances = PlatformResources.All(context).OrderBy(resource => resource.Kind)
+            .SelectMany(resource => resource.KnownInstances.Select(instance => (Resource: resource, Instance: instance)));
+        return await Task.WhenAll(instances.Select(async pair => table.RunningPid(pair.Instance.Name) is { } pid
+            ? new StatusRow(pair.Instance.Name, pid, table.RecordedPort(pair.Instance.Name, pair.Instance.Port),
+                await pair.Instance.Readiness.AskAsync() + (await pair.Resource.StatusDetailAsync() is { } detail ? "; " + detail : ""))
+            : new StatusRow(pair.Instance.Name, null, pair.Instance.Port, "-")));
     }
 }

@@ -47,6 +47,9 @@ public abstract class PlatformResource
     /// <summary>Once all its processes are ready, whether just started or already running: what is done through it (provisioning).</summary>
     public virtual Task OnReadyAsync() => Task.CompletedTask;
 
+    /// <summary>What <c>status</c> shows after a running process's readiness, or null for nothing more.</summary>
+    public virtual Task<string?> StatusDetailAsync() => Task.FromResult<string?>(null);
+
     /// <summary>Once its processes have stopped: what they leave behind.</summary>
     public virtual void OnStopped()
     {

@@ -42,6 +42,23 @@ public static class GatewayService
         return new ServiceCommand(Binaries.Dotnet(), [Path.Combine(appDirectory, Assembly)], environment, appDirectory);
     }
 
+    /// <summary>
+    /// What turns on the gateway's TLS port, as <c>up</c> runs it: HTTPS on 127.0.0.1:<paramref name="port"/>
+    /// from the server certificate of <paramref name="certificates"/>, with OpenSSL given the gateway's own
+    /// cipher configuration (gateway/Tls/CipherSuites.cs says why it is a file).
+    /// </summary>
+    /// <param name="appDirectory">Where Platform.Gateway.dll is (its Tls/openssl.cnf beside it).</param>
+    public static IReadOnlyDictionary<string, string> Tls(string appDirectory, int port, Files.LocalCertificateFiles certificates) =>
+        new Dictionary<string, string>
+        {
+            ["Tls__Enabled"] = "true",
+            ["Tls__Host"] = "127.0.0.1",
+            ["Tls__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Tls__CertificateFile"] = certificates.ServerCertificate,
+            ["Tls__KeyFile"] = certificates.ServerKey,
+            ["OPENSSL_CONF"] = Path.Combine(appDirectory, "Tls", "openssl.cnf"),
+        };
+
     /// <summary>The environment key that sets a destination's address.</summary>
     public static string DestinationSetting(string id) => $"ReverseProxy__Clusters__{Cluster}__Destinations__{id}__Address";
 }

@@ -13,7 +13,8 @@ namespace Platform.Load.Wrk.Gateway;
 /// <c>./platform bench gateway</c>: what the gateway adds per request, side by side in one run: wrk GET
 /// /api/v1/health (or creates that each book a night nobody else asks for) straight to replica 1
 /// (<c>direct</c>), through the published gateway with every feature on under a limit nothing reaches
-/// (<c>gateway-on</c>) or with the limiter and metrics off (<c>gateway-off</c>), through nginx
+/// (<c>gateway-on</c>), the same over HTTPS on its TLS port as <c>up</c> runs it (<c>gateway-tls</c>, its certificate
+/// replaced every BENCH_TLS_ROTATE_EVERY seconds if set) or with the limiter and metrics off (<c>gateway-off</c>), through nginx
 /// (<c>nginx</c>), YARP with nothing of ours (<c>yarp-floor</c>), and the gateway as of BENCH_BASELINE
 /// (<c>gateway-baseline</c>). Each run is warmed up with the same shape first; BENCH_ROUNDS rounds run every
 /// configuration in turn so the machine's drift falls on all of them, and the table gives each column's
@@ -75,6 +76,14 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             await progress.WriteLineAsync($"error: creates answered other than 201 (configuration:count): {string.Join(' ', bad)}; see the statuses column");
             return 1;
         }
+        // A certificate replaced under load must cost no request: any non-2xx, socket error or timeout fails the run.
+        if (run.RotateEvery > 0 && _rounds.TryGetValue(GatewayArguments.GatewayTls, out var rotated)
+            && rotated.Sum(sample => sample.Non2xx + sample.Errors) is > 0 and var failed)
+        {
+            await Console.Out.FlushAsync();
+            await progress.WriteLineAsync($"error: {failed} request(s) failed while the certificate was replaced; see {Layout.Display(run.Results)}");
+            return 1;
+        }
         return 0;
     }
 
@@ -106,10 +115,10 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             if (!await Probes.HttpOkAsync(Probes.Local(port, HealthPath)))
                 throw new PlatformException($"{Probes.Local(port, HealthPath)} does not answer 200; run './platform up' first");
         }
-        foreach (var port in new[] { run.GatewayPort, run.MetricsPort, run.NginxPort })
+        foreach (var port in new[] { run.GatewayPort, run.MetricsPort, run.NginxPort, run.TlsPort })
         {
             if (await Probes.PortInUseAsync(port))
-                throw new PlatformException($"port {port} is taken; choose others with BENCH_GATEWAY_PORT, BENCH_METRICS_PORT, BENCH_NGINX_PORT");
+                throw new PlatformException($"port {port} is taken; choose others with BENCH_GATEWAY_PORT, BENCH_METRICS_PORT, BENCH_NGINX_PORT, BENCH_GATEWAY_TLS_PORT");
         }
     }
 
@@ -123,17 +132,25 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
                 await MeasureAsync(config, Probes.Local(ReplicaPorts[0], "/"), replica);
                 break;
             case GatewayArguments.GatewayOn or GatewayArguments.GatewayBaseline:
-                await using (var gateway = await StartGatewayAsync(config,
-                    new()
-                    {
-                        ["Metrics__Port"] = run.MetricsPort.ToString(CultureInfo.InvariantCulture), ["RateLimiting__Enabled"] = "true",
-                        ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "1000000", ["RateLimiting__Policies__anonymous__Burst"] = "10000000",
-                        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "1000000", ["RateLimiting__AnonymousCeiling__Burst"] = "10000000",
-                    }))
+                await using (var gateway = await StartGatewayAsync(config, EveryFeatureOn()))
                 {
                     if (!await HasRateLimitHeadersAsync())
                         throw new PlatformException($"{config} answers without RateLimit headers: the limiter is not running");
                     await MeasureAsync(config, proxy, gateway.Pid);
+                }
+                break;
+            case GatewayArguments.GatewayTls:
+                // A CA and certificate of the bench's own, made as up makes the platform's, so rotating
+                // them leaves the platform's alone.
+                var certificates = new LocalCertificateFiles(Path.Combine(Layout.State, "bench", "tls"));
+                await LocalCertificates.EnsureAsync(certificates);
+                var settings = EveryFeatureOn();
+                foreach (var (key, value) in GatewayService.Tls(_publish.GatewayApp, run.TlsPort, certificates))
+                    settings[key] = value;
+                await using (var gateway = await StartGatewayAsync(config, settings))
+                {
+                    var rotation = run.RotateEvery > 0 ? new CertificateRotation(certificates, run.TlsPort, TimeSpan.FromSeconds(run.RotateEvery)) : null;
+                    await MeasureAsync(config, new Uri($"https://127.0.0.1:{run.TlsPort.ToString(CultureInfo.InvariantCulture)}/"), gateway.Pid, rotation);
                 }
                 break;
             case GatewayArguments.GatewayOff:
@@ -154,6 +171,14 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
                 break;
         }
     }
+
+    // Metrics and the limiter on, under limits nothing reaches.
+    private Dictionary<string, string> EveryFeatureOn() => new()
+    {
+        ["Metrics__Port"] = run.MetricsPort.ToString(CultureInfo.InvariantCulture), ["RateLimiting__Enabled"] = "true",
+        ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "1000000", ["RateLimiting__Policies__anonymous__Burst"] = "10000000",
+        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "1000000", ["RateLimiting__AnonymousCeiling__Burst"] = "10000000",
+    };
 
     // The published gateway (or the floor, or the baseline) on BENCH_GATEWAY_PORT with those settings.
     private Task<ProxyProcess> StartGatewayAsync(string name, Dictionary<string, string> settings)
@@ -219,8 +244,9 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         return response.Headers.Contains("RateLimit-Policy");
     }
 
-    // Warm-up, then the measured run; the proxy's CPU (PID and its children) is counted during the latter.
-    private async Task MeasureAsync(string name, Uri target, int pid)
+    // Warm-up, then the measured run; the proxy's CPU (PID and its children) is counted during the latter,
+    // and the certificate rotated during it when a rotation is given.
+    private async Task MeasureAsync(string name, Uri target, int pid, CertificateRotation? rotation = null)
     {
         if (run.Warmup > 0)
         {
@@ -240,8 +266,17 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             ? Background("perf", ["record", "-e", "cpu-clock", "-F", "999", "-g", "-p", string.Join(',', new[] { pid }.Concat(ProxyProcess.Children(pid)).Select(Text)),
                 "-o", perfData, "--", "sleep", Text(run.Duration)], Path.Combine(run.Results, name + ".perf.log"))
             : null;
+        using var rotating = new CancellationTokenSource();
+        var rotations = rotation?.RunAsync(rotating.Token) ?? Task.CompletedTask;
         var line = await measured.RunAsync();
+        await rotating.CancelAsync();
+        await rotations;
         var ticks = ProxyProcess.Ticks(pid) - before;
+        if (rotation is not null)
+        {
+            await Info($"{name}: certificate replaced during the run: {rotation.Summary}");
+            await File.WriteAllTextAsync(Path.Combine(run.Results, $"{name}-round{_round}.rotation.txt"), rotation.Summary + "\n");
+        }
         if (recorder is not null)
             await FlameGraphAsync(name, recorder, perfData);
         double? allocated = null;
@@ -280,6 +315,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             script = WrkRun.ScriptPath("health.lua");
             environment["BENCH_PATH"] = HealthPath;
         }
+        if (run.NewConnections)
+            environment["BENCH_CLOSE"] = "1";
         return new WrkRun(script, target, run.Threads, run.Connections, seconds, scriptArguments, environment) { OutputFile = outputFile };
     }
 
