@@ -36,14 +36,23 @@ public static partial class TlsClients
         var command = new ServiceCommand(H2Load,
             ["-t" + Text(threads), "-c" + Text(connections), "-m" + Text(streams), "-D", Text(seconds), target.ToString()]);
         var (output, ticks, _) = await MeasureAsync(command, seconds, proxyPid, outputFile);
-        if (!output.Contains("Application protocol: h2", StringComparison.Ordinal))
-            throw new PlatformException($"h2load did not negotiate HTTP/2 with {target}; see {outputFile}");
-        var requests = Capture(RequestsLine(), output, "requests", outputFile);
-        var succeeded = Capture(RequestsLine(), output, "succeeded", outputFile);
-        var twoHundreds = Capture(StatusLine(), output, "ok", outputFile);
-        var perSecond = Capture(FinishedLine(), output, "rps", outputFile);
-        return new TlsSample(perSecond, PlatformCpu.MicrosecondsPerRequest(ticks, requests), (long)(requests - Math.Min(succeeded, twoHundreds)));
+        var (requests, perSecond, failed) = ParseH2Load(output) ?? throw new PlatformException($"h2load did not negotiate HTTP/2 with {target} or printed no summary; see {outputFile}");
+        return new TlsSample(perSecond, PlatformCpu.MicrosecondsPerRequest(ticks, requests), failed);
     }
+
+    /// <summary>h2load's requests, req/s and requests without a 2xx; null unless it negotiated h2 and printed its summary.</summary>
+    public static (long Requests, double PerSecond, long Failed)? ParseH2Load(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.Contains("Application protocol: h2", StringComparison.Ordinal)
+            || Number(RequestsLine(), output, "requests") is not { } requests || Number(RequestsLine(), output, "succeeded") is not { } succeeded
+            || Number(StatusLine(), output, "ok") is not { } ok || Number(FinishedLine(), output, "rps") is not { } perSecond)
+            return null;
+        return ((long)requests, perSecond, (long)(requests - Math.Min(succeeded, ok)));
+    }
+
+    /// <summary>How many connections <c>openssl s_time</c> made; null when it printed no summary.</summary>
+    public static long? ParseSTime(string output) => Number(ConnectionsLine(), output ?? throw new ArgumentNullException(nameof(output)), "connections") is { } n ? (long)n : null;
 
     /// <summary>New TLS connections for <paramref name="seconds"/>, each full or (<paramref name="resumed"/>) resuming the first one's session.</summary>
     public static async Task<TlsSample> HandshakesAsync(int port, bool resumed, int seconds, int proxyPid, string outputFile)
@@ -52,7 +61,7 @@ public static partial class TlsClients
             ["s_time", "-connect", "127.0.0.1:" + Text(port), resumed ? "-reuse" : "-new", "-time", Text(seconds), "-www", HandshakePath]);
         var (output, ticks, elapsed) = await MeasureAsync(command, seconds, proxyPid, outputFile);
         // s_time's own "real seconds" are whole seconds; the run's wall time is measured here instead.
-        var connections = Capture(ConnectionsLine(), output, "connections", outputFile);
+        var connections = ParseSTime(output) ?? throw new PlatformException($"openssl s_time printed no summary; see {outputFile}");
         return new TlsSample(connections / elapsed.TotalSeconds, PlatformCpu.MicrosecondsPerRequest(ticks, connections), 0);
     }
 
@@ -69,10 +78,10 @@ public static partial class TlsClients
         return (output, ticks, elapsed);
     }
 
-    private static double Capture(Regex pattern, string output, string group, string outputFile) =>
+    private static double? Number(Regex pattern, string output, string group) =>
         pattern.Match(output) is { Success: true } match && double.TryParse(match.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new PlatformException($"no {group} in the client's output; see {outputFile}");
+            : null;
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
