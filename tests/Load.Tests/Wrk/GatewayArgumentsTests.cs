@@ -22,7 +22,7 @@ public sealed class GatewayArgumentsTests
         Assert.Equal((15, 20, 32, 1, 1), (parsed.Duration, parsed.Warmup, parsed.Connections, parsed.Threads, parsed.Rounds));
         Assert.Equal(["direct", "gateway-on", "gateway-off", "nginx"], parsed.Configs);
         Assert.Equal(("health", "", true, false, false), (parsed.Workload, parsed.Baseline, parsed.Publish, parsed.Allocations, parsed.Profile));
-        Assert.Equal((18080, 19100, 18090, 18443), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort, parsed.TlsPort));
+        Assert.Equal((18080, 19100, 18090, 18443, 18453), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort, parsed.GatewayTlsPort, parsed.NginxTlsPort));
         Assert.Equal((0, false), (parsed.RotateEvery, parsed.NewConnections));
         Assert.Empty(parsed.GatewayEnvironment);
         Assert.Empty(parsed.PublishArguments);
@@ -54,7 +54,7 @@ public sealed class GatewayArgumentsTests
         Assert.Equal(["DOTNET_gcServer=0", "Logging__LogLevel__Default=Warning"], parsed.GatewayEnvironment);
         Assert.Equal(["-p:PublishReadyToRun=true"], parsed.PublishArguments);
         Assert.Equal((false, true, true), (parsed.Publish, parsed.Profile, parsed.Allocations));
-        Assert.Equal((2, true, 28443), (parsed.RotateEvery, parsed.NewConnections, parsed.TlsPort));
+        Assert.Equal((2, true, 28443), (parsed.RotateEvery, parsed.NewConnections, parsed.GatewayTlsPort));
     }
 
     [Theory]

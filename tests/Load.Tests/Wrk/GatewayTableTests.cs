@@ -88,4 +88,69 @@ public sealed class GatewayTableTests
         Assert.Contains("server 127.0.0.1:25001;", rendered, StringComparison.Ordinal);
         Assert.DoesNotContain("@", rendered.Split('\n').Where(line => !line.TrimStart().StartsWith('#')).Aggregate("", string.Concat), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void With_tls_the_nginx_configuration_keeps_its_tls_lines_with_the_port_and_files_and_without_it_drops_them()
+    {
+        const string template = "listen 127.0.0.1:@PORT@ reuseport;\n    #tls listen 127.0.0.1:@TLS_PORT@ ssl http2;\n    #tls ssl_certificate @CERTIFICATE@;\n    #tls ssl_certificate_key @KEY@;\n";
+
+        Assert.Equal(
+            "listen 127.0.0.1:23090 reuseport;\n    listen 127.0.0.1:23453 ssl http2;\n    ssl_certificate /s/tls/server.crt;\n    ssl_certificate_key /s/tls/server.key;\n",
+            NginxConfig.Render(template, 23090, [], new NginxConfig.Tls(23453, "/s/tls/server.crt", "/s/tls/server.key")));
+        Assert.Equal("listen 127.0.0.1:23090 reuseport;\n", NginxConfig.Render(template, 23090, []));
+    }
+
+    [Fact]
+    public void The_repositorys_nginx_configuration_serves_tls_only_with_the_gateways_protocols_and_resumption()
+    {
+        var template = File.ReadAllText(Platform.Topology.RepositoryRoot.Combine("tools", "Bench", "nginx-gateway.conf"));
+        var rendered = NginxConfig.Render(template, 23090, [25001], new NginxConfig.Tls(23453, "/c.pem", "/k.pem"));
+
+        Assert.Contains("listen 127.0.0.1:23453 ssl http2 reuseport;", rendered, StringComparison.Ordinal);
+        Assert.Contains("ssl_protocols TLSv1.2 TLSv1.3;", rendered, StringComparison.Ordinal);
+        Assert.Contains("ssl_session_cache", rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain("#tls", rendered, StringComparison.Ordinal);
+        Assert.DoesNotContain("ssl", NginxConfig.Render(template, 23090, [25001]).Split('\n').Where(line => !line.TrimStart().StartsWith('#')).Aggregate("", string.Concat), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void H2load_and_s_time_summaries_are_read_and_a_run_that_did_not_speak_http2_is_not()
+    {
+        const string h2 = """
+            TLS Protocol: TLSv1.3
+            Cipher: TLS_AES_128_GCM_SHA256
+            Application protocol: h2
+            finished in 10.00s, 50492.30 req/s, 3.28MB/s
+            requests: 504923 total, 504923 started, 504923 done, 504920 succeeded, 3 failed, 0 errored, 0 timeout
+            status codes: 504910 2xx, 0 3xx, 10 4xx, 0 5xx
+            """;
+
+        Assert.Equal((504923L, 50492.30, 13L), TlsClients.ParseH2Load(h2));
+        Assert.Null(TlsClients.ParseH2Load(h2.Replace("Application protocol: h2", "No protocol negotiated. Aborted", StringComparison.Ordinal)));
+        Assert.Null(TlsClients.ParseH2Load("finished in 39.61ms, 50492.30 req/s, 3.28MB/s"));
+        Assert.Equal(1921, TlsClients.ParseSTime("1921 connections in 0.93s; 2065.59 connections/user sec, bytes read 276624\n1921 connections in 4 real seconds, 144 bytes read per connection\n"));
+        Assert.Null(TlsClients.ParseSTime("connect: Connection refused"));
+    }
+
+    [Fact]
+    public void The_tls_table_gives_each_figure_and_the_gateway_over_nginx()
+    {
+        var rows = new Dictionary<string, GatewayTable.Row>
+        {
+            [GatewayArguments.GatewayTls] = new("1000", "1", "2", "400", 0, "200", 0, "-"),
+            [GatewayArguments.NginxTls] = new("2000", "1", "2", "100", 0, "200", 0, "-"),
+        };
+        var rounds = new Dictionary<string, IReadOnlyList<TlsTable.Round>>
+        {
+            [GatewayArguments.GatewayTls] = [new(new(3000, 300, 0), new(500, 2000, 0), new(1000, 800, 0))],
+            [GatewayArguments.NginxTls] = [new(new(6000, 100, 1), new(1000, 1000, 0), new(2000, 400, 0))],
+        };
+
+        var table = TlsTable.Render([GatewayArguments.GatewayTls, GatewayArguments.NginxTls], rows, rounds);
+
+        Assert.Contains("| gateway-tls | 1000 | 400 | 3000 | 300 | 500 | 2000 | 1000 | 800 | 0 |", table, StringComparison.Ordinal);
+        Assert.Contains("| nginx-tls | 2000 | 100 | 6000 | 100 | 1000 | 1000 | 2000 | 400 | 1 |", table, StringComparison.Ordinal);
+        Assert.Contains("| gateway-tls / nginx-tls | 0.50 | 4.00 | 0.50 | 3.00 | 0.50 | 2.00 | 0.50 | 2.00 | |", table, StringComparison.Ordinal);
+        Assert.Equal("", TlsTable.Render([GatewayArguments.GatewayOn], rows, new Dictionary<string, IReadOnlyList<TlsTable.Round>>()));
+    }
 }

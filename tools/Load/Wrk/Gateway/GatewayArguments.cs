@@ -22,7 +22,8 @@ public sealed record GatewayArguments(
     int GatewayPort,
     int MetricsPort,
     int NginxPort,
-    int TlsPort,
+    int GatewayTlsPort,
+    int NginxTlsPort,
     int RotateEvery,
     bool NewConnections,
     string Results,
@@ -37,16 +38,21 @@ public sealed record GatewayArguments(
     public const string Nginx = "nginx";
     public const string YarpFloor = "yarp-floor";
     public const string GatewayBaseline = "gateway-baseline";
-
     /// <summary>The published gateway as gateway-on, called over HTTPS on its TLS port with the settings <c>up</c> uses.</summary>
     public const string GatewayTls = "gateway-tls";
+
+    /// <summary>nginx as in <see cref="Nginx"/>, terminating TLS with the same certificate, protocols and suites.</summary>
+    public const string NginxTls = "nginx-tls";
 
     public const string Health = "health";
     public const string Create = "create";
 
     public const string Usage = "usage: ./platform bench gateway (settings by BENCH_* environment variables, see docs/load-scenarios.md)";
 
-    public static IReadOnlyList<string> KnownConfigs { get; } = [Direct, GatewayOn, GatewayOff, Nginx, YarpFloor, GatewayBaseline, GatewayTls];
+    public static IReadOnlyList<string> KnownConfigs { get; } = [Direct, GatewayOn, GatewayOff, Nginx, YarpFloor, GatewayBaseline, GatewayTls, NginxTls];
+
+    /// <summary>The configurations that serve HTTPS (the gateway as <c>up</c> runs it, and nginx, with the platform's certificate).</summary>
+    public static bool IsTls(string config) => config is GatewayTls or NginxTls;
 
     /// <summary>create.lua books night (offset + block * 16 + thread): one run may use this many days, enough for 5,000 requests per second per thread for the longest run allowed (20 s).</summary>
     public const int SpanDays = 16 * ((5 * 20) + 1);
@@ -92,7 +98,8 @@ public sealed record GatewayArguments(
                 GatewayPort: settings.Whole("BENCH_GATEWAY_PORT", 18080, 1, 65535),
                 MetricsPort: settings.Whole("BENCH_METRICS_PORT", 19100, 1, 65535),
                 NginxPort: settings.Whole("BENCH_NGINX_PORT", 18090, 1, 65535),
-                TlsPort: settings.Whole("BENCH_GATEWAY_TLS_PORT", 18443, 1, 65535),
+                GatewayTlsPort: settings.Whole("BENCH_GATEWAY_TLS_PORT", 18443, 1, 65535),
+                NginxTlsPort: settings.Whole("BENCH_NGINX_TLS_PORT", 18453, 1, 65535),
                 RotateEvery: settings.Whole("BENCH_TLS_ROTATE_EVERY", 0, 0, 20),
                 NewConnections: settings.Whole("BENCH_NEW_CONNECTIONS", 0, 0, 1) == 1,
                 Results: settings.Text("BENCH_RESULTS", Path.Combine(stateBench, now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-gateway")),

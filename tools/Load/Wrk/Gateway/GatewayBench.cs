@@ -13,10 +13,12 @@ namespace Platform.Load.Wrk.Gateway;
 /// <c>./platform bench gateway</c>: what the gateway adds per request, side by side in one run: wrk GET
 /// /api/v1/health (or creates that each book a night nobody else asks for) straight to replica 1
 /// (<c>direct</c>), through the published gateway with every feature on under a limit nothing reaches
-/// (<c>gateway-on</c>), the same over HTTPS on its TLS port as <c>up</c> runs it (<c>gateway-tls</c>, its certificate
-/// replaced every BENCH_TLS_ROTATE_EVERY seconds if set) or with the limiter and metrics off (<c>gateway-off</c>), through nginx
+/// (<c>gateway-on</c>) or with the limiter and metrics off (<c>gateway-off</c>), through nginx
 /// (<c>nginx</c>), YARP with nothing of ours (<c>yarp-floor</c>), and the gateway as of BENCH_BASELINE
-/// (<c>gateway-baseline</c>). Each run is warmed up with the same shape first; BENCH_ROUNDS rounds run every
+/// (<c>gateway-baseline</c>); over HTTPS, gateway-on on its TLS port as <c>up</c> runs it (<c>gateway-tls</c>,
+/// its certificate replaced every BENCH_TLS_ROTATE_EVERY seconds if set) beside nginx terminating TLS with
+/// the same certificate (<c>nginx-tls</c>), where HTTP/2 and new handshakes are measured too
+/// (<see cref="TlsClients"/>). Each run is warmed up with the same shape first; BENCH_ROUNDS rounds run every
 /// configuration in turn so the machine's drift falls on all of them, and the table gives each column's
 /// median with the ratios. The replicas, their ports, the identity key and replica 1's pid come from the
 /// topology model; the proxies it starts it stops again. All traffic stays on 127.0.0.1.
@@ -27,9 +29,13 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
 
     private readonly Dictionary<string, List<GatewaySample>> _rounds = [];
 
+    private readonly Dictionary<string, List<TlsTable.Round>> _tlsRounds = [];
+
     private readonly GatewayPublish _publish = new(platform.Platform.Layout, run, progress);
 
     private StateLayout Layout => platform.Platform.Layout;
+
+    private LocalCertificateFiles BenchCertificates => new(Path.Combine(Layout.State, "bench", "tls"));
 
     private IReadOnlyList<int> ReplicaPorts => [.. Enumerable.Range(1, platform.Replicas).Select(platform.Platform.Ports.Api)];
 
@@ -64,7 +70,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         }
 
         var rows = _rounds.ToDictionary(pair => pair.Key, pair => GatewayTable.Summarise(pair.Value));
-        var table = GatewayTable.Render(run.Configs, rows, run.Rounds);
+        var table = GatewayTable.Render(run.Configs, rows, run.Rounds)
+            + TlsTable.Render(run.Configs, rows, _tlsRounds.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<TlsTable.Round>)pair.Value));
         await output.WriteAsync(table);
         await File.WriteAllTextAsync(Path.Combine(run.Results, "table.md"), table);
         await Info($"raw outputs in {Layout.Display(run.Results)}");
@@ -90,6 +97,11 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     private async Task CheckPrerequisitesAsync()
     {
         var tools = new Dictionary<string, string> { ["wrk"] = "wrk", ["nginx"] = "nginx-light" };
+        if (run.Configs.Any(GatewayArguments.IsTls))
+        {
+            tools[TlsClients.H2Load] = "nghttp2-client";
+            tools[TlsClients.OpenSsl] = "openssl";
+        }
         if (run.Profile)
         {
             tools["perf"] = "linux-perf";
@@ -115,11 +127,15 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             if (!await Probes.HttpOkAsync(Probes.Local(port, HealthPath)))
                 throw new PlatformException($"{Probes.Local(port, HealthPath)} does not answer 200; run './platform up' first");
         }
-        foreach (var port in new[] { run.GatewayPort, run.MetricsPort, run.NginxPort, run.TlsPort })
+        foreach (var port in new[] { run.GatewayPort, run.MetricsPort, run.NginxPort, run.GatewayTlsPort, run.NginxTlsPort })
         {
             if (await Probes.PortInUseAsync(port))
-                throw new PlatformException($"port {port} is taken; choose others with BENCH_GATEWAY_PORT, BENCH_METRICS_PORT, BENCH_NGINX_PORT, BENCH_GATEWAY_TLS_PORT");
+                throw new PlatformException($"port {port} is taken; choose others with BENCH_GATEWAY_PORT, BENCH_METRICS_PORT, BENCH_NGINX_PORT, BENCH_GATEWAY_TLS_PORT, BENCH_NGINX_TLS_PORT");
         }
+        // A CA and certificate of the bench's own, made as up makes the platform's, so rotating them
+        // leaves the platform's alone; gateway-tls and nginx-tls serve the same one.
+        if (run.Configs.Any(GatewayArguments.IsTls))
+            await LocalCertificates.EnsureAsync(BenchCertificates);
     }
 
     private async Task RunConfigAsync(string config)
@@ -140,18 +156,20 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
                 }
                 break;
             case GatewayArguments.GatewayTls:
-                // A CA and certificate of the bench's own, made as up makes the platform's, so rotating
-                // them leaves the platform's alone.
-                var certificates = new LocalCertificateFiles(Path.Combine(Layout.State, "bench", "tls"));
-                await LocalCertificates.EnsureAsync(certificates);
                 var settings = EveryFeatureOn();
-                foreach (var (key, value) in GatewayService.Tls(_publish.GatewayApp, run.TlsPort, certificates))
+                foreach (var (key, value) in GatewayService.Tls(_publish.GatewayApp, run.GatewayTlsPort, BenchCertificates))
                     settings[key] = value;
                 await using (var gateway = await StartGatewayAsync(config, settings))
                 {
-                    var rotation = run.RotateEvery > 0 ? new CertificateRotation(certificates, run.TlsPort, TimeSpan.FromSeconds(run.RotateEvery)) : null;
-                    await MeasureAsync(config, new Uri($"https://127.0.0.1:{run.TlsPort.ToString(CultureInfo.InvariantCulture)}/"), gateway.Pid, rotation);
+                    if (!await HasRateLimitHeadersAsync())
+                        throw new PlatformException($"{config} answers without RateLimit headers: the limiter is not running");
+                    var rotation = run.RotateEvery > 0 ? new CertificateRotation(BenchCertificates, run.GatewayTlsPort, TimeSpan.FromSeconds(run.RotateEvery)) : null;
+                    await MeasureTlsAsync(config, run.GatewayTlsPort, gateway.Pid, rotation);
                 }
+                break;
+            case GatewayArguments.NginxTls:
+                await using (var nginx = await StartNginxAsync(new NginxConfig.Tls(run.NginxTlsPort, BenchCertificates.ServerCertificate, BenchCertificates.ServerKey)))
+                    await MeasureTlsAsync(config, run.NginxTlsPort, nginx.Pid, rotation: null);
                 break;
             case GatewayArguments.GatewayOff:
                 await using (var gateway = await StartGatewayAsync(config, new() { ["Metrics__Port"] = "0", ["RateLimiting__Enabled"] = "false" }))
@@ -179,6 +197,26 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "1000000", ["RateLimiting__Policies__anonymous__Burst"] = "10000000",
         ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "1000000", ["RateLimiting__AnonymousCeiling__Burst"] = "10000000",
     };
+
+    // HTTPS with keep-alive (wrk: the main table's row, the certificate replaced meanwhile if asked), then
+    // HTTP/2 and new handshakes, full and resumed.
+    private async Task MeasureTlsAsync(string config, int port, int pid, CertificateRotation? rotation)
+    {
+        var target = new Uri($"https://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{HealthPath}");
+        await MeasureAsync(config, target, pid, rotation);
+        string File(string what) => Path.Combine(run.Results, $"{config}-{what}-round{_round}.txt");
+        await Info($"{config}: HTTP/2 {run.Duration}s, {run.Connections} connections of 10 streams (h2load)");
+        var http2 = await TlsClients.H2Async(target, run.Threads, run.Connections, 10, run.Duration, pid, File("h2"));
+        await Info($"{config}: full handshakes {run.Duration}s (openssl s_time -new)");
+        var full = await TlsClients.HandshakesAsync(port, resumed: false, run.Duration, pid, File("handshakes-full"));
+        await Info($"{config}: resumed handshakes {run.Duration}s (openssl s_time -reuse)");
+        var resumed = await TlsClients.HandshakesAsync(port, resumed: true, run.Duration, pid, File("handshakes-resumed"));
+        await Info(string.Create(CultureInfo.InvariantCulture,
+            $"{config}: HTTP/2 {http2.PerSecond:F0} req/s ({http2.CpuUs:F1} µs CPU each, {http2.Failed} failed); handshakes {full.PerSecond:F0}/s full ({full.CpuUs:F0} µs), {resumed.PerSecond:F0}/s resumed ({resumed.CpuUs:F0} µs)"));
+        if (!_tlsRounds.TryGetValue(config, out var rounds))
+            _tlsRounds[config] = rounds = [];
+        rounds.Add(new TlsTable.Round(http2, full, resumed));
+    }
 
     // The published gateway (or the floor, or the baseline) on BENCH_GATEWAY_PORT with those settings.
     private Task<ProxyProcess> StartGatewayAsync(string name, Dictionary<string, string> settings)
@@ -219,14 +257,14 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             Probes.Local(run.GatewayPort, HealthPath));
     }
 
-    private async Task<ProxyProcess> StartNginxAsync()
+    private async Task<ProxyProcess> StartNginxAsync(NginxConfig.Tls? tls = null)
     {
         var prefix = Path.Combine(Layout.State, "bench", "nginx");
         var log = Path.Combine(run.Results, "nginx.log");
         Directory.CreateDirectory(Path.Combine(prefix, "tmp"));
         Directory.CreateDirectory(Path.Combine(prefix, "logs"));
         var config = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, NginxConfig.Render(await File.ReadAllTextAsync(RepositoryRoot.Combine("tools", "Bench", "nginx-gateway.conf")), run.NginxPort, ReplicaPorts));
+        await File.WriteAllTextAsync(config, NginxConfig.Render(await File.ReadAllTextAsync(RepositoryRoot.Combine("tools", "Bench", "nginx-gateway.conf")), run.NginxPort, ReplicaPorts, tls));
         var (exit, checkOutput) = await CommandRunner.RunAsync(new ServiceCommand("nginx", ["-p", prefix + "/", "-c", config, "-t"]), TimeSpan.FromSeconds(30));
         await File.WriteAllTextAsync(log, checkOutput);
         if (exit != 0)
