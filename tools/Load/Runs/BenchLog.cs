@@ -1,3 +1,4 @@
+using Platform.Topology.Files;
 using System.Globalization;
 using Platform.Load.Cli;
 
@@ -12,7 +13,7 @@ public static class BenchLog
         var path = settings.Platform.Layout.Log("bench");
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            PrivateDirectory.Create(Path.GetDirectoryName(path)!);
             File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:O} {failure}{Environment.NewLine}"));
             return path;
         }

@@ -27,7 +27,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
     /// <exception cref="PlatformException">MariaDB is not reachable, writes no binary log, another backup runs, or mariadb-backup failed.</exception>
     public async Task<ChainedBackup> RunAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(policy.Directory);
+        PrivateDirectory.Create(policy.Directory);
         using var exclusive = Lock();
         foreach (var abandoned in Directory.EnumerateDirectories(policy.Directory, BackupChain.IncompletePrefix + "*"))
         {
@@ -46,7 +46,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
         {
             var backup = Path.Combine(scratch, "backup");
             var data = Path.Combine(backup, BackupRecord.DataDirectory);
-            Directory.CreateDirectory(backup);
+            PrivateDirectory.Create(backup);
             narrator.Info(fullBecause is null
                 ? $"incremental backup on {previous!.Name}/{Path.GetFileName(previous.Backups[^1].Directory)}"
                 : $"full backup ({fullBecause})");
@@ -173,7 +173,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
             }
         }
 
-        Directory.CreateDirectory(target);
+        PrivateDirectory.Create(target);
         var saved = new List<string>();
         for (var number = first; number < open; number++)
         {

@@ -96,7 +96,7 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
             await StepAsync($"applying {Path.GetFileName(incremental.Directory)}", () => RunToolAsync(MariaDbBackupService.Prepare(prepared, incremental.DataCopy), Path.Combine(scratch, $"prepare-{Path.GetFileName(incremental.Directory)}.log")));
         }
 
-        Directory.CreateDirectory(files.DataDirectory);
+        PrivateDirectory.Create(files.DataDirectory);
         files.CreateDirectories();
         server.CreateDirectories();
         await StepAsync($"moving it into {files.DataDirectory}", () => RunToolAsync(MariaDbBackupService.MoveBack(prepared, files.DataDirectory), Path.Combine(scratch, "move-back.log")));
@@ -220,12 +220,12 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
     /// <summary>The live binary logs go aside into replaced-STAMP/; the restored server's take their place.</summary>
     private void SwapBinlogs(string restoredBinlogs)
     {
-        Directory.CreateDirectory(files.BinlogDirectory);
+        PrivateDirectory.Create(files.BinlogDirectory);
         var live = Directory.EnumerateFiles(files.BinlogDirectory).ToList();
         if (live.Count > 0)
         {
             var aside = Path.Combine(files.BinlogDirectory, ReplacedPrefix + BackupChain.Stamp(DateTime.UtcNow));
-            Directory.CreateDirectory(aside);
+            PrivateDirectory.Create(aside);
             foreach (var file in live)
             {
                 File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
@@ -356,10 +356,10 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
     // The BCL copies files, not trees.
     private static void CopyDirectory(string source, string target)
     {
-        Directory.CreateDirectory(target);
+        PrivateDirectory.Create(target);
         foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
         {
-            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
+            PrivateDirectory.Create(Path.Combine(target, Path.GetRelativePath(source, directory)));
         }
 
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))

@@ -20,8 +20,11 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
     public async Task UpAsync()
     {
         settings.RequireDistinctPorts();
-        Directory.CreateDirectory(settings.Layout.Pids);
-        Directory.CreateDirectory(settings.Layout.Logs);
+        // Made by an earlier version, the state directory and those in it were 0755: any local user could
+        // reach the database's socket and read the logs.
+        PrivateDirectory.Tighten(settings.Layout.State);
+        PrivateDirectory.Create(settings.Layout.Pids);
+        PrivateDirectory.Create(settings.Layout.Logs);
 
         var context = new ResourceContext(settings, narrator);
         var runner = new ResourceRunner(context);

@@ -1,3 +1,4 @@
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Services;
 
@@ -28,7 +29,7 @@ public sealed class RedisResource(ResourceContext context) : PlatformResource
 
     public override Task PrepareAsync()
     {
-        Directory.CreateDirectory(context.Layout.RedisData);
+        PrivateDirectory.Create(context.Layout.RedisData);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Topology.Files;
 using System.Globalization;
 using MySqlConnector;
 
@@ -20,8 +21,8 @@ public sealed record MariaDbFiles(string DataDirectory, string Socket, string Te
     /// <summary>Creates what the server needs and does not create itself: its tmpdir and its binary log directory.</summary>
     public void CreateDirectories()
     {
-        Directory.CreateDirectory(TempDirectory);
-        Directory.CreateDirectory(BinlogDirectory);
+        PrivateDirectory.Create(TempDirectory);
+        PrivateDirectory.Create(BinlogDirectory);
     }
 
     /// <summary>A Unix socket path is limited to 107 bytes.</summary>

@@ -41,7 +41,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     /// <exception cref="PlatformException">A tool, the platform or a port is missing, or a run failed.</exception>
     public async Task<int> RunAsync()
     {
-        Directory.CreateDirectory(run.Results);
+        PrivateDirectory.Create(run.Results);
         await CheckPrerequisitesAsync();
         if (run.Configs.Any(config => config.StartsWith("gateway-", StringComparison.Ordinal)))
             await _publish.GatewayAsync();
@@ -198,8 +198,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     {
         var prefix = Path.Combine(Layout.State, "bench", "nginx");
         var log = Path.Combine(run.Results, "nginx.log");
-        Directory.CreateDirectory(Path.Combine(prefix, "tmp"));
-        Directory.CreateDirectory(Path.Combine(prefix, "logs"));
+        PrivateDirectory.Create(Path.Combine(prefix, "tmp"));
+        PrivateDirectory.Create(Path.Combine(prefix, "logs"));
         var config = Path.Combine(prefix, "nginx.conf");
         await File.WriteAllTextAsync(config, NginxConfig.Render(await File.ReadAllTextAsync(RepositoryRoot.Combine("tools", "Bench", "nginx-gateway.conf")), run.NginxPort, ReplicaPorts));
         var (exit, checkOutput) = await CommandRunner.RunAsync(new ServiceCommand("nginx", ["-p", prefix + "/", "-c", config, "-t"]), TimeSpan.FromSeconds(30));
