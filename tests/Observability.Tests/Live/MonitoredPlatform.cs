@@ -96,7 +96,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         // A real backup, as the platform's schedule would take, leaves its metrics for the host
         // exporter: BackupTooOld's series exists and stays silent (it would fire without one).
         _backups = ScratchDirectory.Create("platform-monitored-backups-");
-        await new BackupRun(new BackupPolicy(_backups.Path, KeepChains: 1, ChainLength: 0), _cluster.Database.Files.Socket, Narrator.Silent)
+        await new BackupRun(new BackupPolicy(_backups.Path, KeepChains: 1, ChainLength: 0), _cluster.Database.Root, Narrator.Silent)
         {
             MetricsDirectory = nodeExporter.Directory,
         }.RunAsync(TestContext.Current.CancellationToken);
