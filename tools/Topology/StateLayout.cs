@@ -62,6 +62,12 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     public string RedisData => Combine("redis");
 
+    /// <summary>
+    /// Redis user <paramref name="user"/>'s password (<see cref="Services.RedisUsers"/>), generated once, this
+    /// user's only: <c>REDISCLI_AUTH="$(cat .platform/redis-users/operator)" redis-cli --user operator</c>.
+    /// </summary>
+    public string RedisPasswordFile(string user) => Combine("redis-users", user);
+
     public string ApiApp => Combine("app", "api");
 
     public string GatewayApp => Combine("app", "gateway");

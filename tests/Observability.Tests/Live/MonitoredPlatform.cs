@@ -144,7 +144,9 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     public static async Task<string> RedisCliAsync(RedisServer server, params string[] arguments)
     {
         var port = server.ConnectionString[(server.ConnectionString.LastIndexOf(':') + 1)..];
-        var (exitCode, output) = await ChildProcess.RunAsync(RequiredServer.Locate("redis-cli"), ["-h", "127.0.0.1", "-p", port, .. arguments], TimeSpan.FromSeconds(30));
+        // As the operator, its password in REDISCLI_AUTH: redis-cli's -a would show it in ps.
+        var (exitCode, output) = await ChildProcess.RunAsync(RequiredServer.Locate("redis-cli"), ["-h", "127.0.0.1", "-p", port, "--user", RedisUsers.Operator, .. arguments], TimeSpan.FromSeconds(30),
+            new Dictionary<string, string> { ["REDISCLI_AUTH"] = server.Passwords[RedisUsers.Operator] });
         Assert.True(exitCode == 0, $"redis-cli {string.Join(' ', arguments)} exited {exitCode}: {output}");
         return output;
     }
