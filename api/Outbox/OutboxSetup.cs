@@ -33,6 +33,10 @@ public static class OutboxSetup
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.ReconnectRetryPolicy = new LinearRetry(1000);
             options.ClientName = "platform-api";
+            // Redis's relay user may not GET the tie-breaker key or SUBSCRIBE to the configuration channel the
+            // library uses on connect; both serve several primaries, and there is one.
+            options.TieBreaker = "";
+            options.ConfigurationChannel = "";
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<RolledBackEvents>();

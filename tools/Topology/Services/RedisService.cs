@@ -31,9 +31,13 @@ public static class RedisService
     public static IReadOnlyDictionary<string, string> Passwords(StateLayout layout) =>
         RedisUsers.All.ToDictionary(user => user.Name, user => Secrets.EnsurePassword(layout.RedisPasswordFile(user.Name)));
 
-    /// <summary>StackExchange.Redis's configuration string for <paramref name="user"/> on the server on <paramref name="port"/>.</summary>
+    /// <summary>
+    /// StackExchange.Redis's configuration string for <paramref name="user"/> on the server on <paramref name="port"/>.
+    /// No tie-breaker key and no configuration channel: on connect the library would GET the one and SUBSCRIBE
+    /// to the other, which only matter with several primaries and which no user but the operator may do.
+    /// </summary>
     public static string Configuration(int port, string user, string password) =>
-        $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)},user={user},password={password}";
+        $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)},user={user},password={password},tiebreaker=,configChannel=";
 
     /// <summary>
     /// PING in raw RESP as <paramref name="user"/> (AUTH first), so readiness does not depend on a client

@@ -26,18 +26,19 @@ public static class RedisUsers
 
     /// <summary>
     /// Every user. CLIENT SETNAME: StackExchange.Redis and redis_exporter name their connections and log an
-    /// error when refused. PING: StackExchange.Redis's heartbeat. Nothing else of the clients' handshake
-    /// (CLIENT SETINFO, INFO, CONFIG GET, ECHO, SUBSCRIBE to its own channel) is needed: refused, the
-    /// library carries on, as the tests of each user show.
+    /// error when refused. PING and ECHO: StackExchange.Redis's heartbeat and the tracer it sends on connect
+    /// (refused, it drops the connection). The rest of its handshake (CLIENT SETINFO and ID, INFO, CONFIG
+    /// GET, CLUSTER NODES) is refused and it carries on, as the tests of each user show; its tie-breaker GET
+    /// and channel SUBSCRIBE are turned off by the configuration (<see cref="RedisService.Configuration"/>).
     /// </summary>
     public static IReadOnlyList<RedisUser> All { get; } =
     [
         // OutboxRelay: XADD with MAXLEN ~; RolledBackEvents: XREVRANGE (newest first) to reconcile after a restore.
-        new(Relay, $"resetchannels ~{EventStream} -@all +xadd +xrevrange +ping +client|setname",
+        new(Relay, $"resetchannels ~{EventStream} -@all +xadd +xrevrange +ping +echo +client|setname",
             "the API replicas' outbox relay"),
         // RedisTokenBuckets: the GCRA script by EVAL/EVALSHA (SCRIPT LOAD to cache it); inside it TIME, GET and
         // SET on the bucket's key, each checked against this user's rights too.
-        new(Gateway, $"resetchannels ~{LimiterKeys} -@all +eval +evalsha +script|load +time +get +set +ping +client|setname",
+        new(Gateway, $"resetchannels ~{LimiterKeys} -@all +eval +evalsha +script|load +time +get +set +ping +echo +client|setname",
             "the gateway's limiter in global mode (RateLimiting:Redis)"),
         // redis_exporter 1.45 with -check-single-streams, as started by ExporterServices: what it ran in a
         // scrape (INFO commandstats). The stream's length and groups (XINFO) read its metadata, not its entries
