@@ -33,6 +33,10 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
             await runner.StartAsync(resource);
         }
 
+        // And what was made during this run by programs that choose their own modes (dotnet publish's
+        // output, Redis's append-only directory, Prometheus's blocks): the state directory's 0700 already
+        // keeps other users out of them; this keeps the rule simple to check: every directory is 0700.
+        PrivateDirectory.Tighten(settings.Layout.State);
         PrintSummary(context.Ports);
     }
 
