@@ -76,11 +76,33 @@ public sealed class SecondUserTests
         using var answer = await client.SendAsync(read, Cancellation);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
 
-        // The exporters log in as their own users and report; their pages are open to local users (no personal data).
+        // A keyed client's traffic too; then no management port names a key or a guest's field, since local users may read them.
+        var (clientName, key) = BenchClients.ReadKeys(layout.BenchKeysFile).First();
+        var guest = new ReservationRequest(78, checkIn, checkIn.AddDays(1)) { GuestName = "Zoë Private-Name", GuestEmail = "zoe.private@example.org" };
+        using (var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reservations") { Content = JsonContent.Create(guest.ToJson()) })
+        {
+            keyed.Headers.Add("X-Api-Key", key);
+            using var keyedAnswer = await client.SendAsync(keyed, Cancellation);
+            Assert.Equal(HttpStatusCode.Created, keyedAnswer.StatusCode);
+        }
+
+        var metricsBase = int.Parse(platform.Setting(PlatformVariables.MetricsBasePort), CultureInfo.InvariantCulture);
+        foreach (var metricsPort in Enumerable.Range(metricsBase, 4))
+        {
+            var metrics = await AsProbeAsync("curl", "-fsS", $"http://127.0.0.1:{metricsPort}/metrics");
+            Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+            foreach (var secret in (string[])[key, guest.GuestName, guest.GuestEmail, guest.GuestPhone, "Ana Pérez", "ana@example.com", (string)body["guestSecret"]!])
+            {
+                Assert.False(metrics.Contains(secret, StringComparison.Ordinal), $"the metrics on port {metricsPort} hold '{secret}' ({clientName}'s key or a guest's field)");
+            }
+        }
+
+        // The exporters log in as their own users and report (redis_up alone would be 1 without a login); their pages are open to local users.
         Assert.Contains("mysql_up 1", await AsProbeAsync("curl", "-fsS", $"http://127.0.0.1:{platform.Setting(PlatformVariables.MysqldExporterPort)}/metrics"), StringComparison.Ordinal);
         await Eventually.AssertAsync(
-            async () => (await AsProbeAsync("curl", "-fsS", $"http://127.0.0.1:{platform.Setting(PlatformVariables.RedisExporterPort)}/metrics")).Contains($"redis_stream_length{{db=\"db0\",stream=\"{RedisUsers.EventStream}\"}} 1", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(30), "the relay's event never showed in the Redis exporter's stream length");
+            async () => (await AsProbeAsync("curl", "-fsS", $"http://127.0.0.1:{platform.Setting(PlatformVariables.RedisExporterPort)}/metrics")).Split('\n')
+                .Any(line => line.StartsWith($"redis_stream_length{{db=\"db0\",stream=\"{RedisUsers.EventStream}\"}} ", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the relay's events never showed in the Redis exporter's stream length");
     }
 
     private static async Task EnsureProbeUserAsync()
