@@ -1,6 +1,6 @@
-using Platform.Topology.Files;
 using System.Globalization;
 using Platform.Load.Cli;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Runs;
 

@@ -1,6 +1,6 @@
-using Platform.Topology.Files;
 using System.Diagnostics;
 using System.Globalization;
+using Platform.Topology.Files;
 using Platform.Topology.Services;
 
 namespace Platform.Topology.Processes;

@@ -1,5 +1,5 @@
-using Platform.Topology.Files;
 using System.Globalization;
+using Platform.Topology.Files;
 
 namespace Platform.Topology.Processes;
 

@@ -1,6 +1,6 @@
-using Platform.Topology.Files;
 using System.Globalization;
 using MySqlConnector;
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 
 namespace Platform.Topology.Services;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Platform.Contracts.Identity;
-using Platform.Topology.Files;
 using Platform.Load.Cli;
 using Platform.Topology;
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Services;
 

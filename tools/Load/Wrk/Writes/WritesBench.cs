@@ -1,9 +1,9 @@
-using Platform.Topology.Files;
 using System.Globalization;
 using System.Text;
 using Platform.Contracts.Identity;
 using Platform.Load.Cli;
 using Platform.Topology;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Wrk.Writes;
 
