@@ -199,8 +199,8 @@ public sealed class ComposeTopologyTests
             foreach (var (key, value) in rawEnvironment)
             {
                 var text = ComposeFile.Scalar(value) ?? "";
-                // A *_FILE variable naming a mounted secret holds a path, not a password.
-                var namesSecret = key.EndsWith("_FILE", StringComparison.Ordinal) && text.StartsWith("/run/secrets/", StringComparison.Ordinal);
+                // A *_FILE or *File variable naming a mounted secret holds a path, not a password.
+                var namesSecret = key.EndsWith("FILE", StringComparison.OrdinalIgnoreCase) && text.StartsWith("/run/secrets/", StringComparison.Ordinal);
                 var holdsPassword = key.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase) && !namesSecret;
                 if (holdsPassword || text.Contains("Password=", StringComparison.OrdinalIgnoreCase))
                 {
