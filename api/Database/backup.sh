@@ -19,6 +19,11 @@ KEEP="${PLATFORM_BACKUP_KEEP_CHAINS:-2}"
 
 [[ "$INTERVAL" =~ ^[0-9]{1,7}$ ]] || { echo "PLATFORM_BACKUP_INTERVAL must be whole seconds (got '$INTERVAL')" >&2; exit 64; }
 [[ "$KEEP" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "PLATFORM_BACKUP_KEEP_CHAINS must be 1-999 (got '$KEEP')" >&2; exit 64; }
+# root's password, from the file the server's own image takes it from (a compose secret). The clients get
+# it as MYSQL_PWD, which mariadb and mariadb-backup both read: a command line is every user's to see in ps.
+[[ -r "${MARIADB_ROOT_PASSWORD_FILE:-}" ]] || { echo "MARIADB_ROOT_PASSWORD_FILE must be a readable file holding root's password (got '${MARIADB_ROOT_PASSWORD_FILE:-}')" >&2; exit 64; }
+MYSQL_PWD="$(< "$MARIADB_ROOT_PASSWORD_FILE")"
+export MYSQL_PWD
 
 sql() { mariadb --user=root --socket="$SOCKET" --batch --skip-column-names -e "$1"; }
 utc() { date -u +%Y-%m-%dT%H:%M:%S.%6NZ; }

@@ -34,4 +34,10 @@ public sealed class RedisOptions
     /// <summary>A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379</c>.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Redis:Configuration is required (environment: Redis__Configuration).")]
     public string Configuration { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>
+    /// A file holding the Redis user's password (compose mounts it as a secret), for a configuration that
+    /// names the user but not its password; empty: the configuration's own.
+    /// </summary>
+    public string PasswordFile { get; set; } = "";
 }

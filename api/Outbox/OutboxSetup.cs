@@ -12,11 +12,18 @@ public static class OutboxSetup
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => IsParsable(o.Configuration), "Redis:Configuration is not a valid Redis configuration string.")
+            .Validate(o => o.PasswordFile.Length == 0 || File.Exists(o.PasswordFile), "Redis:PasswordFile names no file.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            var settings = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var options = ConfigurationOptions.Parse(settings.Configuration);
+            if (settings.PasswordFile.Length > 0)
+            {
+                options.Password = File.ReadAllText(settings.PasswordFile).Trim();
+            }
+
             // Redis being down must not stop the replica or stall the relay: start disconnected,
             // fail commands at once while disconnected, and keep reconnecting in the background.
             options.AbortOnConnectFail = false;
@@ -26,6 +33,10 @@ public static class OutboxSetup
             options.BacklogPolicy = BacklogPolicy.FailFast;
             options.ReconnectRetryPolicy = new LinearRetry(1000);
             options.ClientName = "platform-api";
+            // Redis's relay user may not GET the tie-breaker key or SUBSCRIBE to the configuration channel the
+            // library uses on connect; both serve several primaries, and there is one.
+            options.TieBreaker = "";
+            options.ConfigurationChannel = "";
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton<RolledBackEvents>();

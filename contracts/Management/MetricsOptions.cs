@@ -11,9 +11,12 @@ public sealed class MetricsOptions
 {
     public const string Section = "Metrics";
 
-    /// <summary>Host to bind: <c>+</c> for every interface (containers), <c>127.0.0.1</c> locally.</summary>
+    /// <summary>
+    /// Host to bind: loopback unless told otherwise, since /metrics names every client (policy, client
+    /// labels); <c>+</c> for every interface only where the network is private (compose's internal backend).
+    /// </summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Metrics:Host must not be empty.")]
-    public string Host { get; set; } = "+";
+    public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>0 turns the management listener off.</summary>
     [Range(0, 65535, ErrorMessage = "Metrics:Port must be between {1} and {2}.")]

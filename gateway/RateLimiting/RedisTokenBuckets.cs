@@ -44,6 +44,10 @@ internal sealed class RedisTokenBuckets : IDisposable
         configuration.AsyncTimeout = (int)settings.RedisTimeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)settings.RedisTimeout.TotalMilliseconds;
         configuration.ClientName = "gateway-rate-limiter";
+        // Redis's gateway user may not GET the tie-breaker key or SUBSCRIBE to the configuration channel the
+        // library uses on connect; both serve several primaries, and there is one.
+        configuration.TieBreaker = "";
+        configuration.ConfigurationChannel = "";
         _redis = ConnectionMultiplexer.Connect(configuration);
     }
 

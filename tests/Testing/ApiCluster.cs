@@ -79,7 +79,7 @@ public sealed class ApiCluster : IAsyncDisposable
         }
 
         var number = Interlocked.Increment(ref _replicasRequested);
-        var replica = await ApiReplica.StartAsync($"api-{number}", Database.AppConnectionString, Redis.ConnectionString, merged);
+        var replica = await ApiReplica.StartAsync($"api-{number}", Database.AppConnectionString, Redis.RelayConnectionString, merged);
         lock (_replicas)
         {
             _replicas.Add(number, replica);

@@ -58,7 +58,7 @@ public sealed class ExporterProcess : IAsyncDisposable
     public static Task<ExporterProcess> StartRedisAsync(RedisServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port), RedisExporterResource.Probe);
+        return StartAsync(ExporterServices.Redis, null, port => ExporterServices.RedisExporter(port, server.Port, server.Passwords[RedisUsers.Exporter]), RedisExporterResource.Probe);
     }
 
     /// <summary>The host's exporter, its textfile collector reading a scratch directory (<see cref="Directory"/>), empty until a backup writes there.</summary>

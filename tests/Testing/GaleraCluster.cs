@@ -10,7 +10,8 @@ namespace Platform.Testing;
 /// A throwaway Galera cluster of N MariaDB nodes, created, started and provisioned exactly as
 /// <c>PLATFORM_DB_NODES=N ./platform up</c> does it (<see cref="GaleraService"/>, <see cref="GaleraStartPlanner"/>):
 /// node N on 127.0.0.N at one free port, its Galera ports above it, the repository's mariadb.cnf, a
-/// <c>platform</c> and an <c>exporter</c> user with random passwords, root through each node's socket only.
+/// <c>platform</c> and an <c>exporter</c> user with random passwords, root through each node's socket only, with
+/// one random password for every node (a state transfer copies the donor's anyway).
 /// Kill a node (SIGKILL), start it again (it rejoins and catches up), or stop them all and found the cluster
 /// again, to test what the platform does when the database's nodes fail.
 /// </summary>
@@ -22,14 +23,16 @@ public sealed class GaleraCluster : IAsyncDisposable
     private readonly GaleraNodeServer[] _nodes;
     private readonly string _appPassword;
     private readonly string _exporterPassword;
+    private readonly string _rootPassword;
 
-    private GaleraCluster(ScratchDirectory directory, int nodes, int port, string appPassword, string exporterPassword)
+    private GaleraCluster(ScratchDirectory directory, int nodes, int port, string appPassword, string exporterPassword, string rootPassword)
     {
         _directory = directory;
+        _rootPassword = rootPassword;
         Topology = new GaleraTopology(nodes, port);
         _appPassword = appPassword;
         _exporterPassword = exporterPassword;
-        _nodes = [.. Enumerable.Range(1, nodes).Select(node => new GaleraNodeServer(Topology, node, NodeFiles(directory, node)))];
+        _nodes = [.. Enumerable.Range(1, nodes).Select(node => new GaleraNodeServer(Topology, node, NodeFiles(directory, node), rootPassword))];
         AppConnectionString = Topology.ConnectionString(MariaDbService.AppUser, appPassword);
     }
 
@@ -53,7 +56,10 @@ public sealed class GaleraCluster : IAsyncDisposable
     public string ExporterConnectionString(int node) => Single(node, MariaDbService.ExporterUser, _exporterPassword, database: null);
 
     /// <summary>root through node <paramref name="node"/>'s Unix socket, database <c>platform</c>, unpooled (a node may die between two uses).</summary>
-    public string RootConnectionString(int node) => MariaDbService.RootConnectionString(Node(node).Files.Socket, MariaDbService.Database);
+    public string RootConnectionString(int node) => MariaDbService.RootConnectionString(Root(node), MariaDbService.Database);
+
+    /// <summary>root's login to node <paramref name="node"/>.</summary>
+    public MariaDbRoot Root(int node) => new(Socket(node), _rootPassword);
 
     /// <summary>Node <paramref name="node"/>'s socket.</summary>
     public string Socket(int node) => Node(node).Files.Socket;
@@ -80,7 +86,7 @@ public sealed class GaleraCluster : IAsyncDisposable
         try
         {
             // The SQL port and, above it, three Galera ports per node (PlatformPorts.GaleraNode), all free.
-            cluster = new GaleraCluster(directory, nodes, FreePort.Block(1 + (3 * nodes)) + 1, RandomPassword(), RandomPassword());
+            cluster = new GaleraCluster(directory, nodes, FreePort.Block(1 + (3 * nodes)) + 1, RandomPassword(), RandomPassword(), RandomPassword());
         }
         catch
         {
@@ -96,8 +102,8 @@ public sealed class GaleraCluster : IAsyncDisposable
             }
 
             await cluster.StartStoppedAsync();
-            await MariaDbService.ExecuteAsRootAsync(cluster.Socket(1), MariaDbService.ProvisionSql(cluster._appPassword));
-            await MariaDbService.ExecuteAsRootAsync(cluster.Socket(1), MariaDbService.ExporterSql(cluster._exporterPassword));
+            await MariaDbService.ExecuteAsRootAsync(cluster.Root(1), MariaDbService.ProvisionSql(cluster._appPassword));
+            await MariaDbService.ExecuteAsRootAsync(cluster.Root(1), MariaDbService.ExporterSql(cluster._exporterPassword));
             return cluster;
         }
         catch
@@ -123,7 +129,7 @@ public sealed class GaleraCluster : IAsyncDisposable
     public Task<GaleraBootstrapChoice?> StartStoppedAsync() => StartStoppedAsync(_nodes.Where(n => n.ProcessId is null).Select(n => n.Number).ToList());
 
     /// <summary>Node <paramref name="node"/>'s wsrep state, or null when it does not answer.</summary>
-    public Task<GaleraNodeStatus?> StatusAsync(int node) => GaleraService.StatusAsync(Socket(node));
+    public Task<GaleraNodeStatus?> StatusAsync(int node) => GaleraService.StatusAsync(Root(node));
 
     /// <summary>Waits until node <paramref name="node"/> is synced with a primary cluster of <paramref name="size"/> nodes (all of them unless given); false on timeout.</summary>
     public Task<bool> WaitUntilSyncedAsync(int node, TimeSpan timeout, int? size = null) =>
@@ -141,7 +147,7 @@ public sealed class GaleraCluster : IAsyncDisposable
     /// Makes node <paramref name="node"/>'s component primary again (<see cref="GaleraService.BootstrapSql"/>):
     /// what an operator does on the most advanced survivor of a cluster that lost its majority.
     /// </summary>
-    public Task ForcePrimaryAsync(int node) => MariaDbService.ExecuteAsRootAsync(Socket(node), GaleraService.BootstrapSql);
+    public Task ForcePrimaryAsync(int node) => MariaDbService.ExecuteAsRootAsync(Root(node), GaleraService.BootstrapSql);
 
     /// <summary>Node <paramref name="node"/>'s last error log lines and output, for a failure message.</summary>
     public string Diagnostics(int node) => Node(node).DiagnosticsText();
@@ -166,7 +172,7 @@ public sealed class GaleraCluster : IAsyncDisposable
     {
         var plan = await GaleraStartPlanner.PlanAsync(
             MariaDbService.ConfigFile(RepositoryRoot.Path), Topology, stopped, _nodes.Any(n => n.ProcessId is not null),
-            node => Node(node).Files, node => _directory.Combine($"node-{node}-recover.log"));
+            node => Node(node).Files, Root, node => _directory.Combine($"node-{node}-recover.log"));
         foreach (var (node, start) in plan.Starts)
         {
             await Node(node).StartAsync(start);
@@ -196,7 +202,7 @@ public sealed class GaleraCluster : IAsyncDisposable
     // Hex: the passwords go into SQL and connection strings unescaped.
     private static string RandomPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
-    private sealed class GaleraNodeServer(GaleraTopology topology, int number, MariaDbFiles files) : RestartableServer
+    private sealed class GaleraNodeServer(GaleraTopology topology, int number, MariaDbFiles files, string rootPassword) : RestartableServer
     {
         private GaleraStart _start = GaleraStart.Join;
 
@@ -207,8 +213,7 @@ public sealed class GaleraCluster : IAsyncDisposable
         public async Task InstallAsync()
         {
             Files.CreateDirectories();
-            var install = MariaDbService.Install(Files.DataDirectory, Files.TempDirectory);
-            var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, InstallTimeout, install.Environment);
+            var (exitCode, output) = await MariaDbService.InstallAsync(Files.DataDirectory, Files.TempDirectory, new MariaDbRoot(Files.Socket, rootPassword), InstallTimeout);
             if (exitCode != 0)
             {
                 throw new InvalidOperationException($"{MariaDbService.InstallDb} exited with {exitCode}:{Environment.NewLine}{output}");
@@ -234,7 +239,7 @@ public sealed class GaleraCluster : IAsyncDisposable
 
         protected override ServiceCommand Command() => GaleraService.Start(MariaDbService.ConfigFile(RepositoryRoot.Path), Files, topology, Number, _start);
 
-        protected override Readiness Probe() => GaleraService.Probe(Files.Socket, Files.Socket);
+        protected override Readiness Probe() => GaleraService.Probe(new MariaDbRoot(Files.Socket, rootPassword), Files.Socket);
 
         protected override string Diagnostics()
         {

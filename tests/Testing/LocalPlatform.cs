@@ -75,6 +75,9 @@ public sealed class LocalPlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>The value this platform runs with for <paramref name="variable"/> (a <c>PLATFORM_*</c> port, say).</summary>
+    public string Setting(string variable) => _environment[variable];
+
     /// <summary>The throwaway state directory (<c>PLATFORM_STATE_DIR</c>): pids, logs, reports.</summary>
     public string StateDirectory => _state.Path;
 

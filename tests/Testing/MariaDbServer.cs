@@ -2,6 +2,7 @@ using Platform.Topology.Processes;
 using System.Security.Cryptography;
 using MySqlConnector;
 using Platform.Topology;
+using Platform.Topology.Files;
 using Platform.Topology.Resources;
 using Platform.Topology.Services;
 
@@ -11,7 +12,8 @@ namespace Platform.Testing;
 /// A throwaway MariaDB server, created, started and provisioned exactly as <c>./platform up</c> does it
 /// (<see cref="MariaDbService"/>): fresh data directory under the temp folder, a free loopback port, the
 /// repository's api/Database/mariadb.cnf, a <c>platform</c> database and user and an <c>exporter</c> user
-/// with random passwords, root through the socket only. Stop and start it again to test what happens
+/// with random passwords, root through the socket only and with its own random password, kept in
+/// <see cref="RootPasswordFile"/> (0600) as <c>up</c> keeps it. Stop and start it again to test what happens
 /// when the database goes away.
 /// </summary>
 public sealed class MariaDbServer : RestartableServer
@@ -23,7 +25,7 @@ public sealed class MariaDbServer : RestartableServer
     private readonly string _appPassword;
     private readonly string _exporterPassword;
 
-    private MariaDbServer(ScratchDirectory directory, int port, string appPassword, string exporterPassword)
+    private MariaDbServer(ScratchDirectory directory, int port, string appPassword, string exporterPassword, string rootPassword)
     {
         _directory = directory;
         Port = port;
@@ -32,7 +34,9 @@ public sealed class MariaDbServer : RestartableServer
         _files = new MariaDbFiles(
             directory.Combine("data"), directory.Combine("mariadb.sock"), directory.Combine("tmp"),
             directory.Combine("mariadb.pid"), directory.Combine("mariadb.log"), directory.Combine("binlog"));
-        RootConnectionString = MariaDbService.RootConnectionString(_files.Socket, MariaDbService.Database, pooling: true);
+        Root = new MariaDbRoot(_files.Socket, rootPassword);
+        RootPasswordFile = directory.Combine("root-password");
+        RootConnectionString = MariaDbService.RootConnectionString(Root, MariaDbService.Database, pooling: true);
         AppConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.AppUser, appPassword);
         ExporterConnectionString = MariaDbService.TcpConnectionString(port, MariaDbService.ExporterUser, exporterPassword, database: null);
     }
@@ -45,8 +49,14 @@ public sealed class MariaDbServer : RestartableServer
     /// <summary>Every file the server keeps, its binary log (apart from the data) and socket among them, all in its scratch directory.</summary>
     public MariaDbFiles Files => _files;
 
+    /// <summary>root's login: the socket and the password.</summary>
+    public MariaDbRoot Root { get; }
+
+    /// <summary>root's password alone, in a file of this user's only (what compose's backup script is given as a secret).</summary>
+    public string RootPasswordFile { get; }
+
     /// <summary>
-    /// root through the server's Unix socket, database <c>platform</c>, pooled: provisioning drops root's
+    /// root through the server's Unix socket with its password, database <c>platform</c>, pooled: provisioning drops root's
     /// TCP accounts, as in production.
     /// </summary>
     public string RootConnectionString { get; }
@@ -67,7 +77,7 @@ public sealed class MariaDbServer : RestartableServer
         MariaDbServer server;
         try
         {
-            server = new MariaDbServer(directory, FreePort.Next(), RandomPassword(), RandomPassword());
+            server = new MariaDbServer(directory, FreePort.Next(), RandomPassword(), RandomPassword(), RandomPassword());
         }
         catch
         {
@@ -78,16 +88,16 @@ public sealed class MariaDbServer : RestartableServer
         try
         {
             server._files.CreateDirectories();
-            var install = MariaDbService.Install(server._files.DataDirectory, server._files.TempDirectory);
-            var (exitCode, output) = await ChildProcess.RunAsync(install.FileName, install.Arguments, InstallTimeout, install.Environment);
+            AtomicFile.Write(server.RootPasswordFile, server.Root.Password + "\n", secret: true);
+            var (exitCode, output) = await MariaDbService.InstallAsync(server._files.DataDirectory, server._files.TempDirectory, server.Root, InstallTimeout);
             if (exitCode != 0)
             {
                 throw new InvalidOperationException($"{MariaDbService.InstallDb} exited with {exitCode}:{Environment.NewLine}{output}");
             }
 
             await server.StartProcessAsync();
-            await MariaDbService.ExecuteAsRootAsync(server._files.Socket, MariaDbService.ProvisionSql(server._appPassword));
-            await MariaDbService.ExecuteAsRootAsync(server._files.Socket, MariaDbService.ExporterSql(server._exporterPassword));
+            await MariaDbService.ExecuteAsRootAsync(server.Root, MariaDbService.ProvisionSql(server._appPassword));
+            await MariaDbService.ExecuteAsRootAsync(server.Root, MariaDbService.ExporterSql(server._exporterPassword));
             return server;
         }
         catch
@@ -122,7 +132,7 @@ public sealed class MariaDbServer : RestartableServer
     protected override ServiceCommand Command() => MariaDbService.Start(MariaDbService.ConfigFile(RepositoryRoot.Path), _files, Port);
 
     // Through the socket, as root: mariadbd binds its TCP port and its socket before it accepts on either.
-    protected override Readiness Probe() => MariaDbResource.Probe(_files.Socket, _files.Socket);
+    protected override Readiness Probe() => MariaDbResource.Probe(Root, _files.Socket);
 
     protected override string Diagnostics()
     {

@@ -1,3 +1,4 @@
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Resources;
 using Platform.Topology.Services;
@@ -7,7 +8,8 @@ namespace Platform.Testing;
 /// <summary>
 /// A throwaway Redis server on a free loopback port, started as <c>./platform up</c> starts it
 /// (<see cref="RedisService"/>): an append-only file in a temp directory, so data written before
-/// <see cref="StopAsync"/> is there again after <see cref="StartAgainAsync"/>; its log on stdout.
+/// <see cref="StopAsync"/> is there again after <see cref="StartAgainAsync"/>; its log on stdout; the
+/// same ACL users (<see cref="RedisUsers"/>) with random passwords, the default user off.
 /// </summary>
 public sealed class RedisServer : RestartableServer
 {
@@ -17,12 +19,26 @@ public sealed class RedisServer : RestartableServer
     {
         _directory = directory;
         Port = port;
+        Passwords = RedisUsers.All.ToDictionary(user => user.Name, _ => Secrets.RandomKey());
+        RedisService.WriteAcl(directory.Path, Passwords);
     }
 
     public int Port { get; }
 
-    /// <summary>StackExchange.Redis configuration string: <c>127.0.0.1:port</c>.</summary>
-    public string ConnectionString => RedisService.Configuration(Port);
+    /// <summary>Each ACL user's password.</summary>
+    public IReadOnlyDictionary<string, string> Passwords { get; }
+
+    /// <summary>StackExchange.Redis configuration string as the operator (every command and key): what a test inspects Redis with.</summary>
+    public string ConnectionString => ConnectionStringOf(RedisUsers.Operator);
+
+    /// <summary>As the replicas' outbox relay: what an API replica is given.</summary>
+    public string RelayConnectionString => ConnectionStringOf(RedisUsers.Relay);
+
+    /// <summary>As the gateway's limiter in global mode.</summary>
+    public string GatewayConnectionString => ConnectionStringOf(RedisUsers.Gateway);
+
+    /// <summary>StackExchange.Redis configuration string as <paramref name="user"/>.</summary>
+    public string ConnectionStringOf(string user) => RedisService.Configuration(Port, user, Passwords[user]);
 
     /// <summary>The directory holding the append-only file (deleted on dispose).</summary>
     public string DataDirectory => _directory.Path;
@@ -60,5 +76,5 @@ public sealed class RedisServer : RestartableServer
 
     protected override ServiceCommand Command() => RedisService.Start(Port, _directory.Path, logFile: null);
 
-    protected override Readiness Probe() => RedisResource.Probe(Port);
+    protected override Readiness Probe() => RedisResource.Probe(Port, Passwords[RedisUsers.Operator]);
 }

@@ -39,7 +39,7 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
     /// <summary>node_exporter's textfile collector reads <c>*.prom</c> here (the backup's metrics).</summary>
     public string NodeExporterTextfiles => Combine("node-exporter");
 
-    /// <summary>The server's Unix socket; root logs in through it only.</summary>
+    /// <summary>The server's Unix socket; root logs in through it only, with <see cref="RootPasswordFile"/>.</summary>
     public string MariaDbSocket => Combine("mariadb.sock");
 
     /// <summary>mariadbd's private temporary directory (see <see cref="Services.MariaDbService"/>).</summary>
@@ -62,6 +62,12 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     public string RedisData => Combine("redis");
 
+    /// <summary>
+    /// Redis user <paramref name="user"/>'s password (<see cref="Services.RedisUsers"/>), generated once, this
+    /// user's only: <c>REDISCLI_AUTH="$(cat .platform/redis-users/operator)" redis-cli --user operator</c>.
+    /// </summary>
+    public string RedisPasswordFile(string user) => Combine("redis-users", user);
+
     public string ApiApp => Combine("app", "api");
 
     public string GatewayApp => Combine("app", "gateway");
@@ -77,6 +83,12 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     /// <summary>The key the gateway signs X-Client-Identity with and the replicas verify it by: 32 random bytes, base64, this user's only.</summary>
     public string IdentityKeyFile => Combine("identity", "signing-key");
+
+    /// <summary>
+    /// MariaDB root's password, generated once, this user's only (every node of a cluster shares it). An
+    /// operator logs in with <c>MYSQL_PWD="$(cat .platform/mariadb-root-password)" mariadb -S .platform/mariadb.sock -u root</c>.
+    /// </summary>
+    public string RootPasswordFile => Combine("mariadb-root-password");
 
     /// <summary>The 'platform' database user's password.</summary>
     public string PasswordFile => Combine("db-password");

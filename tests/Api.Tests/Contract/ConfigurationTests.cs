@@ -40,7 +40,7 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
-            "api-misconfigured", Cluster.Database.AppConnectionString, Cluster.Redis.ConnectionString,
+            "api-misconfigured", Cluster.Database.AppConnectionString, Cluster.Redis.RelayConnectionString,
             new Dictionary<string, string> { [variable] = value }));
         Assert.Contains(key, failure.Message, StringComparison.Ordinal);
     }
@@ -54,7 +54,7 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
         var file = Path.Combine(Directory.CreateTempSubdirectory("platform-bad-key-").FullName, "signing-key");
         await File.WriteAllTextAsync(file, content, Cancellation);
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
-            "api-misconfigured", Cluster.Database.AppConnectionString, Cluster.Redis.ConnectionString,
+            "api-misconfigured", Cluster.Database.AppConnectionString, Cluster.Redis.RelayConnectionString,
             new Dictionary<string, string> { [TestIdentity.KeyFileSetting] = file }));
         Assert.Contains("Identity:SigningKeyFile", failure.Message, StringComparison.Ordinal);
         if (content.Length > 0)

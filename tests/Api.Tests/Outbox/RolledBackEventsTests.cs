@@ -134,8 +134,8 @@ public sealed class RolledBackEventsTests : IAsyncLifetime
     /// <summary>A MariaDB client program as root through the server's socket.</summary>
     private async Task RunClientAsync(string program, IReadOnlyList<string> arguments)
     {
-        var socket = new MySqlConnectionStringBuilder(Cluster.Database.RootConnectionString).Server;
-        var (exitCode, output) = await ChildProcess.RunAsync(program, [$"--socket={socket}", "--user=root", .. arguments], TimeSpan.FromSeconds(60));
+        var root = Cluster.Database.Root;
+        var (exitCode, output) = await ChildProcess.RunAsync(program, [$"--socket={root.Socket}", "--user=root", .. arguments], TimeSpan.FromSeconds(60), MariaDbService.ClientEnvironment(root));
         Assert.True(exitCode == 0, $"{program} failed ({exitCode}): {output}");
     }
 }

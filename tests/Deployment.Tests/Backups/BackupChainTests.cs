@@ -119,7 +119,7 @@ public sealed class BackupChainTests : IDisposable
     private PointInTimeRestore Restore() => new(
         "/none/mariadb.cnf",
         new MariaDbFiles(_scratch.Combine("data"), _scratch.Combine("s.sock"), _scratch.Combine("tmp"), _scratch.Combine("pid"), _scratch.Combine("log"), _scratch.Combine("binlog")),
-        Backups, _scratch.Path, Narrator.Silent);
+        "unused-root-password", Backups, _scratch.Path, Narrator.Silent);
 
     private static BackupRecord Record(string kind, ulong from, ulong to, int binlog, int[] saved) =>
         new(kind, Finished.AddMinutes(-1), Finished, from, to, BinlogFile.Name(binlog), 4, "", [.. saved.Select(BinlogFile.Name)], 1, 1);

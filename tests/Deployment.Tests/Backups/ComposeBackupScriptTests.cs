@@ -31,6 +31,7 @@ public sealed class ComposeBackupScriptTests
                 new Dictionary<string, string>
                 {
                     ["MARIADB_SOCKET"] = database.Files.Socket,
+                    ["MARIADB_ROOT_PASSWORD_FILE"] = database.RootPasswordFile,
                     ["BACKUP_DIR"] = backups,
                     ["METRICS_DIR"] = metrics,
                     ["PLATFORM_BACKUP_INTERVAL"] = "0",
@@ -51,7 +52,7 @@ public sealed class ComposeBackupScriptTests
             await ExecuteAsync(database, "INSERT INTO platform.drill VALUES (2)");
             await database.KillAsync();
             Directory.Delete(database.DataDirectory, recursive: true);
-            await new PointInTimeRestore(MariaDbService.ConfigFile(RepositoryRoot.Path), database.Files, backups, scratch.Path, Narrator.Silent)
+            await new PointInTimeRestore(MariaDbService.ConfigFile(RepositoryRoot.Path), database.Files, database.Root.Password, backups, scratch.Path, Narrator.Silent)
                 .RunAsync(RestoreTarget.Latest, Cancellation);
             await database.StartAgainAsync();
             await using var connection = new MySqlConnection(database.RootConnectionString);
@@ -66,6 +67,7 @@ public sealed class ComposeBackupScriptTests
     }
 
     [Theory]
+    [InlineData("MARIADB_ROOT_PASSWORD_FILE", "/nonexistent/root-password")]
     [InlineData("PLATFORM_BACKUP_INTERVAL", "1h")]
     [InlineData("PLATFORM_BACKUP_INTERVAL", "-5")]
     [InlineData("PLATFORM_BACKUP_KEEP_CHAINS", "0")]

@@ -109,10 +109,10 @@ public sealed class RestoreDrillTests
     }
 
     private static BackupRun Backup(BackupPolicy policy, MariaDbServer database, string marker) =>
-        new(policy, database.Files.Socket, Narrator.Silent) { RestoredMarker = marker };
+        new(policy, database.Root, Narrator.Silent) { RestoredMarker = marker };
 
     private static PointInTimeRestore Restore(MariaDbServer database, string backups, string marker) =>
-        new(MariaDbService.ConfigFile(RepositoryRoot.Path), database.Files, backups, Path.GetDirectoryName(database.DataDirectory)!, Narrator.Silent)
+        new(MariaDbService.ConfigFile(RepositoryRoot.Path), database.Files, database.Root.Password, backups, Path.GetDirectoryName(database.DataDirectory)!, Narrator.Silent)
         {
             RestoredMarker = marker,
         };

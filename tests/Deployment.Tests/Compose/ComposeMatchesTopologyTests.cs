@@ -53,7 +53,7 @@ public sealed class ComposeMatchesTopologyTests
         RequiredServer.LocateAll([ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis, RedisService.Server]);
         AssertFlags("node-exporter", ExporterServices.NodeExporter(9200, "/textfiles").Arguments.Where(a => a.StartsWith("--collector", StringComparison.Ordinal)));
         AssertFlags("mysqld-exporter", ExporterServices.MysqldExporter(9204, "/cnf").Arguments.Where(a => a.Contains("collect", StringComparison.Ordinal)));
-        AssertFlags("redis-exporter", ExporterServices.RedisExporter(9221, 6379).Arguments.Where(a => a.StartsWith("-check-", StringComparison.Ordinal)));
+        AssertFlags("redis-exporter", ExporterServices.RedisExporter(9221, 6379, "unused").Arguments.Where(a => a.StartsWith("-check-", StringComparison.Ordinal)));
         var redis = RedisService.Start(6379, "/data", null).Arguments.ToList();
         var appendOnly = redis[redis.IndexOf("--appendonly") + 1];
         Assert.Contains(appendOnly, Command("redis").SkipWhile(a => a != "--appendonly").Skip(1).Take(1));

@@ -200,7 +200,9 @@ public sealed class ComposeTopologyTests
             foreach (var (key, value) in rawEnvironment)
             {
                 var text = ComposeFile.Scalar(value) ?? "";
-                var holdsPassword = key.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase) && key != "MARIADB_RANDOM_ROOT_PASSWORD";
+                // A *_FILE or *File variable naming a mounted secret holds a path, not a password.
+                var namesSecret = key.EndsWith("FILE", StringComparison.OrdinalIgnoreCase) && text.StartsWith("/run/secrets/", StringComparison.Ordinal);
+                var holdsPassword = key.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase) && !namesSecret;
                 if (holdsPassword || text.Contains("Password=", StringComparison.OrdinalIgnoreCase))
                 {
                     Assert.True(ComposeFile.RequiredNames(text).Any(variable => variable.Contains("PASSWORD", StringComparison.Ordinal)),

@@ -71,7 +71,7 @@ public sealed class DatabaseStallTests(StallServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_stall_that_cannot_log_in_as_root_says_the_lock_was_not_taken()
     {
-        var nowhere = MariaDbService.RootConnectionString(Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.sock"));
+        var nowhere = MariaDbService.RootConnectionString(new MariaDbRoot(Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.sock"), "no-password"));
 
         var failure = await Assert.ThrowsAsync<FaultInjectionException>(() => DatabaseStall.BeginAsync(nowhere, Bound, Cancellation));
 

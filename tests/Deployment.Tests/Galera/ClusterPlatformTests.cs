@@ -70,7 +70,7 @@ public sealed class ClusterPlatformTests
         var acknowledged = answers.Where(a => a.Status == HttpStatusCode.Created).Select(a => a.Code!).ToList();
         foreach (var node in new[] { 1, 2, 3 })
         {
-            var present = await CodesAsync(layout.DatabaseNodeSocket(node), acknowledged, cancellation);
+            var present = await CodesAsync(MariaDbService.Root(layout, node), acknowledged, cancellation);
             var lost = acknowledged.Except(present).ToList();
             Assert.True(lost.Count == 0, $"node {node} lacks {lost.Count} of {acknowledged.Count} acknowledged creates, e.g. {string.Join(", ", lost.Take(5))}");
         }
@@ -109,9 +109,9 @@ public sealed class ClusterPlatformTests
         }
     }
 
-    private static async Task<IReadOnlyList<string>> CodesAsync(string socket, IReadOnlyList<string> codes, CancellationToken cancellation)
+    private static async Task<IReadOnlyList<string>> CodesAsync(MariaDbRoot root, IReadOnlyList<string> codes, CancellationToken cancellation)
     {
-        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket, MariaDbService.Database));
+        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(root, MariaDbService.Database));
         await connection.OpenAsync(cancellation);
         var found = new List<string>();
         foreach (var chunk in codes.Chunk(500))

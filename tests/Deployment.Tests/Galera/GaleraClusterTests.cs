@@ -87,7 +87,7 @@ public sealed class GaleraClusterTests
     }
 
     private static Task CreateTableAsync(GaleraCluster cluster) => MariaDbService.ExecuteAsRootAsync(
-        cluster.Socket(1), "CREATE TABLE platform.galera_probe (id INT PRIMARY KEY, written_at DATETIME(6) NOT NULL DEFAULT NOW(6))", Cancellation);
+        cluster.Root(1), "CREATE TABLE platform.galera_probe (id INT PRIMARY KEY, written_at DATETIME(6) NOT NULL DEFAULT NOW(6))", Cancellation);
 
     private static async Task InsertAsync(string connectionString, int id)
     {

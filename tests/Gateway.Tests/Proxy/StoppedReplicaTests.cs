@@ -25,7 +25,7 @@ public sealed class StoppedReplicaTests(GatewayFixture fixture) : GatewayTest
     {
         // Not one of the shared cluster's replicas, which other tests count on.
         await using var leaving = await ApiReplica.StartAsync("api-leaving",
-            fixture.Cluster.Database.AppConnectionString, fixture.Cluster.Redis.ConnectionString,
+            fixture.Cluster.Database.AppConnectionString, fixture.Cluster.Redis.RelayConnectionString,
             new Dictionary<string, string> { ["Shutdown__DrainDelay"] = $"{DrainDelay:c}" });
         await using var gateway = await GatewayProcess.StartAsync([fixture.Cluster.Replicas[0], leaving]);
         var client = ClientFor(gateway);

@@ -15,7 +15,7 @@ public sealed class GlobalModeTests(GatewayFixture fixture) : LimitedGatewayTest
             Policy("anonymous", 0.1, 10),
             new Dictionary<string, string>
             {
-                ["RateLimiting__Redis"] = redis.ConnectionString,
+                ["RateLimiting__Redis"] = redis.GatewayConnectionString,
                 ["RateLimiting__RedisRetryAfter"] = "00:00:00.500",
             });
         var first = ClientFor(await StartGatewayAsync(settings));

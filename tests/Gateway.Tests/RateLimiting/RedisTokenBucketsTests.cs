@@ -81,7 +81,7 @@ public sealed class RedisTokenBucketsTests : IAsyncLifetime
     {
         var options = Options.Create(new RateLimitingOptions
         {
-            Redis = _redis.ConnectionString,
+            Redis = _redis.GatewayConnectionString,
             RedisRetryAfter = retryAfter ?? TimeSpan.FromSeconds(1),
             Policies = { ["anonymous"] = new() { PermitsPerSecond = permitsPerSecond, Burst = burst } },
         });

@@ -96,7 +96,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         // A real backup, as the platform's schedule would take, leaves its metrics for the host
         // exporter: BackupTooOld's series exists and stays silent (it would fire without one).
         _backups = ScratchDirectory.Create("platform-monitored-backups-");
-        await new BackupRun(new BackupPolicy(_backups.Path, KeepChains: 1, ChainLength: 0), _cluster.Database.Files.Socket, Narrator.Silent)
+        await new BackupRun(new BackupPolicy(_backups.Path, KeepChains: 1, ChainLength: 0), _cluster.Database.Root, Narrator.Silent)
         {
             MetricsDirectory = nodeExporter.Directory,
         }.RunAsync(TestContext.Current.CancellationToken);
@@ -144,7 +144,9 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     public static async Task<string> RedisCliAsync(RedisServer server, params string[] arguments)
     {
         var port = server.ConnectionString[(server.ConnectionString.LastIndexOf(':') + 1)..];
-        var (exitCode, output) = await ChildProcess.RunAsync(RequiredServer.Locate("redis-cli"), ["-h", "127.0.0.1", "-p", port, .. arguments], TimeSpan.FromSeconds(30));
+        // As the operator, its password in REDISCLI_AUTH: redis-cli's -a would show it in ps.
+        var (exitCode, output) = await ChildProcess.RunAsync(RequiredServer.Locate("redis-cli"), ["-h", "127.0.0.1", "-p", port, "--user", RedisUsers.Operator, .. arguments], TimeSpan.FromSeconds(30),
+            new Dictionary<string, string> { ["REDISCLI_AUTH"] = server.Passwords[RedisUsers.Operator] });
         Assert.True(exitCode == 0, $"redis-cli {string.Join(' ', arguments)} exited {exitCode}: {output}");
         return output;
     }

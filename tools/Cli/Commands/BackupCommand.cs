@@ -23,7 +23,7 @@ public static class BackupCommand
             var settings = CliHost.Settings();
             var target = ResolveDirectory(parse.GetValue(directory), settings.Layout);
             var policy = BackupPolicy.FromEnvironment(target);
-            await new BackupRun(policy, settings.Layout.MariaDbSocket, Narrator.Console)
+            await new BackupRun(policy, MariaDbService.Root(settings.Layout), Narrator.Console)
             {
                 RestoredMarker = settings.Layout.RestoredMarker,
                 MetricsDirectory = settings.Layout.NodeExporterTextfiles,

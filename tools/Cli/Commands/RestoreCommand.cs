@@ -42,7 +42,7 @@ public static class RestoreCommand
             }
 
             await RefuseWhileRunningAsync(layout);
-            await new PointInTimeRestore(MariaDbService.ConfigFile(layout.Root), MariaDbService.Files(layout), backups, layout.State, Narrator.Console)
+            await new PointInTimeRestore(MariaDbService.ConfigFile(layout.Root), MariaDbService.Files(layout), MariaDbService.Root(layout).Password, backups, layout.State, Narrator.Console)
             {
                 RestoredMarker = layout.RestoredMarker,
             }.RunAsync(target, cancellationToken);
@@ -60,7 +60,7 @@ public static class RestoreCommand
             throw new PlatformException($"MariaDB is running (pid {pid}); stop the platform first ('./platform down'), then restore");
         }
 
-        if (await MariaDbService.PingAsync(layout.MariaDbSocket))
+        if (await MariaDbService.PingAsync(MariaDbService.Root(layout)))
         {
             throw new PlatformException($"a MariaDB server answers on {layout.Display(layout.MariaDbSocket)} though the platform did not start it; stop it first, then restore");
         }

@@ -56,7 +56,8 @@ public sealed record BenchSettings(
             // Every node of a cluster, as the replicas reach them: the audit reads whichever answers.
             new GaleraTopology(platform.DatabaseNodes, table.RecordedPort(ProcessNames.MariaDb, ports.Database)).ConnectionString(
                 MariaDbService.AppUser, Secrets.StoredDatabasePassword(layout.PasswordFile) ?? ""),
-            RedisService.Configuration(table.RecordedPort(ProcessNames.Redis, ports.Redis)));
+            // The audit reads the stream's entries, which only the operator may (the relay only appends and reconciles).
+            RedisService.Configuration(table.RecordedPort(ProcessNames.Redis, ports.Redis), RedisUsers.Operator, RedisService.Passwords(layout)[RedisUsers.Operator]));
     }
 
     /// <summary>The gateway's management port (/metrics).</summary>

@@ -20,7 +20,7 @@ public static class ReportWriter
     public static string Write(string directory, ScenarioPlan scenario, string command, DateTime startedUtc, double durationMs,
         IReadOnlyCollection<RequestRecord> records, Report report, string? gitCommit)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        Platform.Topology.Files.PrivateDirectory.Create(directory);
         var table = EndpointTable.Markdown(EndpointTable.Rows(records, durationMs));
         var timeline = Timeline.Of(records, durationMs);
 

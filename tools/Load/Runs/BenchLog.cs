@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.Load.Cli;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Runs;
 
@@ -12,7 +13,7 @@ public static class BenchLog
         var path = settings.Platform.Layout.Log("bench");
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            PrivateDirectory.Create(Path.GetDirectoryName(path)!);
             File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:O} {failure}{Environment.NewLine}"));
             return path;
         }

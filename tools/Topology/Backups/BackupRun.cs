@@ -13,7 +13,7 @@ namespace Platform.Topology.Backups;
 /// is written in a directory starting with a dot and renamed into place only when complete: a failed backup
 /// leaves nothing a restore would read.
 /// </summary>
-public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narrator)
+public sealed class BackupRun(BackupPolicy policy, MariaDbRoot root, Narrator narrator)
 {
     private static readonly TimeSpan CopyTimeout = TimeSpan.FromHours(6);
 
@@ -27,7 +27,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
     /// <exception cref="PlatformException">MariaDB is not reachable, writes no binary log, another backup runs, or mariadb-backup failed.</exception>
     public async Task<ChainedBackup> RunAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(policy.Directory);
+        PrivateDirectory.Create(policy.Directory);
         using var exclusive = Lock();
         foreach (var abandoned in Directory.EnumerateDirectories(policy.Directory, BackupChain.IncompletePrefix + "*"))
         {
@@ -46,13 +46,13 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
         {
             var backup = Path.Combine(scratch, "backup");
             var data = Path.Combine(backup, BackupRecord.DataDirectory);
-            Directory.CreateDirectory(backup);
+            PrivateDirectory.Create(backup);
             narrator.Info(fullBecause is null
                 ? $"incremental backup on {previous!.Name}/{Path.GetFileName(previous.Backups[^1].Directory)}"
                 : $"full backup ({fullBecause})");
             var command = fullBecause is null
-                ? MariaDbBackupService.Incremental(socket, data, previous!.Backups[^1].DataCopy)
-                : MariaDbBackupService.Full(socket, data);
+                ? MariaDbBackupService.Incremental(root, data, previous!.Backups[^1].DataCopy)
+                : MariaDbBackupService.Full(root, data);
             var (exitCode, output) = await CommandRunner.RunAsync(command, CopyTimeout);
             await File.WriteAllTextAsync(Path.Combine(backup, "mariadb-backup.log"), output, cancellationToken);
             if (exitCode != 0)
@@ -156,8 +156,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
     /// <summary>Closes the current binary log and copies every closed one from <paramref name="first"/> on.</summary>
     private async Task<IReadOnlyList<string>> SaveBinlogsAsync(string binlogDirectory, int first, string target, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await MariaDbService.OpenRootAsync(root, cancellationToken);
         await using (var flush = new MySqlCommand("FLUSH BINARY LOGS", connection))
         {
             await flush.ExecuteNonQueryAsync(cancellationToken);
@@ -173,7 +172,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
             }
         }
 
-        Directory.CreateDirectory(target);
+        PrivateDirectory.Create(target);
         var saved = new List<string>();
         for (var number = first; number < open; number++)
         {
@@ -195,8 +194,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
     {
         try
         {
-            await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
-            await connection.OpenAsync(cancellationToken);
+            await using var connection = await MariaDbService.OpenRootAsync(root, cancellationToken);
             await using var command = new MySqlCommand("SELECT @@log_bin, @@log_bin_basename", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
@@ -209,7 +207,7 @@ public sealed class BackupRun(BackupPolicy policy, string socket, Narrator narra
         }
         catch (MySqlException e)
         {
-            throw new PlatformException($"cannot log in to MariaDB as root through {socket} ({e.Message}); is the platform up? ('./platform status')", e);
+            throw new PlatformException($"cannot log in to MariaDB as root through {root.Socket} ({e.Message}); is the platform up? ('./platform status')", e);
         }
     }
 

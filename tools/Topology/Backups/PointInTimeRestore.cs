@@ -21,7 +21,7 @@ public sealed record RestoreResult(ChainedBackup Base, string GtidPosition, IRea
 /// behind are kept, untouched, in <c>replaced-STAMP/</c> of the binary-log directory.
 /// </para>
 /// </summary>
-public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, string backupDirectory, string scratchParent, Narrator narrator)
+public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, string rootPassword, string backupDirectory, string scratchParent, Narrator narrator)
 {
     public const string ReplacedPrefix = "replaced-";
 
@@ -88,6 +88,8 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
             BinlogDirectory = replacedBinlogs,
         };
         var nextNumber = NextBinlogNumber(chain);
+        // A backup taken before root had a password restores one without: the first login gives it this one.
+        var root = new MariaDbRoot(server.Socket, rootPassword);
 
         await StepAsync($"copying the full backup", () => Task.Run(() => CopyDirectory(chain[0].DataCopy, prepared), cancellationToken));
         await StepAsync("preparing it (crash recovery on the copy)", () => RunToolAsync(MariaDbBackupService.Prepare(prepared), Path.Combine(scratch, "prepare-full.log")));
@@ -96,25 +98,25 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
             await StepAsync($"applying {Path.GetFileName(incremental.Directory)}", () => RunToolAsync(MariaDbBackupService.Prepare(prepared, incremental.DataCopy), Path.Combine(scratch, $"prepare-{Path.GetFileName(incremental.Directory)}.log")));
         }
 
-        Directory.CreateDirectory(files.DataDirectory);
+        PrivateDirectory.Create(files.DataDirectory);
         files.CreateDirectories();
         server.CreateDirectories();
         await StepAsync($"moving it into {files.DataDirectory}", () => RunToolAsync(MariaDbBackupService.MoveBack(prepared, files.DataDirectory), Path.Combine(scratch, "move-back.log")));
 
         string position = "";
-        using (var process = await StepAsync("starting a private mariadbd (socket only)", () => StartPrivateAsync(server)))
+        using (var process = await StepAsync("starting a private mariadbd (socket only)", () => StartPrivateAsync(server, root)))
         {
             try
             {
-                await ContinueBinlogAsync(server.Socket, nextNumber, Gtid.ParseList(chosen.Record.Gtid) ?? [], cancellationToken);
+                await ContinueBinlogAsync(root, nextNumber, Gtid.ParseList(chosen.Record.Gtid) ?? [], cancellationToken);
                 if (binlogs.Count > 0)
                 {
                     await StepAsync($"replaying {binlogs.Count} binary logs from {chosen.Record.BinlogFile}:{chosen.Record.BinlogPosition} {target}",
-                        () => ReplayAsync(binlogs, chosen.Record.BinlogPosition, target, server.Socket, cancellationToken));
+                        () => ReplayAsync(binlogs, chosen.Record.BinlogPosition, target, root, cancellationToken));
                 }
 
-                position = await ScalarAsync(server.Socket, "SELECT @@gtid_binlog_pos", cancellationToken);
-                await StepAsync("stopping the private mariadbd cleanly", () => ShutdownAsync(process, server.Socket));
+                position = await ScalarAsync(root, "SELECT @@gtid_binlog_pos", cancellationToken);
+                await StepAsync("stopping the private mariadbd cleanly", () => ShutdownAsync(process, root));
             }
             finally
             {
@@ -149,10 +151,9 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
     /// (SET GLOBAL gtid_binlog_state would do the latter, but it resets the file numbers to 1; a FLUSH TABLES
     /// written under the backup's GTID does not.) The replayed transactions then keep their own GTIDs.
     /// </summary>
-    private static async Task ContinueBinlogAsync(string socket, int firstNumber, IReadOnlyList<Gtid> position, CancellationToken cancellationToken)
+    private static async Task ContinueBinlogAsync(MariaDbRoot root, int firstNumber, IReadOnlyList<Gtid> position, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await MariaDbService.OpenRootAsync(root, cancellationToken);
         await using var command = new MySqlCommand($"RESET MASTER TO {firstNumber.ToString(CultureInfo.InvariantCulture)}", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
         foreach (var gtid in position)
@@ -220,12 +221,12 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
     /// <summary>The live binary logs go aside into replaced-STAMP/; the restored server's take their place.</summary>
     private void SwapBinlogs(string restoredBinlogs)
     {
-        Directory.CreateDirectory(files.BinlogDirectory);
+        PrivateDirectory.Create(files.BinlogDirectory);
         var live = Directory.EnumerateFiles(files.BinlogDirectory).ToList();
         if (live.Count > 0)
         {
             var aside = Path.Combine(files.BinlogDirectory, ReplacedPrefix + BackupChain.Stamp(DateTime.UtcNow));
-            Directory.CreateDirectory(aside);
+            PrivateDirectory.Create(aside);
             foreach (var file in live)
             {
                 File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
@@ -244,10 +245,10 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
         AtomicFile.Write(index, string.Concat(BinlogFile.In(files.BinlogDirectory).Values.Select(path => path + "\n")));
     }
 
-    private static async Task ReplayAsync(IReadOnlyList<string> binlogs, long startPosition, RestoreTarget target, string socket, CancellationToken cancellationToken)
+    private static async Task ReplayAsync(IReadOnlyList<string> binlogs, long startPosition, RestoreTarget target, MariaDbRoot root, CancellationToken cancellationToken)
     {
         using var reader = Start(MariaDbBackupService.Replay(binlogs, startPosition, target.Time, target.Gtid?.ToString()), redirectInput: false);
-        using var writer = Start(MariaDbBackupService.Apply(socket), redirectInput: true);
+        using var writer = Start(MariaDbBackupService.Apply(root), redirectInput: true);
         var readerErrors = reader.StandardError.ReadToEndAsync(cancellationToken);
         var writerOutput = writer.StandardOutput.ReadToEndAsync(cancellationToken);
         var writerErrors = writer.StandardError.ReadToEndAsync(cancellationToken);
@@ -265,7 +266,7 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
         }
     }
 
-    private async Task<Process> StartPrivateAsync(MariaDbFiles server)
+    private async Task<Process> StartPrivateAsync(MariaDbFiles server, MariaDbRoot root)
     {
         var process = Start(MariaDbService.StartPrivate(configFile, server), redirectInput: false);
         var deadline = Stopwatch.StartNew();
@@ -276,7 +277,7 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
                 throw new PlatformException($"the private mariadbd exited with {process.ExitCode} on the restored data: {Tail(server.LogFile)}");
             }
 
-            if (await MariaDbService.PingAsync(server.Socket))
+            if (await MariaDbService.PingAsync(root))
             {
                 return process;
             }
@@ -288,9 +289,9 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
         throw new PlatformException($"the private mariadbd did not answer within 10 minutes: {Tail(server.LogFile)}");
     }
 
-    private static async Task ShutdownAsync(Process process, string socket)
+    private static async Task ShutdownAsync(Process process, MariaDbRoot root)
     {
-        await ExecuteAsync(socket, "SHUTDOWN", CancellationToken.None);
+        await ExecuteAsync(root, "SHUTDOWN", CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
     }
@@ -327,18 +328,16 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
         }
     }
 
-    private static async Task ExecuteAsync(string socket, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(MariaDbRoot root, string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await MariaDbService.OpenRootAsync(root, cancellationToken);
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<string> ScalarAsync(string socket, string sql, CancellationToken cancellationToken)
+    private static async Task<string> ScalarAsync(MariaDbRoot root, string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await MariaDbService.OpenRootAsync(root, cancellationToken);
         await using var command = new MySqlCommand(sql, connection);
         return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) ?? "";
     }
@@ -356,10 +355,10 @@ public sealed class PointInTimeRestore(string configFile, MariaDbFiles files, st
     // The BCL copies files, not trees.
     private static void CopyDirectory(string source, string target)
     {
-        Directory.CreateDirectory(target);
+        PrivateDirectory.Create(target);
         foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
         {
-            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, directory)));
+            PrivateDirectory.Create(Path.Combine(target, Path.GetRelativePath(source, directory)));
         }
 
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))

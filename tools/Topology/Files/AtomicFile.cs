@@ -8,7 +8,7 @@ public static class AtomicFile
 {
     public static void Write(string path, string content, bool secret = false)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateDirectory.Create(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (secret && !OperatingSystem.IsWindows())

@@ -60,4 +60,20 @@ public static class Secrets
     /// <summary>The stored 'platform' password, or null when none is.</summary>
     public static string? StoredDatabasePassword(string path) =>
         File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } stored ? stored : null;
+
+    /// <summary>
+    /// A generated password kept in <paramref name="path"/> (MariaDB's root, a Redis user): the stored one,
+    /// else a new <see cref="RandomKey"/>, stored on the spot. Never replaced once made: the server holds it.
+    /// </summary>
+    public static string EnsurePassword(string path)
+    {
+        if (StoredDatabasePassword(path) is { } stored)
+        {
+            return stored;
+        }
+
+        var password = RandomKey();
+        AtomicFile.Write(path, password + "\n", secret: true);
+        return password;
+    }
 }

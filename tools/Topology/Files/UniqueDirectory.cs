@@ -6,13 +6,13 @@ public static class UniqueDirectory
     /// <summary>Creates <paramref name="parent"/>/<paramref name="prefix"/>XXXXXX, never one that exists, and returns its path.</summary>
     public static string Create(string parent, string prefix)
     {
-        Directory.CreateDirectory(parent);
+        PrivateDirectory.Create(parent);
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var path = Path.Combine(parent, prefix + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal)[..6]);
             if (!Directory.Exists(path) && !File.Exists(path))
             {
-                Directory.CreateDirectory(path);
+                PrivateDirectory.Create(path);
                 return path;
             }
         }

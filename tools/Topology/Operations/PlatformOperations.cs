@@ -20,8 +20,11 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
     public async Task UpAsync()
     {
         settings.RequireDistinctPorts();
-        Directory.CreateDirectory(settings.Layout.Pids);
-        Directory.CreateDirectory(settings.Layout.Logs);
+        // Made by an earlier version, the state directory and those in it were 0755: any local user could
+        // reach the database's socket and read the logs.
+        PrivateDirectory.Tighten(settings.Layout.State);
+        PrivateDirectory.Create(settings.Layout.Pids);
+        PrivateDirectory.Create(settings.Layout.Logs);
 
         var context = new ResourceContext(settings, narrator);
         var runner = new ResourceRunner(context);
@@ -30,6 +33,10 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
             await runner.StartAsync(resource);
         }
 
+        // And what was made during this run by programs that choose their own modes (dotnet publish's
+        // output, Redis's append-only directory, Prometheus's blocks): the state directory's 0700 already
+        // keeps other users out of them; this keeps the rule simple to check: every directory is 0700.
+        PrivateDirectory.Tighten(settings.Layout.State);
         PrintSummary(context.Ports);
     }
 

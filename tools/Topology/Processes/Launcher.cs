@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Platform.Topology.Files;
 using Platform.Topology.Services;
 
 namespace Platform.Topology.Processes;
@@ -26,7 +27,7 @@ public sealed class Launcher(ProcessTable table, Narrator narrator)
     public int StartDetached(string name, ServiceCommand command, int port)
     {
         var log = Table.Layout.Log(name);
-        Directory.CreateDirectory(Table.Layout.Logs);
+        PrivateDirectory.Create(Table.Layout.Logs);
         File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture, $"=== {DateTime.Now:yyyy-MM-dd HH:mm:ss}: starting {name} ===\n"));
         var start = new ProcessStartInfo(Binaries.Find("setsid") ?? "setsid")
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Topology.Files;
 
 namespace Platform.Topology.Processes;
 
@@ -64,7 +65,7 @@ public sealed class ProcessTable(StateLayout layout)
     /// <summary>Records a started process.</summary>
     public void Record(string name, int pid, int port)
     {
-        Directory.CreateDirectory(Layout.Pids);
+        PrivateDirectory.Create(Layout.Pids);
         File.WriteAllText(PortFile(name), port.ToString(CultureInfo.InvariantCulture) + "\n");
         File.WriteAllText(PidFile(name), pid.ToString(CultureInfo.InvariantCulture) + "\n");
     }

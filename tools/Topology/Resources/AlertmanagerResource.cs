@@ -33,14 +33,14 @@ public sealed class AlertmanagerResource(ResourceContext context) : PlatformReso
 
     public override async Task ConfigureAsync()
     {
-        Directory.CreateDirectory(Layout.AlertmanagerDirectory);
+        PrivateDirectory.Create(Layout.AlertmanagerDirectory);
         AtomicFile.Write(Path.Combine(Layout.AlertmanagerDirectory, AlertmanagerService.ConfigFileName), AlertmanagerConfig.Render(AlertmanagerConfig.Template(Layout.Root)));
         await ConfigurationCheck.RunAsync(context, AlertmanagerService.Check(Layout.AlertmanagerDirectory), "amtool", "amtool rejected prometheus/alertmanager.yml");
     }
 
     public override Task PrepareAsync()
     {
-        Directory.CreateDirectory(Layout.AlertmanagerData);
+        PrivateDirectory.Create(Layout.AlertmanagerData);
         return Task.CompletedTask;
     }
 }

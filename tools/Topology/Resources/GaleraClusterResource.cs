@@ -95,7 +95,7 @@ public sealed class GaleraClusterResource(ResourceContext context) : PlatformRes
 
         var plan = await GaleraStartPlanner.PlanAsync(
             MariaDbService.ConfigFile(Layout.Root), Cluster, stopped, running.Count > 0,
-            node => GaleraService.Files(Layout, node), node => Layout.Log(ProcessNames.DatabaseNode(node) + "-recover"));
+            node => GaleraService.Files(Layout, node), node => MariaDbService.Root(Layout, node), node => Layout.Log(ProcessNames.DatabaseNode(node) + "-recover"));
         if (plan.Bootstrap is { } bootstrap)
         {
             context.Narrator.Info($"{ProcessNames.DatabaseNode(bootstrap.Node)} founds the cluster: {bootstrap.Reason}");
@@ -123,7 +123,7 @@ public sealed class GaleraClusterResource(ResourceContext context) : PlatformRes
     {
         try
         {
-            await MariaDbService.ExecuteAsRootAsync(Layout.DatabaseNodeSocket(1), MariaDbService.ProvisionSql(context.DatabasePassword()));
+            await MariaDbService.ExecuteAsRootAsync(MariaDbService.Root(Layout, 1), MariaDbService.ProvisionSql(context.DatabasePassword()));
         }
         catch (MySqlConnector.MySqlException e)
         {
@@ -145,7 +145,7 @@ public sealed class GaleraClusterResource(ResourceContext context) : PlatformRes
     // Joiners of a component without a majority would wait forever: say what restores it instead.
     private async Task RequirePrimaryAsync(IReadOnlyList<int> running)
     {
-        var statuses = await Task.WhenAll(running.Select(async node => (Node: node, Status: await GaleraService.StatusAsync(Layout.DatabaseNodeSocket(node)))));
+        var statuses = await Task.WhenAll(running.Select(async node => (Node: node, Status: await GaleraService.StatusAsync(MariaDbService.Root(Layout, node)))));
         if (statuses.Any(s => s.Status is { ClusterStatus: "Primary" }))
         {
             return;
@@ -171,7 +171,7 @@ public sealed class GaleraClusterResource(ResourceContext context) : PlatformRes
                 new("ist", galera.IncrementalTransfer, PlatformVariables.DatabasePort, PlatformPorts.Defaults.Galera(node).IncrementalTransfer, address),
                 new("sst", galera.StateTransfer, PlatformVariables.DatabasePort, PlatformPorts.Defaults.Galera(node).StateTransfer, address),
             ],
-            GaleraService.Probe(socket, Layout.Display(socket)),
+            GaleraService.Probe(MariaDbService.Root(Layout, node), Layout.Display(socket)),
             () => GaleraService.Start(MariaDbService.ConfigFile(Layout.Root), GaleraService.Files(Layout, node), Cluster, node,
                 _starts.GetValueOrDefault(node, GaleraStart.Join)));
     }

@@ -24,15 +24,15 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
     [
         new(ProcessNames.MariaDb, "MariaDB",
             [new("tcp", context.Ports.Database, PlatformVariables.DatabasePort, PlatformPorts.Defaults.Database)],
-            Probe(Layout.MariaDbSocket, Layout.Display(Layout.MariaDbSocket)),
+            Probe(MariaDbService.Root(Layout), Layout.Display(Layout.MariaDbSocket)),
             () => MariaDbService.Start(MariaDbService.ConfigFile(Layout.Root), MariaDbService.Files(Layout), context.Ports.Database)),
     ];
 
-    /// <summary>Ready when root logs in through <paramref name="socket"/> and the server answers a ping.</summary>
+    /// <summary>Ready when <paramref name="root"/> logs in through the socket and the server answers a ping.</summary>
     /// <param name="shownAs">How messages show the socket's path.</param>
-    public static Readiness Probe(string socket, string shownAs) => new(
+    public static Readiness Probe(MariaDbRoot root, string shownAs) => new(
         $"answering ping on {shownAs}",
-        async () => await MariaDbService.PingAsync(socket) ? "ping ok" : "no answer",
+        async () => await MariaDbService.PingAsync(root) ? "ping ok" : "no answer",
         answer => answer == "ping ok");
 
     /// <summary>One server, not a cluster: refused while a cluster's other nodes run.</summary>
@@ -62,7 +62,7 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
     {
         try
         {
-            await MariaDbService.ExecuteAsRootAsync(Layout.MariaDbSocket, MariaDbService.ProvisionSql(context.DatabasePassword()));
+            await MariaDbService.ExecuteAsRootAsync(MariaDbService.Root(Layout), MariaDbService.ProvisionSql(context.DatabasePassword()));
         }
         catch (MySqlConnector.MySqlException e)
         {
@@ -99,7 +99,7 @@ public sealed class MariaDbResource(ResourceContext context) : PlatformResource
         var scratch = UniqueDirectory.Create(layout.State, "mariadb-init.");
         files.CreateDirectories();
         var log = layout.Log("mariadb-install-db");
-        var (exitCode, output) = await CommandRunner.RunAsync(MariaDbService.Install(scratch, files.TempDirectory), TimeSpan.FromMinutes(5));
+        var (exitCode, output) = await MariaDbService.InstallAsync(scratch, files.TempDirectory, MariaDbService.Root(layout), TimeSpan.FromMinutes(5));
         await File.WriteAllTextAsync(log, output);
         if (exitCode != 0)
         {

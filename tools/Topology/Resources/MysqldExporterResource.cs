@@ -40,7 +40,7 @@ public sealed class MysqldExporterResource(ResourceContext context) : PlatformRe
         var password = ExporterLogin.ReadPassword(settings) ?? Secrets.RandomKey();
         try
         {
-            await MariaDbService.ExecuteAsRootAsync(context.Layout.MariaDbSocket, MariaDbService.ExporterSql(password));
+            await MariaDbService.ExecuteAsRootAsync(MariaDbService.Root(context.Layout), MariaDbService.ExporterSql(password));
         }
         catch (MySqlConnector.MySqlException e)
         {

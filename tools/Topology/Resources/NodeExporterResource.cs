@@ -1,3 +1,4 @@
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Services;
 
@@ -24,7 +25,7 @@ public sealed class NodeExporterResource(ResourceContext context) : PlatformReso
     /// <summary>The backup's metrics file lands here; the collector needs the directory to exist.</summary>
     public override Task PrepareAsync()
     {
-        Directory.CreateDirectory(context.Layout.NodeExporterTextfiles);
+        PrivateDirectory.Create(context.Layout.NodeExporterTextfiles);
         return Task.CompletedTask;
     }
 

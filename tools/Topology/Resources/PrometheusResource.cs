@@ -39,7 +39,7 @@ public sealed class PrometheusResource(ResourceContext context) : PlatformResour
     public override async Task ConfigureAsync()
     {
         var directory = Layout.PrometheusDirectory;
-        Directory.CreateDirectory(directory);
+        PrivateDirectory.Create(directory);
         AtomicFile.Write(Path.Combine(directory, PrometheusService.ConfigFileName), PrometheusConfig.Render(PrometheusConfig.Template(Layout.Root), new PrometheusWiring(
             Probes.Authority(Ports.Prometheus), Probes.Authority(Ports.Alertmanager), [.. Enumerable.Range(1, context.Settings.DatabaseNodes).Select(node => Probes.Authority(Ports.MysqldExporterNode(node)))], [Probes.Authority(Ports.RedisExporter)])));
         AtomicFile.Write(Path.Combine(directory, PrometheusConfig.RulesFileName), File.ReadAllText(PrometheusConfig.Rules(Layout.Root)));
@@ -52,7 +52,7 @@ public sealed class PrometheusResource(ResourceContext context) : PlatformResour
 
     public override Task PrepareAsync()
     {
-        Directory.CreateDirectory(Layout.PrometheusData);
+        PrivateDirectory.Create(Layout.PrometheusData);
         return Task.CompletedTask;
     }
 }

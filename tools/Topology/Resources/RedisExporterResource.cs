@@ -20,7 +20,7 @@ public sealed class RedisExporterResource(ResourceContext context) : PlatformRes
         new(Name, Name,
             [new("http", context.Ports.RedisExporter, PlatformVariables.RedisExporterPort, PlatformPorts.Defaults.RedisExporter)],
             Probe(context.Ports.RedisExporter),
-            () => ExporterServices.RedisExporter(context.Ports.RedisExporter, context.Ports.Redis)),
+            () => ExporterServices.RedisExporter(context.Ports.RedisExporter, context.Ports.Redis, RedisService.Passwords(context.Layout)[RedisUsers.Exporter])),
     ];
 
     /// <summary>Ready when <c>/metrics</c> answers 2xx.</summary>

@@ -1,3 +1,4 @@
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Services;
 
@@ -16,19 +17,21 @@ public sealed class RedisResource(ResourceContext context) : PlatformResource
     [
         new(ProcessNames.Redis, "Redis",
             [new("tcp", context.Ports.Redis, PlatformVariables.RedisPort, PlatformPorts.Defaults.Redis)],
-            Probe(context.Ports.Redis),
+            Probe(context.Ports.Redis, RedisService.Passwords(context.Layout)[RedisUsers.Operator]),
             () => RedisService.Start(context.Ports.Redis, context.Layout.RedisData, context.Layout.Log(ProcessNames.Redis))),
     ];
 
-    /// <summary>Ready when it answers PING with PONG; while it reads its append-only file back it answers LOADING.</summary>
-    public static Readiness Probe(int port) => new(
+    /// <summary>Ready when it answers the operator's PING with PONG; while it reads its append-only file back it answers LOADING.</summary>
+    public static Readiness Probe(int port, string operatorPassword) => new(
         FormattableString.Invariant($"answering PONG on port {port}"),
-        () => RedisService.PingAsync(port),
+        () => RedisService.PingAsync(port, RedisUsers.Operator, operatorPassword),
         answer => answer == "PONG");
 
     public override Task PrepareAsync()
     {
-        Directory.CreateDirectory(context.Layout.RedisData);
+        PrivateDirectory.Create(context.Layout.RedisData);
+        // Written at every start from the stored passwords: the same file unless a password file was deleted.
+        RedisService.WriteAcl(context.Layout.RedisData, RedisService.Passwords(context.Layout));
         return Task.CompletedTask;
     }
 }

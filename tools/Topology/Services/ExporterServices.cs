@@ -30,11 +30,16 @@ public static class ExporterServices
          "--collect.info_schema.processlist", "--no-collect.slave_status",
          "--no-collect.info_schema.innodb_cmp", "--no-collect.info_schema.innodb_cmpmem"]);
 
-    /// <summary>Redis's exporter, watching the reservations event stream's length.</summary>
-    public static ServiceCommand RedisExporter(int port, int redisPort) => new(
+    /// <summary>
+    /// Redis's exporter, watching the reservations event stream's length, logged in as Redis's read-only
+    /// <c>exporter</c> user (<see cref="RedisUsers"/>). Its user and password go in the environment
+    /// (REDIS_USER, REDIS_PASSWORD), which only this user can read; a flag would show them in <c>ps</c>.
+    /// </summary>
+    public static ServiceCommand RedisExporter(int port, int redisPort, string password) => new(
         Binaries.Require(Redis),
-        [$"-redis.addr=redis://{RedisService.Configuration(redisPort)}", $"-web.listen-address={Listen(port)}",
-         "-check-single-streams=db0=reservations.events"]);
+        [$"-redis.addr=redis://127.0.0.1:{redisPort.ToString(CultureInfo.InvariantCulture)}", $"-web.listen-address={Listen(port)}",
+         $"-check-single-streams=db0={RedisUsers.EventStream}"],
+        new Dictionary<string, string> { ["REDIS_USER"] = RedisUsers.Exporter, ["REDIS_PASSWORD"] = password });
 
     private static string Listen(int port) => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -36,12 +36,13 @@ public static class GaleraSeed
     /// safe to found the cluster again (<see cref="GaleraBootstrap"/>) and the others join it.
     /// </summary>
     /// <exception cref="PlatformException">The founder did not start, sync or stop cleanly in time.</exception>
-    public static async Task SeedAsync(string configFile, GaleraTopology cluster, int founder, Func<int, MariaDbFiles> files)
+    /// <param name="root">How root logs in to the founder.</param>
+    public static async Task SeedAsync(string configFile, GaleraTopology cluster, int founder, Func<int, MariaDbFiles> files, MariaDbRoot root)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(files);
         var source = files(founder);
-        await FoundAndStopAsync(configFile, cluster, founder, source);
+        await FoundAndStopAsync(configFile, cluster, founder, source, root);
         foreach (var node in Enumerable.Range(1, cluster.Nodes).Where(node => node != founder))
         {
             var target = files(node).DataDirectory;
@@ -55,12 +56,12 @@ public static class GaleraSeed
         }
     }
 
-    private static async Task FoundAndStopAsync(string configFile, GaleraTopology cluster, int founder, MariaDbFiles files)
+    private static async Task FoundAndStopAsync(string configFile, GaleraTopology cluster, int founder, MariaDbFiles files, MariaDbRoot root)
     {
         File.Delete(files.Socket);
         var run = CommandRunner.RunAsync(GaleraService.Start(configFile, files, cluster, founder, new GaleraStart(NewCluster: true)), Timeout);
         var deadline = DateTime.UtcNow + Timeout;
-        while (!run.IsCompleted && DateTime.UtcNow < deadline && await GaleraService.StatusAsync(files.Socket) is not { Synced: true })
+        while (!run.IsCompleted && DateTime.UtcNow < deadline && await GaleraService.StatusAsync(root) is not { Synced: true })
         {
             await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(100)));
         }

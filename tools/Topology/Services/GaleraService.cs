@@ -162,12 +162,11 @@ public static class GaleraService
     }
 
     /// <summary>The node's wsrep state, asked as root through its socket; null when it does not answer.</summary>
-    public static async Task<GaleraNodeStatus?> StatusAsync(string socket, CancellationToken cancellationToken = default)
+    public static async Task<GaleraNodeStatus?> StatusAsync(MariaDbRoot root, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket));
-            await connection.OpenAsync(cancellationToken);
+            await using var connection = await MariaDbService.OpenRootAsync(root, cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state_comment', 'wsrep_cluster_status', 'wsrep_cluster_size')";
             command.CommandTimeout = 5;
@@ -191,12 +190,40 @@ public static class GaleraService
         }
     }
 
-    /// <summary>Ready when root logs in through <paramref name="socket"/> and the node is synced with a primary cluster; the answer is its wsrep state.</summary>
+    /// <summary>
+    /// Ready when root logs in through <paramref name="root"/>'s socket and the node is synced with a primary
+    /// cluster; the answer is its wsrep state. A synced node is then given root's login for the state
+    /// transfers it donates (<see cref="DonorLoginAsync"/>).
+    /// </summary>
     /// <param name="shownAs">How messages show the socket's path.</param>
-    public static Readiness Probe(string socket, string shownAs) => new(
+    public static Readiness Probe(MariaDbRoot root, string shownAs) => new(
         $"synced with the cluster, asked on {shownAs}",
-        async () => await StatusAsync(socket) is { } status ? status.ToString() : "no answer",
-        answer => answer.StartsWith("Synced, Primary", StringComparison.Ordinal));
+        async () => await StatusAsync(root) is { } status ? (status.Synced && await DonorLoginAsync(root) ? status.ToString() : status + ", no donor login yet") : "no answer",
+        answer => answer.StartsWith("Synced, Primary", StringComparison.Ordinal) && !answer.EndsWith("yet", StringComparison.Ordinal));
+
+    /// <summary>
+    /// A donor's mariabackup logs in as root through the node's socket with <c>wsrep_sst_auth</c>. Set here,
+    /// on the running node, rather than as a server option: mariadbd's command line is every local user's
+    /// to read (<c>ps</c>), and the server takes no second settings file beside the repository's. Every node
+    /// is probed once it starts, so every node that can donate has it; false when it could not be set.
+    /// </summary>
+    public static async Task<bool> DonorLoginAsync(MariaDbRoot root)
+    {
+        try
+        {
+            await using var connection = await MariaDbService.OpenRootAsync(root);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SET GLOBAL wsrep_sst_auth = @login";
+            command.Parameters.AddWithValue("@login", "root:" + root.Password);
+            command.CommandTimeout = 5;
+            await command.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (Exception e) when (e is MySqlException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     // The node's own address and ports; the single server's --bind-address=127.0.0.1 comes earlier and loses.
     private static IEnumerable<string> NodeSettings(GaleraTopology cluster, int node)
@@ -212,8 +239,7 @@ public static class GaleraService
             $"--wsrep-cluster-address={cluster.ClusterAddress}",
             $"--wsrep-provider-options=gmcast.listen_addr=tcp://{GaleraTopology.Endpoint(node, ports.GroupCommunication)};ist.recv_addr={GaleraTopology.Endpoint(node, ports.IncrementalTransfer)}",
             $"--wsrep-sst-receive-address={GaleraTopology.Endpoint(node, ports.StateTransfer)}",
-            // The donor's mariabackup logs in as root through its own socket, the only way root logs in.
-            "--wsrep-sst-auth=root:",
+            // No --wsrep-sst-auth: it would show root's password to every local user; see DonorLoginAsync.
         ];
     }
 }

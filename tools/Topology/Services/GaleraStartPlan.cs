@@ -17,17 +17,20 @@ public static class GaleraStartPlanner
     private const string NoCluster = "00000000-0000-0000-0000-000000000000";
 
     /// <param name="files">Each node's files.</param>
+    /// <param name="root">How root logs in to each node (a new cluster's seeding asks the founder whether it is synced).</param>
     /// <param name="recoveryLog">Where a node's recovery run logs.</param>
     public static async Task<GaleraStartPlan> PlanAsync(
-        string configFile, GaleraTopology cluster, IReadOnlyList<int> stopped, bool anyRunning, Func<int, MariaDbFiles> files, Func<int, string> recoveryLog)
+        string configFile, GaleraTopology cluster, IReadOnlyList<int> stopped, bool anyRunning, Func<int, MariaDbFiles> files,
+        Func<int, MariaDbRoot> root, Func<int, string> recoveryLog)
     {
+        ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(stopped);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(recoveryLog);
         if (GaleraSeed.Applies(cluster, stopped, anyRunning, files))
         {
             const int seed = 1;
-            await GaleraSeed.SeedAsync(configFile, cluster, seed, files);
+            await GaleraSeed.SeedAsync(configFile, cluster, seed, files, root(seed));
             return new GaleraStartPlan(
                 [(seed, new GaleraStart(NewCluster: true)), .. stopped.Where(node => node != seed).Order().Select(node => (node, GaleraStart.Join))],
                 new GaleraBootstrapChoice(seed, "a new cluster; the other nodes start as copies of its data and catch up by IST"));

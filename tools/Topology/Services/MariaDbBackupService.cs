@@ -3,7 +3,8 @@ namespace Platform.Topology.Services;
 /// <summary>
 /// The MariaDB tools backup and restore run: <c>mariadb-backup</c> (hot physical copies of InnoDB, with the
 /// binary-log position they are consistent with), <c>mariadb-binlog</c> (reads binary logs back as SQL) and the
-/// <c>mariadb</c> client that applies it. root logs in through the socket only, as everywhere.
+/// <c>mariadb</c> client that applies it. root logs in through the socket only, as everywhere, its password
+/// in the environment (<see cref="MariaDbService.ClientEnvironment"/>), never on the command line.
 /// </summary>
 public static class MariaDbBackupService
 {
@@ -11,13 +12,14 @@ public static class MariaDbBackupService
     public const string Binlog = "mariadb-binlog";
     public const string Client = "mariadb";
 
-    /// <summary>A full backup of the server behind <paramref name="socket"/> into <paramref name="target"/>.</summary>
-    public static ServiceCommand Full(string socket, string target) => new(
-        Binaries.Require(Backup), ["--backup", "--user=root", $"--socket={socket}", $"--target-dir={target}"]);
+    /// <summary>A full backup of the server <paramref name="root"/> logs in to, into <paramref name="target"/>.</summary>
+    public static ServiceCommand Full(MariaDbRoot root, string target) => new(
+        Binaries.Require(Backup), ["--backup", "--user=root", $"--socket={root.Socket}", $"--target-dir={target}"], MariaDbService.ClientEnvironment(root));
 
     /// <summary>The pages changed since the backup in <paramref name="baseDirectory"/>, into <paramref name="target"/>.</summary>
-    public static ServiceCommand Incremental(string socket, string target, string baseDirectory) => new(
-        Binaries.Require(Backup), ["--backup", "--user=root", $"--socket={socket}", $"--target-dir={target}", $"--incremental-basedir={baseDirectory}"]);
+    public static ServiceCommand Incremental(MariaDbRoot root, string target, string baseDirectory) => new(
+        Binaries.Require(Backup), ["--backup", "--user=root", $"--socket={root.Socket}", $"--target-dir={target}", $"--incremental-basedir={baseDirectory}"],
+        MariaDbService.ClientEnvironment(root));
 
     /// <summary>Makes a full backup consistent (crash recovery on the copy), or applies one incremental to it.</summary>
     public static ServiceCommand Prepare(string target, string? incremental = null) => new(
@@ -50,7 +52,7 @@ public static class MariaDbBackupService
         return new(Binaries.Require(Binlog), arguments, new Dictionary<string, string> { ["TZ"] = "UTC" });
     }
 
-    /// <summary>The client that applies <see cref="Replay"/>'s SQL as root through <paramref name="socket"/>.</summary>
-    public static ServiceCommand Apply(string socket) => new(
-        Binaries.Require(Client), ["--user=root", $"--socket={socket}", "--binary-mode"]);
+    /// <summary>The client that applies <see cref="Replay"/>'s SQL as <paramref name="root"/>.</summary>
+    public static ServiceCommand Apply(MariaDbRoot root) => new(
+        Binaries.Require(Client), ["--user=root", $"--socket={root.Socket}", "--binary-mode"], MariaDbService.ClientEnvironment(root));
 }

@@ -91,13 +91,13 @@ public sealed class KillDatabaseNodeScenario(ScenarioPlan plan) : Scenario(plan)
             run.Report.Sections.Add(("platform up output", $"```\n{output}\n```\n"));
 
         var layout = platform.Layout;
-        var status = await GaleraService.StatusAsync(layout.DatabaseNodeSocket(_killed));
+        var status = await GaleraService.StatusAsync(MariaDbService.Root(layout, _killed));
         var counts = new List<string>();
         var equal = true;
         long? first = null;
         foreach (var node in Enumerable.Range(1, platform.DatabaseNodes))
         {
-            var count = await CountAsync(layout.DatabaseNodeSocket(node));
+            var count = await CountAsync(MariaDbService.Root(layout, node));
             counts.Add(string.Create(CultureInfo.InvariantCulture, $"node {node}: {count?.ToString(CultureInfo.InvariantCulture) ?? "no answer"}"));
             first ??= count;
             equal &= count is not null && count == first;
@@ -116,11 +116,11 @@ public sealed class KillDatabaseNodeScenario(ScenarioPlan plan) : Scenario(plan)
     }
 
     // All of them, as root through the node's own socket: what the node itself holds.
-    private static async Task<long?> CountAsync(string socket)
+    private static async Task<long?> CountAsync(MariaDbRoot root)
     {
         try
         {
-            await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(socket, MariaDbService.Database));
+            await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(root, MariaDbService.Database));
             await connection.OpenAsync();
             await using var command = new MySqlCommand("SELECT COUNT(*) FROM reservations", connection);
             return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);

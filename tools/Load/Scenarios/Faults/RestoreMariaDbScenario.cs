@@ -36,7 +36,7 @@ public sealed class RestoreMariaDbScenario(ScenarioPlan plan) : Scenario(plan)
             var started = run.Clock.ElapsedMs;
             try
             {
-                var backup = await new BackupRun(policy, layout.MariaDbSocket, Narrator.Silent).RunAsync();
+                var backup = await new BackupRun(policy, MariaDbService.Root(layout), Narrator.Silent).RunAsync();
                 _backup = string.Create(CultureInfo.InvariantCulture,
                     $"{backup.Record.Kind} backup at {started / 1000:0.0} s, {backup.Record.Seconds:0.0} s, {backup.Record.Bytes / 1048576.0:0.0} MiB, GTID {backup.Record.Gtid}");
             }
@@ -59,7 +59,7 @@ public sealed class RestoreMariaDbScenario(ScenarioPlan plan) : Scenario(plan)
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                _restored = await new PointInTimeRestore(MariaDbService.ConfigFile(layout.Root), MariaDbService.Files(layout), layout.BenchBackups, layout.State, Narrator.Silent)
+                _restored = await new PointInTimeRestore(MariaDbService.ConfigFile(layout.Root), MariaDbService.Files(layout), MariaDbService.Root(layout).Password, layout.BenchBackups, layout.State, Narrator.Silent)
                 {
                     RestoredMarker = layout.RestoredMarker,
                 }.RunAsync(RestoreTarget.Latest);
@@ -121,7 +121,7 @@ public sealed class RestoreMariaDbScenario(ScenarioPlan plan) : Scenario(plan)
 
     private static async Task<long> CountReservationsAsync(StateLayout layout)
     {
-        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(layout.MariaDbSocket, MariaDbService.Database));
+        await using var connection = new MySqlConnection(MariaDbService.RootConnectionString(MariaDbService.Root(layout), MariaDbService.Database));
         await connection.OpenAsync();
         await using var command = new MySqlCommand("SELECT COUNT(*) FROM reservations", connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);

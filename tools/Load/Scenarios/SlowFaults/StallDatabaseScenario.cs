@@ -25,7 +25,7 @@ public sealed class StallDatabaseScenario(ScenarioPlan plan) : SlowFaultScenario
         try
         {
             // Released after the hold; the bound only frees the server if the generator hangs.
-            await using var stall = await DatabaseStall.BeginAsync(MariaDbService.RootConnectionString(socket), hold + StallBoundSlack);
+            await using var stall = await DatabaseStall.BeginAsync(MariaDbService.RootConnectionString(MariaDbService.Root(run.Settings.Platform.Layout)), hold + StallBoundSlack);
             FaultMs = run.Clock.ElapsedMs;
             await Task.Delay(hold);
             await stall.ReleaseAsync();

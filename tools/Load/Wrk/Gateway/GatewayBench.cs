@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Platform.Contracts.Identity;
-using Platform.Topology.Files;
 using Platform.Load.Cli;
 using Platform.Topology;
+using Platform.Topology.Files;
 using Platform.Topology.Processes;
 using Platform.Topology.Services;
 
@@ -48,7 +48,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     /// <exception cref="PlatformException">A tool, the platform or a port is missing, or a run failed.</exception>
     public async Task<int> RunAsync()
     {
-        Directory.CreateDirectory(run.Results);
+        PrivateDirectory.Create(run.Results);
         await CheckPrerequisitesAsync();
         if (run.Configs.Any(config => config.StartsWith("gateway-", StringComparison.Ordinal)))
             await _publish.GatewayAsync();
@@ -261,8 +261,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     {
         var prefix = Path.Combine(Layout.State, "bench", "nginx");
         var log = Path.Combine(run.Results, "nginx.log");
-        Directory.CreateDirectory(Path.Combine(prefix, "tmp"));
-        Directory.CreateDirectory(Path.Combine(prefix, "logs"));
+        PrivateDirectory.Create(Path.Combine(prefix, "tmp"));
+        PrivateDirectory.Create(Path.Combine(prefix, "logs"));
         var config = Path.Combine(prefix, "nginx.conf");
         await File.WriteAllTextAsync(config, NginxConfig.Render(await File.ReadAllTextAsync(RepositoryRoot.Combine("tools", "Bench", "nginx-gateway.conf")), run.NginxPort, ReplicaPorts, tls));
         var (exit, checkOutput) = await CommandRunner.RunAsync(new ServiceCommand("nginx", ["-p", prefix + "/", "-c", config, "-t"]), TimeSpan.FromSeconds(30));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.Topology;
 using Platform.Topology.Backups;
+using Platform.Topology.Services;
 
 namespace Platform.Load.Wrk.Paired;
 
@@ -75,7 +76,7 @@ public sealed class PairedBench(PairedArguments run, TextWriter output, TextWrit
     private static async Task<int> BackUpUntilAsync(StateLayout layout, CancellationToken stop)
     {
         var taken = 0;
-        var backup = new BackupRun(new BackupPolicy(layout.BenchBackups, KeepChains: 1, ChainLength: 0), layout.MariaDbSocket, Narrator.Silent);
+        var backup = new BackupRun(new BackupPolicy(layout.BenchBackups, KeepChains: 1, ChainLength: 0), MariaDbService.Root(layout), Narrator.Silent);
         while (!stop.IsCancellationRequested)
         {
             await backup.RunAsync(CancellationToken.None);

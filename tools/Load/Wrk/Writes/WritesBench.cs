@@ -3,6 +3,7 @@ using System.Text;
 using Platform.Contracts.Identity;
 using Platform.Load.Cli;
 using Platform.Topology;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Wrk.Writes;
 
@@ -35,7 +36,7 @@ public sealed class WritesBench(WritesArguments run, BenchSettings platform, Tex
     public async Task RunAsync()
     {
         await CheckPrerequisitesAsync();
-        Directory.CreateDirectory(run.Results);
+        PrivateDirectory.Create(run.Results);
         var started = DateTimeOffset.UtcNow;
         _nextDay = int.Parse(await _database.ScalarAsync(BenchNights.FirstFreeDay), CultureInfo.InvariantCulture);
         var audit = new WritesAudit(Layout, _database);
