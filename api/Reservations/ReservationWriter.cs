@@ -8,6 +8,7 @@ using MySqlConnector;
 using Platform.Api.Accommodations;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
+using Platform.Contracts.Reservations;
 
 namespace Platform.Api.Reservations;
 

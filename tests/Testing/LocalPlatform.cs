@@ -59,6 +59,7 @@ public sealed class LocalPlatform : IAsyncDisposable
             [PlatformVariables.DatabasePort] = Port(FreePort.Next()),
             [PlatformVariables.RedisPort] = Port(FreePort.Next()),
             [PlatformVariables.GatewayPort] = Port(_gatewayPort),
+            [PlatformVariables.GatewayTlsPort] = Port(FreePort.Next()),
             [PlatformVariables.PrometheusPort] = Port(_prometheusPort),
             [PlatformVariables.AlertmanagerPort] = Port(FreePort.Next()),
             [PlatformVariables.NodeExporterPort] = Port(FreePort.Next()),

@@ -1,4 +1,5 @@
 using Platform.Api.Reservations;
+using Platform.Contracts.Reservations;
 
 namespace Platform.Api.Tests.Reservations;
 

@@ -44,7 +44,7 @@ public sealed class BenchSettingsTests : IDisposable
         Assert.Equal(new Uri("http://127.0.0.1:19301/"), settings.ReplicaMetrics(1));
         Assert.Equal(new Uri("http://127.0.0.1:19302/"), settings.ReplicaMetrics(2));
         Assert.Equal(2, settings.Replicas);
-        Assert.Equal("127.0.0.1:16380", settings.Redis);
+        Assert.StartsWith("127.0.0.1:16380,user=operator,password=", settings.Redis, StringComparison.Ordinal);
         Assert.Contains("Port=13307", settings.DbConnection, StringComparison.Ordinal);
         Assert.Contains("User ID=platform", settings.DbConnection, StringComparison.Ordinal);
         Assert.Contains("Password=stored-password", settings.DbConnection, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class BenchSettingsTests : IDisposable
         Assert.Equal(new Uri("http://127.0.0.1:8080/"), settings.Gateway);
         Assert.Equal(new Uri("http://127.0.0.1:9104/"), settings.ReplicaMetrics(4));
         Assert.Equal(4, settings.Replicas);
-        Assert.Equal("127.0.0.1:6379", settings.Redis);
+        Assert.StartsWith("127.0.0.1:6379,user=operator,password=", settings.Redis, StringComparison.Ordinal);
         Assert.Empty(settings.ApiKeys);
         Assert.Throws<InvalidOperationException>(() => settings.ApiKey(BenchClients.Load));
     }

@@ -49,6 +49,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
     private PrometheusApi? _api;
     private RedisServer? _smallRedis;
     private ScratchDirectory? _backups;
+    private ScratchDirectory? _tls;
     private readonly List<ExporterProcess> _exporters = [];
     private OverloadRun? _overload;
 
@@ -86,7 +87,12 @@ public sealed class MonitoredPlatform : IAsyncLifetime
             ["Deadlines__Default"] = $"{LongDeadline:c}",
             ["Database__CommandTimeoutSeconds"] = $"{LongDeadline.TotalSeconds:0}",
         });
-        _gateway = await GatewayProcess.StartAsync(_cluster.Replicas, new Dictionary<string, string> { ["Proxy__DefaultDeadline"] = $"{LongDeadline:c}" });
+        // Its TLS port on, as up runs it: the certificate's series are what TlsCertificateExpiresSoon reads.
+        _tls = ScratchDirectory.Create("platform-monitored-tls-");
+        var certificates = new LocalCertificateFiles(_tls.Path);
+        await LocalCertificates.EnsureAsync(certificates);
+        _gateway = await GatewayProcess.StartAsync(GatewayProcess.DestinationsOf(_cluster.Replicas),
+            new Dictionary<string, string> { ["Proxy__DefaultDeadline"] = $"{LongDeadline:c}" }, certificates: certificates);
         _smallRedis = await RedisServer.StartAsync();
         await RedisCliAsync(_smallRedis, "CONFIG", "SET", "maxmemory", $"{SmallRedisMaxMemoryBytes}");
         var mariadbExporter = await StartExporterAsync(ExporterProcess.StartMariaDbAsync(_cluster.Database));
@@ -172,6 +178,7 @@ public sealed class MonitoredPlatform : IAsyncLifetime
         if (_cluster is not null)
             await _cluster.DisposeAsync();
         _backups?.Delete();
+        _tls?.Delete();
         _overloadOnce.Dispose();
     }
 

@@ -1,4 +1,4 @@
-using Platform.Api.Reservations;
+using Platform.Contracts.Reservations;
 using Platform.Topology.Files;
 
 namespace Platform.Load.Seeding;

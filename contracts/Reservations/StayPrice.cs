@@ -1,6 +1,9 @@
-namespace Platform.Api.Reservations;
+namespace Platform.Contracts.Reservations;
 
-/// <summary>What a stay costs: weekend nights (Friday and Saturday) at the weekend price.</summary>
+/// <summary>
+/// What a stay costs: weekend nights (Friday and Saturday) at the weekend price. Shared: the API prices
+/// every create with it, and the seed (tools/Load/Seeding) prices the stays it writes as the API would.
+/// </summary>
 public static class StayPrice
 {
     public static decimal Total(DateOnly checkIn, int nights, decimal nightlyPrice, decimal weekendPrice)
