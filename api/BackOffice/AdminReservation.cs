@@ -23,8 +23,11 @@ public sealed record AdminReservation(
 /// <summary>One page of a search: its reservations and, when there may be more, the cursor of the next page.</summary>
 public sealed record SearchPage(IReadOnlyList<AdminReservation> Items, string? NextCursor);
 
-/// <summary>A row as the back office's statements select it (Dapper).</summary>
-public sealed class AdminReservationRow
+/// <summary>
+/// What the back office's statements select into the API's one row type (<see cref="ReservationRow"/>),
+/// and how such a row is shown to an operator and keyed for the next page.
+/// </summary>
+public static class AdminReservationRows
 {
     /// <summary>The column list every back-office statement selects.</summary>
     public const string Columns = """
@@ -41,31 +44,15 @@ public sealed class AdminReservationRow
         r.owner_client AS OwnerClient, r.expires_at AS ExpiresAt, r.created_at AS CreatedAt, r.updated_at AS UpdatedAt
         """;
 
-    public long Id { get; set; }
-    public string Code { get; set; } = "";
-    public string Status { get; set; } = "";
-    public int AccommodationId { get; set; }
-    public string GuestName { get; set; } = "";
-    public string GuestEmail { get; set; } = "";
-    public string GuestPhone { get; set; } = "";
-    public DateTime CheckIn { get; set; }
-    public DateTime CheckOut { get; set; }
-    public int Nights { get; set; }
-    public int Guests { get; set; }
-    public decimal TotalPrice { get; set; }
-    public string OwnerClient { get; set; } = "";
-    public DateTime ExpiresAt { get; set; }
-    public DateTime CreatedAt { get; set; }
-    public DateTime UpdatedAt { get; set; }
-
-    /// <summary>As shown: a hold past its expiry reads as expired before the sweep writes it so, as everywhere in the API.</summary>
-    public AdminReservation ToView(DateTime now) => new(
-        Code, Status == ReservationStatus.PreReserved && ExpiresAt <= now ? ReservationStatus.Expired : Status,
-        AccommodationId, GuestName, GuestEmail, GuestPhone, DateOnly.FromDateTime(CheckIn), DateOnly.FromDateTime(CheckOut), Nights, Guests,
-        TotalPrice, OwnerClient, Utc(ExpiresAt), Utc(CreatedAt), Utc(UpdatedAt));
+    /// <summary>As shown: the reservation as its client sees it (a hold past its expiry reads as expired), whose it is and when it last changed.</summary>
+    public static AdminReservation ToAdminView(this ReservationRow row, DateTime now)
+    {
+        var seen = row.ToReservation(now);
+        return new(seen.Code, seen.Status, seen.AccommodationId, seen.GuestName, seen.GuestEmail, seen.GuestPhone, seen.CheckIn, seen.CheckOut,
+            seen.Nights, seen.Guests, seen.TotalPrice, row.OwnerClient, seen.ExpiresAt, seen.CreatedAt, DateTime.SpecifyKind(row.UpdatedAt, DateTimeKind.Utc));
+    }
 
     /// <summary>Its key in <paramref name="order"/>: created_at in ticks, or the check-in's day number.</summary>
-    public long Position(SearchOrder order) => order == SearchOrder.Newest ? CreatedAt.Ticks : DateOnly.FromDateTime(CheckIn).DayNumber;
-
-    private static DateTime Utc(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc);
+    public static long Position(this ReservationRow row, SearchOrder order) =>
+        order == SearchOrder.Newest ? row.CreatedAt.Ticks : DateOnly.FromDateTime(row.CheckIn).DayNumber;
 }

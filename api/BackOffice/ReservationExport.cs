@@ -5,6 +5,7 @@ using Dapper;
 using MySqlConnector;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
+using Platform.Api.Reservations;
 
 namespace Platform.Api.BackOffice;
 
@@ -43,7 +44,7 @@ public sealed partial class ReservationExport(
         {
             var now = Now();
             var statement = SearchPlan.For(filters, int.MaxValue, null, now,
-                shape.PersonalData ? AdminReservationRow.Columns : AdminReservationRow.ColumnsWithoutGuest);
+                shape.PersonalData ? AdminReservationRows.Columns : AdminReservationRows.ColumnsWithoutGuest);
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             await using var csv = CsvWriter.Create(body, new CsvWriterOptions { WriteByteOrderMark = shape.ByteOrderMark, Injection = CsvInjection.None }, leaveOpen: true);
             csv.WriteHeader([.. Columns(shape)]);
@@ -52,11 +53,11 @@ public sealed partial class ReservationExport(
             await csv.FlushAsync(cancellationToken);
             var flushed = elapsed.Elapsed;
             // The server stops the statement at the deadline (ReadLimit); the client waits a little longer for it to say so.
-            var rowsRead = connection.QueryUnbufferedAsync<AdminReservationRow>(deadline.ReadLimit() + statement.Sql, statement.Parameters,
+            var rowsRead = connection.QueryUnbufferedAsync<ReservationRow>(deadline.ReadLimit() + statement.Sql, statement.Parameters,
                 commandTimeout: (int)Math.Ceiling(deadline.Remaining.TotalSeconds) + 5);
             await foreach (var row in rowsRead.WithCancellation(cancellationToken))
             {
-                Write(csv, row.ToView(now), shape);
+                Write(csv, row.ToAdminView(now), shape);
                 await csv.EndRecordAsync(cancellationToken);
                 rows++;
                 if (elapsed.Elapsed - flushed > FlushInterval)

@@ -4,6 +4,7 @@ using MySqlConnector;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
 using Platform.Api.Identity;
+using Platform.Api.Reservations;
 
 namespace Platform.Api.BackOffice;
 
@@ -27,10 +28,10 @@ public sealed class ReservationSearch(MySqlDataSource database, IOptions<Identit
         // One more than the page: whether there is a next page is known without a second statement.
         var statement = SearchPlan.For(filters, limit + 1, after, now);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<AdminReservationRow>(new CommandDefinition(
+        var rows = (await connection.QueryAsync<ReservationRow>(new CommandDefinition(
             deadline.ReadLimit() + statement.Sql, statement.Parameters, cancellationToken: cancellationToken))).ToList();
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? _cursors.Create(filters, client, page[^1].Position(filters.Order), page[^1].Id) : null;
-        return new SearchPage([.. page.Select(r => r.ToView(now))], next);
+        return new SearchPage([.. page.Select(r => r.ToAdminView(now))], next);
     }
 }

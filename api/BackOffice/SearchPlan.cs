@@ -24,7 +24,7 @@ public sealed record SearchStatement(string Sql, DynamicParameters Parameters, s
 /// </summary>
 public static class SearchPlan
 {
-    public static SearchStatement For(SearchFilters filters, int limit, (long Position, long Id)? after, DateTime now, string columns = AdminReservationRow.Columns)
+    public static SearchStatement For(SearchFilters filters, int limit, (long Position, long Id)? after, DateTime now, string columns = AdminReservationRows.Columns)
     {
         ArgumentNullException.ThrowIfNull(filters);
         var p = new DynamicParameters();

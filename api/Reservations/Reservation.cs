@@ -62,6 +62,9 @@ public sealed class ReservationRow
     public DateTime ExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>Read only by the back office (<c>AdminReservationRows.Columns</c>): when the row last changed.</summary>
+    public DateTime UpdatedAt { get; set; }
+
     /// <summary>The client that created it (docs/identity.md, Ownership).</summary>
     public string OwnerClient { get; set; } = "";
 
