@@ -96,6 +96,29 @@ public sealed class ReservationSeederTests
     }
 
     [Fact]
+    public async Task Seeding_takes_no_table_lock_an_open_transaction_could_hold_up()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var cluster = await ApiCluster.StartAsync(replicas: 1);
+        // Another session's transaction stays open on reservations (as a client's unfinished write would):
+        // DDL on the table would wait for it, and every read and write would queue behind the DDL.
+        await using var holder = new MySqlConnection(new MySqlConnectionStringBuilder(cluster.Database.RootConnectionString) { Pooling = false }.ConnectionString);
+        await holder.OpenAsync(cancel);
+        await new MySqlCommand("""
+            START TRANSACTION;
+            INSERT INTO reservations (code, status, accommodation_id, guest_name, guest_email, guest_phone, check_in, check_out, nights, guests,
+                                      total_price, owner_client, expires_at, created_at, updated_at)
+            VALUES ('HOLDSEED', 'confirmed', 1, 'Holder', 'holder@example.com', '+31600000002', '2030-01-01', '2030-01-02', 1, 1, 100, 'tests', NOW(6), NOW(6), NOW(6))
+            """, holder).ExecuteNonQueryAsync(cancel);
+
+        var seeding = new ReservationSeeder(cluster.Database.AppConnectionString, TextWriter.Null)
+            .SeedAsync(2_000, randomSeed: 4, DateTime.UtcNow, TimeSpan.FromMinutes(15), cancel);
+        Assert.Same(seeding, await Task.WhenAny(seeding, Task.Delay(TimeSpan.FromSeconds(30), cancel)));
+        Assert.Equal(2_000, (await seeding).Reservations);
+        await new MySqlCommand("ROLLBACK", holder).ExecuteNonQueryAsync(cancel);
+    }
+
+    [Fact]
     public void Stays_follow_the_season_and_the_hold_and_are_the_same_for_the_same_random_seed()
     {
         var generator = new StayGenerator(Now, TimeSpan.FromMinutes(15));

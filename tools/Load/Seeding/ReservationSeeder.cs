@@ -16,8 +16,8 @@ public sealed record SeedResult(int Reservations, long Nights, IReadOnlyDictiona
 /// <c>./platform seed --reservations N</c>: N reservations (<see cref="StayGenerator"/>) and their nights
 /// loaded with MySqlConnector's bulk copy (LOAD DATA LOCAL INFILE), a chunk of reservations and their
 /// nights per transaction, so a run stopped part-way leaves whole reservations only. Ids are taken as one
-/// range, the table's AUTO_INCREMENT moved past it first, so the API's own creates (which take the next
-/// AUTO_INCREMENT) never meet a seeded id; codes follow from ids (<see cref="SeededCode"/>). Every
+/// range, the table's AUTO_INCREMENT moved past it first (without DDL: see ReserveIdsAsync), so the API's
+/// own creates (which take the next AUTO_INCREMENT) never meet a seeded id; codes follow from ids (<see cref="SeededCode"/>). Every
 /// accommodation is booked only before its first night already taken, so nothing seeded overlaps what is
 /// there, a second run included. Seeded reservations write no outbox events: they are history, not news.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class ReservationSeeder(string connectionString, TextWriter progre
         var accommodations = await AccommodationsAsync(connection, DateOnly.FromDateTime(now).AddDays(DaysAhead), cancellationToken);
         if (accommodations.Count == 0)
             throw new Topology.PlatformException("the database has no accommodations; start the platform with './platform up' first (the replicas' migrations add them)");
-        var firstId = await ReserveIdsAsync(connection, count, cancellationToken);
+        var firstId = await ReserveIdsAsync(connection, accommodations[0].Id, count, cancellationToken);
 
         var generator = new StayGenerator(now, holdTime);
         var random = new Random(randomSeed);
@@ -108,16 +108,31 @@ public sealed class ReservationSeeder(string connectionString, TextWriter progre
         return list;
     }
 
-    // The ids [first, first + count): AUTO_INCREMENT is moved past them before any is used.
-    private static async Task<ulong> ReserveIdsAsync(MySqlConnection connection, int count, CancellationToken cancellationToken)
+    // The ids [first, first + count): the table's AUTO_INCREMENT is moved past them before any is used, by a
+    // row at the last id inserted and rolled back (InnoDB never hands a counter value back, and a rolled-back
+    // insert keeps the move). Not ALTER TABLE ... AUTO_INCREMENT: that waits for an exclusive metadata lock,
+    // behind any open transaction on the table, and every read and write of reservations queues behind it
+    // meanwhile, a stalled platform for as long as one transaction stays open.
+    private static async Task<ulong> ReserveIdsAsync(MySqlConnection connection, int accommodationId, int count, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand("""
             SELECT GREATEST((SELECT COALESCE(MAX(id), 0) + 1 FROM reservations),
                             (SELECT COALESCE(AUTO_INCREMENT, 1) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'reservations'))
             """, connection);
         var first = Convert.ToUInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"ALTER TABLE reservations AUTO_INCREMENT = {first + (ulong)count}");
+        var last = first + (ulong)count - 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO reservations (id, code, status, accommodation_id, guest_name, guest_email, guest_phone, check_in, check_out, nights, guests,
+                                      total_price, owner_client, expires_at, created_at, updated_at)
+            VALUES (@id, @code, 'cancelled', @accommodation, '', '', '', '2000-01-01', '2000-01-02', 1, 1, 0, '', NOW(6), NOW(6), NOW(6))
+            """;
+        command.Parameters.AddWithValue("@id", last);
+        command.Parameters.AddWithValue("@code", SeededCode.Of(last));
+        command.Parameters.AddWithValue("@accommodation", accommodationId);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.RollbackAsync(cancellationToken);
         return first;
     }
 
