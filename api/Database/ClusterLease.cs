@@ -53,7 +53,7 @@ public sealed class ClusterLease(MySqlDataSource database, string name, string h
                 UPDATE cluster_leases SET holder = @holder, expires_at = UTC_TIMESTAMP(6) + INTERVAL @micros MICROSECOND
                 WHERE name = @name AND (holder = @holder OR expires_at < UTC_TIMESTAMP(6));
                 SELECT holder FROM cluster_leases WHERE name = @name;
-                """, new { name, holder, micros = (long)(duration.TotalMicroseconds) }, cancellationToken: cancellationToken));
+                """, new { name, holder, micros = (long)(duration.TotalMicroseconds) }, cancellationToken: CancellationToken.None));
         }
         catch (MySqlException ex) when (ex.Number is DatabaseErrors.Deadlock or DatabaseErrors.LockWaitTimeout)
         {
@@ -82,7 +82,7 @@ public sealed class ClusterLease(MySqlDataSource database, string name, string h
             await connection.ExecuteAsync(new CommandDefinition($"""
                 {StatementLimits.Session(statementLimit)}
                 UPDATE cluster_leases SET expires_at = '1970-01-01 00:00:01' WHERE name = @name AND holder = @holder
-                """, new { name, holder }, cancellationToken: cancellationToken));
+                """, new { name, holder }, cancellationToken: CancellationToken.None));
         }
         catch (Exception ex) when (ex is MySqlException or OperationCanceledException || DatabaseErrors.IsUnavailable(ex))
         {

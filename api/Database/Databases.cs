@@ -23,7 +23,13 @@ public static class Databases
     /// <summary>The back office's exports: minutes-long reads on connections of their own (<see cref="DatabaseOptions.ExportPoolSize"/>).</summary>
     public const string Export = "export";
 
-    private enum Pool { Requests, Background, Readiness, Export }
+    /// <summary>
+    /// A few connections that only kill sessions whose work was cancelled (<see cref="SessionKiller"/>),
+    /// so a kill never waits behind the very pool whose connections are stuck.
+    /// </summary>
+    public const string Kill = "kill";
+
+    private enum Pool { Requests, Background, Readiness, Export, Kill }
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
@@ -40,6 +46,8 @@ public static class Databases
         builder.Services.AddKeyedSingleton(Background, (sp, _) => Create(sp, Pool.Background));
         builder.Services.AddKeyedSingleton(Readiness, (sp, _) => Create(sp, Pool.Readiness));
         builder.Services.AddKeyedSingleton(Export, (sp, _) => Create(sp, Pool.Export));
+        builder.Services.AddKeyedSingleton(Kill, (sp, _) => Create(sp, Pool.Kill));
+        builder.Services.AddSingleton<SessionKiller>();
         builder.Services.AddSingleton<ClusterLeases>();
         builder.Services.AddSingleton<WriteBatches>();
         builder.Services.AddHostedService<SchemaMigrator>();
@@ -58,12 +66,14 @@ public static class Databases
             Pool.Background => $"{replica.Id}-background",
             Pool.Readiness => $"{replica.Id}-readiness",
             Pool.Export => $"{replica.Id}-export",
+            Pool.Kill => $"{replica.Id}-kill",
             _ => replica.Id,
         }, pool switch
         {
             Pool.Background => options.BackgroundPoolSize,
             Pool.Readiness => 1,
             Pool.Export => options.ExportPoolSize,
+            Pool.Kill => 2,
             _ => options.MaximumPoolSize,
         }, pool == Pool.Requests ? options.MinimumPoolSize : 0);
         return new MySqlDataSourceBuilder(connection.ConnectionString).UseName(connection.ApplicationName).Build();

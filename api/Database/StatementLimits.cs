@@ -6,6 +6,9 @@ namespace Platform.Api.Database;
 /// Server-side limits on how long statements may run and wait for locks, as one SET to put at the
 /// head of a batch (no extra round trip). They are session variables; MySqlConnector resets the
 /// session on every checkout (<c>ConnectionReset</c>), so they never outlive the work that set them.
+/// A batch headed by <see cref="Session"/> is multi-statement: the driver gets no cancellable token
+/// for it; what must stop it early kills its session (<see cref="SessionKiller"/>), and its own limits
+/// end it otherwise.
 /// </summary>
 public static class StatementLimits
 {

@@ -5,7 +5,8 @@ namespace Platform.Api.Database;
 
 /// <summary>
 /// Our batches open and commit their transactions in SQL text, so a write is one statement batch
-/// (one round trip) instead of BEGIN, statements and COMMIT each waiting for the server.
+/// (one round trip) instead of BEGIN, statements and COMMIT each waiting for the server. Such a batch
+/// is never given a cancellable token; see <see cref="SessionKiller"/>.
 /// </summary>
 public static class Transactions
 {

@@ -38,7 +38,10 @@ public sealed class WriteBatches
         return !galera;
     }
 
-    /// <summary>Runs <paramref name="statements"/> (each one statement, its transaction's COMMIT included) as the server allows.</summary>
+    /// <summary>
+    /// Runs <paramref name="statements"/> (each one statement, its transaction's COMMIT included) as the
+    /// server allows. Give the batch no cancellable token: cancel by killing the session (<see cref="SessionKiller"/>).
+    /// </summary>
     public async Task ExecuteAsync(MySqlConnection connection, IReadOnlyList<string> statements, object? parameters, CancellationToken cancellationToken)
     {
         if (await OneRoundTripAsync(connection, cancellationToken))

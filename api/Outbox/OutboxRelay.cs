@@ -127,7 +127,7 @@ public sealed partial class OutboxRelay(
                 SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT @BatchSize
                 FOR UPDATE SKIP LOCKED
-                """, new { settings.BatchSize }, cancellationToken: cancellationToken))).ToList();
+                """, new { settings.BatchSize }, cancellationToken: CancellationToken.None))).ToList();
             if (events.Count == 0)
             {
                 await connection.ExecuteAsync("COMMIT");
@@ -165,7 +165,7 @@ public sealed partial class OutboxRelay(
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var backlog = await connection.QuerySingleAsync<(long Count, DateTime? Oldest)>(new CommandDefinition(
-            $"{Limits()} SELECT COUNT(*), MIN(occurred_at) FROM outbox WHERE published_at IS NULL", cancellationToken: cancellationToken));
+            $"{Limits()} SELECT COUNT(*), MIN(occurred_at) FROM outbox WHERE published_at IS NULL", cancellationToken: CancellationToken.None));
         Backlog.Set(backlog.Count);
         OldestAge.Set(backlog.Oldest is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0);
 

@@ -46,7 +46,7 @@ public sealed partial class RolledBackEvents(IOptions<OutboxOptions> options, Ti
             {limits}
             SELECT (SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'outbox'),
                    GREATEST(COALESCE((SELECT MAX(updated_at) FROM reservations), '1970-01-01'), COALESCE((SELECT MAX(occurred_at) FROM outbox), '1970-01-01'))
-            """, cancellationToken: cancellationToken));
+            """, cancellationToken: CancellationToken.None));
         if ((await LostAsync(connection, last, outbox.NextId, cancellationToken)).Count == 0)
             return 0;
 
@@ -98,7 +98,7 @@ public sealed partial class RolledBackEvents(IOptions<OutboxOptions> options, Ti
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition($"{limits} {Transactions.Begin}", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition($"{limits} {Transactions.Begin}", cancellationToken: CancellationToken.None));
             var next = Math.Max(maxStreamId, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COALESCE(MAX(id), 0) FROM outbox FOR UPDATE", cancellationToken: cancellationToken))) + 1;
 

@@ -98,7 +98,7 @@ public sealed partial class ExpirySweeper(
                 WHERE r.status = 'pre_reserved' AND r.expires_at <= @now
                 ORDER BY r.expires_at LIMIT @batchSize
                 FOR UPDATE SKIP LOCKED
-                """, new { now, batchSize }, cancellationToken: cancellationToken))).ToList();
+                """, new { now, batchSize }, cancellationToken: CancellationToken.None))).ToList();
             if (rows.Count == 0)
             {
                 await connection.ExecuteAsync("COMMIT");
@@ -139,7 +139,7 @@ public sealed partial class ExpirySweeper(
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
             {StatementLimits.Session(TimeSpan.FromSeconds(databaseOptions.Value.BackgroundStatementTimeoutSeconds))}
             SELECT COALESCE(SUM(nights), 0) FROM hold_budget
-            """, cancellationToken: cancellationToken));
+            """, cancellationToken: CancellationToken.None));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} pre-reservations and released their nights")]

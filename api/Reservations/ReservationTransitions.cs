@@ -8,9 +8,10 @@ namespace Platform.Api.Reservations;
 /// <summary>
 /// Confirm and cancel. The reservation row is locked first, so a transition cannot interleave with
 /// another transition or with the expiry sweep (which skips locked rows); the status change, the
-/// freed nights and the event commit together.
+/// freed nights and the event commit together. The batches are multi-statement, so the driver is given
+/// no token: a cancellation kills the session instead (<see cref="SessionKiller"/>).
 /// </summary>
-public sealed class ReservationTransitions(MySqlDataSource database, WriteBatches batches, TimeProvider clock)
+public sealed class ReservationTransitions(MySqlDataSource database, WriteBatches batches, SessionKiller killer, TimeProvider clock)
 {
     public Task<TransitionOutcome> ConfirmAsync(string code, ReservationAccess access, RequestDeadline deadline, CancellationToken cancellationToken) =>
         TransitionAsync(code, ReservationStatus.Confirmed, access, deadline, cancellationToken);
@@ -27,6 +28,7 @@ public sealed class ReservationTransitions(MySqlDataSource database, WriteBatche
     {
         var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var kill = killer.Arm(connection, cancellationToken);
         try
         {
             // The limits stay on the session for the second batch too: the row lock, the update and the
@@ -35,7 +37,7 @@ public sealed class ReservationTransitions(MySqlDataSource database, WriteBatche
                 {deadline.SessionLimits()}
                 {Transactions.Begin}
                 SELECT {ReservationRow.Columns} FROM reservations r WHERE r.code = @code{access.Condition} FOR UPDATE
-                """, new { code, owner = access.Owner }, cancellationToken: cancellationToken));
+                """, new { code, owner = access.Owner }, cancellationToken: CancellationToken.None));
             if (row is null || !access.Admits(row))
             {
                 await connection.ExecuteAsync("ROLLBACK");
@@ -72,12 +74,13 @@ public sealed class ReservationTransitions(MySqlDataSource database, WriteBatche
                 holder = row.Holder,
                 shard = row.BudgetShard,
                 nights = row.Nights,
-            }, cancellationToken);
+            }, CancellationToken.None);
             return new TransitionOutcome.Done(row.ToReservation(target));
         }
-        catch
+        catch (Exception ex)
         {
             await connection.RollbackQuietlyAsync();
+            kill.ThrowIfFired(ex);
             throw;
         }
     }

@@ -22,6 +22,7 @@ namespace Platform.Api.Reservations;
 public sealed partial class ReservationWriter(
     MySqlDataSource database,
     WriteBatches batches,
+    SessionKiller killer,
     TimeProvider clock,
     IOptions<ReservationOptions> options,
     ILogger<ReservationWriter> logger,
@@ -30,8 +31,9 @@ public sealed partial class ReservationWriter(
     private const int MaxCodeAttempts = 5;
     private const int MaxLockAttempts = 3;
 
-    public ReservationWriter(MySqlDataSource database, WriteBatches batches, TimeProvider clock, IOptions<ReservationOptions> options, ILogger<ReservationWriter> logger)
-        : this(database, batches, clock, options, logger, ReservationCode.New)
+    public ReservationWriter(MySqlDataSource database, WriteBatches batches, SessionKiller killer, TimeProvider clock, IOptions<ReservationOptions> options,
+        ILogger<ReservationWriter> logger)
+        : this(database, batches, killer, clock, options, logger, ReservationCode.New)
     {
     }
 
@@ -60,10 +62,14 @@ public sealed partial class ReservationWriter(
                 request.Nights, request.Guests, totalPrice, now + (charge.HoldTime ?? options.Value.HoldTime), now);
 
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            var failure = await TryInsertAsync(connection, await batches.OneRoundTripAsync(connection, cancellationToken), reservation, new Ownership(owner, guestSecretHash), idempotencyKey, requestHash,
-                charge, deadline, cancellationToken);
+            var oneRoundTrip = await batches.OneRoundTripAsync(connection, cancellationToken);
+            await using var kill = killer.Arm(connection, cancellationToken);
+            var failure = await TryInsertAsync(connection, kill, oneRoundTrip, reservation, new Ownership(owner, guestSecretHash), idempotencyKey, requestHash,
+                charge, deadline);
             if (failure is null)
                 return new CreateOutcome.Created(reservation);
+            // A failure of a killed session is the cancellation's, whatever the server said last.
+            cancellationToken.ThrowIfCancellationRequested();
 
             var (stage, error) = failure.Value;
             switch (stage, error.Number)
@@ -128,9 +134,12 @@ public sealed partial class ReservationWriter(
     /// <summary>Who the new row belongs to.</summary>
     private readonly record struct Ownership(string Owner, byte[]? GuestSecretHash);
 
-    private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, bool oneRoundTrip, Reservation reservation,
-        Ownership ownership, string? idempotencyKey, byte[]? requestHash, HoldCharge charge, RequestDeadline deadline,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the batch; the driver is given no token (see <see cref="SessionKiller"/>): a cancellation
+    /// kills the session under <paramref name="kill"/>, and its error is thrown as the cancellation.
+    /// </summary>
+    private static async Task<(Stage, MySqlException)?> TryInsertAsync(MySqlConnection connection, SessionKiller.Armed kill, bool oneRoundTrip,
+        Reservation reservation, Ownership ownership, string? idempotencyKey, byte[]? requestHash, HoldCharge charge, RequestDeadline deadline)
     {
         var (statements, command) = BuildBatch(connection, reservation, ownership, idempotencyKey, requestHash, charge, deadline);
         await using var _ = command;
@@ -143,13 +152,13 @@ public sealed partial class ReservationWriter(
                 // The batch yields a result set per stage marker, each selecting its stage's number: an error
                 // before the first is the reservation's, after it the nights', then the quota's, then the
                 // budget's. This tells the constraints apart without reading the server's message text.
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
                 do
                 {
-                    if (await reader.ReadAsync(cancellationToken))
+                    if (await reader.ReadAsync(CancellationToken.None))
                         stage = (Stage)reader.GetInt32(0);
                 }
-                while (await reader.NextResultAsync(cancellationToken));
+                while (await reader.NextResultAsync(CancellationToken.None));
                 return null;
             }
 
@@ -157,7 +166,7 @@ public sealed partial class ReservationWriter(
             {
                 stage = statementStage;
                 command.CommandText = sql;
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
             }
             return null;
         }
@@ -170,9 +179,10 @@ public sealed partial class ReservationWriter(
             await connection.RollbackQuietlyAsync();
             return (stage, ex);
         }
-        catch
+        catch (Exception ex)
         {
             await connection.RollbackQuietlyAsync();
+            kill.ThrowIfFired(ex);
             throw;
         }
     }

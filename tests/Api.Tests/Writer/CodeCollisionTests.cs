@@ -55,7 +55,7 @@ public class CodeCollisionTests(ClusterFixture fixture) : ClusterTest(fixture)
     }
 
     private static ReservationWriter Writer(MySqlDataSource database, Func<string> codes) =>
-        new(database, new WriteBatches(), TimeProvider.System, Options.Create(new ReservationOptions()), NullLogger<ReservationWriter>.Instance, codes);
+        new(database, new WriteBatches(), new SessionKiller(database, NullLogger<SessionKiller>.Instance), TimeProvider.System, Options.Create(new ReservationOptions()), NullLogger<ReservationWriter>.Instance, codes);
 
     private static RequestDeadline Deadline() => new(DateTimeOffset.UtcNow.AddSeconds(30), WorkClass.Write, TimeProvider.System);
 
