@@ -15,6 +15,7 @@ public static class BackOfficeEndpoints
     {
         builder.Services.AddSingleton<ReservationSearch>();
         builder.Services.AddSingleton<ReservationExport>();
+        builder.Services.AddSingleton<FreePlaces>();
         ExportMetrics.PublishAll();
         return builder;
     }
@@ -25,6 +26,7 @@ public static class BackOfficeEndpoints
         group.MapGet("/reservations", Search).Reads().RequireScope(Scopes.Admin).WithSearchParameters();
         group.MapGet("/reservations/export", Export).Exports().RequireScope(Scopes.Export).WithSearchParameters(export: true)
             .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
+        group.MapGet("/availability", Availability).Reads().RequireScope(Scopes.Admin).WithFreePlacesParameters();
         return app;
     }
 
@@ -81,6 +83,17 @@ public static class BackOfficeEndpoints
             after = key;
         }
         return TypedResults.Ok(await search.PageAsync(filters, limit.Value, after, caller.Client, deadline, cancellationToken));
+    }
+
+    /// <summary>The places free for a stay, for N guests, cheapest first (<see cref="FreePlaces"/>).</summary>
+    public static async Task<Results<Ok<FreePlacesAnswer>, ValidationProblem>> Availability(
+        HttpContext context, FreePlaces places, RequestDeadline deadline, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var stay = FreePlaces.TryRead(context.Request.Query, errors);
+        if (stay is null)
+            return Problem.Invalid(errors);
+        return TypedResults.Ok(await places.FindAsync(stay, deadline, cancellationToken));
     }
 
     // true or false, else the default; anything else names the parameter.

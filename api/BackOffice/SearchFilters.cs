@@ -13,9 +13,7 @@ public enum SearchOrder
 
 /// <summary>
 /// What an operator searches reservations by (docs/api.md, Back office), read strictly from the query
-/// string: each filter at most once, no parameter the search does not know (a misspelt filter would
-/// otherwise silently widen the search), every value checked for its form and length before any database
-/// work. Stays overlap <see cref="StayFrom"/>..<see cref="StayTo"/> (check-out after the first day,
+/// string (<see cref="StrictQuery"/>). Stays overlap <see cref="StayFrom"/>..<see cref="StayTo"/> (check-out after the first day,
 /// check-in before the last), a window of at most <see cref="MaxStayWindowDays"/> days.
 /// </summary>
 public sealed record SearchFilters(
@@ -36,9 +34,6 @@ public sealed record SearchFilters(
     /// <summary>A stay window of up to a year and a day: every stay in it is found through the check-in index, from <see cref="ReservationValidator.MaxNights"/> days before it.</summary>
     public const int MaxStayWindowDays = 366;
 
-    /// <summary>Longest value any parameter may have (an email's 254 is the longest real one).</summary>
-    public const int MaxValueLength = 256;
-
     public const string CursorParameter = "cursor";
     public const string LimitParameter = "limit";
 
@@ -54,21 +49,11 @@ public sealed record SearchFilters(
     /// </summary>
     public static SearchFilters? TryRead(IQueryCollection query, Dictionary<string, string[]> errors, IReadOnlyCollection<string>? extra = null)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(errors);
-        foreach (var (name, values) in query)
-        {
-            if (!Parameters.Contains(name, StringComparer.Ordinal) && extra?.Contains(name, StringComparer.Ordinal) != true)
-                errors[Shown(name)] = [$"is not a search parameter (known: {string.Join(", ", Parameters)})"];
-            else if (values.Count > 1)
-                errors[name] = ["must be given at most once"];
-            else if (values.ToString().Length > MaxValueLength)
-                errors[name] = [$"must be at most {MaxValueLength} characters"];
-        }
+        StrictQuery.Check(query, extra is null ? Parameters : [.. Parameters, .. extra], errors);
         if (errors.Count > 0)
             return null;
 
-        string? Text(string name) => query.TryGetValue(name, out var value) && value.ToString().Length > 0 ? value.ToString() : null;
+        string? Text(string name) => StrictQuery.Text(query, name);
 
         var status = Text("status");
         if (status is not null && !Statuses.Contains(status, StringComparer.Ordinal))
@@ -96,8 +81,8 @@ public sealed record SearchFilters(
         if (phone is not null && !ReservationValidator.IsE164(phone))
             errors["guestPhone"] = ["must be in E.164 form: '+' and 8-15 digits (encode '+' as %2B)"];
 
-        var stayFrom = Date(Text("stayFrom"), "stayFrom", errors);
-        var stayTo = Date(Text("stayTo"), "stayTo", errors);
+        var stayFrom = StrictQuery.Date(query, "stayFrom", errors);
+        var stayTo = StrictQuery.Date(query, "stayTo", errors);
         if (stayFrom.HasValue != stayTo.HasValue)
             errors[stayFrom.HasValue ? "stayTo" : "stayFrom"] = ["is required with the other end of the stay window"];
         else if (stayFrom is { } from && stayTo is { } to && (to.DayNumber - from.DayNumber) is < 1 or > MaxStayWindowDays)
@@ -157,16 +142,6 @@ public sealed record SearchFilters(
         return string.Join(' ', parts);
     }
 
-    private static DateOnly? Date(string? text, string name, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-            return null;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 2000 and <= 2200)
-            return date;
-        errors[name] = ["must be a date (yyyy-MM-dd) from 2000 to 2200"];
-        return null;
-    }
-
     // An instant with its offset (RFC 3339), or a date meaning its start in UTC; kept in UTC to the microsecond, as the column is.
     private static DateTime? Time(string? text, string name, Dictionary<string, string[]> errors)
     {
@@ -179,14 +154,5 @@ public sealed record SearchFilters(
             return new DateTime(instant.UtcDateTime.Ticks - (instant.UtcDateTime.Ticks % 10), DateTimeKind.Utc);
         errors[name] = ["must be a date (yyyy-MM-dd) or a time with its offset (2026-12-07T10:00:00Z), from 2000 to 2200"];
         return null;
-    }
-
-    // A parameter's name as an error key: never more than the length limit, never a control character.
-    private static string Shown(string name)
-    {
-        var shown = new StringBuilder();
-        foreach (var c in name.Take(64))
-            shown.Append(char.IsControl(c) ? '?' : c);
-        return shown.ToString();
     }
 }

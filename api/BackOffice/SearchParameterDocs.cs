@@ -32,12 +32,25 @@ public static class SearchParameterDocs
         ("personalData", "false: leave out the guests' names, emails and phones (default true)"),
     ];
 
+    private static readonly (string Name, string Description)[] Availability =
+    [
+        ("checkIn", "the stay's first night, yyyy-MM-dd (required)"),
+        ("checkOut", "the day the stay ends, yyyy-MM-dd, 1 to 30 nights after checkIn (required)"),
+        ("guests", "how many the place must sleep, 1 to 50 (default 1)"),
+        ("limit", "places to list, 1 to 200 (default 20)"),
+    ];
+
+    /// <summary>The availability's parameters (<see cref="FreePlaces.TryRead"/>).</summary>
+    public static RouteHandlerBuilder WithFreePlacesParameters(this RouteHandlerBuilder endpoint) => WithParameters(endpoint, Availability);
+
     /// <summary>The search's parameters; with <paramref name="export"/>, its filters (no cursor, no limit) and the export's own options.</summary>
     public static RouteHandlerBuilder WithSearchParameters(this RouteHandlerBuilder endpoint, bool export = false) =>
+        WithParameters(endpoint, export ? [.. Search.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)), .. Export] : Search);
+
+    private static RouteHandlerBuilder WithParameters(RouteHandlerBuilder endpoint, IReadOnlyList<(string Name, string Description)> parameters) =>
         endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];
-            var parameters = export ? Search.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)).Concat(Export) : Search;
             foreach (var (name, description) in parameters)
             {
                 operation.Parameters.Add(new OpenApiParameter
