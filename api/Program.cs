@@ -8,6 +8,7 @@ using Platform.Api.Identity;
 using Platform.Api.Observability;
 using Platform.Api.Outbox;
 using Platform.Api.Problems;
+using Platform.Api.Reports;
 using Platform.Api.Reservations;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,7 +21,8 @@ builder.AddBulkheads();         // reads and writes each hold only their share o
 builder.AddIdentity();          // X-Client-Identity signed by the gateway: who calls, with which scopes (docs/identity.md)
 builder.AddReservations();      // accommodation catalog, insert-first writer, transitions, expiry sweep
 builder.AddOutbox();            // relay from the outbox table to the Redis stream
-builder.AddBackOffice();        // operators' search over every client's reservations (admin scope)
+builder.AddBackOffice();        // operators' search, export and free places over every client's reservations (admin scope)
+builder.AddReports();           // occupancy, revenue and totals by status and channel, computed once per short TTL
 builder.AddDraining();          // on SIGTERM: not ready at once, still serving for Shutdown:DrainDelay, then stop
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer<Platform.Api.OpenApi.ClientFacingServers>()); // servers: where the client called (https through the TLS port)
@@ -50,6 +52,7 @@ app.MapHealth();
 app.MapReservations();
 app.MapAccommodations();
 app.MapBackOffice();
+app.MapReports();
 app.MapOpenApi("/api/v1/openapi.json");
 
 app.Run();

@@ -18,6 +18,9 @@ public sealed partial class AccommodationCatalog(
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(5);
     private FrozenDictionary<int, Accommodation> _snapshot = FrozenDictionary<int, Accommodation>.Empty;
 
+    /// <summary>How many accommodations there are, as of the last load.</summary>
+    public int Count => Volatile.Read(ref _snapshot).Count;
+
     public async ValueTask<Accommodation?> FindAsync(int id, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _snapshot).TryGetValue(id, out var accommodation))

@@ -41,13 +41,14 @@ public static class SearchParameterDocs
     ];
 
     /// <summary>The availability's parameters (<see cref="FreePlaces.TryRead"/>).</summary>
-    public static RouteHandlerBuilder WithFreePlacesParameters(this RouteHandlerBuilder endpoint) => WithParameters(endpoint, Availability);
+    public static RouteHandlerBuilder WithFreePlacesParameters(this RouteHandlerBuilder endpoint) => endpoint.WithQueryParameters(Availability);
 
     /// <summary>The search's parameters; with <paramref name="export"/>, its filters (no cursor, no limit) and the export's own options.</summary>
     public static RouteHandlerBuilder WithSearchParameters(this RouteHandlerBuilder endpoint, bool export = false) =>
-        WithParameters(endpoint, export ? [.. Search.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)), .. Export] : Search);
+        endpoint.WithQueryParameters(export ? [.. Search.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)), .. Export] : Search);
 
-    private static RouteHandlerBuilder WithParameters(RouteHandlerBuilder endpoint, IReadOnlyList<(string Name, string Description)> parameters) =>
+    /// <summary>Query parameters the endpoint reads itself, each with its description, listed in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithQueryParameters(this RouteHandlerBuilder endpoint, IReadOnlyList<(string Name, string Description)> parameters) =>
         endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];

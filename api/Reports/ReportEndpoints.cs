@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Api.Accommodations;
+using Platform.Api.BackOffice;
+using Platform.Api.Bulkheads;
+using Platform.Api.Deadlines;
+using Platform.Api.Identity;
+using Problem = Platform.Api.Problems.Problems;
+
+namespace Platform.Api.Reports;
+
+/// <summary>The back office's reports (docs/api.md, Back office): occupancy and revenue, and totals by status and channel, for the admin scope.</summary>
+public static class ReportEndpoints
+{
+    /// <summary>When the answer was computed (RFC 3339, UTC): the database as of then. <c>Age</c> says the same in seconds.</summary>
+    public const string ComputedAtHeader = "X-Report-Computed-At";
+
+    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ReportCache>();
+        builder.Services.AddSingleton<OccupancyReport>();
+        builder.Services.AddSingleton<TotalsReport>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{BackOfficeEndpoints.Prefix}/reports").WithTags("Back office");
+        group.MapGet("/occupancy", Occupancy).Reads().RequireScope(Scopes.Admin).WithQueryParameters(ReportParameterDocs.Occupancy);
+        group.MapGet("/totals", Totals).Reads().RequireScope(Scopes.Admin).WithQueryParameters(ReportParameterDocs.Totals);
+        return app;
+    }
+
+    public static async Task<Results<Ok<OccupancyAnswer>, ValidationProblem, ProblemHttpResult>> Occupancy(
+        HttpContext context, OccupancyReport report, ReportCache cache, AccommodationCatalog catalog, RequestDeadline deadline,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var query = OccupancyReport.TryRead(context.Request.Query, errors);
+        if (query is null)
+            return Problem.Invalid(errors);
+        if (query.AccommodationId is { } id && await catalog.FindAsync(id, cancellationToken) is null)
+            return Problem.NotFoundProblem($"There is no accommodation {id}.");
+        var computed = await cache.GetAsync($"occupancy {query}",
+            () => report.ComputeAsync(query, catalog.Count, deadline, CancellationToken.None), cancellationToken);
+        return TypedResults.Ok(Stamped(context, computed));
+    }
+
+    public static async Task<Results<Ok<TotalsAnswer>, ValidationProblem>> Totals(
+        HttpContext context, TotalsReport report, ReportCache cache, RequestDeadline deadline, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var query = TotalsReport.TryRead(context.Request.Query, errors);
+        if (query is null)
+            return Problem.Invalid(errors);
+        var computed = await cache.GetAsync($"totals {query}", () => report.ComputeAsync(query, deadline, CancellationToken.None), cancellationToken);
+        return TypedResults.Ok(Stamped(context, computed));
+    }
+
+    // The answer's freshness in the headers: when it was computed, and its age in whole seconds (RFC 9111).
+    private static T Stamped<T>(HttpContext context, ComputedReport<T> computed)
+    {
+        var headers = context.Response.Headers;
+        headers[ComputedAtHeader] = computed.ComputedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var age = DateTimeOffset.UtcNow - computed.ComputedAt;
+        headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        headers.CacheControl = "private, no-cache";
+        return computed.Answer;
+    }
+}

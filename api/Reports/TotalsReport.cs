@@ -1,0 +1,82 @@
+using Dapper;
+using MySqlConnector;
+using Platform.Api.BackOffice;
+using Platform.Api.Database;
+using Platform.Api.Deadlines;
+using Platform.Api.Reservations;
+
+namespace Platform.Api.Reports;
+
+/// <summary>
+/// Reservations created in a range of UTC days, counted by status and by owner client (the channel):
+/// how many, their nights and their value. A hold past its expiry counts as expired, as everywhere.
+/// One statement reading the range of the creation-time index (migration 005), grouped on the server.
+/// </summary>
+public sealed class TotalsReport(MySqlDataSource database, TimeProvider clock)
+{
+    public const int MaxRangeDays = 366;
+
+    public static IReadOnlyList<string> Parameters { get; } = ["createdFrom", "createdTo"];
+
+    public static TotalsQuery? TryRead(IQueryCollection query, Dictionary<string, string[]> errors)
+    {
+        StrictQuery.Check(query, Parameters, errors);
+        if (errors.Count > 0)
+            return null;
+        var from = StrictQuery.Date(query, "createdFrom", errors, required: true);
+        var to = StrictQuery.Date(query, "createdTo", errors, required: true);
+        if (from is { } f && to is { } t && (t.DayNumber - f.DayNumber) is < 1 or > MaxRangeDays)
+            errors["createdTo"] = [$"must be 1 to {MaxRangeDays} days after createdFrom"];
+        return errors.Count > 0 ? null : new TotalsQuery(from!.Value, to!.Value);
+    }
+
+    private sealed class Row
+    {
+        public string Owner { get; set; } = "";
+        public string Status { get; set; } = "";
+        public long Reservations { get; set; }
+        public long Nights { get; set; }
+        public decimal Value { get; set; }
+    }
+
+    public async Task<TotalsAnswer> ComputeAsync(TotalsQuery report, RequestDeadline deadline, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(deadline.ReadLimit() + """
+            SELECT owner_client AS Owner, IF(status = 'pre_reserved' AND expires_at <= @now, 'expired', status) AS Status,
+                   COUNT(*) AS Reservations, SUM(nights) AS Nights, SUM(total_price) AS Value
+            FROM reservations FORCE INDEX (ix_reservations_created)
+            WHERE created_at >= @from AND created_at < @to
+            GROUP BY owner_client, 2
+            """, new { now, from = report.CreatedFrom.ToDateTime(TimeOnly.MinValue), to = report.CreatedTo.ToDateTime(TimeOnly.MinValue) },
+            cancellationToken: cancellationToken))).ToList();
+        return new TotalsAnswer(report.CreatedFrom, report.CreatedTo,
+            Sum(rows, r => r.Status, [ReservationStatus.PreReserved, ReservationStatus.Confirmed, ReservationStatus.Cancelled, ReservationStatus.Expired]),
+            Sum(rows, r => r.Owner, []),
+            [.. rows.OrderBy(r => r.Owner, StringComparer.Ordinal).ThenBy(r => r.Status, StringComparer.Ordinal)
+                .Select(r => new TotalsCell(r.Owner, r.Status, r.Reservations, r.Nights, r.Value))]);
+    }
+
+    // Every key of `always` appears, at zero when nothing has it; the others as found, in order.
+    private static List<TotalsLine> Sum(List<Row> rows, Func<Row, string> key, string[] always)
+    {
+        var keys = always.Concat(rows.Select(key).Where(k => !always.Contains(k)).Distinct().Order(StringComparer.Ordinal));
+        return [.. keys.Select(k =>
+        {
+            var of = rows.Where(r => key(r) == k).ToList();
+            return new TotalsLine(k, of.Sum(r => r.Reservations), of.Sum(r => r.Nights), of.Sum(r => r.Value));
+        })];
+    }
+}
+
+public sealed record TotalsQuery(DateOnly CreatedFrom, DateOnly CreatedTo);
+
+public sealed record TotalsAnswer(DateOnly CreatedFrom, DateOnly CreatedTo, IReadOnlyList<TotalsLine> ByStatus, IReadOnlyList<TotalsLine> ByOwner,
+    IReadOnlyList<TotalsCell> ByOwnerAndStatus);
+
+/// <summary>One status's or one owner's reservations: how many, their nights, their total value.</summary>
+public sealed record TotalsLine(string Key, long Reservations, long Nights, decimal Value);
+
+/// <summary>One owner's reservations in one status.</summary>
+public sealed record TotalsCell(string Owner, string Status, long Reservations, long Nights, decimal Value);
