@@ -59,20 +59,8 @@ public sealed class OccupancyReport(MySqlDataSource database)
     {
         var oneAccommodation = report.AccommodationId is not null;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<NightRow>(new CommandDefinition(deadline.ReadLimit() + $"""
-            SELECT n.night AS Night, r.status AS Status, COUNT(*) AS Nights,
-                   SUM(IF(DAYOFWEEK(n.night) IN (6, 7), a.weekend_price, a.nightly_price)) AS Revenue
-            FROM reservation_nights n FORCE INDEX ({(oneAccommodation ? "PRIMARY" : "ix_reservation_nights_night")})
-            JOIN reservations r ON r.id = n.reservation_id
-            JOIN accommodations a ON a.id = n.accommodation_id
-            WHERE n.night >= @from AND n.night < @to{(oneAccommodation ? " AND n.accommodation_id = @accommodationId" : "")}
-            GROUP BY n.night, r.status
-            """, new
-        {
-            from = report.From.ToDateTime(TimeOnly.MinValue),
-            to = report.To.ToDateTime(TimeOnly.MinValue),
-            accommodationId = report.AccommodationId,
-        }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<NightRow>(new CommandDefinition(deadline.ReadLimit() + Sql(oneAccommodation), SqlParameters(report),
+            cancellationToken: cancellationToken));
 
         var buckets = Buckets(report).Select(b => new Totals(b.Start, b.End)).ToList();
         foreach (var row in rows)
@@ -94,6 +82,24 @@ public sealed class OccupancyReport(MySqlDataSource database)
         return new OccupancyAnswer(report.From, report.To, report.Granularity.ToString().ToLowerInvariant(), report.AccommodationId, places,
             [.. buckets.Select(b => b.ToBucket(places))]);
     }
+
+    /// <summary>The report's one statement (internal: a test reads its plan).</summary>
+    internal static string Sql(bool oneAccommodation) => $"""
+        SELECT n.night AS Night, r.status AS Status, COUNT(*) AS Nights,
+               SUM(IF(DAYOFWEEK(n.night) IN (6, 7), a.weekend_price, a.nightly_price)) AS Revenue
+        FROM reservation_nights n FORCE INDEX ({(oneAccommodation ? "PRIMARY" : "ix_reservation_nights_night")})
+        JOIN reservations r ON r.id = n.reservation_id
+        JOIN accommodations a ON a.id = n.accommodation_id
+        WHERE n.night >= @from AND n.night < @to{(oneAccommodation ? " AND n.accommodation_id = @accommodationId" : "")}
+        GROUP BY n.night, r.status
+        """;
+
+    internal static object SqlParameters(OccupancyQuery report) => new
+    {
+        from = report.From.ToDateTime(TimeOnly.MinValue),
+        to = report.To.ToDateTime(TimeOnly.MinValue),
+        accommodationId = report.AccommodationId,
+    };
 
     /// <summary>The buckets of the range, each cut to it: the first and last week or month may be partial.</summary>
     internal static IEnumerable<(DateOnly Start, DateOnly End)> Buckets(OccupancyQuery report)
