@@ -33,6 +33,8 @@ public sealed class ScenarioTypesTests
     [InlineData("fault-freeze-replica", typeof(FreezeReplicaScenario))]
     [InlineData("fault-slow-replica", typeof(SlowReplicaScenario))]
     [InlineData("fault-stall-database", typeof(StallDatabaseScenario))]
+    [InlineData("back-office", typeof(BackOfficeScenario))]
+    [InlineData("back-office-baseline", typeof(BackOfficeScenario))]
     [InlineData("fault-poison-requests", typeof(PoisonRequestsScenario))]
     [InlineData("fault-poison-requests-busy", typeof(PoisonRequestsScenario))]
     public void Every_scenario_is_run_by_its_own_type_short_or_not(string name, Type type)
@@ -49,7 +51,7 @@ public sealed class ScenarioTypesTests
             "baseline", "load-50-users", "load-100-users", "sustained-10m", "spike", "stress", "endurance", "noisy-neighbour",
             "fault-kill-replica", "fault-stop-mariadb", "fault-kill-database-node", "fault-restore", "fault-stop-redis", "fault-pool-exhaustion", "fault-flood",
             "fault-hoarding", "fault-freeze-replica", "fault-slow-replica", "fault-stall-database",
-            "fault-poison-requests", "fault-poison-requests-busy",
+            "back-office", "back-office-baseline", "fault-poison-requests", "fault-poison-requests-busy",
         ], ScenarioCatalog.Names);
         Assert.NotSame(ScenarioCatalog.Find("stress", false), ScenarioCatalog.Find("stress", false));
         Assert.Null(ScenarioCatalog.Find("nope", false));

@@ -10,6 +10,10 @@ public static class Endpoints
     public const string Availability = "GET /api/v1/accommodations/{id}/availability";
     public const string ListByPhone = "GET /api/v1/reservations?guestPhone";
     public const string Health = "GET /api/v1/health";
+    public const string Search = "GET /api/v1/admin/reservations";
+    public const string Report = "GET /api/v1/admin/reports/{report}";
+    public const string FreePlaces = "GET /api/v1/admin/availability";
+    public const string Export = "GET /api/v1/admin/reservations/export";
 
-    public static readonly IReadOnlyList<string> Order = [Create, KeyedCreate, CreateOverlap, Read, Availability, ListByPhone, Health];
+    public static readonly IReadOnlyList<string> Order = [Create, KeyedCreate, CreateOverlap, Read, Availability, ListByPhone, Health, Search, Report, FreePlaces, Export];
 }

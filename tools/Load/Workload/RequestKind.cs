@@ -20,4 +20,7 @@ public enum RequestKind
 
     /// <summary>Availability of a random accommodation over two weeks of the window.</summary>
     Availability,
+
+    /// <summary>An operator's turn in the back office (<see cref="BackOfficeTraffic"/>): a search, a report or the places free for a stay.</summary>
+    Operator,
 }

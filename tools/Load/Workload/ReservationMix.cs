@@ -44,6 +44,7 @@ public sealed class ReservationMix(StayPlanner planner, CreatedStays created, Ru
             RequestKind.KeyedCreate => CreateAsync(call, planner.Next(), Endpoints.KeyedCreate, Guid.NewGuid().ToString("N")),
             RequestKind.Read => created.AnyOf(client) is { } read ? ReadAsync(call, read) : AvailabilityAsync(call),
             RequestKind.Availability => AvailabilityAsync(call),
+            RequestKind.Operator => BackOfficeTraffic.SendAsync(call),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
