@@ -23,10 +23,10 @@ public static class BackOfficeEndpoints
     public static IEndpointRouteBuilder MapBackOffice(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Back office");
-        group.MapGet("/reservations", Search).Reads().RequireScope(Scopes.Admin).WithSearchParameters();
+        group.MapGet("/reservations", Search).BackOfficeReads().RequireScope(Scopes.Admin).WithSearchParameters();
         group.MapGet("/reservations/export", Export).Exports().RequireScope(Scopes.Export).WithSearchParameters(export: true)
             .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
-        group.MapGet("/availability", Availability).Reads().RequireScope(Scopes.Admin).WithFreePlacesParameters();
+        group.MapGet("/availability", Availability).BackOfficeReads().RequireScope(Scopes.Admin).WithFreePlacesParameters();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Dapper;
 using MySqlConnector;
+using Platform.Api.Database;
 using Platform.Api.Deadlines;
 using Platform.Api.Reservations;
 using Platform.Contracts.Reservations;
@@ -17,7 +18,7 @@ namespace Platform.Api.BackOffice;
 /// A night is held while a reservation holds it (a hold past its expiry until the sweep releases it, as
 /// a create would find it).
 /// </summary>
-public sealed class FreePlaces(MySqlDataSource database)
+public sealed class FreePlaces([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 200;

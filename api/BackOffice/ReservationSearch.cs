@@ -9,7 +9,7 @@ using Platform.Api.Reservations;
 namespace Platform.Api.BackOffice;
 
 /// <summary>The back office's search: one statement per page (<see cref="SearchPlan"/>), bounded on the server by the request's deadline.</summary>
-public sealed class ReservationSearch(MySqlDataSource database, IOptions<IdentityOptions> identity, TimeProvider clock)
+public sealed class ReservationSearch([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database, IOptions<IdentityOptions> identity, TimeProvider clock)
 {
     private readonly SearchCursor _cursors = new(identity.Value.SigningKey);
 

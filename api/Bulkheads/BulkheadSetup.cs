@@ -18,6 +18,7 @@ public static class BulkheadSetup
     public const string ReadPolicy = "bulkhead-read";
     public const string WritePolicy = "bulkhead-write";
     public const string ExportPolicy = "bulkhead-export";
+    public const string BackOfficePolicy = "bulkhead-back-office";
 
     public static WebApplicationBuilder AddBulkheads(this WebApplicationBuilder builder)
     {
@@ -44,6 +45,11 @@ public static class BulkheadSetup
             limiter.AddPolicy(ExportPolicy, context => RateLimitPartition.GetConcurrencyLimiter(ExportPolicy, _ => new ConcurrencyLimiterOptions
             {
                 PermitLimit = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.ExportPoolSize,
+                QueueLimit = 0,
+            }));
+            limiter.AddPolicy(BackOfficePolicy, context => RateLimitPartition.GetConcurrencyLimiter(BackOfficePolicy, _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.BackOfficePoolSize,
                 QueueLimit = 0,
             }));
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;

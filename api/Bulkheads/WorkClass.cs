@@ -15,7 +15,10 @@ public sealed class WorkClass
     /// <summary>A back-office export: its own deadline (Deadlines:Export), its own share and its own pool, so it never holds what a read or a write needs.</summary>
     public static readonly WorkClass Export = new("export", BulkheadSetup.ExportPolicy);
 
-    public static readonly IReadOnlyList<WorkClass> All = [Read, Write, Export];
+    /// <summary>An operator's search or report: its own share and its own pool, so the back office never sheds a booking's read.</summary>
+    public static readonly WorkClass BackOffice = new("back-office", BulkheadSetup.BackOfficePolicy);
+
+    public static readonly IReadOnlyList<WorkClass> All = [Read, Write, Export, BackOffice];
 
     private WorkClass(string label, string policy)
     {
@@ -42,6 +45,9 @@ public static class WorkClassConventions
 
     /// <summary>An export: under its own deadline, in the exports' bulkhead, on the export pool.</summary>
     public static RouteHandlerBuilder Exports(this RouteHandlerBuilder endpoint) => endpoint.Classified(WorkClass.Export);
+
+    /// <summary>A back-office read: under a deadline, in the back office's bulkhead, on its pool.</summary>
+    public static RouteHandlerBuilder BackOfficeReads(this RouteHandlerBuilder endpoint) => endpoint.Classified(WorkClass.BackOffice);
 
     private static RouteHandlerBuilder Classified(this RouteHandlerBuilder endpoint, WorkClass workClass) =>
         endpoint.WithMetadata(workClass)

@@ -29,7 +29,10 @@ public static class Databases
     /// </summary>
     public const string Kill = "kill";
 
-    private enum Pool { Requests, Background, Readiness, Export, Kill }
+    /// <summary>The back office's reads (<see cref="DatabaseOptions.BackOfficePoolSize"/>).</summary>
+    public const string BackOffice = "back-office";
+
+    private enum Pool { Requests, Background, Readiness, Export, Kill, BackOffice }
 
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
@@ -47,6 +50,7 @@ public static class Databases
         builder.Services.AddKeyedSingleton(Readiness, (sp, _) => Create(sp, Pool.Readiness));
         builder.Services.AddKeyedSingleton(Export, (sp, _) => Create(sp, Pool.Export));
         builder.Services.AddKeyedSingleton(Kill, (sp, _) => Create(sp, Pool.Kill));
+        builder.Services.AddKeyedSingleton(BackOffice, (sp, _) => Create(sp, Pool.BackOffice));
         builder.Services.AddSingleton<SessionKiller>();
         builder.Services.AddSingleton<ClusterLeases>();
         builder.Services.AddSingleton<WriteBatches>();
@@ -67,6 +71,7 @@ public static class Databases
             Pool.Readiness => $"{replica.Id}-readiness",
             Pool.Export => $"{replica.Id}-export",
             Pool.Kill => $"{replica.Id}-kill",
+            Pool.BackOffice => $"{replica.Id}-back-office",
             _ => replica.Id,
         }, pool switch
         {
@@ -74,6 +79,7 @@ public static class Databases
             Pool.Readiness => 1,
             Pool.Export => options.ExportPoolSize,
             Pool.Kill => 2,
+            Pool.BackOffice => options.BackOfficePoolSize,
             _ => options.MaximumPoolSize,
         }, pool == Pool.Requests ? options.MinimumPoolSize : 0);
         return new MySqlDataSourceBuilder(connection.ConnectionString).UseName(connection.ApplicationName).Build();

@@ -1,5 +1,6 @@
 using Dapper;
 using MySqlConnector;
+using Platform.Api.Database;
 using Platform.Api.BackOffice;
 using Platform.Api.Deadlines;
 using Platform.Api.Reservations;
@@ -19,7 +20,7 @@ public enum Granularity { Day, Week, Month }
 /// (migration 006's night index, or the primary key for one accommodation), grouped by night and
 /// status on the server; the buckets are summed here.
 /// </summary>
-public sealed class OccupancyReport(MySqlDataSource database)
+public sealed class OccupancyReport([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database)
 {
     public const int MaxRangeDays = 366;
 

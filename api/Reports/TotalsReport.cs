@@ -12,7 +12,7 @@ namespace Platform.Api.Reports;
 /// how many, their nights and their value. A hold past its expiry counts as expired, as everywhere.
 /// One statement reading the range of the creation-time index (migration 005), grouped on the server.
 /// </summary>
-public sealed class TotalsReport(MySqlDataSource database, TimeProvider clock)
+public sealed class TotalsReport([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database, TimeProvider clock)
 {
     public const int MaxRangeDays = 366;
 
