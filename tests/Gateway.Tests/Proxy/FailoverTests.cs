@@ -67,7 +67,23 @@ public sealed class FailoverTests : GatewayTest
         }
         Assert.True(await Eventually.HoldsAsync(async () => await InRotationAsync(gateway, victim.Id) == 1, Noticed),
             $"{victim.Id} left the rotation again:{Environment.NewLine}{gateway.Output}");
+        // The others too: under the load just ended on a busy machine, the outlier detector may have set one
+        // aside for a while (seen: the victim then answered 15 of 30, sharing with one other).
+        foreach (var replica in cluster.Replicas)
+        {
+            Assert.True(await Eventually.HoldsAsync(async () => await InRotationAsync(gateway, replica.Id) == 1 && !await EjectedAsync(gateway, replica.Id), Noticed),
+                $"{replica.Id} was not back in rotation:{Environment.NewLine}{gateway.Output}");
+        }
+        var hedgesBefore = Hedges(await gateway.ReadMetricsAsync(Cancellation));
         var afterReturn = await CountReplicasAsync(client, 30);
-        Assert.Equal(10, afterReturn.GetValueOrDefault(victim.Id));
+        var hedged = Hedges(await gateway.ReadMetricsAsync(Cancellation)) - hedgesBefore;
+        // Round robin gives each of the three 10 of 30. A copy the gateway hedges (a replica slow to answer
+        // one request on a busy machine) moves that answer to another replica and takes a turn of the
+        // rotation: each may shift the count by two, and with none it is exact.
+        var victimAnswers = afterReturn.GetValueOrDefault(victim.Id);
+        Assert.True(Math.Abs(victimAnswers - 10) <= 2 * hedged,
+            $"{victim.Id} answered {victimAnswers} of 30 after it rejoined, with {hedged} hedged copies:{Environment.NewLine}{gateway.Output}");
     }
+
+    private static double Hedges(string metrics) => PrometheusText.Samples(metrics, "gateway_hedges_total").Sum(s => s.Value);
 }

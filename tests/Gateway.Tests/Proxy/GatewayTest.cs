@@ -77,6 +77,11 @@ public abstract partial class GatewayTest : IDisposable
         PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_healthy",
             $"cluster=\"{GatewayService.Cluster}\",destination=\"{destination}\"");
 
+    /// <summary>Whether the outlier detector has set <paramref name="destination"/> aside.</summary>
+    protected static async Task<bool> EjectedAsync(GatewayProcess gateway, string destination) =>
+        PrometheusText.Value(await gateway.ReadMetricsAsync(Cancellation), "gateway_upstream_ejected",
+            $"cluster=\"{GatewayService.Cluster}\",destination=\"{destination}\"") == 1;
+
     /// <summary>Sends <paramref name="count"/> sequential GETs of /api/v1/health and counts the answers by replica.</summary>
     protected static async Task<Dictionary<string, int>> CountReplicasAsync(HttpClient client, int count)
     {
