@@ -33,7 +33,7 @@ public static class ReportEndpoints
     }
 
     public static async Task<Results<Ok<OccupancyAnswer>, ValidationProblem, ProblemHttpResult>> Occupancy(
-        HttpContext context, OccupancyReport report, ReportCache cache, AccommodationCatalog catalog, RequestDeadline deadline,
+        HttpContext context, OccupancyReport report, ReportCache cache, AccommodationCatalog catalog, TimeProvider clock, RequestDeadline deadline,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -44,26 +44,26 @@ public static class ReportEndpoints
             return Problem.NotFoundProblem($"There is no accommodation {id}.");
         var computed = await cache.GetAsync($"occupancy {query}",
             () => report.ComputeAsync(query, catalog.Count, deadline, CancellationToken.None), cancellationToken);
-        return TypedResults.Ok(Stamped(context, computed));
+        return TypedResults.Ok(Stamped(context, computed, clock));
     }
 
     public static async Task<Results<Ok<TotalsAnswer>, ValidationProblem>> Totals(
-        HttpContext context, TotalsReport report, ReportCache cache, RequestDeadline deadline, CancellationToken cancellationToken)
+        HttpContext context, TotalsReport report, ReportCache cache, TimeProvider clock, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var query = TotalsReport.TryRead(context.Request.Query, errors);
         if (query is null)
             return Problem.Invalid(errors);
         var computed = await cache.GetAsync($"totals {query}", () => report.ComputeAsync(query, deadline, CancellationToken.None), cancellationToken);
-        return TypedResults.Ok(Stamped(context, computed));
+        return TypedResults.Ok(Stamped(context, computed, clock));
     }
 
     // The answer's freshness in the headers: when it was computed, and its age in whole seconds (RFC 9111).
-    private static T Stamped<T>(HttpContext context, ComputedReport<T> computed)
+    private static T Stamped<T>(HttpContext context, ComputedReport<T> computed, TimeProvider clock)
     {
         var headers = context.Response.Headers;
         headers[ComputedAtHeader] = computed.ComputedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        var age = DateTimeOffset.UtcNow - computed.ComputedAt;
+        var age = clock.GetUtcNow() - computed.ComputedAt;
         headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         headers.CacheControl = "private, no-cache";
         return computed.Answer;

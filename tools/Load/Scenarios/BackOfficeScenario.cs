@@ -124,8 +124,9 @@ public sealed class BackOfficeScenario(ScenarioPlan plan, bool operators) : Scen
         {
             if (before is null || _after.GetValueOrDefault(replica) is not { } after)
                 continue;
+            var started = Buckets(before, routes);
             foreach (var (le, count) in Buckets(after, routes))
-                buckets[le] = buckets.GetValueOrDefault(le) + count - Buckets(before, routes).GetValueOrDefault(le);
+                buckets[le] = buckets.GetValueOrDefault(le) + count - started.GetValueOrDefault(le);
         }
         return HistogramQuantile(buckets, 0.95) * 1000;
     }
