@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Platform.Api.Database;
+using Platform.Api.Reports;
 using Prometheus;
 using StackExchange.Redis;
 
@@ -16,12 +17,16 @@ namespace Platform.Api.Outbox;
 /// never lost. Consumers de-duplicate on <c>event_id</c>. Every statement is bounded by
 /// <c>Database:BackgroundStatementTimeoutSeconds</c> on the server: during a stall (a global read
 /// lock) the relay gives its connection back and backs off instead of holding the background pool.
+/// Each turn first folds the waiting events into the report totals (<see cref="ReportFolder"/>), under
+/// the same lease, so the fold and the relay never lock the same rows at once; an event is deleted
+/// only once it is both published and folded.
 /// </summary>
 public sealed partial class OutboxRelay(
     [FromKeyedServices(Databases.Background)] MySqlDataSource database,
     IConnectionMultiplexer redis,
     ClusterLeases leases,
     RolledBackEvents rolledBack,
+    ReportFolder folder,
     WriteBatches batches,
     IOptions<OutboxOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
@@ -71,6 +76,9 @@ public sealed partial class OutboxRelay(
                         reconciled = true;
                     }
 
+                    // The report totals first: folding needs only the database, so Redis being down slows it
+                    // to this loop's back-off but never stops it.
+                    await folder.FoldAsync(stoppingToken);
                     var published = await RelayBatchAsync(settings, stoppingToken);
                     delay = wait = settings.PollInterval;
                     if (published == settings.BatchSize)
@@ -173,7 +181,7 @@ public sealed partial class OutboxRelay(
         for (var round = 0; round < 10; round++)
         {
             var deleted = await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < @cutoff ORDER BY published_at LIMIT 1000",
+                "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < @cutoff AND folded_at IS NOT NULL ORDER BY published_at LIMIT 1000",
                 new { cutoff }, cancellationToken: cancellationToken));
             if (deleted < 1000)
                 break;

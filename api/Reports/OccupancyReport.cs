@@ -3,7 +3,6 @@ using MySqlConnector;
 using Platform.Api.Database;
 using Platform.Api.BackOffice;
 using Platform.Api.Deadlines;
-using Platform.Api.Reservations;
 
 namespace Platform.Api.Reports;
 
@@ -16,9 +15,8 @@ public enum Granularity { Day, Week, Month }
 /// when a pre-reservation does (one past its expiry too, until the sweep releases it, as a create
 /// would find it); both are shown, and occupancy both ways. Revenue is attributed to the nights
 /// stayed, each at the price a create charged for it (Friday and Saturday at the weekend price), so a
-/// stay's nights add up to its total. One statement over the nights held in the range
-/// (migration 006's night index, or the primary key for one accommodation), grouped by night and
-/// status on the server; the buckets are summed here.
+/// stay's nights add up to its total. One statement: every place's nights from the report totals (one
+/// row a night), one place's from the raw tables; the buckets are summed here.
 /// </summary>
 public sealed class OccupancyReport([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database)
 {
@@ -48,12 +46,14 @@ public sealed class OccupancyReport([FromKeyedServices(Databases.BackOffice)] My
         return errors.Count > 0 ? null : new OccupancyQuery(from!.Value, to!.Value, granularity!.Value, accommodation);
     }
 
-    private sealed class NightRow
+    /// <summary>One night's nights sold and held, and their revenue.</summary>
+    internal sealed class NightRow
     {
         public DateTime Night { get; set; }
-        public string Status { get; set; } = "";
-        public long Nights { get; set; }
-        public decimal Revenue { get; set; }
+        public long NightsConfirmed { get; set; }
+        public long NightsHeld { get; set; }
+        public decimal RevenueConfirmed { get; set; }
+        public decimal RevenueHeld { get; set; }
     }
 
     public async Task<OccupancyAnswer> ComputeAsync(OccupancyQuery report, int accommodations, RequestDeadline deadline, CancellationToken cancellationToken)
@@ -66,34 +66,47 @@ public sealed class OccupancyReport([FromKeyedServices(Databases.BackOffice)] My
         var buckets = Buckets(report).Select(b => new Totals(b.Start, b.End)).ToList();
         foreach (var row in rows)
         {
-            var night = DateOnly.FromDateTime(row.Night);
-            var bucket = buckets[BucketIndex(buckets, night)];
-            if (row.Status == ReservationStatus.Confirmed)
-            {
-                bucket.NightsConfirmed += row.Nights;
-                bucket.RevenueConfirmed += row.Revenue;
-            }
-            else
-            {
-                bucket.NightsHeld += row.Nights;
-                bucket.RevenueHeld += row.Revenue;
-            }
+            var bucket = buckets[BucketIndex(buckets, DateOnly.FromDateTime(row.Night))];
+            bucket.NightsConfirmed += row.NightsConfirmed;
+            bucket.NightsHeld += row.NightsHeld;
+            bucket.RevenueConfirmed += row.RevenueConfirmed;
+            bucket.RevenueHeld += row.RevenueHeld;
         }
         var places = oneAccommodation ? 1 : accommodations;
         return new OccupancyAnswer(report.From, report.To, report.Granularity.ToString().ToLowerInvariant(), report.AccommodationId, places,
             [.. buckets.Select(b => b.ToBucket(places))]);
     }
 
-    /// <summary>The report's one statement (internal: a test reads its plan).</summary>
-    internal static string Sql(bool oneAccommodation) => $"""
-        SELECT n.night AS Night, r.status AS Status, COUNT(*) AS Nights,
-               SUM(IF(DAYOFWEEK(n.night) IN (6, 7), a.weekend_price, a.nightly_price)) AS Revenue
-        FROM reservation_nights n FORCE INDEX ({(oneAccommodation ? "PRIMARY" : "ix_reservation_nights_night")})
+    /// <summary>
+    /// The report's one statement (internal: a test reads its plan): every place's nights from the
+    /// totals (<see cref="ReportFolder"/>), one row a night; one place's from the raw tables along its
+    /// primary key (at most a year of nights, so no totals are kept per place).
+    /// </summary>
+    internal static string Sql(bool oneAccommodation) => oneAccommodation
+        ? RawNightsSql("PRIMARY", "WHERE n.accommodation_id = @accommodationId AND n.night >= @from AND n.night < @to")
+        : """
+          SELECT night AS Night, nights_confirmed AS NightsConfirmed, nights_held AS NightsHeld,
+                 revenue_confirmed AS RevenueConfirmed, revenue_held AS RevenueHeld
+          FROM report_nights WHERE night >= @from AND night < @to
+          """;
+
+    /// <summary>
+    /// Nights sold and held per night from the raw tables, each night at the price a create charged for
+    /// it (Friday and Saturday at the weekend price, as <see cref="Platform.Contracts.Reservations.StayPrice"/>):
+    /// one place's here, every place's when the totals are built.
+    /// </summary>
+    internal static string RawNightsSql(string index, string where) => $"""
+        SELECT n.night AS Night,
+               CAST(SUM(r.status = 'confirmed') AS SIGNED) AS NightsConfirmed, CAST(SUM(r.status = 'pre_reserved') AS SIGNED) AS NightsHeld,
+               SUM(IF(r.status = 'confirmed', {NightPrice}, 0)) AS RevenueConfirmed, SUM(IF(r.status = 'pre_reserved', {NightPrice}, 0)) AS RevenueHeld
+        FROM reservation_nights n FORCE INDEX ({index})
         JOIN reservations r ON r.id = n.reservation_id
         JOIN accommodations a ON a.id = n.accommodation_id
-        WHERE n.night >= @from AND n.night < @to{(oneAccommodation ? " AND n.accommodation_id = @accommodationId" : "")}
-        GROUP BY n.night, r.status
+        {where}
+        GROUP BY n.night
         """;
+
+    private const string NightPrice = "IF(DAYOFWEEK(n.night) IN (6, 7), a.weekend_price, a.nightly_price)";
 
     internal static object SqlParameters(OccupancyQuery report) => new
     {

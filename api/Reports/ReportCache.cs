@@ -16,17 +16,21 @@ public sealed class ReportCache(IOptions<ReportOptions> options, TimeProvider cl
 {
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.CacheEntries });
 
+    /// <summary>
+    /// The answer for <paramref name="key"/>; the callers put the totals' version in the key, so an
+    /// answer is computed again as soon as a fold of new events changes the totals, and within the TTL otherwise.
+    /// </summary>
     public async Task<ComputedReport<T>> GetAsync<T>(string key, Func<Task<T>> compute, CancellationToken cancellationToken)
     {
         var ttl = options.Value.CacheTtl;
         if (ttl == TimeSpan.Zero)
-            return new ComputedReport<T>(await compute(), clock.GetUtcNow());
+            return await ComputeAsync(compute);
 
         var entry = _cache.GetOrCreate(key, e =>
         {
             e.AbsoluteExpirationRelativeToNow = ttl;
             e.Size = 1;
-            return new Lazy<Task<ComputedReport<T>>>(async () => new ComputedReport<T>(await compute(), clock.GetUtcNow()));
+            return new Lazy<Task<ComputedReport<T>>>(() => ComputeAsync(compute));
         })!;
         try
         {
@@ -38,6 +42,13 @@ public sealed class ReportCache(IOptions<ReportOptions> options, TimeProvider cl
             _cache.Remove(key);
             throw;
         }
+    }
+
+    // Stamped with when the computation started: its statement saw the database as of then, or later.
+    private async Task<ComputedReport<T>> ComputeAsync<T>(Func<Task<T>> compute)
+    {
+        var started = clock.GetUtcNow();
+        return new ComputedReport<T>(await compute(), started);
     }
 
     public void Dispose() => _cache.Dispose();

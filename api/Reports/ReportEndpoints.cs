@@ -5,6 +5,7 @@ using Platform.Api.BackOffice;
 using Platform.Api.Bulkheads;
 using Platform.Api.Deadlines;
 using Platform.Api.Identity;
+using Platform.Contracts.Problems;
 using Problem = Platform.Api.Problems.Problems;
 
 namespace Platform.Api.Reports;
@@ -12,7 +13,10 @@ namespace Platform.Api.Reports;
 /// <summary>The back office's reports (docs/api.md, Back office): occupancy and revenue, and totals by status and channel, for the admin scope.</summary>
 public static class ReportEndpoints
 {
-    /// <summary>When the answer was computed (RFC 3339, UTC): the database as of then. <c>Age</c> says the same in seconds.</summary>
+    /// <summary>
+    /// The instant the answer reflects the database as of (RFC 3339, UTC): when it was computed, or,
+    /// if the totals had events still to fold then, the oldest of those. <c>Age</c> says the same in seconds.
+    /// </summary>
     public const string ComputedAtHeader = "X-Report-Computed-At";
 
     public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
@@ -21,6 +25,8 @@ public static class ReportEndpoints
         builder.Services.AddSingleton<ReportCache>();
         builder.Services.AddSingleton<OccupancyReport>();
         builder.Services.AddSingleton<TotalsReport>();
+        builder.Services.AddSingleton<ReportState>();
+        builder.Services.AddSingleton<ReportFolder>();
         return builder;
     }
 
@@ -33,8 +39,8 @@ public static class ReportEndpoints
     }
 
     public static async Task<Results<Ok<OccupancyAnswer>, ValidationProblem, ProblemHttpResult>> Occupancy(
-        HttpContext context, OccupancyReport report, ReportCache cache, AccommodationCatalog catalog, TimeProvider clock, RequestDeadline deadline,
-        CancellationToken cancellationToken)
+        HttpContext context, OccupancyReport report, ReportState state, ReportCache cache, AccommodationCatalog catalog, TimeProvider clock,
+        RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var query = OccupancyReport.TryRead(context.Request.Query, errors);
@@ -42,28 +48,45 @@ public static class ReportEndpoints
             return Problem.Invalid(errors);
         if (query.AccommodationId is { } id && await catalog.FindAsync(id, cancellationToken) is null)
             return Problem.NotFoundProblem($"There is no accommodation {id}.");
-        var computed = await cache.GetAsync($"occupancy {query}",
+        var totals = await state.ReadAsync(deadline, cancellationToken);
+        if (!totals.Built)
+            return NotBuilt(context);
+        var computed = await cache.GetAsync($"occupancy {query} v{totals.Version}",
             () => report.ComputeAsync(query, catalog.Count, deadline, CancellationToken.None), cancellationToken);
-        return TypedResults.Ok(Stamped(context, computed, clock));
+        return TypedResults.Ok(Stamped(context, computed, totals, clock));
     }
 
-    public static async Task<Results<Ok<TotalsAnswer>, ValidationProblem>> Totals(
-        HttpContext context, TotalsReport report, ReportCache cache, TimeProvider clock, RequestDeadline deadline, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TotalsAnswer>, ValidationProblem, ProblemHttpResult>> Totals(
+        HttpContext context, TotalsReport report, ReportState state, ReportCache cache, TimeProvider clock, RequestDeadline deadline,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var query = TotalsReport.TryRead(context.Request.Query, errors);
         if (query is null)
             return Problem.Invalid(errors);
-        var computed = await cache.GetAsync($"totals {query}", () => report.ComputeAsync(query, deadline, CancellationToken.None), cancellationToken);
-        return TypedResults.Ok(Stamped(context, computed, clock));
+        var totals = await state.ReadAsync(deadline, cancellationToken);
+        if (!totals.Built)
+            return NotBuilt(context);
+        var computed = await cache.GetAsync($"totals {query} v{totals.Version}",
+            () => report.ComputeAsync(query, deadline, CancellationToken.None), cancellationToken);
+        return TypedResults.Ok(Stamped(context, computed, totals, clock));
+    }
+
+    // Only while the totals are first built (after migration 007 or a seed): seconds over a million reservations.
+    private static ProblemHttpResult NotBuilt(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = Problem.RetryAfter;
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ReportsBuilding,
+            title: "Reports are being built", detail: "The report totals are being built from the reservations; try again in a few seconds.");
     }
 
     // The answer's freshness in the headers: when it was computed, and its age in whole seconds (RFC 9111).
-    private static T Stamped<T>(HttpContext context, ComputedReport<T> computed, TimeProvider clock)
+    private static T Stamped<T>(HttpContext context, ComputedReport<T> computed, TotalsState totals, TimeProvider clock)
     {
         var headers = context.Response.Headers;
-        headers[ComputedAtHeader] = computed.ComputedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        var age = clock.GetUtcNow() - computed.ComputedAt;
+        var asOf = totals.AsOf(computed.ComputedAt);
+        headers[ComputedAtHeader] = asOf.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var age = clock.GetUtcNow() - asOf;
         headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         headers.CacheControl = "private, no-cache";
         return computed.Answer;

@@ -9,10 +9,11 @@ namespace Platform.Api.Reports;
 
 /// <summary>
 /// Reservations created in a range of UTC days, counted by status and by owner client (the channel):
-/// how many, their nights and their value. A hold past its expiry counts as expired, as everywhere.
-/// One statement reading the range of the creation-time index (migration 005), grouped on the server.
+/// how many, their nights and their value, by the status stored (a hold past its expiry counts as held
+/// until the sweep expires it, as in the occupancy report). One statement over the report totals
+/// (<see cref="ReportFolder"/>): a row per day, owner and status.
 /// </summary>
-public sealed class TotalsReport([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database, TimeProvider clock)
+public sealed class TotalsReport([FromKeyedServices(Databases.BackOffice)] MySqlDataSource database)
 {
     public const int MaxRangeDays = 366;
 
@@ -41,19 +42,18 @@ public sealed class TotalsReport([FromKeyedServices(Databases.BackOffice)] MySql
 
     /// <summary>The report's one statement (internal: a test reads its plan).</summary>
     internal const string Sql = """
-        SELECT owner_client AS Owner, IF(status = 'pre_reserved' AND expires_at <= @now, 'expired', status) AS Status,
-               COUNT(*) AS Reservations, SUM(nights) AS Nights, SUM(total_price) AS Value
-        FROM reservations FORCE INDEX (ix_reservations_created)
-        WHERE created_at >= @from AND created_at < @to
-        GROUP BY owner_client, 2
+        SELECT owner_client AS Owner, CAST(status AS CHAR) AS Status, CAST(SUM(reservations) AS SIGNED) AS Reservations,
+               CAST(SUM(nights) AS SIGNED) AS Nights, SUM(value) AS Value
+        FROM report_created
+        WHERE created_day >= @from AND created_day < @to
+        GROUP BY owner_client, status
         """;
 
     public async Task<TotalsAnswer> ComputeAsync(TotalsQuery report, RequestDeadline deadline, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(deadline.ReadLimit() + Sql,
-            new { now, from = report.CreatedFrom.ToDateTime(TimeOnly.MinValue), to = report.CreatedTo.ToDateTime(TimeOnly.MinValue) },
+            new { from = report.CreatedFrom.ToDateTime(TimeOnly.MinValue), to = report.CreatedTo.ToDateTime(TimeOnly.MinValue) },
             cancellationToken: cancellationToken))).ToList();
         return new TotalsAnswer(report.CreatedFrom, report.CreatedTo,
             Sum(rows, r => r.Status, [ReservationStatus.PreReserved, ReservationStatus.Confirmed, ReservationStatus.Cancelled, ReservationStatus.Expired]),

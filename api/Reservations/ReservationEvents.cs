@@ -21,12 +21,17 @@ public static class ReservationEvents
         return payload.ToJsonString(Json);
     }
 
+    /// <summary>
+    /// <c>reservation.confirmed</c>, <c>.cancelled</c>, <c>.expired</c>: the new status and the one it
+    /// replaced (<c>previousStatus</c>: the report totals need to know what a cancellation took away).
+    /// </summary>
     public static string StatusChange(ReservationRow row, string status, DateTime occurredAt) =>
         JsonSerializer.Serialize(new
         {
             row.Code,
             row.OwnerClient,
             Status = status,
+            PreviousStatus = row.Status,
             row.AccommodationId,
             CheckIn = DateOnly.FromDateTime(row.CheckIn),
             CheckOut = DateOnly.FromDateTime(row.CheckOut),

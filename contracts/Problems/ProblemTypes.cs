@@ -48,5 +48,7 @@ public static class ProblemTypes
     /// <summary>A concurrent change to the same rows won (a deadlock, or on a Galera cluster a lost certification) and stayed so through the retries; nothing was stored.</summary>
     public const string WriteConflict = "write-conflict";
     public const string DatabaseUnavailable = "database-unavailable";
+    /// <summary>The back office's report totals are being built from the reservations (after an upgrade or a seed); seconds.</summary>
+    public const string ReportsBuilding = "reports-building";
     public const string DeadlineExceeded = "deadline-exceeded";
 }

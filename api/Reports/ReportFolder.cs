@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Platform.Api.Database;
+using Prometheus;
+
+namespace Platform.Api.Reports;
+
+/// <summary>
+/// Keeps the report totals (migration 007) up to date from the outbox events. The outbox relay's loop
+/// calls it before each relay batch, so it runs on the one replica holding the relay's lease and never
+/// beside the relay's own locking of the same rows. A fold reads the events not yet folded, adds what
+/// they change (<see cref="ReportDeltas"/>), and marks them folded, all in one transaction: an event
+/// is counted once however often a fold is retried, and an event whose transaction commits late is
+/// simply found by the next fold (events are found by their mark, never by a high-water id). The
+/// <c>report_state</c> row is locked first, so two folds (a lease changing hands) queue rather than overlap.
+/// When a build is owed (after migration 007, or after a seed wrote the tables directly) the totals are
+/// computed from the raw tables in one consistent snapshot, and exactly the events that snapshot saw
+/// are marked folded with them. Nothing here is done by a library: the totals are this schema's own.
+/// </summary>
+public sealed partial class ReportFolder(
+    [FromKeyedServices(Databases.Background)] MySqlDataSource database,
+    WriteBatches batches,
+    IOptions<DatabaseOptions> databaseOptions,
+    TimeProvider clock,
+    ILogger<ReportFolder> logger)
+{
+    /// <summary>Events folded per transaction; a fold takes batches until fewer are waiting.</summary>
+    private const int BatchSize = 1000;
+
+    /// <summary>At most this many batches per call, so the relay's own batch is never starved.</summary>
+    private const int MaxBatchesPerCall = 10;
+
+    /// <summary>Rows per INSERT while a build writes the totals.</summary>
+    private const int BuildChunk = 1000;
+
+    /// <summary>A build reads every reservation; it is bounded on the server by this rather than by the relay's short limit.</summary>
+    private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(10);
+
+    private static readonly Counter Folded = Metrics.CreateCounter(
+        "report_events_folded_total", "Outbox events folded into the report totals by this replica.");
+    private static readonly Counter Builds = Metrics.CreateCounter(
+        "report_builds_total", "Times this replica built the report totals from the raw tables.");
+
+    /// <summary>Folds every event waiting (up to <see cref="MaxBatchesPerCall"/> batches), or builds the totals if a build is owed; returns the events folded.</summary>
+    public async Task<int> FoldAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        for (var batch = 0; batch < MaxBatchesPerCall; batch++)
+        {
+            var folded = await FoldBatchAsync(cancellationToken);
+            if (folded is null)
+            {
+                await BuildAsync(cancellationToken);
+                return total;
+            }
+            total += folded.Value;
+            if (folded.Value < BatchSize)
+                break;
+        }
+        return total;
+    }
+
+    /// <summary>The events not yet folded, oldest first, with their reservations' facts (internal: a test reads its plan).</summary>
+    internal const string PendingSql = """
+        SELECT o.id AS Id, o.event_type AS EventType, o.payload AS Payload,
+               r.created_at AS CreatedAt, r.owner_client AS OwnerClient, r.check_in AS CheckIn, r.nights AS Nights,
+               r.total_price AS TotalPrice, a.nightly_price AS NightlyPrice, a.weekend_price AS WeekendPrice
+        FROM outbox o FORCE INDEX (ix_outbox_folded)
+        LEFT JOIN reservations r ON r.code = o.reservation_code
+        LEFT JOIN accommodations a ON a.id = r.accommodation_id
+        WHERE o.folded_at IS NULL
+        ORDER BY o.id LIMIT @BatchSize
+        """;
+
+    private string Limits(TimeSpan? limit = null) =>
+        StatementLimits.Session(limit ?? TimeSpan.FromSeconds(databaseOptions.Value.BackgroundStatementTimeoutSeconds));
+
+    // Null when a build is owed instead.
+    private async Task<int?> FoldBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var built = await connection.QuerySingleAsync<DateTime?>(new CommandDefinition($"""
+                {Limits()}
+                {Transactions.BeginReadCommitted}
+                SELECT built_at FROM report_state WHERE id = 1 FOR UPDATE
+                """, cancellationToken: CancellationToken.None));
+            if (built is null)
+            {
+                await connection.ExecuteAsync("ROLLBACK");
+                return null;
+            }
+
+            // The reservation's facts used here never change after its create, so they are read without a lock.
+            var events = (await connection.QueryAsync<FoldedEvent>(new CommandDefinition(PendingSql, new { BatchSize }, cancellationToken: CancellationToken.None))).ToList();
+            if (events.Count == 0)
+            {
+                await connection.ExecuteAsync("COMMIT");
+                return 0;
+            }
+
+            var deltas = new ReportDeltas();
+            foreach (var e in events)
+            {
+                if (!deltas.Add(e))
+                {
+                    // Written by an older version that did not say what a cancellation cancelled: build again.
+                    LogUnfoldable(e.Id, e.EventType);
+                    await batches.ExecuteAsync(connection, ["UPDATE report_state SET built_at = NULL WHERE id = 1", "COMMIT"], null, CancellationToken.None);
+                    return null;
+                }
+            }
+
+            var parameters = new DynamicParameters(new { now, ids = events.Select(e => e.Id) });
+            var statements = new List<string>();
+            if (NightsUpsert(deltas.Nights.Select(n => (n.Key, n.Value)).ToList(), parameters, "n", additive: true) is { } nights)
+                statements.Add(nights);
+            if (CreatedUpsert(deltas.Created.Select(c => (c.Key, c.Value)).ToList(), parameters, "c", additive: true) is { } created)
+                statements.Add(created);
+            statements.Add("UPDATE outbox SET folded_at = @now WHERE id IN @ids");
+            statements.Add("UPDATE report_state SET version = version + 1 WHERE id = 1");
+            statements.Add("COMMIT");
+            await batches.ExecuteAsync(connection, statements, parameters, CancellationToken.None);
+            Folded.Inc(events.Count);
+            return events.Count;
+        }
+        catch
+        {
+            await connection.RollbackQuietlyAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Computes the totals from the raw tables and replaces them, marking folded exactly the events the
+    /// same snapshot saw: those committed later are folded afterwards, the others are in the totals.
+    /// The state row is locked before the snapshot starts (InnoDB takes it at the first plain read), so
+    /// a fold that committed while this waited is inside the snapshot.
+    /// </summary>
+    private async Task BuildAsync(CancellationToken cancellationToken)
+    {
+        var started = clock.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var built = await connection.QuerySingleAsync<DateTime?>(new CommandDefinition($"""
+                {Limits(BuildLimit)}
+                SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; START TRANSACTION;
+                SELECT built_at FROM report_state WHERE id = 1 FOR UPDATE
+                """, cancellationToken: CancellationToken.None));
+            if (built is not null)
+            {
+                await connection.ExecuteAsync("COMMIT"); // Another replica built them while this one waited.
+                return;
+            }
+
+            var nights = (await connection.QueryAsync<OccupancyReport.NightRow>(new CommandDefinition(
+                    OccupancyReport.RawNightsSql("ix_reservation_nights_night", ""), cancellationToken: CancellationToken.None)))
+                .Select(n => (DateOnly.FromDateTime(n.Night), new NightDelta((int)n.NightsConfirmed, (int)n.NightsHeld, n.RevenueConfirmed, n.RevenueHeld)))
+                .ToList();
+            var created = (await connection.QueryAsync<(DateTime Day, string Owner, string Status, long Reservations, long Nights, decimal Value)>(
+                new CommandDefinition("""
+                    SELECT DATE(created_at), owner_client, CAST(status AS CHAR), COUNT(*), CAST(SUM(nights) AS SIGNED), SUM(total_price)
+                    FROM reservations GROUP BY 1, 2, 3
+                    """, cancellationToken: CancellationToken.None)))
+                .Select(c => ((DateOnly.FromDateTime(c.Day), c.Owner, c.Status), new CreatedDelta((int)c.Reservations, (int)c.Nights, c.Value))).ToList();
+            var seen = (await connection.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM outbox FORCE INDEX (ix_outbox_folded) WHERE folded_at IS NULL", cancellationToken: CancellationToken.None))).ToList();
+
+            var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
+            await batches.ExecuteAsync(connection, ["DELETE FROM report_nights", "DELETE FROM report_created"], null, CancellationToken.None);
+            foreach (var chunk in nights.Chunk(BuildChunk))
+            {
+                var parameters = new DynamicParameters();
+                await connection.ExecuteAsync(new CommandDefinition(NightsUpsert(chunk, parameters, "n", additive: false)!, parameters,
+                    cancellationToken: CancellationToken.None));
+            }
+            foreach (var chunk in created.Chunk(BuildChunk))
+            {
+                var parameters = new DynamicParameters();
+                await connection.ExecuteAsync(new CommandDefinition(CreatedUpsert(chunk, parameters, "c", additive: false)!, parameters,
+                    cancellationToken: CancellationToken.None));
+            }
+            foreach (var chunk in seen.Chunk(BuildChunk))
+            {
+                await connection.ExecuteAsync(new CommandDefinition("UPDATE outbox SET folded_at = @now WHERE id IN @ids",
+                    new { now, ids = chunk }, cancellationToken: CancellationToken.None));
+            }
+            await batches.ExecuteAsync(connection, ["UPDATE report_state SET built_at = @now, version = version + 1 WHERE id = 1", "COMMIT"],
+                new { now }, CancellationToken.None);
+            Builds.Inc();
+            LogBuilt(nights.Count, created.Count, seen.Count, (clock.GetUtcNow() - started).TotalSeconds);
+        }
+        catch
+        {
+            await connection.RollbackQuietlyAsync();
+            throw;
+        }
+    }
+
+    private static string? NightsUpsert(IReadOnlyList<(DateOnly Night, NightDelta Delta)> rows, DynamicParameters parameters, string prefix, bool additive)
+    {
+        if (rows.Count == 0)
+            return null;
+        var sql = new StringBuilder("INSERT INTO report_nights (night, nights_confirmed, nights_held, revenue_confirmed, revenue_held) VALUES ");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (night, d) = rows[i];
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@{prefix}d{i}, @{prefix}c{i}, @{prefix}h{i}, @{prefix}rc{i}, @{prefix}rh{i})");
+            parameters.Add($"{prefix}d{i}", night.ToDateTime(TimeOnly.MinValue));
+            parameters.Add($"{prefix}c{i}", d.Confirmed);
+            parameters.Add($"{prefix}h{i}", d.Held);
+            parameters.Add($"{prefix}rc{i}", d.RevenueConfirmed);
+            parameters.Add($"{prefix}rh{i}", d.RevenueHeld);
+        }
+        return sql.Append(additive
+            ? " ON DUPLICATE KEY UPDATE nights_confirmed = nights_confirmed + VALUES(nights_confirmed), nights_held = nights_held + VALUES(nights_held), " +
+              "revenue_confirmed = revenue_confirmed + VALUES(revenue_confirmed), revenue_held = revenue_held + VALUES(revenue_held)"
+            : "").ToString();
+    }
+
+    private static string? CreatedUpsert(IReadOnlyList<((DateOnly Day, string Owner, string Status) Key, CreatedDelta Delta)> rows, DynamicParameters parameters,
+        string prefix, bool additive)
+    {
+        if (rows.Count == 0)
+            return null;
+        var sql = new StringBuilder("INSERT INTO report_created (created_day, owner_client, status, reservations, nights, value) VALUES ");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var ((day, owner, status), d) = rows[i];
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@{prefix}d{i}, @{prefix}o{i}, @{prefix}s{i}, @{prefix}r{i}, @{prefix}n{i}, @{prefix}v{i})");
+            parameters.Add($"{prefix}d{i}", day.ToDateTime(TimeOnly.MinValue));
+            parameters.Add($"{prefix}o{i}", owner);
+            parameters.Add($"{prefix}s{i}", status);
+            parameters.Add($"{prefix}r{i}", d.Reservations);
+            parameters.Add($"{prefix}n{i}", d.Nights);
+            parameters.Add($"{prefix}v{i}", d.Value);
+        }
+        return sql.Append(additive
+            ? " ON DUPLICATE KEY UPDATE reservations = reservations + VALUES(reservations), nights = nights + VALUES(nights), value = value + VALUES(value)"
+            : "").ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report totals built from the raw tables: {Nights} nights, {Created} day-owner-status rows, {Events} events marked folded, in {Seconds:0.0} s")]
+    private partial void LogBuilt(int nights, int created, int events, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox event {Id} ({Type}) cannot be folded exactly; the report totals will be built again from the raw tables")]
+    private partial void LogUnfoldable(long id, string type);
+}
