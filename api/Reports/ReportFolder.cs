@@ -44,16 +44,29 @@ public sealed partial class ReportFolder(
     private static readonly Counter Builds = Metrics.CreateCounter(
         "report_builds_total", "Times this replica built the report totals from the raw tables.");
 
-    /// <summary>Folds every event waiting (up to <see cref="MaxBatchesPerCall"/> batches), or builds the totals if a build is owed; returns the events folded.</summary>
+    /// <summary>A build under way on this replica: it runs beside the relay's loop, never in it, so publishing goes on meanwhile.</summary>
+    private Task? _build;
+
+    /// <summary>
+    /// Folds every event waiting (up to <see cref="MaxBatchesPerCall"/> batches) and returns how many;
+    /// when a build is owed, starts one in the background and returns; while one runs (here or, its lock
+    /// held, on another replica) folds nothing.
+    /// </summary>
     public async Task<int> FoldAsync(CancellationToken cancellationToken)
     {
+        if (_build is { IsCompleted: false })
+            return 0;
+        if (_build is { IsFaulted: true } failed)
+            LogBuildFailed(failed.Exception.GetBaseException().Message); // Still owed: the next turn starts it again.
+        _build = null;
+
         var total = 0;
         for (var batch = 0; batch < MaxBatchesPerCall; batch++)
         {
             var folded = await FoldBatchAsync(cancellationToken);
             if (folded is null)
             {
-                await BuildAsync(cancellationToken);
+                _build = Task.Run(() => BuildAsync(cancellationToken), CancellationToken.None);
                 return total;
             }
             total += folded.Value;
@@ -85,15 +98,16 @@ public sealed partial class ReportFolder(
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var built = await connection.QuerySingleAsync<DateTime?>(new CommandDefinition($"""
+            // SKIP LOCKED: a build holds the row for as long as it runs (seconds), and waiting would hold the relay.
+            var built = await connection.QueryFirstOrDefaultAsync<bool?>(new CommandDefinition($"""
                 {Limits()}
                 {Transactions.BeginReadCommitted}
-                SELECT built_at FROM report_state WHERE id = 1 FOR UPDATE
+                SELECT built_at IS NOT NULL FROM report_state WHERE id = 1 FOR UPDATE SKIP LOCKED
                 """, cancellationToken: CancellationToken.None));
-            if (built is null)
+            if (built is not true)
             {
                 await connection.ExecuteAsync("ROLLBACK");
-                return null;
+                return built is null ? 0 : null;
             }
 
             // The reservation's facts used here never change after its create, so they are read without a lock.
@@ -172,6 +186,7 @@ public sealed partial class ReportFolder(
             var seen = (await connection.QueryAsync<long>(new CommandDefinition(
                 "SELECT id FROM outbox FORCE INDEX (ix_outbox_folded) WHERE folded_at IS NULL", cancellationToken: CancellationToken.None))).ToList();
 
+            var read = clock.GetUtcNow() - started;
             var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
             await batches.ExecuteAsync(connection, ["DELETE FROM report_nights", "DELETE FROM report_created"], null, CancellationToken.None);
             foreach (var chunk in nights.Chunk(BuildChunk))
@@ -194,7 +209,7 @@ public sealed partial class ReportFolder(
             await batches.ExecuteAsync(connection, ["UPDATE report_state SET built_at = @now, version = version + 1 WHERE id = 1", "COMMIT"],
                 new { now }, CancellationToken.None);
             Builds.Inc();
-            LogBuilt(nights.Count, created.Count, seen.Count, (clock.GetUtcNow() - started).TotalSeconds);
+            LogBuilt(nights.Count, created.Count, seen.Count, read.TotalSeconds, (clock.GetUtcNow() - started).TotalSeconds);
         }
         catch
         {
@@ -246,8 +261,11 @@ public sealed partial class ReportFolder(
             : "").ToString();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Report totals built from the raw tables: {Nights} nights, {Created} day-owner-status rows, {Events} events marked folded, in {Seconds:0.0} s")]
-    private partial void LogBuilt(int nights, int created, int events, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report totals built from the raw tables: {Nights} nights, {Created} day-owner-status rows, {Events} events marked folded, in {Seconds:0.0} s ({ReadSeconds:0.0} s reading)")]
+    private partial void LogBuilt(int nights, int created, int events, double readSeconds, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Building the report totals failed ({Reason}); the next relay turn tries again")]
+    private partial void LogBuildFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox event {Id} ({Type}) cannot be folded exactly; the report totals will be built again from the raw tables")]
     private partial void LogUnfoldable(long id, string type);
