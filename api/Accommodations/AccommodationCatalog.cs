@@ -21,6 +21,9 @@ public sealed partial class AccommodationCatalog(
     /// <summary>How many accommodations there are, as of the last load.</summary>
     public int Count => Volatile.Read(ref _snapshot).Count;
 
+    /// <summary>Every accommodation, as of the last load.</summary>
+    public IEnumerable<Accommodation> All => Volatile.Read(ref _snapshot).Values;
+
     public async ValueTask<Accommodation?> FindAsync(int id, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _snapshot).TryGetValue(id, out var accommodation))

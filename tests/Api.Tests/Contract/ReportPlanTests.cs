@@ -28,7 +28,7 @@ public sealed class ReportPlanTests(ClusterFixture fixture) : ClusterTest(fixtur
                 "PRIMARY"),
             "totals" => (TotalsReport.Sql, new { from = From, to = To }, "PRIMARY"),
             "fold" => (ReportFolder.PendingSql, new { BatchSize = 1000 }, "ix_outbox_folded"),
-            _ => (FreePlaces.Sql, (object)new { weekdays = 2, weekend = 1, guests = 2, checkIn = From, checkOut = From.AddDays(3), limit = 20 }, "PRIMARY"),
+            _ => (FreePlaces.Sql, (object)new { ids = Enumerable.Range(1, 40), checkIn = From, checkOut = From.AddDays(3) }, "PRIMARY"),
         };
         await using var root = await Fixture.OpenRootAsync();
         var plan = (await root.QueryAsync("EXPLAIN " + sql, parameters)).Cast<IDictionary<string, object>>().ToList();

@@ -83,7 +83,8 @@ public sealed class ReservationSeeder(string connectionString, TextWriter progre
         }
         // The rows went in beside the outbox, so the back office's report totals do not hold them: the
         // replica holding the relay's lease builds them again from the tables (seconds; reports answer 503 meanwhile).
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE report_state SET built_at = NULL WHERE id = 1", cancellationToken: cancellationToken));
+        await using (var rebuild = new MySqlCommand("UPDATE report_state SET built_at = NULL WHERE id = 1", connection))
+            await rebuild.ExecuteNonQueryAsync(cancellationToken);
         return new SeedResult(written, nightCount, byStatus, from, to, clock.Elapsed);
     }
 
