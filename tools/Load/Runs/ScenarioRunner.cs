@@ -18,7 +18,6 @@ namespace Platform.Load.Runs;
 /// </summary>
 public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, string command)
 {
-    private const int WarmUpUsers = 20;
 
     public async Task<int> RunAsync()
     {
@@ -71,17 +70,17 @@ public sealed class ScenarioRunner(BenchSettings settings, Scenario scenario, st
     }
 
     /// <summary>
-    /// <see cref="WarmUpUsers"/> users of the load client send the mix for the scenario's warm-up; nothing
-    /// is recorded but the creates, which the audit checks like the run's own.
+    /// The scenario's warm-up users (<see cref="Scenario.WarmUpGroups"/>) send for its warm-up; nothing is
+    /// recorded but the creates, which the audit checks like the run's own.
     /// </summary>
     private async Task WarmUpAsync(ScenarioRun run)
     {
         var log = new RequestLog();
         run.Clock.Restart();
-        await new OpenModelDriver(run.Clock, log).RunAsync([.. UsersOf([new UserGroup(BenchClients.Load, WarmUpUsers)], run)], scenario.Plan.WarmUpMs, CancellationToken.None);
+        await new OpenModelDriver(run.Clock, log).RunAsync([.. UsersOf(scenario.WarmUpGroups, run)], scenario.Plan.WarmUpMs, CancellationToken.None);
         var records = log.Snapshot();
         run.Event(string.Create(CultureInfo.InvariantCulture,
-            $"before the clock: warm-up, {records.Count} requests of the mix from {WarmUpUsers} users over {scenario.Plan.WarmUpMs / 1000:0} s, not in the tables ({records.Count(r => r.Failed)} failed: {FaultVerdicts.Statuses(records.Where(r => r.Failed))})"));
+            $"before the clock: warm-up, {records.Count} requests from {string.Join(" and ", scenario.WarmUpGroups.Select(g => $"{g.Users} {g.Client} users"))} over {scenario.Plan.WarmUpMs / 1000:0} s, not in the tables ({records.Count(r => r.Failed)} failed: {FaultVerdicts.Statuses(records.Where(r => r.Failed))})"));
     }
 
     /// <summary>Every user of <paramref name="groups"/>, each sending the mix as its group's client from its own start.</summary>

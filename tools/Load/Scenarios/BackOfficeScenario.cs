@@ -32,6 +32,10 @@ public sealed class BackOfficeScenario(ScenarioPlan plan, bool operators) : Scen
     private RssSampler? _rss;
     private (RequestRecord Record, long Rows, double StartMs)? _export;
 
+    /// <summary>The operators' paths (their endpoints, pools and the pages they read) warmed too, not only the mix's.</summary>
+    public override IReadOnlyList<UserGroup> WarmUpGroups =>
+        operators ? [.. base.WarmUpGroups, new UserGroup(BenchClients.Admin, 50, Sends: RequestKind.Operator)] : base.WarmUpGroups;
+
     public override async Task ArrangeAsync(ScenarioRun run)
     {
         _replicas = [];

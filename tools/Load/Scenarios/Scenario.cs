@@ -1,6 +1,8 @@
 using Platform.Load.Reporting;
 using Platform.Load.Runs;
 using Platform.Load.Traffic;
+using Platform.Load.Workload;
+using Platform.Topology.Files;
 
 namespace Platform.Load.Scenarios;
 
@@ -17,6 +19,9 @@ public abstract class Scenario(ScenarioPlan plan)
 
     /// <summary>How long the audit waits for the outbox relay to publish every event.</summary>
     public virtual TimeSpan OutboxCatchUp => TimeSpan.FromSeconds(30);
+
+    /// <summary>Who sends before the clock starts (not recorded): by default 20 users of the load client's mix.</summary>
+    public virtual IReadOnlyList<UserGroup> WarmUpGroups => [new UserGroup(BenchClients.Load, 20)];
 
     /// <summary>Starts what runs beside the traffic (samplers, the fault at its time) and adds or moves users.</summary>
     public virtual Task ArrangeAsync(ScenarioRun run) => Task.CompletedTask;
