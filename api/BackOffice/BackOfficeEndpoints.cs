@@ -15,6 +15,8 @@ public static class BackOfficeEndpoints
     {
         builder.Services.AddSingleton<ReservationSearch>();
         builder.Services.AddSingleton<ReservationExport>();
+        builder.Services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ExportPacing>();
         builder.Services.AddSingleton<FreePlaces>();
         ExportMetrics.PublishAll();
         return builder;

@@ -17,11 +17,11 @@ public sealed record ExportShape(bool ByteOrderMark, bool PersonalData);
 /// streamed from the database to the client as it is read. Constant memory: Dapper's unbuffered query
 /// yields one row at a time from MySqlConnector's reader, and the CSV writer sends its 64 KiB buffer on as
 /// it fills, so a million rows cost what a few rows do. On its own pool (<see cref="Databases.Export"/>),
-/// under its own deadline, stopped when the client goes away. Who exported what, and how many rows, is an
+/// under its own deadline, paced (<see cref="ExportPacing"/>), stopped when the client goes away. Who exported what, and how many rows, is an
 /// audit line and a metric; neither holds a row or a guest's filter value.
 /// </summary>
 public sealed partial class ReservationExport(
-    [FromKeyedServices(Databases.Export)] MySqlDataSource database, TimeProvider clock, ILogger<ReservationExport> logger)
+    [FromKeyedServices(Databases.Export)] MySqlDataSource database, ExportPacing pacing, TimeProvider clock, ILogger<ReservationExport> logger)
 {
     private static readonly string[] AllColumns =
         ["code", "status", "accommodation_id", "check_in", "check_out", "nights", "guests", "total_price", "owner_client", "created_at", "updated_at", "expires_at",
@@ -60,6 +60,8 @@ public sealed partial class ReservationExport(
                 Write(csv, row.ToAdminView(now), shape);
                 await csv.EndRecordAsync(cancellationToken);
                 rows++;
+                if (rows % ExportPacing.Chunk == 0)
+                    await pacing.WaitAsync(ExportPacing.Chunk, cancellationToken);
                 if (elapsed.Elapsed - flushed > FlushInterval)
                 {
                     await csv.FlushAsync(cancellationToken);

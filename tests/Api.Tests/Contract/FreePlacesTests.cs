@@ -17,14 +17,6 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
 {
     private const string AdminScopes = $"{TestIdentity.Read},{TestIdentity.Admin}";
 
-    private sealed class Place
-    {
-        public long Id { get; set; }
-        public int Capacity { get; set; }
-        public decimal NightlyPrice { get; set; }
-        public decimal WeekendPrice { get; set; }
-    }
-
     [Fact]
     public async Task Lists_every_place_that_sleeps_the_guests_with_no_night_held_cheapest_first_priced_as_a_create()
     {
@@ -34,8 +26,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
             checkIn = checkIn.AddDays(1);
         var checkOut = checkIn.AddDays(3);
         await using var root = await Fixture.OpenRootAsync();
-        var places = (await root.QueryAsync<Place>(
-            "SELECT id AS Id, capacity AS Capacity, nightly_price AS NightlyPrice, weekend_price AS WeekendPrice FROM accommodations")).ToList();
+        var places = await PlaceRow.ReadAsync(root);
         var cheapest = places.Where(p => p.Capacity >= 4).OrderBy(p => Price(p, checkIn)).ThenBy(p => p.Id).ToList();
 
         // Hold the cheapest place's middle night, and a night touching the stay on each side of the second
@@ -62,6 +53,28 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
         Assert.Empty(none["accommodations"]!.AsArray());
     }
 
+    [Fact]
+    public async Task When_the_cheapest_places_are_taken_it_asks_further_until_the_limit_is_met()
+    {
+        var checkIn = new DateOnly(2100 + Random.Shared.Next(0, 90), 6, 1);
+        var checkOut = checkIn.AddDays(2);
+        await using var root = await Fixture.OpenRootAsync();
+        var cheapest = (await PlaceRow.ReadAsync(root, "capacity >= 4")).OrderBy(p => StayPrice.Total(checkIn, 2, p.NightlyPrice, p.WeekendPrice))
+            .ThenBy(p => p.Id).ToList();
+        // The first round asks about twice the limit (2 places for a limit of 1): take the three cheapest,
+        // so the answer is found only in the second round, and the third for a limit of 3.
+        using var client = Client();
+        foreach (var place in cheapest.Take(3))
+            await HoldAsync(client, (int)place.Id, checkIn.AddDays(1), checkOut);
+
+        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        foreach (var limit in new[] { 1, 3 })
+        {
+            var answer = await GetAsync(admin, $"checkIn={checkIn:yyyy-MM-dd}&checkOut={checkOut:yyyy-MM-dd}&guests=4&limit={limit}");
+            Assert.Equal(cheapest.Skip(3).Take(limit).Select(p => p.Id), answer["accommodations"]!.AsArray().Select(p => (long)p!["accommodationId"]!));
+        }
+    }
+
     [Theory]
     [InlineData("checkOut=2100-01-04", "checkIn")]
     [InlineData("checkIn=2100-01-04", "checkOut")]
@@ -85,7 +98,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
     {
         using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
         using var response = await admin.GetAsync($"/api/v1/admin/availability?{query}", Cancellation);
-        await ExpectValidationAsync(response, field);
+        await BackOfficeChecks.ExpectValidationAsync(response, field);
     }
 
     [Fact]
@@ -95,7 +108,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
         var longValue = new string('9', 2_000);
         using (var response = await admin.GetAsync($"/api/v1/admin/availability?checkIn=2100-01-04&checkOut=2100-01-06&guests={longValue}", Cancellation))
         {
-            var body = await ExpectValidationAsync(response, "guests");
+            var body = await BackOfficeChecks.ExpectValidationAsync(response, "guests");
             Assert.DoesNotContain(longValue[..100], body, StringComparison.Ordinal);
         }
         using var huge = await admin.GetAsync($"/api/v1/admin/availability?checkIn=2100-01-04&checkOut=2100-01-06&guests={new string('9', 10_000)}", Cancellation);
@@ -110,7 +123,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    private static decimal Price(Place place, DateOnly checkIn) => StayPrice.Total(checkIn, 3, place.NightlyPrice, place.WeekendPrice);
+    private static decimal Price(PlaceRow place, DateOnly checkIn) => StayPrice.Total(checkIn, 3, place.NightlyPrice, place.WeekendPrice);
 
     private static async Task HoldAsync(HttpClient client, int accommodationId, DateOnly checkIn, DateOnly checkOut)
     {
@@ -123,15 +136,5 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
         using var response = await admin.GetAsync($"/api/v1/admin/availability?{query}", Cancellation);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Cancellation))!;
-    }
-
-    private static async Task<string> ExpectValidationAsync(HttpResponseMessage response, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync(Cancellation);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var errors = JsonNode.Parse(body)!["errors"]!.AsObject();
-        Assert.True(errors.ContainsKey(field), $"no error for {field}: {body}");
-        return body;
     }
 }
