@@ -26,7 +26,15 @@ public sealed class FreePlaces([FromKeyedServices(Databases.BackOffice)] MySqlDa
     public const int MaxLimit = 200;
     public const int MaxGuests = 50;
 
-    public static IReadOnlyList<string> Parameters { get; } = ["checkIn", "checkOut", "guests", "limit"];
+    public static IReadOnlyList<(string Name, string Description)> ParameterDocs { get; } =
+    [
+        ("checkIn", "the stay's first night, yyyy-MM-dd (required)"),
+        ("checkOut", "the day the stay ends, yyyy-MM-dd, 1 to 30 nights after checkIn (required)"),
+        ("guests", "how many the place must sleep, 1 to 50 (default 1)"),
+        ("limit", "places to list, 1 to 200 (default 20)"),
+    ];
+
+    public static IReadOnlyList<string> Parameters { get; } = [.. ParameterDocs.Select(p => p.Name)];
 
     /// <summary>The stay asked for, or null with <paramref name="errors"/> saying what is wrong with each parameter.</summary>
     public static FreePlacesQuery? TryRead(IQueryCollection query, Dictionary<string, string[]> errors)

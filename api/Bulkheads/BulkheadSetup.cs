@@ -47,11 +47,19 @@ public static class BulkheadSetup
                 PermitLimit = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.ExportPoolSize,
                 QueueLimit = 0,
             }));
-            limiter.AddPolicy(BackOfficePolicy, context => RateLimitPartition.GetConcurrencyLimiter(BackOfficePolicy, _ => new ConcurrencyLimiterOptions
+            // The operators' requests are short and come in bursts (a hundred people clicking): as many again as
+            // the share may wait for a slot, oldest first, each no longer than its deadline (the deadline
+            // middleware runs before this one and bounds the wait); one more is shed.
+            limiter.AddPolicy(BackOfficePolicy, context =>
             {
-                PermitLimit = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.BackOfficePoolSize,
-                QueueLimit = 0,
-            }));
+                var share = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.BackOfficePoolSize;
+                return RateLimitPartition.GetConcurrencyLimiter(BackOfficePolicy, _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = share,
+                    QueueLimit = share,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                });
+            });
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
             limiter.OnRejected = async (rejected, _) =>
             {

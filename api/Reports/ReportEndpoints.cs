@@ -33,8 +33,8 @@ public static class ReportEndpoints
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{BackOfficeEndpoints.Prefix}/reports").WithTags("Back office");
-        group.MapGet("/occupancy", Occupancy).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(ReportParameterDocs.Occupancy);
-        group.MapGet("/totals", Totals).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(ReportParameterDocs.Totals);
+        group.MapGet("/occupancy", Occupancy).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(OccupancyReport.ParameterDocs);
+        group.MapGet("/totals", Totals).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(TotalsReport.ParameterDocs);
         return app;
     }
 

@@ -213,6 +213,47 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
         await ExpectAsync(after, HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Operators_beyond_the_back_office_share_wait_for_a_slot_as_many_again_never_past_their_deadline_and_one_more_is_shed()
+    {
+        await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string> { ["Database__BackOfficePoolSize"] = "2" });
+        using var admin = replica.CreateClient(TestIdentity.DefaultClient, $"{TestIdentity.Read},{TestIdentity.Admin}");
+        const string search = "/api/v1/admin/reservations?status=confirmed&limit=5";
+        using (var before = await admin.GetAsync(search, Cancellation))
+            await ExpectAsync(before, HttpStatusCode.OK);
+
+        // A table lock held for writing blocks the searches: two take the share's slots, two wait for one.
+        await using var holder = await Fixture.OpenRootAsync();
+        await holder.ExecuteAsync("LOCK TABLES reservations WRITE");
+        try
+        {
+            var stuck = Enumerable.Range(0, 2).Select(_ => TimedAsync(() => admin.GetAsync(search, Cancellation))).ToList();
+            Assert.True(await Eventually.HoldsAsync(async () => await CountAsync(
+                "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'platform' AND state LIKE 'Waiting for table metadata lock'") >= 2,
+                TimeSpan.FromSeconds(2)), "the searches never reached the lock");
+            var queued = Enumerable.Range(0, 2).Select(_ => TimedAsync(() => admin.GetAsync(search, Cancellation))).ToList();
+            await Task.Delay(TimeSpan.FromMilliseconds(200), Cancellation);
+
+            var clock = Stopwatch.StartNew();
+            using (var shed = await admin.GetAsync(search, Cancellation))
+                await ExpectProblemAsync(shed, HttpStatusCode.ServiceUnavailable, ProblemTypes.TemporaryReducedCapacity);
+            Assert.True(clock.Elapsed < Slack, $"the shed search took {clock.Elapsed}");
+
+            // The queued ones never got a slot before their deadline, and were not kept past it.
+            foreach (var (status, took) in await Task.WhenAll(stuck.Concat(queued)))
+            {
+                Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+                Assert.True(took < Deadline + Slack, $"a search took {took}");
+            }
+        }
+        finally
+        {
+            await holder.ExecuteAsync("UNLOCK TABLES");
+        }
+        using var after = await admin.GetAsync(search, Cancellation);
+        await ExpectAsync(after, HttpStatusCode.OK);
+    }
+
     private static async Task<(HttpStatusCode Status, TimeSpan Took)> TimedAsync(Func<Task<HttpResponseMessage>> send)
     {
         var clock = Stopwatch.StartNew();
