@@ -68,6 +68,10 @@ public sealed partial class OutboxRelay(
                 }
                 else
                 {
+                    // The report totals first: folding needs only the database, so Redis being down slows it
+                    // to this loop's back-off but never stops it.
+                    await folder.FoldAsync(stoppingToken);
+
                     if (!reconciled)
                     {
                         // Before the first publication as the relay: events the database lost in a restore.
@@ -76,9 +80,6 @@ public sealed partial class OutboxRelay(
                         reconciled = true;
                     }
 
-                    // The report totals first: folding needs only the database, so Redis being down slows it
-                    // to this loop's back-off but never stops it.
-                    await folder.FoldAsync(stoppingToken);
                     var published = await RelayBatchAsync(settings, stoppingToken);
                     delay = wait = settings.PollInterval;
                     if (published == settings.BatchSize)

@@ -15,7 +15,7 @@ namespace Platform.Api.Reports;
 /// they change (<see cref="ReportDeltas"/>), and marks them folded, all in one transaction: an event
 /// is counted once however often a fold is retried, and an event whose transaction commits late is
 /// simply found by the next fold (events are found by their mark, never by a high-water id). The
-/// <c>report_state</c> row is locked first, so two folds (a lease changing hands) queue rather than overlap.
+/// <c>report_state</c> row is locked first, so of two folds (a lease changing hands) the second skips its turn.
 /// When a build is owed (after migration 007, or after a seed wrote the tables directly) the totals are
 /// computed from the raw tables in one consistent snapshot, and exactly the events that snapshot saw
 /// are marked folded with them. Nothing here is done by a library: the totals are this schema's own.
