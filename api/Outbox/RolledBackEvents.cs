@@ -34,7 +34,10 @@ public sealed partial class RolledBackEvents(IOptions<OutboxOptions> options, Ti
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Finds and flags events the database lost; returns how many. Cheap when there are none: one short stream read, two queries.</summary>
+    /// <summary>How long the newest-change scan may take, after a restore only.</summary>
+    private static readonly TimeSpan NewestChangeLimit = TimeSpan.FromMinutes(1);
+
+    /// <summary>Finds and flags events the database lost; returns how many. Cheap when there are none: one short stream read, two small queries.</summary>
     public async Task<int> ReconcileAsync(MySqlConnection connection, IDatabase redis, string limits, CancellationToken cancellationToken)
     {
         var stream = options.Value.Stream;
@@ -42,17 +45,23 @@ public sealed partial class RolledBackEvents(IOptions<OutboxOptions> options, Ti
         var last = (await redis.StreamRangeAsync(stream, "-", "+", count: 10, messageOrder: Order.Descending)).Select(Entry.Read).OfType<Entry>().ToList();
         if (last.Count == 0)
             return 0;
-        var outbox = await connection.QuerySingleAsync<(long NextId, DateTime? Newest)>(new CommandDefinition($"""
+        var nextId = await connection.QuerySingleAsync<long>(new CommandDefinition($"""
             {limits}
-            SELECT (SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'outbox'),
-                   GREATEST(COALESCE((SELECT MAX(updated_at) FROM reservations), '1970-01-01'), COALESCE((SELECT MAX(occurred_at) FROM outbox), '1970-01-01'))
+            SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'outbox'
             """, cancellationToken: CancellationToken.None));
-        if ((await LostAsync(connection, last, outbox.NextId, cancellationToken)).Count == 0)
+        if ((await LostAsync(connection, last, nextId, cancellationToken)).Count == 0)
             return 0;
 
         // Whatever was published before the newest change the database remembers was published before
-        // the point it was restored to: the walk back through the stream stops there.
-        var since = new DateTimeOffset(DateTime.SpecifyKind(outbox.Newest ?? DateTime.UnixEpoch, DateTimeKind.Utc)) - ClockMargin;
+        // the point it was restored to: the walk back through the stream stops there. Only after a restore:
+        // neither column has an index, and over a million reservations the scan outlasts the relay's
+        // short limit (it once ran on every lease taken, and failed there while replicas started), so it
+        // has a bound of its own.
+        var newest = await connection.QuerySingleAsync<DateTime?>(new CommandDefinition($"""
+            {StatementLimits.Statement(NewestChangeLimit)}
+            SELECT GREATEST(COALESCE((SELECT MAX(updated_at) FROM reservations), '1970-01-01'), COALESCE((SELECT MAX(occurred_at) FROM outbox), '1970-01-01'))
+            """, cancellationToken: CancellationToken.None));
+        var since = new DateTimeOffset(DateTime.SpecifyKind(newest ?? DateTime.UnixEpoch, DateTimeKind.Utc)) - ClockMargin;
         var lost = new List<Entry>();
         var maxStreamId = 0L;
         RedisValue before = "+";
@@ -66,7 +75,7 @@ public sealed partial class RolledBackEvents(IOptions<OutboxOptions> options, Ti
             var page = raw.Select(Entry.Read).OfType<Entry>().ToList();
             maxStreamId = Math.Max(maxStreamId, page.Select(e => e.EventId).DefaultIfEmpty().Max());
             var recent = page.Where(e => e.AddedAt >= since).ToList();
-            lost.AddRange(await LostAsync(connection, recent, outbox.NextId, cancellationToken));
+            lost.AddRange(await LostAsync(connection, recent, nextId, cancellationToken));
             if (recent.Count < page.Count)
                 break;
         }
