@@ -25,24 +25,22 @@ public static class BackOfficeEndpoints
     public static IEndpointRouteBuilder MapBackOffice(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).WithTags("Back office");
-        group.MapGet("/reservations", Search).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(SearchFilters.ParameterDocs);
+        group.MapGet("/reservations", Search).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(SearchFilters.Parameters);
         group.MapGet("/reservations/export", Export).Exports().RequireScope(Scopes.Export)
-            .WithQueryParameters([.. SearchFilters.ParameterDocs.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)), .. ExportParameterDocs])
+            .WithQueryParameters([.. SearchFilters.Parameters.Where(p => p.Name is not (SearchFilters.CursorParameter or SearchFilters.LimitParameter)), .. ExportParameters])
             .Produces(StatusCodes.Status200OK, contentType: ExportContentType);
-        group.MapGet("/availability", Availability).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(FreePlaces.ParameterDocs);
+        group.MapGet("/availability", Availability).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(FreePlaces.Parameters);
         return app;
     }
 
     public const string ExportContentType = "text/csv";
 
     /// <summary>The export's own options, beside the search's filters.</summary>
-    public static IReadOnlyList<(string Name, string Description)> ExportParameterDocs { get; } =
+    public static IReadOnlyList<QueryParameter> ExportParameters { get; } =
     [
-        ("bom", "true: start with the UTF-8 byte order mark spreadsheets want (default false)"),
-        ("personalData", "false: leave out the guests' names, emails and phones (default true)"),
+        new("bom", "true: start with the UTF-8 byte order mark spreadsheets want (default false)"),
+        new("personalData", "false: leave out the guests' names, emails and phones (default true)"),
     ];
-
-    public static IReadOnlyList<string> ExportParameters { get; } = [.. ExportParameterDocs.Select(p => p.Name)];
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Export(
         HttpContext context, Caller caller, ReservationExport export, RequestDeadline deadline, CancellationToken cancellationToken)

@@ -11,11 +11,10 @@ namespace Platform.Api.BackOffice;
 /// <summary>
 /// Which places are free for a stay, for N guests, cheapest first (docs/api.md, Back office): the
 /// heaviest read a reservation system serves. The price is the stay's as a create would charge it
-/// (<see cref="StayPrice"/>), for one stay a weekday count and a weekend count shared by every place,
-/// so the places that sleep the guests are put in price order in memory from the catalog the replica
-/// already holds, and only then asked about: the cheapest twice the limit first, then twice as many
-/// each round, each round one statement probing the nights' primary key (accommodation, night) over
-/// the stay for those places. A calendar that is not full answers in one round of 40 probes, not
+/// (<see cref="StayPrice"/>), so the places that sleep the guests are put in price order in memory
+/// from the catalog the replica already holds, and only then asked about: the cheapest twice the limit
+/// first, then twice as many each round, each round one statement probing the nights' primary key
+/// (accommodation, night) over the stay for those places. A calendar that is not full answers in one round of 40 probes, not
 /// 1,000 probes and a sort. A night is held while a reservation holds it (a hold past its expiry until
 /// the sweep releases it, as a create would find it). No library orders by a price the database does
 /// not store; hence this.
@@ -26,15 +25,13 @@ public sealed class FreePlaces([FromKeyedServices(Databases.BackOffice)] MySqlDa
     public const int MaxLimit = 200;
     public const int MaxGuests = 50;
 
-    public static IReadOnlyList<(string Name, string Description)> ParameterDocs { get; } =
+    public static IReadOnlyList<QueryParameter> Parameters { get; } =
     [
-        ("checkIn", "the stay's first night, yyyy-MM-dd (required)"),
-        ("checkOut", "the day the stay ends, yyyy-MM-dd, 1 to 30 nights after checkIn (required)"),
-        ("guests", "how many the place must sleep, 1 to 50 (default 1)"),
-        ("limit", "places to list, 1 to 200 (default 20)"),
+        new("checkIn", "the stay's first night, yyyy-MM-dd (required)"),
+        new("checkOut", "the day the stay ends, yyyy-MM-dd, 1 to 30 nights after checkIn (required)"),
+        new("guests", "how many the place must sleep, 1 to 50 (default 1)"),
+        new("limit", "places to list, 1 to 200 (default 20)"),
     ];
-
-    public static IReadOnlyList<string> Parameters { get; } = [.. ParameterDocs.Select(p => p.Name)];
 
     /// <summary>The stay asked for, or null with <paramref name="errors"/> saying what is wrong with each parameter.</summary>
     public static FreePlacesQuery? TryRead(IQueryCollection query, Dictionary<string, string[]> errors)
@@ -60,9 +57,8 @@ public sealed class FreePlaces([FromKeyedServices(Databases.BackOffice)] MySqlDa
     public async Task<FreePlacesAnswer> FindAsync(FreePlacesQuery stay, RequestDeadline deadline, CancellationToken cancellationToken)
     {
         var nights = stay.CheckOut.DayNumber - stay.CheckIn.DayNumber;
-        var weekend = StayPrice.WeekendNights(stay.CheckIn, nights);
         var candidates = catalog.All.Where(a => a.Capacity >= stay.Guests)
-            .Select(a => (Place: a, Total: (nights - weekend) * a.NightlyPrice + weekend * a.WeekendPrice))
+            .Select(a => (Place: a, Total: StayPrice.Total(stay.CheckIn, nights, a.NightlyPrice, a.WeekendPrice)))
             .OrderBy(c => c.Total).ThenBy(c => c.Place.Id).ToList();
         var free = new List<FreePlace>(stay.Limit);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

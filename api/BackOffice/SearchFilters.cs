@@ -40,30 +40,27 @@ public sealed record SearchFilters(
     private static readonly string[] Statuses = [ReservationStatus.PreReserved, ReservationStatus.Confirmed, ReservationStatus.Cancelled, ReservationStatus.Expired];
 
     /// <summary>Every parameter the search takes, with what it means (the OpenAPI document's); the export takes the same but the cursor and limit.</summary>
-    public static IReadOnlyList<(string Name, string Description)> ParameterDocs { get; } =
+    public static IReadOnlyList<QueryParameter> Parameters { get; } =
     [
-        ("status", "pre_reserved, confirmed, cancelled or expired (a hold past its expiry counts as expired)"),
-        ("accommodationId", "one accommodation"),
-        ("owner", "the client that created it (its client id; 'anonymous' for guests)"),
-        ("guestEmail", "the guest's email, exact (letter case aside)"),
-        ("guestPhone", "the guest's phone in E.164 form (encode '+' as %2B)"),
-        ("stayFrom", "with stayTo: stays overlapping [stayFrom, stayTo), yyyy-MM-dd, at most 366 days"),
-        ("stayTo", "the end of the stay window (exclusive), yyyy-MM-dd"),
-        ("createdFrom", "created at or after: yyyy-MM-dd or a time with its offset"),
-        ("createdTo", "created before: yyyy-MM-dd or a time with its offset"),
-        ("sort", "newest (default: newest first) or checkIn (earliest check-in first)"),
-        (CursorParameter, "the nextCursor of the previous page, with the same filters"),
-        (LimitParameter, "reservations per page, 1 to 200 (default 50)"),
+        new("status", "pre_reserved, confirmed, cancelled or expired (a hold past its expiry counts as expired)"),
+        new("accommodationId", "one accommodation"),
+        new("owner", "the client that created it (its client id; 'anonymous' for guests)"),
+        new("guestEmail", "the guest's email, exact (letter case aside)"),
+        new("guestPhone", "the guest's phone in E.164 form (encode '+' as %2B)"),
+        new("stayFrom", "with stayTo: stays overlapping [stayFrom, stayTo), yyyy-MM-dd, at most 366 days"),
+        new("stayTo", "the end of the stay window (exclusive), yyyy-MM-dd"),
+        new("createdFrom", "created at or after: yyyy-MM-dd or a time with its offset"),
+        new("createdTo", "created before: yyyy-MM-dd or a time with its offset"),
+        new("sort", "newest (default: newest first) or checkIn (earliest check-in first)"),
+        new(CursorParameter, "the nextCursor of the previous page, with the same filters"),
+        new(LimitParameter, "reservations per page, 1 to 200 (default 50)"),
     ];
-
-    /// <summary>Every parameter the search takes; the export takes the same.</summary>
-    public static IReadOnlyList<string> Parameters { get; } = [.. ParameterDocs.Select(p => p.Name)];
 
     /// <summary>
     /// The filters in <paramref name="query"/>, or null with <paramref name="errors"/> saying what is wrong
     /// with each parameter. <paramref name="extra"/> are parameters the caller reads itself (the export's options).
     /// </summary>
-    public static SearchFilters? TryRead(IQueryCollection query, Dictionary<string, string[]> errors, IReadOnlyCollection<string>? extra = null)
+    public static SearchFilters? TryRead(IQueryCollection query, Dictionary<string, string[]> errors, IReadOnlyCollection<QueryParameter>? extra = null)
     {
         StrictQuery.Check(query, extra is null ? Parameters : [.. Parameters, .. extra], errors);
         if (errors.Count > 0)

@@ -14,10 +14,11 @@ public static class StrictQuery
     public const int MaxValueLength = 256;
 
     /// <summary>Adds to <paramref name="errors"/> each parameter that is unknown, repeated or too long.</summary>
-    public static void Check(IQueryCollection query, IReadOnlyCollection<string> known, Dictionary<string, string[]> errors)
+    public static void Check(IQueryCollection query, IEnumerable<QueryParameter> parameters, Dictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(errors);
+        var known = parameters.Select(p => p.Name).ToList();
         foreach (var (name, values) in query)
         {
             if (!known.Contains(name, StringComparer.Ordinal))
@@ -70,3 +71,6 @@ public static class StrictQuery
         return shown.ToString();
     }
 }
+
+/// <summary>A query parameter an endpoint reads itself: its name (what <see cref="StrictQuery.Check"/> admits) and what it means (the OpenAPI document's).</summary>
+public sealed record QueryParameter(string Name, string Description);

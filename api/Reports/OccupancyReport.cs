@@ -22,15 +22,13 @@ public sealed class OccupancyReport([FromKeyedServices(Databases.BackOffice)] My
 {
     public const int MaxRangeDays = 366;
 
-    public static IReadOnlyList<(string Name, string Description)> ParameterDocs { get; } =
+    public static IReadOnlyList<QueryParameter> Parameters { get; } =
     [
-        ("from", "the first night, yyyy-MM-dd (required)"),
-        ("to", "the night after the last, yyyy-MM-dd, at most 366 days after from (required)"),
-        ("granularity", "day (default), week (ISO, from Monday) or month; the first and last bucket are cut to the range"),
-        ("accommodationId", "one accommodation; all of them when absent"),
+        new("from", "the first night, yyyy-MM-dd (required)"),
+        new("to", "the night after the last, yyyy-MM-dd, at most 366 days after from (required)"),
+        new("granularity", "day (default), week (ISO, from Monday) or month; the first and last bucket are cut to the range"),
+        new("accommodationId", "one accommodation; all of them when absent"),
     ];
-
-    public static IReadOnlyList<string> Parameters { get; } = [.. ParameterDocs.Select(p => p.Name)];
 
     public static OccupancyQuery? TryRead(IQueryCollection query, Dictionary<string, string[]> errors)
     {

@@ -33,8 +33,8 @@ public static class ReportEndpoints
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{BackOfficeEndpoints.Prefix}/reports").WithTags("Back office");
-        group.MapGet("/occupancy", Occupancy).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(OccupancyReport.ParameterDocs);
-        group.MapGet("/totals", Totals).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(TotalsReport.ParameterDocs);
+        group.MapGet("/occupancy", Occupancy).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(OccupancyReport.Parameters);
+        group.MapGet("/totals", Totals).BackOfficeReads().RequireScope(Scopes.Admin).WithQueryParameters(TotalsReport.Parameters);
         return app;
     }
 
@@ -48,12 +48,8 @@ public static class ReportEndpoints
             return Problem.Invalid(errors);
         if (query.AccommodationId is { } id && await catalog.FindAsync(id, cancellationToken) is null)
             return Problem.NotFoundProblem($"There is no accommodation {id}.");
-        var totals = await state.ReadAsync(deadline, cancellationToken);
-        if (!totals.Built)
-            return NotBuilt(context);
-        var computed = await cache.GetAsync($"occupancy {query} v{totals.Version}",
+        return await AnswerAsync(context, state, cache, clock, deadline, $"occupancy {query}",
             () => report.ComputeAsync(query, catalog.Count, deadline, CancellationToken.None), cancellationToken);
-        return TypedResults.Ok(Stamped(context, computed, totals, clock));
     }
 
     public static async Task<Results<Ok<TotalsAnswer>, ValidationProblem, ProblemHttpResult>> Totals(
@@ -64,20 +60,26 @@ public static class ReportEndpoints
         var query = TotalsReport.TryRead(context.Request.Query, errors);
         if (query is null)
             return Problem.Invalid(errors);
-        var totals = await state.ReadAsync(deadline, cancellationToken);
-        if (!totals.Built)
-            return NotBuilt(context);
-        var computed = await cache.GetAsync($"totals {query} v{totals.Version}",
+        return await AnswerAsync(context, state, cache, clock, deadline, $"totals {query}",
             () => report.ComputeAsync(query, deadline, CancellationToken.None), cancellationToken);
-        return TypedResults.Ok(Stamped(context, computed, totals, clock));
     }
 
-    // Only while the totals are first built (after migration 007 or a seed): seconds over a million reservations.
-    private static ProblemHttpResult NotBuilt(HttpContext context)
+    /// <summary>
+    /// A report's answer: the totals' state first (while they are first built, after migration 007 or a
+    /// seed, a 503), then the answer shared under the totals' version, stamped with its freshness.
+    /// </summary>
+    private static async Task<Results<Ok<T>, ValidationProblem, ProblemHttpResult>> AnswerAsync<T>(HttpContext context, ReportState state,
+        ReportCache cache, TimeProvider clock, RequestDeadline deadline, string key, Func<Task<T>> compute, CancellationToken cancellationToken)
     {
-        context.Response.Headers.RetryAfter = Problem.RetryAfter;
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ReportsBuilding,
-            title: "Reports are being built", detail: "The report totals are being built from the reservations; try again in a few seconds.");
+        var totals = await state.ReadAsync(deadline, cancellationToken);
+        if (!totals.Built)
+        {
+            context.Response.Headers.RetryAfter = Problem.RetryAfter;
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ReportsBuilding,
+                title: "Reports are being built", detail: "The report totals are being built from the reservations; try again in a few seconds.");
+        }
+        var computed = await cache.GetAsync($"{key} v{totals.Version}", compute, cancellationToken);
+        return TypedResults.Ok(Stamped(context, computed, totals, clock));
     }
 
     // The answer's freshness in the headers: when it was computed, and its age in whole seconds (RFC 9111).

@@ -132,9 +132,9 @@ public sealed partial class ReportFolder(
 
             var parameters = new DynamicParameters(new { now, ids = events.Select(e => e.Id) });
             var statements = new List<string>();
-            if (NightsUpsert(deltas.Nights.Select(n => (n.Key, n.Value)).ToList(), parameters, "n", additive: true) is { } nights)
+            if (NightsTable.Insert([.. deltas.Nights.Select(n => NightRow(n.Key, n.Value))], parameters, "n", additive: true) is { } nights)
                 statements.Add(nights);
-            if (CreatedUpsert(deltas.Created.Select(c => (c.Key, c.Value)).ToList(), parameters, "c", additive: true) is { } created)
+            if (CreatedTable.Insert([.. deltas.Created.Select(c => CreatedRow(c.Key, c.Value))], parameters, "c", additive: true) is { } created)
                 statements.Add(created);
             statements.Add("UPDATE outbox SET folded_at = @now WHERE id IN @ids");
             statements.Add("UPDATE report_state SET version = version + 1 WHERE id = 1");
@@ -175,31 +175,29 @@ public sealed partial class ReportFolder(
 
             var nights = (await connection.QueryAsync<OccupancyReport.NightRow>(new CommandDefinition(
                     OccupancyReport.RawNightsSql("ix_reservation_nights_night", ""), cancellationToken: CancellationToken.None)))
-                .Select(n => (DateOnly.FromDateTime(n.Night), new NightDelta((int)n.NightsConfirmed, (int)n.NightsHeld, n.RevenueConfirmed, n.RevenueHeld)))
+                .Select(n => NightRow(DateOnly.FromDateTime(n.Night), new NightDelta((int)n.NightsConfirmed, (int)n.NightsHeld, n.RevenueConfirmed, n.RevenueHeld)))
                 .ToList();
             var created = (await connection.QueryAsync<(DateTime Day, string Owner, string Status, long Reservations, long Nights, decimal Value)>(
                 new CommandDefinition("""
                     SELECT DATE(created_at), owner_client, CAST(status AS CHAR), COUNT(*), CAST(SUM(nights) AS SIGNED), SUM(total_price)
                     FROM reservations GROUP BY 1, 2, 3
                     """, cancellationToken: CancellationToken.None)))
-                .Select(c => ((DateOnly.FromDateTime(c.Day), c.Owner, c.Status), new CreatedDelta((int)c.Reservations, (int)c.Nights, c.Value))).ToList();
+                .Select(c => CreatedRow((DateOnly.FromDateTime(c.Day), c.Owner, c.Status), new CreatedDelta((int)c.Reservations, (int)c.Nights, c.Value)))
+                .ToList();
             var seen = (await connection.QueryAsync<long>(new CommandDefinition(
                 "SELECT id FROM outbox FORCE INDEX (ix_outbox_folded) WHERE folded_at IS NULL", cancellationToken: CancellationToken.None))).ToList();
 
             var read = clock.GetUtcNow() - started;
             var now = clock.GetUtcNow().UtcDateTime.TruncateToMicroseconds();
             await batches.ExecuteAsync(connection, ["DELETE FROM report_nights", "DELETE FROM report_created"], null, CancellationToken.None);
-            foreach (var chunk in nights.Chunk(BuildChunk))
+            foreach (var (table, rows) in new[] { (NightsTable, nights), (CreatedTable, created) })
             {
-                var parameters = new DynamicParameters();
-                await connection.ExecuteAsync(new CommandDefinition(NightsUpsert(chunk, parameters, "n", additive: false)!, parameters,
-                    cancellationToken: CancellationToken.None));
-            }
-            foreach (var chunk in created.Chunk(BuildChunk))
-            {
-                var parameters = new DynamicParameters();
-                await connection.ExecuteAsync(new CommandDefinition(CreatedUpsert(chunk, parameters, "c", additive: false)!, parameters,
-                    cancellationToken: CancellationToken.None));
+                foreach (var chunk in rows.Chunk(BuildChunk))
+                {
+                    var parameters = new DynamicParameters();
+                    await connection.ExecuteAsync(new CommandDefinition(table.Insert(chunk, parameters, "r", additive: false)!, parameters,
+                        cancellationToken: CancellationToken.None));
+                }
             }
             foreach (var chunk in seen.Chunk(BuildChunk))
             {
@@ -218,47 +216,43 @@ public sealed partial class ReportFolder(
         }
     }
 
-    private static string? NightsUpsert(IReadOnlyList<(DateOnly Night, NightDelta Delta)> rows, DynamicParameters parameters, string prefix, bool additive)
-    {
-        if (rows.Count == 0)
-            return null;
-        var sql = new StringBuilder("INSERT INTO report_nights (night, nights_confirmed, nights_held, revenue_confirmed, revenue_held) VALUES ");
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var (night, d) = rows[i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@{prefix}d{i}, @{prefix}c{i}, @{prefix}h{i}, @{prefix}rc{i}, @{prefix}rh{i})");
-            parameters.Add($"{prefix}d{i}", night.ToDateTime(TimeOnly.MinValue));
-            parameters.Add($"{prefix}c{i}", d.Confirmed);
-            parameters.Add($"{prefix}h{i}", d.Held);
-            parameters.Add($"{prefix}rc{i}", d.RevenueConfirmed);
-            parameters.Add($"{prefix}rh{i}", d.RevenueHeld);
-        }
-        return sql.Append(additive
-            ? " ON DUPLICATE KEY UPDATE nights_confirmed = nights_confirmed + VALUES(nights_confirmed), nights_held = nights_held + VALUES(nights_held), " +
-              "revenue_confirmed = revenue_confirmed + VALUES(revenue_confirmed), revenue_held = revenue_held + VALUES(revenue_held)"
-            : "").ToString();
-    }
+    /// <summary>The two totals tables: the columns that key a row, and the sums a fold adds to.</summary>
+    private static readonly TotalsTable NightsTable = new("report_nights", ["night"], ["nights_confirmed", "nights_held", "revenue_confirmed", "revenue_held"]);
+    private static readonly TotalsTable CreatedTable = new("report_created", ["created_day", "owner_client", "status"], ["reservations", "nights", "value"]);
 
-    private static string? CreatedUpsert(IReadOnlyList<((DateOnly Day, string Owner, string Status) Key, CreatedDelta Delta)> rows, DynamicParameters parameters,
-        string prefix, bool additive)
+    private static object[] NightRow(DateOnly night, NightDelta d) =>
+        [night.ToDateTime(TimeOnly.MinValue), d.Confirmed, d.Held, d.RevenueConfirmed, d.RevenueHeld];
+
+    private static object[] CreatedRow((DateOnly Day, string Owner, string Status) key, CreatedDelta d) =>
+        [key.Day.ToDateTime(TimeOnly.MinValue), key.Owner, key.Status, d.Reservations, d.Nights, d.Value];
+
+    private sealed record TotalsTable(string Name, string[] Keys, string[] Sums)
     {
-        if (rows.Count == 0)
-            return null;
-        var sql = new StringBuilder("INSERT INTO report_created (created_day, owner_client, status, reservations, nights, value) VALUES ");
-        for (var i = 0; i < rows.Count; i++)
+        /// <summary>
+        /// One multi-row INSERT of <paramref name="rows"/> (each its key columns, then its sums), its values
+        /// added to <paramref name="parameters"/> under <paramref name="prefix"/>; <paramref name="additive"/>:
+        /// a row already there has the sums added to it. Null when there are no rows.
+        /// </summary>
+        public string? Insert(object[][] rows, DynamicParameters parameters, string prefix, bool additive)
         {
-            var ((day, owner, status), d) = rows[i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}(@{prefix}d{i}, @{prefix}o{i}, @{prefix}s{i}, @{prefix}r{i}, @{prefix}n{i}, @{prefix}v{i})");
-            parameters.Add($"{prefix}d{i}", day.ToDateTime(TimeOnly.MinValue));
-            parameters.Add($"{prefix}o{i}", owner);
-            parameters.Add($"{prefix}s{i}", status);
-            parameters.Add($"{prefix}r{i}", d.Reservations);
-            parameters.Add($"{prefix}n{i}", d.Nights);
-            parameters.Add($"{prefix}v{i}", d.Value);
+            if (rows.Length == 0)
+                return null;
+            var sql = new StringBuilder($"INSERT INTO {Name} ({string.Join(", ", Keys.Concat(Sums))}) VALUES ");
+            for (var i = 0; i < rows.Length; i++)
+            {
+                sql.Append(i == 0 ? "(" : ",(");
+                for (var j = 0; j < rows[i].Length; j++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}_{j}");
+                    sql.Append(j == 0 ? "@" : ", @").Append(name);
+                    parameters.Add(name, rows[i][j]);
+                }
+                sql.Append(')');
+            }
+            if (additive)
+                sql.Append(" ON DUPLICATE KEY UPDATE ").AppendJoin(", ", Sums.Select(c => $"{c} = {c} + VALUES({c})"));
+            return sql.ToString();
         }
-        return sql.Append(additive
-            ? " ON DUPLICATE KEY UPDATE reservations = reservations + VALUES(reservations), nights = nights + VALUES(nights), value = value + VALUES(value)"
-            : "").ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report totals built from the raw tables: {Nights} nights, {Created} day-owner-status rows, {Events} events marked folded, in {Seconds:0.0} s ({ReadSeconds:0.0} s reading)")]

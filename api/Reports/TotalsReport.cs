@@ -17,13 +17,11 @@ public sealed class TotalsReport([FromKeyedServices(Databases.BackOffice)] MySql
 {
     public const int MaxRangeDays = 366;
 
-    public static IReadOnlyList<(string Name, string Description)> ParameterDocs { get; } =
+    public static IReadOnlyList<QueryParameter> Parameters { get; } =
     [
-        ("createdFrom", "created on or after this UTC day, yyyy-MM-dd (required)"),
-        ("createdTo", "created before this UTC day, yyyy-MM-dd, at most 366 days after createdFrom (required)"),
+        new("createdFrom", "created on or after this UTC day, yyyy-MM-dd (required)"),
+        new("createdTo", "created before this UTC day, yyyy-MM-dd, at most 366 days after createdFrom (required)"),
     ];
-
-    public static IReadOnlyList<string> Parameters { get; } = [.. ParameterDocs.Select(p => p.Name)];
 
     public static TotalsQuery? TryRead(IQueryCollection query, Dictionary<string, string[]> errors)
     {

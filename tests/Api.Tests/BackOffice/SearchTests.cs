@@ -17,8 +17,6 @@ namespace Platform.Api.Tests.BackOffice;
 public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFixture>
 {
     private const string Path = "/api/v1/admin/reservations";
-    private const string AdminScopes = $"{TestIdentity.Read},{TestIdentity.Admin}";
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -66,7 +64,7 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
     [InlineData("createdFrom=2000-01-01&createdTo=2100-01-01&accommodationId=9&owner=bench_load", 11)]
     public async Task Pages_put_together_are_exactly_the_rows_the_filters_describe_in_order_with_no_row_twice(string query, int limit)
     {
-        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         var expected = Expected(query);
         var seen = new List<string>();
         string? cursor = null;
@@ -94,7 +92,7 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
     [Fact]
     public async Task An_item_has_what_an_operator_needs_and_a_hold_past_its_expiry_reads_as_expired()
     {
-        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using var response = await admin.GetAsync($"{Path}?guestPhone=%2B31690000008&limit=200", Cancellation);
         var items = (await HttpAnswers.ExpectAsync(response, HttpStatusCode.OK, Cancellation))["items"]!.AsArray();
         var item = items.Select(i => i!.AsObject()).First(i => (string)i["code"]! == "T0000008");
@@ -131,7 +129,7 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
     [InlineData("cursor=not%20base64!", "cursor")]
     public async Task A_bad_filter_is_a_400_naming_the_parameter(string query, string parameter)
     {
-        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using var response = await admin.GetAsync($"{Path}?{query}", Cancellation);
         var problem = await HttpAnswers.ExpectProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.ValidationFailed, Cancellation);
         Assert.True(problem["errors"]!.AsObject().ContainsKey(parameter), problem.ToJsonString());
@@ -140,7 +138,7 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
     [Fact]
     public async Task A_filter_of_10_KB_is_refused_before_the_endpoint_and_one_of_1_KB_is_a_400_that_echoes_none_of_it()
     {
-        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         // Past Kestrel's 8 KB request line: 414 from the server itself, before any of our code.
         using (var huge = await admin.GetAsync($"{Path}?guestEmail={new string('x', 10_240)}@example.com", Cancellation))
             Assert.Equal(HttpStatusCode.RequestUriTooLong, huge.StatusCode);
@@ -153,8 +151,8 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
     [Fact]
     public async Task A_cursor_forged_edited_or_carried_to_other_filters_or_another_client_is_a_400()
     {
-        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, AdminScopes);
-        using var other = fixture.Cluster.Replicas[0].CreateClient("another-admin", AdminScopes);
+        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
+        using var other = fixture.Cluster.Replicas[0].CreateClient("another-admin", TestIdentity.AdminScopes);
         using var first = await admin.GetAsync($"{Path}?accommodationId=7&limit=5", Cancellation);
         var cursor = (string)(await HttpAnswers.ExpectAsync(first, HttpStatusCode.OK, Cancellation))["nextCursor"]!;
 
@@ -193,7 +191,7 @@ public sealed class SearchTests(SearchFixture fixture) : IClassFixture<SearchFix
         using var client = fixture.Cluster.Replicas[0].CreateClient();
         using var response = await client.GetAsync("/api/v1/openapi.json", Cancellation);
         var operation = (await HttpAnswers.ExpectAsync(response, HttpStatusCode.OK, Cancellation))["paths"]![Path]!["get"]!;
-        Assert.Equal(SearchFilters.Parameters.Order(StringComparer.Ordinal), operation["parameters"]!.AsArray().Select(p => (string)p!["name"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(SearchFilters.Parameters.Select(p => p.Name).Order(StringComparer.Ordinal), operation["parameters"]!.AsArray().Select(p => (string)p!["name"]!).Order(StringComparer.Ordinal));
         foreach (var status in new[] { "200", "400", "401", "403", "503", "504" })
             Assert.True(operation["responses"]!.AsObject().ContainsKey(status), $"GET {Path} does not list {status}");
     }
