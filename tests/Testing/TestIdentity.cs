@@ -22,6 +22,9 @@ public static partial class TestIdentity
     /// <summary>What an ordinary client holds: its own reservations, created, read and managed.</summary>
     public const string DefaultScopes = $"{Create},{Read},{Manage}";
 
+    /// <summary>An operator's: reading and the back office.</summary>
+    public const string AdminScopes = $"{Read},{Admin}";
+
     private static readonly Lazy<(byte[] Key, string File)> Signing = new(WriteKeyFile);
 
     /// <summary>The configuration key both services read the signing key's file from.</summary>

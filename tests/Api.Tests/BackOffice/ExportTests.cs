@@ -116,7 +116,7 @@ public sealed class ExportTests(SearchFixture fixture) : IClassFixture<SearchFix
     [Fact]
     public async Task Only_the_export_scope_exports()
     {
-        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, $"{TestIdentity.Read},{TestIdentity.Admin}");
+        using var admin = fixture.Cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using var response = await admin.GetAsync(Path, Cancellation);
         await HttpAnswers.ExpectProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.InsufficientScope, Cancellation);
     }

@@ -217,7 +217,7 @@ public class BulkheadTests(ClusterFixture fixture) : ClusterTest(fixture)
     public async Task Operators_beyond_the_back_office_share_wait_for_a_slot_as_many_again_never_past_their_deadline_and_one_more_is_shed()
     {
         await using var replica = await Cluster.StartExtraReplicaAsync(new Dictionary<string, string> { ["Database__BackOfficePoolSize"] = "2" });
-        using var admin = replica.CreateClient(TestIdentity.DefaultClient, $"{TestIdentity.Read},{TestIdentity.Admin}");
+        using var admin = replica.CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         const string search = "/api/v1/admin/reservations?status=confirmed&limit=5";
         using (var before = await admin.GetAsync(search, Cancellation))
             await ExpectAsync(before, HttpStatusCode.OK);

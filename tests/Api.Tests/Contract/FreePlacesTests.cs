@@ -15,8 +15,6 @@ namespace Platform.Api.Tests.Contract;
 /// </summary>
 public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
-    private const string AdminScopes = $"{TestIdentity.Read},{TestIdentity.Admin}";
-
     [Fact]
     public async Task Lists_every_place_that_sleeps_the_guests_with_no_night_held_cheapest_first_priced_as_a_create()
     {
@@ -36,7 +34,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
         await HoldAsync(client, (int)cheapest[1].Id, checkIn.AddDays(-1), checkIn);
         await HoldAsync(client, (int)cheapest[1].Id, checkOut, checkOut.AddDays(1));
 
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         var answer = await GetAsync(admin, $"checkIn={checkIn:yyyy-MM-dd}&checkOut={checkOut:yyyy-MM-dd}&guests=4&limit=200");
         Assert.Equal(3, (int)answer["nights"]!);
         Assert.Equal(4, (int)answer["guests"]!);
@@ -67,7 +65,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
         foreach (var place in cheapest.Take(3))
             await HoldAsync(client, (int)place.Id, checkIn.AddDays(1), checkOut);
 
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         foreach (var limit in new[] { 1, 3 })
         {
             var answer = await GetAsync(admin, $"checkIn={checkIn:yyyy-MM-dd}&checkOut={checkOut:yyyy-MM-dd}&guests=4&limit={limit}");
@@ -96,7 +94,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
     [InlineData("checkIn=2100-01-04'%3B%20DROP%20TABLE%20reservations%3B--&checkOut=2100-01-06", "checkIn")]
     public async Task A_bad_or_hostile_parameter_is_a_400_naming_it(string query, string field)
     {
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using var response = await admin.GetAsync($"/api/v1/admin/availability?{query}", Cancellation);
         await BackOfficeChecks.ExpectValidationAsync(response, field);
     }
@@ -104,7 +102,7 @@ public sealed class FreePlacesTests(ClusterFixture fixture) : ClusterTest(fixtur
     [Fact]
     public async Task A_long_value_is_a_400_without_echoing_it_and_ten_kilobytes_a_414()
     {
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         var longValue = new string('9', 2_000);
         using (var response = await admin.GetAsync($"/api/v1/admin/availability?checkIn=2100-01-04&checkOut=2100-01-06&guests={longValue}", Cancellation))
         {

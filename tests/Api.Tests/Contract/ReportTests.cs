@@ -17,8 +17,6 @@ namespace Platform.Api.Tests.Contract;
 /// </summary>
 public sealed class ReportTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
-    private const string AdminScopes = $"{TestIdentity.Read},{TestIdentity.Admin}";
-
     /// <summary>Promised: a relay turn (Outbox:PollInterval, 500 ms) and a fold; a second more for this machine's scheduling.</summary>
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1.5);
 
@@ -74,7 +72,7 @@ public sealed class ReportTests(ClusterFixture fixture) : ClusterTest(fixture)
         // The answer states the instant it reflects the database as of; it covers the last change within
         // the freshness promised (one relay turn, Outbox:PollInterval, then the fold), and is exact then.
         var lastChange = DateTimeOffset.UtcNow;
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         var path = $"occupancy?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&granularity=week";
         JsonNode occupancy = null!;
         Assert.True(await Eventually.HoldsAsync(async () =>
@@ -140,7 +138,7 @@ public sealed class ReportTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("totals?createdFrom=2026-01-01'--&createdTo=2026-02-01", "createdFrom")]
     public async Task A_bad_or_hostile_parameter_is_a_400_naming_it(string pathAndQuery, string field)
     {
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using var response = await admin.GetAsync($"/api/v1/admin/reports/{pathAndQuery}", Cancellation);
         await BackOfficeChecks.ExpectValidationAsync(response, field);
     }
@@ -148,7 +146,7 @@ public sealed class ReportTests(ClusterFixture fixture) : ClusterTest(fixture)
     [Fact]
     public async Task An_unknown_accommodation_is_404_and_callers_without_the_admin_scope_get_403()
     {
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using (var unknown = await admin.GetAsync("/api/v1/admin/reports/occupancy?from=2150-01-01&to=2150-02-01&accommodationId=999999", Cancellation))
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         using var reader = Client();

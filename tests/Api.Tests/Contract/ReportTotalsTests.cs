@@ -16,8 +16,6 @@ namespace Platform.Api.Tests.Contract;
 /// </summary>
 public sealed class ReportTotalsTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
-    private const string AdminScopes = $"{TestIdentity.Read},{TestIdentity.Admin}";
-
     [Fact]
     public async Task A_build_under_way_while_bookings_change_ends_equal_to_the_raw_tables()
     {
@@ -25,7 +23,7 @@ public sealed class ReportTotalsTests(ClusterFixture fixture) : ClusterTest(fixt
         var year = 2190 + Random.Shared.Next(0, 9);
         var owner = $"totals-{Guid.NewGuid():N}"[..24];
         using var client = ClientAs(owner, TestIdentity.DefaultScopes);
-        using var admin = ClientAs(TestIdentity.DefaultClient, AdminScopes);
+        using var admin = ClientAs(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         await using var root = await Fixture.OpenRootAsync();
 
         var codes = new List<string>();

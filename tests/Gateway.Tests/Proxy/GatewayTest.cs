@@ -51,7 +51,7 @@ public abstract partial class GatewayTest : IDisposable
     /// </summary>
     protected static async Task<int> ReservationsOfAsync(ApiReplica replica, string phone)
     {
-        using var client = replica.CreateClient(scopes: $"{TestIdentity.Read},{TestIdentity.Admin}");
+        using var client = replica.CreateClient(scopes: TestIdentity.AdminScopes);
         using var response = await client.GetAsync($"/api/v1/reservations?guestPhone={Uri.EscapeDataString(phone)}", Cancellation);
         var body = await ExpectAsync(response, HttpStatusCode.OK);
         return body["items"]!.AsArray().Count;

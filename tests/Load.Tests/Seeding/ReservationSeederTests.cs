@@ -66,7 +66,7 @@ public sealed class ReservationSeederTests
 
         // The API reads a seeded reservation (as an admin), and its own next create takes an id past the seeded ones.
         var code = (string)(await new MySqlCommand("SELECT code FROM reservations WHERE status = 'confirmed' ORDER BY id DESC LIMIT 1", connection).ExecuteScalarAsync(cancel))!;
-        using var admin = cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, $"{TestIdentity.Read},{TestIdentity.Admin}");
+        using var admin = cluster.Replicas[0].CreateClient(TestIdentity.DefaultClient, TestIdentity.AdminScopes);
         using (var read = await admin.GetAsync($"/api/v1/reservations/{code}", cancel))
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var after = await CreateAsync(client, accommodationId: 8, today.AddDays(400), cancel);
