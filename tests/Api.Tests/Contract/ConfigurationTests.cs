@@ -37,6 +37,10 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Identity__SigningKeyFile", "/nonexistent/signing-key", "Identity:SigningKeyFile")]
     [InlineData("Identity__MaxAge", "00:00:00", "Identity:MaxAge")]
     [InlineData("Identity__MaxAge", "01:00:00", "Identity:MaxAge")]
+    [InlineData("Database__BackOfficePoolSize", "0", "Database:BackOfficePoolSize")]
+    [InlineData("Export__RowsPerSecond", "-1", "Export:RowsPerSecond")]
+    [InlineData("Export__RowsPerSecond", "fast", "Export:RowsPerSecond")]
+    [InlineData("Reports__CacheTtl", "00:05:00", "Reports:CacheTtl")]
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(
