@@ -10,10 +10,12 @@ using Platform.Api.Outbox;
 using Platform.Api.Problems;
 using Platform.Api.Reports;
 using Platform.Api.Reservations;
+using Platform.Api.Tracing;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddObservability();     // replica id, X-Replica, /metrics on the management port
+builder.AddApiTracing();        // OpenTelemetry when a collector is named: server, statement and Redis spans, 1 % sampled by the gateway
 builder.AddProblemResponses();  // problem+json for every failure; 503 + Retry-After when the database is out of reach
 builder.AddDatabase();          // request and background pools, schema migrations, readiness check
 builder.AddDeadlines();         // X-Request-Deadline bounds every read and write; stale requests get 504 at once

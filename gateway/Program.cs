@@ -6,10 +6,12 @@ using Platform.Gateway.Problems;
 using Platform.Gateway.Proxy;
 using Platform.Gateway.RateLimiting;
 using Platform.Gateway.Tls;
+using Platform.Gateway.Tracing;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayObservability(); // /metrics on the management port: durations per route and destination, upstream health
+builder.AddGatewayTracing();       // OpenTelemetry when a collector is named: a span per request and per attempt, 1 % sampled, failures kept
 builder.AddProblemResponses();     // problem+json for everything the gateway itself answers (400, 401, 404, 413, 429, 502-504)
 builder.AddClientIdentity();       // who calls: API key (hashed, reloadable) or anonymous; the signed X-Client-Identity header
 builder.AddFailedAuthenticationLockout(); // unknown keys and wrong guest secrets count against the address; past a threshold, 429
@@ -30,6 +32,7 @@ app.UseTrustedForwardedHeaders();
 app.UseGatewayHsts();
 app.UseProblemResponses();
 app.UseGatewayObservability();
+app.UseClientTraceContext();       // a client's traceparent is linked, never a parent; trace headers and baggage never forwarded
 app.UseForwardableHeaders();       // 400 for a header the forwarder cannot send, before it can count against a replica
 app.UseRouting();
 app.UseFailedAuthenticationLockout(); // before identity: an address out of failures is refused unless its key is valid

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Http;
+using Platform.Api.Tracing;
 using Platform.Contracts.Management;
+using Platform.Contracts.Tracing;
 using Prometheus;
 using Prometheus.HttpMetrics;
 
@@ -60,8 +62,10 @@ public static class ObservabilitySetup
                 {
                     Buckets = RequestDurationBuckets,
                     LabelNames = [HttpRequestLabelNames.Code, HttpRequestLabelNames.Method, HttpRequestLabelNames.Endpoint],
+                    ExemplarBehavior = SampledTraces.OfKeptTraces, // only a kept trace's id: the others lead nowhere
                 });
         });
+        app.UseKeptFailures();
         return app;
     }
 }

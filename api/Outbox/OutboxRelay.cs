@@ -133,7 +133,8 @@ public sealed partial class OutboxRelay(
             var events = (await connection.QueryAsync<OutboxEvent>(new CommandDefinition($"""
                 {limits}
                 {Transactions.BeginReadCommitted}
-                SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt
+                SELECT id AS Id, event_type AS EventType, reservation_code AS ReservationCode, payload AS Payload, occurred_at AS OccurredAt,
+                    trace_parent AS TraceParent
                 FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT @BatchSize
                 FOR UPDATE SKIP LOCKED
                 """, new { settings.BatchSize }, cancellationToken: CancellationToken.None))).ToList();
@@ -143,6 +144,7 @@ public sealed partial class OutboxRelay(
                 return 0;
             }
 
+            using var publication = TracedEvents.StartPublication(events.Select(e => e.TraceParent), settings.Stream, events.Count);
             var stream = redis.GetDatabase();
             await Task.WhenAll(events.Select(e => stream.StreamAddAsync(settings.Stream,
                 [
@@ -196,6 +198,7 @@ public sealed partial class OutboxRelay(
         public string ReservationCode { get; set; } = "";
         public string Payload { get; set; } = "";
         public DateTime OccurredAt { get; set; }
+        public string? TraceParent { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed ({Kind}: {Reason}); events stay in the table, next try in about {Delay}")]

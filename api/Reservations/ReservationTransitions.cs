@@ -2,6 +2,7 @@ using Dapper;
 using MySqlConnector;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
+using Platform.Api.Outbox;
 
 namespace Platform.Api.Reservations;
 
@@ -57,7 +58,7 @@ public sealed class ReservationTransitions(MySqlDataSource database, WriteBatche
             List<string> statements = ["UPDATE reservations SET status = @target, updated_at = @now WHERE id = @id"];
             if (target == ReservationStatus.Cancelled)
                 statements.Add("DELETE FROM reservation_nights WHERE reservation_id = @id");
-            statements.Add("INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @now)");
+            statements.Add("INSERT INTO outbox (event_type, reservation_code, payload, occurred_at, trace_parent) VALUES (@eventType, @code, @payload, @now, @traceParent)");
             // A hold that stops being held (confirmed, or cancelled before it was) gives its count back
             // in this transaction (docs/api.md, Limits).
             if (row.Status == ReservationStatus.PreReserved)
@@ -71,6 +72,7 @@ public sealed class ReservationTransitions(MySqlDataSource database, WriteBatche
                 eventType,
                 code = row.Code,
                 payload = ReservationEvents.StatusChange(row, target, now),
+                traceParent = TracedEvents.TraceParent(),
                 holder = row.Holder,
                 shard = row.BudgetShard,
                 nights = row.Nights,

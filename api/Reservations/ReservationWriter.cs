@@ -8,6 +8,7 @@ using MySqlConnector;
 using Platform.Api.Accommodations;
 using Platform.Api.Database;
 using Platform.Api.Deadlines;
+using Platform.Api.Outbox;
 using Platform.Contracts.Reservations;
 
 namespace Platform.Api.Reservations;
@@ -232,7 +233,7 @@ public sealed partial class ReservationWriter(
             command.Parameters.AddWithValue($"@night{i}", r.CheckIn.AddDays(i).ToDateTime(TimeOnly.MinValue));
         }
         statements.Add((Stage.Nights, nights.ToString()));
-        statements.Add((Stage.Nights, "INSERT INTO outbox (event_type, reservation_code, payload, occurred_at) VALUES (@eventType, @code, @payload, @createdAt)"));
+        statements.Add((Stage.Nights, "INSERT INTO outbox (event_type, reservation_code, payload, occurred_at, trace_parent) VALUES (@eventType, @code, @payload, @createdAt, @traceParent)"));
         // The counters last, just before COMMIT: a holder's row (and a budget shard's) is locked for the
         // shortest time, and a create that would go over fails its CHECK (4025) with nothing committed.
         if (charge.Holder is not null)
@@ -277,6 +278,7 @@ public sealed partial class ReservationWriter(
         p.AddWithValue("@expiresAt", r.ExpiresAt);
         p.AddWithValue("@createdAt", r.CreatedAt);
         p.AddWithValue("@eventType", ReservationEvents.Created);
+        p.AddWithValue("@traceParent", TracedEvents.TraceParent());
         p.AddWithValue("@payload", ReservationEvents.Payload(r, ownership.Owner));
         return (statements, command);
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Platform.Contracts.Tracing;
 using Platform.Gateway.Outliers;
+using Platform.Gateway.Tracing;
 using Prometheus;
 using Yarp.ReverseProxy.Model;
 
@@ -65,10 +67,10 @@ public sealed class HedgingHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(HedgePlan.Key, out var plan) || plan.Proxy.ProxiedDestination is not { } primary)
-            return await base.SendAsync(request, cancellationToken);
+            return await SendOnAsync(request, null, AttemptSpans.First, cancellationToken);
 
         if (plan.Bulk)
-            return await base.SendAsync(request, cancellationToken);
+            return await SendOnAsync(request, primary, AttemptSpans.First, cancellationToken);
 
         _budget.Deposit();
         var isRead = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
@@ -76,7 +78,7 @@ public sealed class HedgingHandler : DelegatingHandler
         var started = Stopwatch.GetTimestamp();
         if (!_options.Enabled || !plan.SafeToRepeat || plan.Candidates.Count < 2)
         {
-            var response = await base.SendAsync(request, cancellationToken);
+            var response = await SendOnAsync(request, primary, AttemptSpans.First, cancellationToken);
             if (TellsSpeed(response))
                 quantile.Add(Stopwatch.GetTimestamp() - started);
             ReportAnswer(isRead, response, primary, plan, started);
@@ -126,8 +128,26 @@ public sealed class HedgingHandler : DelegatingHandler
             _outliers.Answered(_cluster, primary, plan.Proxy.AllDestinations, Stopwatch.GetElapsedTime(started));
     }
 
-    private Task<HttpResponseMessage> SendOnAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>One attempt, in its own span (<see cref="AttemptSpans"/>): every send to a replica passes here.</summary>
+    private Task<HttpResponseMessage> SendOnAsync(HttpRequestMessage request, DestinationState? destination, string role, CancellationToken cancellationToken) =>
+        AttemptSpans.Enabled ? TracedAsync(request, destination, role, cancellationToken) : base.SendAsync(request, cancellationToken);
+
+    // Async, so the attempt is the current span only within it: the next attempt is its sibling, not its child.
+    private async Task<HttpResponseMessage> TracedAsync(HttpRequestMessage request, DestinationState? destination, string role, CancellationToken cancellationToken)
+    {
+        var attempt = AttemptSpans.Start(destination, role);
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            AttemptSpans.Stop(attempt, destination, role, response, null);
+            return response;
+        }
+        catch (Exception error)
+        {
+            AttemptSpans.Stop(attempt, destination, role, null, error);
+            throw;
+        }
+    }
 
     private TimeSpan Clamp(TimeSpan p95) =>
         p95 < _options.MinDelay ? _options.MinDelay : p95 > _options.PerTryTimeout ? _options.PerTryTimeout : p95;
@@ -154,7 +174,7 @@ public sealed class HedgingHandler : DelegatingHandler
         public async Task<HttpResponseMessage> RunAsync(TimeSpan hedgeDelay, CancellationToken cancellationToken)
         {
             var original = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var first = handler.SendOnAsync(request, original.Token);
+            var first = handler.SendOnAsync(request, primary, AttemptSpans.First, original.Token);
             // The original's answer or failure before any copy goes out is YARP's to handle as it
             // is (SafeRetry after a refused connection, passive health), so a keyed create never
             // reaches one replica from both this race and a retry.
@@ -172,9 +192,11 @@ public sealed class HedgingHandler : DelegatingHandler
             }
 
             CopyTo = target;
+            // A hedged request's trace is kept, here and (through the copy's sampled flag) at the replica.
+            KeptTraces.Keep(Activity.Current);
             var copySource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // Not disposed here: the winning response refers to it.
-            var copy = handler.SendOnAsync(CopyFor(target), copySource.Token);
+            var copy = handler.SendOnAsync(CopyFor(target), target, AttemptSpans.Hedge, copySource.Token);
             var winner = await Task.WhenAny(first, copy);
             // A failed attempt leaves the race to the other while that one is under way.
             if (!winner.IsCompletedSuccessfully)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Management;
+using Platform.Gateway.Tracing;
 using Prometheus;
 
 namespace Platform.Gateway.Observability;
@@ -27,20 +28,22 @@ public static class GatewayObservabilitySetup
         return builder;
     }
 
-    /// <summary>Times every request into the histogram (<see cref="RequestTiming"/>).</summary>
+    /// <summary>Times every request into the histogram and settles its trace (<see cref="RequestTiming"/>).</summary>
     public static WebApplication UseGatewayObservability(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.IsServed)
+        var served = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.IsServed;
+        if (!served && !AttemptSpans.Enabled)
             return app;
 
-        var durations = Metrics.CreateHistogram(
+        var durations = !served ? null : Metrics.CreateHistogram(
             "gateway_request_duration_seconds",
             "Time to answer a request at the gateway, by YARP route, destination that served it, method and status class.",
             new HistogramConfiguration
             {
                 Buckets = RequestDurationBuckets,
                 LabelNames = ["route", "destination", "method", "code"],
-                // Nothing reads exemplars; looking for a trace on every request cost CPU for nothing.
+                // Only kept requests carry one, passed by RequestTiming: looking for a trace on every
+                // request cost CPU, and an unkept request's trace id leads nowhere.
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
         app.Use(new RequestTiming(durations).InvokeAsync);

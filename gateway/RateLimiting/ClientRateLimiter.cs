@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Platform.Contracts.Tracing;
 
 namespace Platform.Gateway.RateLimiting;
 
@@ -90,6 +91,8 @@ internal sealed class ClientRateLimiter(PartitionTable table, LimiterClock clock
         if (!ceiling.TryAdmit(request, own, now, permitCount, out var ceilingBacklog, out var wait))
         {
             request.Reject(ceilingBacklog, wait, ceiling.Policy);
+            // A refusal by the shared ceiling (not by the client's own rate) is the platform's pressure: traced.
+            KeptTraces.Keep(System.Diagnostics.Activity.Current);
             return BucketLease.Refused(ceiling.Policy!.RetryAfterSeconds(wait));
         }
         request.Admit(backlog);

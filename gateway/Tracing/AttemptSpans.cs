@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Platform.Contracts.Tracing;
+using Yarp.ReverseProxy.Model;
+
+namespace Platform.Gateway.Tracing;
+
+/// <summary>
+/// One span per send to a replica, a child of the request's span: a retry and a hedge's copy are
+/// siblings of the first attempt, each naming its replica and its role. The replica's server span
+/// is its child (the W3C context goes out from it). Kept whenever its request is kept, a first
+/// attempt included when a hedge decided that only after it had started.
+/// </summary>
+/// <remarks>
+/// YARP forwards through <see cref="SocketsHttpHandler"/>, whose own client span has no notion of an
+/// attempt, a destination id or a hedge, and would be one more span for every request; this one
+/// replaces it.
+/// </remarks>
+public static class AttemptSpans
+{
+    public const string SourceName = "Platform.Gateway.Attempts";
+
+    private static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>The roles an attempt has: the first send, a retry after a refused connection, a hedge's copy.</summary>
+    public const string First = "first";
+    public const string Hedge = "hedge";
+
+    /// <summary>Whether anyone listens (a collector is named); when not, an attempt costs nothing.</summary>
+    public static bool Enabled => Source.HasListeners();
+
+    public static Activity? Start(DestinationState? destination, string role)
+    {
+        var activity = Source.StartActivity("attempt " + role, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+            Describe(activity, destination, role);
+        return activity;
+    }
+
+    /// <summary>
+    /// Ends an attempt with its outcome. A failed attempt keeps its request's trace (a retry or a
+    /// hedge follows it); an attempt whose request was kept while it ran is kept with it, and is
+    /// described now.
+    /// </summary>
+    public static void Stop(Activity? attempt, DestinationState? destination, string role, HttpResponseMessage? response, Exception? error)
+    {
+        if (attempt is null)
+            return;
+        var failed = error is not null || response is { StatusCode: >= System.Net.HttpStatusCode.InternalServerError };
+        if (failed)
+            KeptTraces.Keep(attempt.Parent);
+        if (attempt.Parent is { Recorded: true })
+            KeptTraces.Keep(attempt);
+        if (attempt.IsAllDataRequested)
+        {
+            if (attempt.GetTagItem("platform.destination") is null)
+                Describe(attempt, destination, role);
+            if (response is not null)
+                attempt.SetTag("http.response.status_code", (int)response.StatusCode);
+            if (error is not null)
+                attempt.SetStatus(ActivityStatusCode.Error, error is OperationCanceledException ? "cancelled" : error.GetType().Name);
+            else if (failed)
+                attempt.SetStatus(ActivityStatusCode.Error);
+        }
+
+        attempt.Stop();
+    }
+
+    private static void Describe(Activity activity, DestinationState? destination, string role)
+    {
+        activity.SetTag("platform.destination", destination?.DestinationId ?? "none");
+        activity.SetTag("platform.attempt", role);
+        if (destination?.Model?.Config.Address is { } address)
+            activity.SetTag("server.address", address);
+    }
+}
