@@ -27,14 +27,34 @@ public static class RequiredServer
             return found;
         }
 
-        var message = $"{binary} not found: run ./platform test, which installs it (looked on {Binaries.SearchedDirectories})";
-        if (failWhenMissing)
+        throw FailOrSkip($"{binary} not found: run ./platform test, which installs it (looked on {Binaries.SearchedDirectories})", failWhenMissing);
+    }
+
+    /// <summary>
+    /// <paramref name="path"/>, a program that the solution's build puts there rather than a Debian package
+    /// (the trace viewer, which tools/TraceViewer copies from its NuGet package); when absent, fails the test
+    /// under CI=true and skips it otherwise, naming <paramref name="builtBy"/>.
+    /// </summary>
+    public static string LocateBuilt(string path, string builtBy)
+    {
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        throw FailOrSkip($"{path} not found: build {builtBy} (dotnet build Platform.sln, or ./platform test, does)", IsCi);
+    }
+
+    // Fails (Xunit.Sdk.FailException) or skips (Xunit.Sdk.SkipException) the test; returns only for the caller's throw, never reached.
+    private static InvalidOperationException FailOrSkip(string message, bool fail)
+    {
+        if (fail)
         {
             Assert.Fail(message);
         }
 
         Assert.Skip(message);
-        throw new InvalidOperationException(message); // not reached: Assert.Skip throws
+        return new InvalidOperationException(message);
     }
 
     /// <summary>True when every one of <paramref name="binaries"/> is found: a shared fixture starts its servers only then.</summary>
