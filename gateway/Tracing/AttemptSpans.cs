@@ -6,14 +6,14 @@ namespace Platform.Gateway.Tracing;
 
 /// <summary>
 /// One span per send to a replica, a child of the request's span: a retry and a hedge's copy are
-/// siblings of the first attempt, each naming its replica and its role. The replica's server span
-/// is its child (the W3C context goes out from it). Kept whenever its request is kept, a first
+/// siblings of the first attempt, each naming its replica and its role. Under it, the socket handler's
+/// own client span, whose context goes out to the replica: the replica's server span is its child. Kept whenever its request is kept, a first
 /// attempt included when a hedge decided that only after it had started.
 /// </summary>
 /// <remarks>
 /// YARP forwards through <see cref="SocketsHttpHandler"/>, whose own client span has no notion of an
-/// attempt, a destination id or a hedge, and would be one more span for every request; this one
-/// replaces it.
+/// attempt, a destination id or a hedge, and cannot be kept once it has started: this one can, when a
+/// hedge decides, after the first attempt started, that the request is worth keeping.
 /// </remarks>
 public static class AttemptSpans
 {

@@ -19,7 +19,11 @@ public static class GatewayTracingSetup
     {
         // Hosting reads the incoming context through the registered propagator: the client's is ignored.
         builder.Services.AddSingleton<DistributedContextPropagator>(new ClientTraceContext.Ignored());
-        var traced = builder.AddTracing(ServiceName, Environment.MachineName, tracing => tracing.AddSource(AttemptSpans.SourceName));
+        // System.Net.Http: the socket handler starts a span of its own under each attempt whenever there is
+        // a current span, and the context it sends is that span's; exported, the replica's span has its parent.
+        var traced = builder.AddTracing(ServiceName, Environment.MachineName, tracing => tracing
+            .AddSource(AttemptSpans.SourceName)
+            .AddSource("System.Net.Http"));
         if (traced)
         {
             // OpenTelemetry's server instrumentation extracts the context again whenever the default
