@@ -135,16 +135,17 @@ public sealed class HedgingHandler : DelegatingHandler
     // Async, so the attempt is the current span only within it: the next attempt is its sibling, not its child.
     private async Task<HttpResponseMessage> TracedAsync(HttpRequestMessage request, DestinationState? destination, string role, CancellationToken cancellationToken)
     {
+        var startedAt = DateTime.UtcNow;
         var attempt = AttemptSpans.Start(destination, role);
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-            AttemptSpans.Stop(attempt, destination, role, response, null);
+            AttemptSpans.Stop(attempt, startedAt, destination, role, response, null);
             return response;
         }
         catch (Exception error)
         {
-            AttemptSpans.Stop(attempt, destination, role, null, error);
+            AttemptSpans.Stop(attempt, startedAt, destination, role, null, error);
             throw;
         }
     }

@@ -73,6 +73,12 @@ internal sealed class RequestTiming(Histogram? durations)
         var activity = Activity.Current;
         if (KeptTraces.IsKeptStatus(status))
             KeptTraces.Keep(activity);
+        if (activity is { Recorded: true } && activity.GetTagItem("url.path") is null)
+        {
+            // Kept after it started (by its outcome or a hedge): what the server instrumentation records at the start.
+            activity.SetTag("http.request.method", context.Request.Method);
+            activity.SetTag("url.path", context.Request.Path.Value);
+        }
         if (durations is null)
             return;
 

@@ -37,19 +37,26 @@ public static class AttemptSpans
     }
 
     /// <summary>
-    /// Ends an attempt with its outcome. A failed attempt keeps its request's trace (a retry or a
-    /// hedge follows it); an attempt whose request was kept while it ran is kept with it, and is
-    /// described now.
+    /// Ends an attempt with its outcome. A failed attempt keeps its request's trace (a retry or a hedge
+    /// follows it). An attempt that started unsampled has no span (OpenTelemetry makes none under an
+    /// unsampled parent of its own process); if its request was kept meanwhile (a hedge went out while it
+    /// waited), its span is made now, from <paramref name="startedAt"/>, so the trace shows what was hedged.
     /// </summary>
-    public static void Stop(Activity? attempt, DestinationState? destination, string role, HttpResponseMessage? response, Exception? error)
+    public static void Stop(Activity? attempt, DateTime startedAt, DestinationState? destination, string role, HttpResponseMessage? response, Exception? error)
     {
-        if (attempt is null)
-            return;
         var failed = error is not null || response is { StatusCode: >= System.Net.HttpStatusCode.InternalServerError };
+        var request = attempt is null ? Activity.Current : attempt.Parent;
         if (failed)
-            KeptTraces.Keep(attempt.Parent);
-        if (attempt.Parent is { Recorded: true })
-            KeptTraces.Keep(attempt);
+            KeptTraces.Keep(request);
+        if (attempt is null)
+        {
+            if (request is not { Recorded: true })
+                return;
+            attempt = Source.StartActivity(ActivityKind.Client, request.Context, name: "attempt " + role, startTime: startedAt);
+            if (attempt is null)
+                return;
+        }
+
         if (attempt.IsAllDataRequested)
         {
             if (attempt.GetTagItem("platform.destination") is null)
