@@ -48,6 +48,14 @@ public sealed class ComposeMatchesTopologyTests
     }
 
     [Fact]
+    public void Prometheus_keeps_exemplars_as_up_runs_it()
+    {
+        RequiredServer.Locate(PrometheusService.Server);
+        Assert.Contains(PrometheusService.ExemplarStorage, PrometheusService.Start("/config", "/data", 9090).Arguments);
+        AssertFlags("prometheus", [PrometheusService.ExemplarStorage]);
+    }
+
+    [Fact]
     public void The_exporters_and_redis_run_with_the_flags_up_gives_them()
     {
         RequiredServer.LocateAll([ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis, RedisService.Server]);
