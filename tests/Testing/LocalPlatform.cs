@@ -47,6 +47,8 @@ public sealed class LocalPlatform : IAsyncDisposable
 
     private readonly int _gatewayPort = FreePort.Next();
     private readonly int _prometheusPort = FreePort.Next();
+    private readonly int _traceViewerPort = FreePort.Next();
+    private readonly int _traceViewerOtlpPort = FreePort.Next();
 
     /// <param name="settings">Extra environment for the command line and every process it starts (Section__Key form, or PLATFORM_* to override this class's own).</param>
     /// <param name="commandTimeout">Longest any command but `up` may run (3 minutes unless given).</param>
@@ -65,6 +67,8 @@ public sealed class LocalPlatform : IAsyncDisposable
             [PlatformVariables.NodeExporterPort] = Port(FreePort.Next()),
             [PlatformVariables.MysqldExporterPort] = Port(FreePort.Next()),
             [PlatformVariables.RedisExporterPort] = Port(FreePort.Next()),
+            [PlatformVariables.TraceViewerPort] = Port(_traceViewerPort),
+            [PlatformVariables.TraceViewerOtlpPort] = Port(_traceViewerOtlpPort),
             [PlatformVariables.ApiBasePort] = Port(_apiBase),
             // The gateway's metrics port is the base itself; replica N's is base+N.
             [PlatformVariables.MetricsBasePort] = Port(FreePort.Block(9)),
@@ -79,12 +83,21 @@ public sealed class LocalPlatform : IAsyncDisposable
     /// <summary>The value this platform runs with for <paramref name="variable"/> (a <c>PLATFORM_*</c> port, say).</summary>
     public string Setting(string variable) => _environment[variable];
 
+    /// <summary>This platform's settings as its command line reads them, for a test that drives tools/Topology itself.</summary>
+    public PlatformSettings Settings() => PlatformSettings.FromEnvironment(RepositoryRoot.Path, _environment.GetValueOrDefault);
+
     /// <summary>The throwaway state directory (<c>PLATFORM_STATE_DIR</c>): pids, logs, reports.</summary>
     public string StateDirectory => _state.Path;
 
     public Uri GatewayAddress => new($"http://127.0.0.1:{_gatewayPort}/");
 
     public Uri PrometheusAddress => new($"http://127.0.0.1:{_prometheusPort}/");
+
+    /// <summary>The trace viewer's UI and telemetry API.</summary>
+    public Uri TraceViewerAddress => TraceViewerService.UiBase(_traceViewerPort);
+
+    /// <summary>Where the trace viewer takes OTLP over HTTP.</summary>
+    public Uri TraceViewerOtlpAddress => TraceViewerService.OtlpEndpoint(_traceViewerOtlpPort);
 
     /// <summary>Where replica <paramref name="number"/> serves the API.</summary>
     public Uri ReplicaAddress(int number) => new($"http://127.0.0.1:{_apiBase + number}/");

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Platform.Topology;
 using Platform.Topology.Files;
-using Platform.Topology.Processes;
+using Platform.Topology.Resources;
 using Platform.Topology.Services;
 using Xunit;
 
@@ -98,7 +98,7 @@ public sealed class TraceViewer : IAsyncDisposable
             PrivateDirectory.Create(TraceViewerService.TempDirectory(viewer._home.Path));
             viewer._process = ChildProcess.Start(TraceViewerService.Start(
                 Path.GetDirectoryName(program)!, viewer._home.Path, viewer.UiPort, viewer.OtlpPort, viewer._keys));
-            await ReadinessProbe.WaitAsync(viewer._process, Readiness.Http(viewer.UiPort, TraceViewerService.HealthPath), StartTimeout, "the trace viewer");
+            await ReadinessProbe.WaitAsync(viewer._process, TraceViewerResource.Probe(viewer.UiPort), StartTimeout, "the trace viewer");
             return viewer;
         }
         catch

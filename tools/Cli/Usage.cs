@@ -8,8 +8,8 @@ public static class Usage
 {
     private const string About = """
         Runs the platform on this machine: MariaDB, Redis, the Reservations API replicas and the gateway in
-        front of them, the servers' exporters, Prometheus and Alertmanager, all on 127.0.0.1, with every piece
-        of state (data, logs, pid files, builds) under .platform/.
+        front of them, the trace viewer they send their traces to, the servers' exporters, Prometheus and
+        Alertmanager, all on 127.0.0.1, with every piece of state (data, logs, pid files, builds) under .platform/.
         """;
 
     /// <summary>What the platform is, then each <c>PLATFORM_*</c> variable with its default (<see cref="PlatformVariables.All"/>).</summary>

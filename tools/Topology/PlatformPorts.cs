@@ -3,7 +3,8 @@ namespace Platform.Topology;
 /// <summary>
 /// Every port the platform listens on, all on 127.0.0.1. Replica N serves the API on
 /// <see cref="ApiBase"/>+N and its metrics on <see cref="MetricsBase"/>+N; the gateway's management
-/// port is the metrics base itself.
+/// port is the metrics base itself. The trace viewer's UI is <see cref="TraceViewer"/>, and the services send
+/// it their traces and logs on <see cref="TraceViewerOtlp"/> (the ports its container image uses too).
 /// </summary>
 public sealed record PlatformPorts(
     int Gateway,
@@ -16,7 +17,9 @@ public sealed record PlatformPorts(
     int NodeExporter,
     int MysqldExporter,
     int RedisExporter,
-    int GatewayTls)
+    int GatewayTls,
+    int TraceViewer,
+    int TraceViewerOtlp)
 {
     /// <summary>The most replicas a base port leaves room for (replica N on base+N).</summary>
     public const int MaxReplicas = 99;
@@ -24,7 +27,8 @@ public sealed record PlatformPorts(
     /// <summary>The ports an operator gets without setting anything.</summary>
     public static PlatformPorts Defaults { get; } = new(
         Gateway: 8080, MetricsBase: 9100, ApiBase: 5000, Database: 3306, Redis: 6379, Prometheus: 9090,
-        Alertmanager: 9093, NodeExporter: 9200, MysqldExporter: 9204, RedisExporter: 9221, GatewayTls: 8443);
+        Alertmanager: 9093, NodeExporter: 9200, MysqldExporter: 9204, RedisExporter: 9221, GatewayTls: 8443,
+        TraceViewer: 18888, TraceViewerOtlp: 18890);
 
     /// <summary>The gateway's management port (/metrics, /health/*).</summary>
     public int GatewayMetrics => MetricsBase;

@@ -38,7 +38,9 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
             NodeExporter: Port(PlatformVariables.NodeExporterPort, defaults.NodeExporter),
             MysqldExporter: Port(PlatformVariables.MysqldExporterPort, defaults.MysqldExporter),
             RedisExporter: Port(PlatformVariables.RedisExporterPort, defaults.RedisExporter),
-            GatewayTls: Port(PlatformVariables.GatewayTlsPort, defaults.GatewayTls));
+            GatewayTls: Port(PlatformVariables.GatewayTlsPort, defaults.GatewayTls),
+            TraceViewer: Port(PlatformVariables.TraceViewerPort, defaults.TraceViewer),
+            TraceViewerOtlp: Port(PlatformVariables.TraceViewerOtlpPort, defaults.TraceViewerOtlp));
 
         string replicas;
         string source;
@@ -117,7 +119,7 @@ public sealed record PlatformSettings(StateLayout Layout, PlatformPorts Ports, i
         var ports = new List<int>
         {
             Ports.Gateway, Ports.GatewayTls, Ports.GatewayMetrics, Ports.Database, Ports.Redis, Ports.Prometheus, Ports.Alertmanager,
-            Ports.NodeExporter, Ports.MysqldExporter, Ports.RedisExporter,
+            Ports.NodeExporter, Ports.MysqldExporter, Ports.RedisExporter, Ports.TraceViewer, Ports.TraceViewerOtlp,
         };
         for (var n = 1; n <= Replicas; n++)
         {

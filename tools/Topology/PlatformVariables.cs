@@ -21,6 +21,8 @@ public static class PlatformVariables
     public const string NodeExporterPort = "PLATFORM_NODE_EXPORTER_PORT";
     public const string MysqldExporterPort = "PLATFORM_MYSQLD_EXPORTER_PORT";
     public const string RedisExporterPort = "PLATFORM_REDIS_EXPORTER_PORT";
+    public const string TraceViewerPort = "PLATFORM_TRACE_VIEWER_PORT";
+    public const string TraceViewerOtlpPort = "PLATFORM_TRACE_VIEWER_OTLP_PORT";
     public const string DatabasePassword = "PLATFORM_DB_PASSWORD";
     public const string BackupKeepChains = "PLATFORM_BACKUP_KEEP_CHAINS";
     public const string BackupChainLength = "PLATFORM_BACKUP_CHAIN_LENGTH";
@@ -48,6 +50,8 @@ public static class PlatformVariables
             (NodeExporterPort, Port(ports.NodeExporter), "the host's exporter"),
             (MysqldExporterPort, Port(ports.MysqldExporter), "MariaDB's exporter"),
             (RedisExporterPort, Port(ports.RedisExporter), "Redis's exporter"),
+            (TraceViewerPort, Port(ports.TraceViewer), "the trace viewer's UI (log in with the URL 'up' prints)"),
+            (TraceViewerOtlpPort, Port(ports.TraceViewerOtlp), "where the services send the trace viewer their traces and logs (OTLP/HTTP)"),
             (DatabasePassword, "generated once, kept in the state directory's db-password", "password of the 'platform' database user"),
             (BackupKeepChains, Count(Backups.BackupPolicy.DefaultKeepChains), "backup chains (a full backup and its incrementals) 'backup' keeps; older ones are deleted once a new full is in place"),
             (BackupChainLength, Count(Backups.BackupPolicy.DefaultChainLength), "incrementals 'backup' takes on one full before it starts a new chain"),

@@ -13,6 +13,7 @@ public static class ProcessNames
     public const string NodeExporter = "node-exporter";
     public const string MysqldExporter = "mysqld-exporter";
     public const string RedisExporter = "redis-exporter";
+    public const string TraceViewer = "trace-viewer";
 
     private const string ReplicaPrefix = "api-";
 

@@ -72,6 +72,21 @@ public sealed class StateLayout(string repositoryRoot, string stateDirectory)
 
     public string GatewayApp => Combine("app", "gateway");
 
+    /// <summary>The trace viewer's copy of its NuGet package's folder (tools/TraceViewer's publish output).</summary>
+    public string TraceViewerApp => Combine("app", "trace-viewer");
+
+    /// <summary>
+    /// The trace viewer's HOME: the keys that sign its login cookie (<c>.aspnet/</c>), so a browser stays logged
+    /// in across restarts, and <c>tmp/</c>, where it keeps what it has received while it runs.
+    /// </summary>
+    public string TraceViewerHome => Combine("trace-viewer");
+
+    /// <summary>
+    /// The trace viewer's browser token, OTLP key and API key (<see cref="Services.TraceViewerKeys"/>), one file
+    /// each, generated once, this user's only: the login URL is <c>/login?t=</c> the browser token.
+    /// </summary>
+    public string TraceViewerKeys => Combine("trace-viewer-keys");
+
     /// <summary>The replicas the gateway routes to; rewritten atomically whenever the set changes, and reloaded by the running gateway.</summary>
     public string DestinationsFile => Combine("gateway", "destinations.json");
 

@@ -14,7 +14,7 @@ public sealed class CommandLineTests
         var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
         Assert.Equal(["PROCESS", "PID", "PORT", "STATE", "HEALTH"], rows[0]);
         Assert.Equal(
-            ["gateway", "mariadb", "redis", "api-1", "api-2", "api-3", "prometheus", "alertmanager", "node-exporter", "mysqld-exporter", "redis-exporter"],
+            ["gateway", "mariadb", "redis", "api-1", "api-2", "api-3", "trace-viewer", "prometheus", "alertmanager", "node-exporter", "mysqld-exporter", "redis-exporter"],
             rows.Skip(1).Select(row => row[0]));
         Assert.All(rows.Skip(1), row => Assert.Equal(["-", "stopped", "-"], (string[])[row[1], row[3], row[4]]));
         Assert.Equal(platform.GatewayAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[1][2]);

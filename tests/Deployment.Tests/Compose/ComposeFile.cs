@@ -18,6 +18,9 @@ internal sealed partial class ComposeFile
         ["PLATFORM_GRAFANA_ADMIN_PASSWORD"] = "compose-test-grafana-password",
         // docker-compose.galera.yml's only.
         ["PLATFORM_SST_DB_PASSWORD"] = "compose-test-sst-password",
+        ["PLATFORM_TRACE_VIEWER_BROWSER_TOKEN"] = "compose-test-browser-token",
+        ["PLATFORM_TRACE_VIEWER_OTLP_KEY"] = "compose-test-otlp-key",
+        ["PLATFORM_TRACE_VIEWER_API_KEY"] = "compose-test-api-key",
     };
 
     private ComposeFile(string path, string text, IReadOnlyDictionary<string, object?> root)

@@ -48,6 +48,55 @@ public sealed class ComposeMatchesTopologyTests
     }
 
     [Fact]
+    public void The_trace_viewer_is_the_version_up_runs_set_up_as_up_sets_it_with_each_key_required()
+    {
+        var local = TraceViewerService.Start("/app", "/home", 18888, 18890, new TraceViewerKeys("token", "otlp", "api")).Environment!;
+        var service = Compose.Service("trace-viewer");
+        var compose = ComposeFile.Environment(service);
+        // Locally its home and temp directory are in the state directory; in the container, the image's.
+        Assert.All(local.Keys.Except(["HOME", "TMPDIR"]), key => Assert.True(compose.ContainsKey(key), $"compose's trace-viewer service does not set {key}"));
+        Assert.All(local.Keys.Where(key => !key.Contains("Url", StringComparison.OrdinalIgnoreCase) && !key.EndsWith("Key", StringComparison.Ordinal)
+                && !key.EndsWith("Token", StringComparison.Ordinal) && key is not ("HOME" or "TMPDIR")),
+            key => Assert.True(local[key] == compose[key], $"compose's trace-viewer sets {key}={compose[key]}, up {local[key]}"));
+        Assert.Equal("18890", compose["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"].Split(':')[^1]);
+
+        var raw = ComposeFile.Map(service.GetValueOrDefault("environment"))!;
+        foreach (var key in (string[])["Dashboard__Frontend__BrowserToken", "Dashboard__Otlp__PrimaryApiKey", "Dashboard__Api__PrimaryApiKey"])
+            Assert.True(ComposeFile.RequiredNames(ComposeFile.Scalar(raw[key]) ?? "").Count == 1, $"compose's trace-viewer must take {key} from a required variable (${{NAME:?message}})");
+
+        var packages = File.ReadAllText(Platform.Topology.RepositoryRoot.Combine("Directory.Packages.props"));
+        var version = System.Text.RegularExpressions.Regex.Match(packages, @"""Aspire\.Dashboard\.Sdk\.linux-x64"" Version=""([^""]+)""").Groups[1].Value;
+        Assert.Equal($"mcr.microsoft.com/dotnet/aspire-dashboard:{version}", ComposeFile.Text(service, "image"));
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("gateway")]
+    public void The_service_exports_to_the_trace_viewer_with_the_variables_up_gives_it(string name)
+    {
+        var local = TraceViewerService.Exporter(18890, "key");
+        var service = Compose.Service(name);
+        var compose = ComposeFile.Environment(service);
+        var viewer = ComposeFile.Environment(Compose.Service("trace-viewer"));
+        Assert.All(local.Keys, key => Assert.True(compose.ContainsKey(key), $"compose's {name} service does not set {key}"));
+
+        Assert.Equal(local["OTEL_EXPORTER_OTLP_PROTOCOL"], compose["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        var endpoint = new Uri(compose["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal(("trace-viewer", viewer["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"].Split(':')[^1]),
+            (endpoint.Host, endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(TraceViewerService.OtlpHeaders(viewer["Dashboard__Otlp__PrimaryApiKey"]), compose["OTEL_EXPORTER_OTLP_HEADERS"]);
+        Assert.True(ComposeFile.Networks(service).Overlaps(ComposeFile.Networks(Compose.Service("trace-viewer"))), $"{name} and trace-viewer share no network");
+    }
+
+    [Fact]
+    public void Prometheus_keeps_exemplars_as_up_runs_it()
+    {
+        RequiredServer.Locate(PrometheusService.Server);
+        Assert.Contains(PrometheusService.ExemplarStorage, PrometheusService.Start("/config", "/data", 9090).Arguments);
+        AssertFlags("prometheus", [PrometheusService.ExemplarStorage]);
+    }
+
+    [Fact]
     public void The_exporters_and_redis_run_with_the_flags_up_gives_them()
     {
         RequiredServer.LocateAll([ExporterServices.Node, ExporterServices.Mysqld, ExporterServices.Redis, RedisService.Server]);

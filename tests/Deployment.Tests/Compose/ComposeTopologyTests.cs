@@ -8,7 +8,7 @@ public sealed class ComposeTopologyTests
     private readonly ComposeFile _compose = ComposeFile.Load();
 
     [Fact]
-    public void Only_the_gateway_on_8443_and_grafana_on_3000_publish_ports()
+    public void Only_the_gateway_on_8443_grafana_on_3000_and_the_trace_viewers_UI_on_loopback_publish_ports()
     {
         var publishing = _compose.Services
             .Where(service => ComposeFile.Ports(service.Value).Count > 0)
@@ -16,11 +16,14 @@ public sealed class ComposeTopologyTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.True(publishing.SequenceEqual(["gateway", "grafana"]),
-            $"only gateway and grafana may publish ports; publishing: {string.Join(", ", publishing)}");
+        Assert.True(publishing.SequenceEqual(["gateway", "grafana", "trace-viewer"]),
+            $"only gateway, grafana and trace-viewer may publish ports; publishing: {string.Join(", ", publishing)}");
         // HTTPS only: the plain port is off (docs/operating.md, TLS).
         Assert.Equal([("8443", "8443")], ComposeFile.Ports(_compose.Service("gateway")));
         Assert.Equal([("3000", "3000")], ComposeFile.Ports(_compose.Service("grafana")));
+        // The UI for the operator on the host itself; never its OTLP port, which only the services use.
+        Assert.Equal([("18888", "18888")], ComposeFile.Ports(_compose.Service("trace-viewer")));
+        Assert.Equal(["127.0.0.1:${PLATFORM_TRACE_VIEWER_PORT:-18888}:18888"], ComposeFile.Strings(_compose.Service("trace-viewer").GetValueOrDefault("ports")));
     }
 
     [Fact]
@@ -101,10 +104,18 @@ public sealed class ComposeTopologyTests
         }
     }
 
+    /// <summary>
+    /// The trace viewer's image is distroless (no shell, curl or wget to probe with), so it has none, and
+    /// therefore nothing may wait for it: a service that cannot export drops its spans and serves on.
+    /// </summary>
     [Fact]
-    public void Every_service_has_a_healthcheck()
+    public void Every_service_has_a_healthcheck_but_the_trace_viewer_which_nothing_waits_for()
     {
-        foreach (var (name, service) in _compose.Services)
+        Assert.Equal("true", ComposeFile.Text(_compose.Service("trace-viewer"), "healthcheck", "disable"));
+        Assert.All(_compose.Services, service => Assert.False(
+            ComposeFile.Map(service.Value.GetValueOrDefault("depends_on"))?.ContainsKey("trace-viewer") ?? false,
+            $"{service.Key} waits for trace-viewer, which has no healthcheck"));
+        foreach (var (name, service) in _compose.Services.Where(service => service.Key != "trace-viewer"))
         {
             var healthcheck = ComposeFile.Child(service, "healthcheck");
             var test = ComposeFile.Strings(healthcheck?.GetValueOrDefault("test"));

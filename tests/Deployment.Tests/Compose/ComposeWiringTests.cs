@@ -111,6 +111,15 @@ public sealed class ComposeWiringTests
     }
 
     [Fact]
+    public void Grafana_links_exemplars_to_the_trace_viewer_where_the_host_reaches_it()
+    {
+        // The browser follows the link: the default is the viewer's published loopback port, not a name on a network.
+        var published = ComposeFile.Ports(_compose.Service("trace-viewer")).Single().Published;
+        Assert.Equal($"http://127.0.0.1:{published}", ComposeFile.Environment(_compose.Service("grafana")).GetValueOrDefault("PLATFORM_TRACE_VIEWER_URL"));
+        Assert.Contains("${PLATFORM_TRACE_VIEWER_URL}/traces/detail/", File.ReadAllText(RepositoryRoot.Combine("grafana", "provisioning", "datasources", "prometheus.yml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_gateway_expands_the_api_service_name_into_every_replica()
     {
         var environment = ComposeFile.Environment(_compose.Service("gateway"));

@@ -5,15 +5,17 @@ using System.Text.Json.Nodes;
 using Platform.Testing;
 using Platform.Topology;
 using Platform.Topology.Files;
+using Platform.Topology.Processes;
 using Platform.Topology.Services;
 
 namespace Platform.Deployment.Tests.Lockdown;
 
 /// <summary>
 /// What another local user meets on a machine running the platform: no MariaDB login, no Redis command, no
-/// file of the state directory; while the platform serves and its exporters report. The platform is brought
-/// up over state an earlier version left (a 0755 state directory, a data directory whose root has no
-/// password), so <c>up</c>'s upgrade in place is what is checked.
+/// file of the state directory, no trace (the trace viewer, on loopback like the rest, opens only with its
+/// keys); while the platform serves and its exporters report. The platform is brought up over state an
+/// earlier version left (a 0755 state directory, a data directory whose root has no password), so
+/// <c>up</c>'s upgrade in place is what is checked.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SecondUserTests
@@ -24,7 +26,7 @@ public sealed class SecondUserTests
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Another_local_user_reaches_no_store_and_no_file_while_the_platform_serves()
+    public async Task Another_local_user_reaches_no_store_no_file_and_no_trace_while_the_platform_serves()
     {
         foreach (var tool in (string[])["runuser", "useradd", "mariadb", "redis-cli", MariaDbService.InstallDb, .. LocalPlatform.Servers])
         {
@@ -55,10 +57,13 @@ public sealed class SecondUserTests
         Assert.Contains("NOAUTH", await AsProbeAsync("redis-cli", "-p", redis, "PING"), StringComparison.Ordinal);
         Assert.Contains("NOAUTH", await AsProbeAsync("redis-cli", "-p", redis, "XRANGE", RedisUsers.EventStream, "-", "+"), StringComparison.Ordinal);
         await AssertProbeFailsAsync("ls", state);
-        foreach (var file in (string[])[layout.RootPasswordFile, layout.PasswordFile, layout.RedisPasswordFile(RedisUsers.Operator), layout.Log(ProcessNames.Gateway), Path.Combine(layout.RedisData, "appendonlydir")])
+        foreach (var file in (string[])[layout.RootPasswordFile, layout.PasswordFile, layout.RedisPasswordFile(RedisUsers.Operator), layout.Log(ProcessNames.Gateway), Path.Combine(layout.RedisData, "appendonlydir"),
+                     Path.Combine(layout.TraceViewerKeys, TraceViewerKeys.BrowserTokenFile), Path.Combine(layout.TraceViewerKeys, TraceViewerKeys.OtlpKeyFile)])
         {
             await AssertProbeFailsAsync("cat", file);
         }
+
+        await AssertTraceViewerLockedAsync(platform, layout);
 
         // root still logs in, with the password up gave it on the old data directory, and never without.
         await using (await MariaDbService.OpenRootAsync(MariaDbService.Root(layout), Cancellation))
@@ -103,6 +108,41 @@ public sealed class SecondUserTests
             async () => (await AsProbeAsync("curl", "-fsS", $"http://127.0.0.1:{platform.Setting(PlatformVariables.RedisExporterPort)}/metrics")).Split('\n')
                 .Any(line => line.StartsWith($"redis_stream_length{{db=\"db0\",stream=\"{RedisUsers.EventStream}\"}} ", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), "the relay's events never showed in the Redis exporter's stream length");
+    }
+
+    /// <summary>
+    /// up started the trace viewer, status lists it on its port, and the gateway and the replicas export to it;
+    /// the other user gets a login page for its UI and 401 from OTLP and the telemetry API, where OTLP with the
+    /// key (read by the platform's user) is taken.
+    /// </summary>
+    private static async Task AssertTraceViewerLockedAsync(LocalPlatform platform, StateLayout layout)
+    {
+        var ui = platform.TraceViewerAddress;
+        var otlp = platform.TraceViewerOtlpAddress;
+        var status = await platform.RunOrFailAsync("status");
+        var row = Assert.Single(status.Split('\n'), line => line.StartsWith(ProcessNames.TraceViewer + " ", StringComparison.Ordinal));
+        Assert.Matches($@"^trace-viewer +\d+ +{ui.Port} +running +HTTP 200; OTLP :{otlp.Port} HTTP 200", row);
+
+        var table = new ProcessTable(layout);
+        foreach (var process in (string[])[ProcessNames.Gateway, ProcessNames.Replica(1)])
+        {
+            var environment = (await File.ReadAllTextAsync($"/proc/{table.RunningPid(process)}/environ", Cancellation)).Split('\0');
+            Assert.Contains($"OTEL_EXPORTER_OTLP_ENDPOINT={otlp.ToString().TrimEnd('/')}", environment);
+            Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", environment);
+            Assert.Contains($"OTEL_EXPORTER_OTLP_HEADERS={TraceViewerService.OtlpHeaders(TraceViewerKeys.Ensure(layout.TraceViewerKeys).OtlpKey)}", environment);
+        }
+
+        var login = await AsProbeAsync("curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", new Uri(ui, "traces").ToString());
+        Assert.True(login.StartsWith("302 ", StringComparison.Ordinal) && login.Contains("/login", StringComparison.Ordinal), $"the viewer's UI answered {login} without a login");
+        const string NoSpans = "{\"resourceSpans\":[]}";
+        Assert.Equal("401", await AsProbeAsync("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "--data", NoSpans, new Uri(otlp, "v1/traces").ToString()));
+        Assert.Equal("401", await AsProbeAsync("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", new Uri(ui, "api/telemetry/traces").ToString()));
+
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(otlp, "v1/traces")) { Content = new StringContent(NoSpans, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add(TraceViewerService.OtlpKeyHeader, TraceViewerKeys.Ensure(layout.TraceViewerKeys).OtlpKey);
+        using var taken = await client.SendAsync(request, Cancellation);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
     }
 
     private static async Task EnsureProbeUserAsync()

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Platform.Testing;
+using Platform.Topology;
+using Platform.Topology.Processes;
 
 namespace Platform.Deployment.Tests.Scale;
 
@@ -26,6 +28,10 @@ public sealed class ScaleTests
         var scaleUp = traffic.Now;
         await platform.RunOrFailAsync("scale", "5");
         var scaledUp = traffic.Now;
+        // The replicas scale starts send their traces to the viewer as up's do.
+        var table = new ProcessTable(new StateLayout(RepositoryRoot.Path, platform.StateDirectory));
+        var environment = (await File.ReadAllTextAsync($"/proc/{table.RunningPid(ProcessNames.Replica(5))}/environ", TestContext.Current.CancellationToken)).Split('\0');
+        Assert.Contains($"OTEL_EXPORTER_OTLP_ENDPOINT={platform.TraceViewerOtlpAddress.ToString().TrimEnd('/')}", environment);
         await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         await platform.RunOrFailAsync("scale", "2");

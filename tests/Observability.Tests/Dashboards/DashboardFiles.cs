@@ -37,7 +37,8 @@ public static partial class DashboardFiles
                             title,
                             panel["title"]?.GetValue<string>() ?? "",
                             target["refId"]?.GetValue<string>() ?? "",
-                            expression));
+                            expression,
+                            target["exemplar"]?.GetValue<bool>() ?? false));
                     }
                 }
             }

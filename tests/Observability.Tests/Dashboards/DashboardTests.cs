@@ -193,6 +193,24 @@ public sealed partial class DashboardTests
         });
     }
 
+    /// <summary>
+    /// Each latency panel draws the exemplars of one of its histogram queries (the others read the same buckets
+    /// and would draw every dot again), so a slow bucket's request links to its trace; nothing else draws any.
+    /// </summary>
+    [Fact]
+    public void Each_latency_panel_draws_the_exemplars_of_one_histogram_query()
+    {
+        (string Dashboard, string Panel)[] latency =
+        [
+            ("Gateway", "Latency p50 / p95 / p99"), ("Gateway", "Latency by replica (p95, p99)"),
+            ("API and database", "p95 latency per replica"), ("API and database", "Latency p95 (all replicas)"),
+        ];
+        var withExemplars = DashboardFiles.Queries().Where(query => query.Exemplar).ToList();
+
+        Assert.Equal(latency.Order(), withExemplars.Select(query => (query.Dashboard, query.Panel)).Order());
+        Assert.All(withExemplars, query => Assert.Matches(@"^histogram_quantile\(0\.\d+, sum by \([a-z, ]*le\) \(rate\([a-z_]+_duration_seconds_bucket\{", query.Expression));
+    }
+
     [Fact]
     public void Expand_replaces_every_variable_the_dashboards_use()
     {

@@ -21,6 +21,20 @@ public sealed class ProvisioningTests
     }
 
     [Fact]
+    public void The_datasource_links_an_exemplars_trace_id_to_its_trace_in_the_trace_viewer()
+    {
+        var datasource = Assert.Single(ProvisioningFiles.Maps(ProvisioningFiles.Read(ProvisioningFiles.DatasourcesPath).GetValueOrDefault("datasources")));
+        var jsonData = ProvisioningFiles.Map(datasource.GetValueOrDefault("jsonData"));
+        var destination = Assert.Single(ProvisioningFiles.Maps(jsonData?.GetValueOrDefault("exemplarTraceIdDestinations")));
+
+        // prometheus-net names the exemplar's label trace_id. The viewer's address comes from the environment
+        // (compose sets it); $$ is Grafana's literal $, left for the link's own ${__value.raw}, the trace id.
+        Assert.Equal("trace_id", ProvisioningFiles.Text(destination, "name"));
+        Assert.Equal("${PLATFORM_TRACE_VIEWER_URL}/traces/detail/$${__value.raw}", ProvisioningFiles.Text(destination, "url"));
+        Assert.False(string.IsNullOrWhiteSpace(ProvisioningFiles.Text(destination, "urlDisplayLabel")));
+    }
+
+    [Fact]
     public void The_dashboard_provider_loads_the_mounted_dashboards_directory()
     {
         var file = ProvisioningFiles.Read(ProvisioningFiles.DashboardProvidersPath);

@@ -35,6 +35,21 @@ public sealed class PrometheusApi(Uri baseAddress) : IDisposable
         return body["data"]!.AsArray().Count;
     }
 
+    /// <summary>
+    /// <c>/api/v1/query_exemplars</c> for <paramref name="expression"/> over the last five minutes, as Grafana asks
+    /// for a panel's exemplars: whether Prometheus took the query, its error, and how many exemplars it returned.
+    /// </summary>
+    public async Task<(bool Parsed, string Error, int Exemplars)> ExemplarsAsync(string expression, CancellationToken cancellationToken = default)
+    {
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var response = await _http.GetAsync(
+            new Uri($"api/v1/query_exemplars?query={Uri.EscapeDataString(expression)}&start={end - 300}&end={end}", UriKind.Relative), cancellationToken);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+        return (string?)body["status"] == "success"
+            ? (true, "", body["data"]!.AsArray().Sum(series => series!["exemplars"]!.AsArray().Count))
+            : (false, $"{(string?)body["errorType"]}: {(string?)body["error"]}", 0);
+    }
+
     /// <summary>Alerts pending or firing now, as /api/v1/alerts lists them.</summary>
     public async Task<IReadOnlyList<ActiveAlert>> AlertsAsync(CancellationToken cancellationToken = default)
     {

@@ -9,7 +9,7 @@ public static class DownCommand
 {
     public static Command Create()
     {
-        var command = new Command("down", "stop everything 'up' started (monitoring, exporters, gateway, replicas, Redis, MariaDB)");
+        var command = new Command("down", "stop everything 'up' started (monitoring, exporters, gateway, replicas, trace viewer, Redis, MariaDB)");
         command.SetAction(async (_, _) =>
         {
             await new PlatformOperations(CliHost.Settings(), Narrator.Console).DownAsync();

@@ -4,9 +4,9 @@ using Platform.Topology.Services;
 namespace Platform.Topology.Operations;
 
 /// <summary>
-/// Publishes the API and the gateway into the state directory. Publishing overwrites the assemblies a
-/// running process has loaded, so while one runs its existing build is reused: 'down' then 'up' deploys
-/// new code.
+/// Publishes the API, the gateway and the trace viewer into the state directory. Publishing overwrites the
+/// assemblies a running process has loaded, so while one runs its existing build is reused: 'down' then 'up'
+/// deploys new code.
 /// </summary>
 public sealed class AppBuilds(StateLayout layout, ProcessTable table, Narrator narrator)
 {
@@ -33,6 +33,19 @@ public sealed class AppBuilds(StateLayout layout, ProcessTable table, Narrator n
 
         narrator.Info("building the gateway (dotnet publish -c Release)");
         await PublishAsync(layout.Repository("gateway", "Gateway.csproj"), layout.GatewayApp, GatewayService.Assembly);
+    }
+
+    /// <summary>tools/TraceViewer's publish: its NuGet package's folder, copied whole (a copy already there is left as it is).</summary>
+    public async Task PublishTraceViewerAsync()
+    {
+        if (table.RunningPid(ProcessNames.TraceViewer) is not null && File.Exists(Path.Combine(layout.TraceViewerApp, TraceViewerService.Program)))
+        {
+            narrator.Info("the trace viewer is running: reusing its copy (run './platform down' first to change it)");
+            return;
+        }
+
+        narrator.Info("copying the trace viewer (dotnet publish tools/TraceViewer)");
+        await PublishAsync(layout.Repository("tools", "TraceViewer", "TraceViewer.csproj"), layout.TraceViewerApp, TraceViewerService.Program);
     }
 
     private async Task PublishAsync(string project, string output, string assembly)

@@ -37,7 +37,7 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         // output, Redis's append-only directory, Prometheus's blocks): the state directory's 0700 already
         // keeps other users out of them; this keeps the rule simple to check: every directory is 0700.
         PrivateDirectory.Tighten(settings.Layout.State);
-        PrintSummary(context.Ports);
+        PrintSummary(context.Ports, context.TraceViewerKeys());
     }
 
     /// <summary>
@@ -150,7 +150,7 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
     }
 
     // The ports as they are: a server that already ran keeps the one it was started on.
-    private void PrintSummary(PlatformPorts ports)
+    private void PrintSummary(PlatformPorts ports, TraceViewerKeys keys)
     {
         var layout = settings.Layout;
         var o = narrator.Output;
@@ -167,6 +167,8 @@ public sealed class PlatformOperations(PlatformSettings settings, Narrator narra
         o.WriteLine($"  mariadb {string.Join(',', nodes)}  {(settings.DatabaseCluster ? "(Galera cluster; writes go to the first node that answers)  " : "")}database platform, user platform, password in {layout.Display(layout.PasswordFile)}");
         o.WriteLine($"  redis   127.0.0.1:{ports.Redis}");
         o.WriteLine($"  prometheus http://127.0.0.1:{ports.Prometheus}  (alerts: /alerts)   alertmanager http://127.0.0.1:{ports.Alertmanager}");
+        // The browser token is shown here and nowhere else (the viewer's log leaves it out); up again shows it again.
+        o.WriteLine($"  traces  {TraceViewerService.LoginUrl(ports.TraceViewer, keys.BrowserToken)}  (open it to log in; OTLP :{ports.TraceViewerOtlp}, keys in {layout.Display(layout.TraceViewerKeys)}/)");
         o.WriteLine($"  exporters host :{ports.NodeExporter}  mariadb :{ports.MysqldExporter} (user exporter)  redis :{ports.RedisExporter}");
         o.WriteLine($"  logs    {layout.Display(layout.Logs)}/");
         o.WriteLine("Stop everything with './platform down'; check with './platform status'.");

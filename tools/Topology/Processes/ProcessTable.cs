@@ -91,6 +91,7 @@ public sealed class ProcessTable(StateLayout layout)
         ProcessNames.NodeExporter => Services.ExporterServices.Node,
         ProcessNames.MysqldExporter => $"--config.my-cnf={Layout.MysqldExporterSettings}",
         ProcessNames.RedisExporter => Services.ExporterServices.Redis,
+        ProcessNames.TraceViewer => Path.Combine(Layout.TraceViewerApp, Services.TraceViewerService.Program),
         _ when ProcessNames.ReplicaNumber(name) is not null => Services.ApiReplicaService.Assembly,
         _ when ProcessNames.DatabaseNodeNumber(name) is { } node => $"--datadir={Layout.DatabaseNodeData(node)}",
         _ when ProcessNames.MysqldExporterNodeNumber(name) is { } node => $"--config.my-cnf={Layout.MysqldExporterNodeSettings(node)}",

@@ -57,6 +57,7 @@ public sealed class ApiReplicaResource(ResourceContext context, IEnumerable<int>
                 context.Layout.ApiApp, name, ports.Api(number), ports.Metrics(number),
                 // Every node of a cluster, with MySqlConnector's failover; one server: its address alone.
                 new GaleraTopology(context.Settings.DatabaseNodes, ports.Database).ConnectionString(MariaDbService.AppUser, context.DatabasePassword()),
-                RedisService.Configuration(ports.Redis, RedisUsers.Relay, RedisService.Passwords(context.Layout)[RedisUsers.Relay]), context.Layout.IdentityKeyFile));
+                RedisService.Configuration(ports.Redis, RedisUsers.Relay, RedisService.Passwords(context.Layout)[RedisUsers.Relay]), context.Layout.IdentityKeyFile)
+                .WithEnvironment(context.TraceExporter()));
     }
 }

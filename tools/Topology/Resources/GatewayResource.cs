@@ -34,7 +34,8 @@ public sealed class GatewayResource(ResourceContext context) : PlatformResource
                     context.Layout.GatewayApp, context.Ports.Gateway, context.Ports.GatewayMetrics, context.Layout.IdentityKeyFile,
                     context.Layout.DestinationsFile, context.Layout.ClientsFile)
                 .WithEnvironment(GatewayService.Tls(context.Layout.GatewayApp, context.Ports.GatewayTls, context.Layout.Tls))
-                .WithEnvironment(BenchClients.GatewaySettings)),
+                .WithEnvironment(BenchClients.GatewaySettings)
+                .WithEnvironment(context.TraceExporter())),
     ];
 
     /// <summary>What <c>status</c> adds: the TLS port and the certificate it serves, as a client trusting the local CA sees them.</summary>

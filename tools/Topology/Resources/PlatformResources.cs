@@ -13,6 +13,8 @@ public static class PlatformResources
     [
         context.Settings.DatabaseCluster ? new GaleraClusterResource(context) : new MariaDbResource(context),
         new RedisResource(context),
+        // Before the replicas, so that their start-up is traced; nothing waits for it.
+        new TraceViewerResource(context),
         new ApiReplicaResource(context, Enumerable.Range(1, context.Settings.Replicas)),
         // Last of the request path, so that the gateway never answers clients before a replica can.
         new GatewayResource(context),

@@ -1,5 +1,6 @@
 using Platform.Topology.Files;
 using Platform.Topology.Processes;
+using Platform.Topology.Services;
 
 namespace Platform.Topology.Resources;
 
@@ -28,11 +29,21 @@ public sealed class ResourceContext
     /// </summary>
     public PlatformPorts Ports { get; }
 
+    /// <summary>The trace viewer's keys, made once into the state directory on first use.</summary>
+    public TraceViewerKeys TraceViewerKeys() => Services.TraceViewerKeys.Ensure(Layout.TraceViewerKeys);
+
+    /// <summary>
+    /// What the gateway and every replica get to send their traces and logs to the trace viewer: the standard
+    /// <c>OTEL_EXPORTER_OTLP_*</c> variables with its OTLP port and key (<see cref="TraceViewerService.Exporter"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> TraceExporter() => TraceViewerService.Exporter(Ports.TraceViewerOtlp, TraceViewerKeys().OtlpKey);
+
     /// <summary>The 'platform' user's password, as <c>up</c> sets it (PLATFORM_DB_PASSWORD wins and is stored); made once, on first use.</summary>
     public string DatabasePassword() =>
         Secrets.DatabasePassword(Layout.PasswordFile, Environment.GetEnvironmentVariable(PlatformVariables.DatabasePassword));
 
-    // The replicas' ports are not overlaid: theirs follow from the base ports, recorded or not.
+    // The replicas' ports are not overlaid: theirs follow from the base ports, recorded or not. Only a process's
+    // first port is recorded: the trace viewer's OTLP port, like the gateway's TLS and management ports, is the setting's.
     private static PlatformPorts RunningPorts(PlatformPorts ports, ProcessTable table) => ports with
     {
         Gateway = table.RecordedPort(ProcessNames.Gateway, ports.Gateway),
@@ -43,5 +54,6 @@ public sealed class ResourceContext
         NodeExporter = table.RecordedPort(ProcessNames.NodeExporter, ports.NodeExporter),
         MysqldExporter = table.RecordedPort(ProcessNames.MysqldExporter, ports.MysqldExporter),
         RedisExporter = table.RecordedPort(ProcessNames.RedisExporter, ports.RedisExporter),
+        TraceViewer = table.RecordedPort(ProcessNames.TraceViewer, ports.TraceViewer),
     };
 }

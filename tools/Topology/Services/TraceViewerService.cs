@@ -24,10 +24,11 @@ public static class TraceViewerService
 
     /// <summary>
     /// What it keeps. It holds telemetry in a database of its own until it stops, dropping the oldest past
-    /// each count; on a platform that runs for weeks that bounds its disk and memory. Traces are sampled at
-    /// the head by the services (errors, sheds, deadlines and hedges kept), so 10,000 is hours of traffic; no
-    /// metrics come to it (Prometheus has them); a long statement or stack trace is cut at 8 KiB, and a span
-    /// keeps its first 128 events. The compose file sets the same (tests/Deployment.Tests checks it).
+    /// each count; on a platform that runs for weeks that bounds its disk and memory, and keeps it a window on
+    /// what is happening now, not an archive. Traces and logs keep the viewer's own defaults (10,000 each);
+    /// metrics, which belong in Prometheus, a fifth of theirs; attributes and events, unbounded by default, are
+    /// bounded: a long statement or stack trace is cut at 8 KiB, and a span keeps its first 128 events. The
+    /// compose file sets the same (tests/Deployment.Tests checks it).
     /// </summary>
     public static IReadOnlyDictionary<string, string> Limits { get; } = new Dictionary<string, string>
     {
