@@ -41,6 +41,10 @@ public class ConfigurationTests(ClusterFixture fixture) : ClusterTest(fixture)
     [InlineData("Export__RowsPerSecond", "-1", "Export:RowsPerSecond")]
     [InlineData("Export__RowsPerSecond", "fast", "Export:RowsPerSecond")]
     [InlineData("Reports__CacheTtl", "00:05:00", "Reports:CacheTtl")]
+    [InlineData("Tracing__SampleRatio", "1.5", "Tracing:SampleRatio")]
+    [InlineData("Tracing__SampleRatio", "-0.01", "Tracing:SampleRatio")]
+    [InlineData("Tracing__SampleRatio", "1%", "Tracing:SampleRatio")]
+    [InlineData("Tracing__MaxQueueSize", "10", "Tracing:MaxQueueSize")]
     public async Task A_bad_setting_stops_the_replica_naming_the_key(string variable, string value, string key)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ApiReplica.StartAsync(

@@ -17,6 +17,8 @@ public sealed class ConfigurationTests : GatewayTest
     [InlineData("Proxy__Hedging__BudgetRatio", "1.5", "Proxy:Hedging:BudgetRatio")]
     [InlineData("Proxy__Outliers__MaxEjectedPercent", "101", "Proxy:Outliers:MaxEjectedPercent")]
     [InlineData("Proxy__Outliers__ProbePath", "", "Proxy:Outliers:ProbePath")]
+    [InlineData("Tracing__SampleRatio", "2", "Tracing:SampleRatio")]
+    [InlineData("Tracing__SampleRatio", "often", "Tracing:SampleRatio")]
     public async Task A_wrong_setting_stops_the_gateway_with_a_message_naming_it(string setting, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayProcess.StartAsync(
