@@ -23,7 +23,8 @@ public static class ApiTracingSetup
         builder.AddTracing(ServiceName, string.IsNullOrEmpty(id) ? Environment.MachineName : id, tracing => tracing
             .AddSource("MySqlConnector")
             .AddSource(TracedEvents.SourceName)
-            .AddRedisInstrumentation());
+            .AddRedisInstrumentation(),
+            probes: ["/api/v1/health"]); // the gateway's probes come with no context; through the gateway, health is traced
         return builder;
     }
 

@@ -21,15 +21,18 @@ namespace Platform.Contracts.Tracing;
 /// </summary>
 public static class TracingSetup
 {
-    /// <summary>Paths nobody traces unless a traced request asked for them: scrapes and probes, several a second.</summary>
-    private static readonly string[] Probes = ["/metrics", "/health", "/api/v1/health"];
+    /// <summary>
+    /// Paths not traced unless a traced request asked for them (a request with a context): scrapes and
+    /// probes, several a second each. The service adds its own (a replica: the gateway's health probes).
+    /// </summary>
+    private static readonly string[] ManagementPaths = ["/metrics", "/health"];
 
     /// <summary>
     /// Registers tracing for <paramref name="serviceName"/> (one instance of it: <paramref name="instanceId"/>).
     /// Returns whether spans are exported.
     /// </summary>
     public static bool AddTracing(this WebApplicationBuilder builder, string serviceName, string instanceId,
-        Action<TracerProviderBuilder>? sources = null)
+        Action<TracerProviderBuilder>? sources = null, IReadOnlyList<string>? probes = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.Section)
@@ -55,7 +58,8 @@ public static class TracingSetup
                     .AddAspNetCoreInstrumentation(options =>
                     {
                         options.RecordException = false; // an exception's message can quote what a client sent
-                        options.Filter = static context => context.Request.Headers.ContainsKey("traceparent") || !IsProbe(context.Request.Path);
+                        string[] untraced = [.. ManagementPaths, .. probes ?? []];
+                        options.Filter = context => context.Request.Headers.ContainsKey("traceparent") || !IsProbe(context.Request.Path, untraced);
                     });
                 sources?.Invoke(tracing);
                 tracing.AddProcessor(new SpanPrivacy()).AddProcessor(new SpanExportMetrics.KeptCounter()).AddProcessor(queue);
@@ -65,9 +69,9 @@ public static class TracingSetup
         return true;
     }
 
-    private static bool IsProbe(PathString path)
+    private static bool IsProbe(PathString path, string[] probes)
     {
-        foreach (var probe in Probes)
+        foreach (var probe in probes)
         {
             if (path.StartsWithSegments(probe, StringComparison.OrdinalIgnoreCase))
                 return true;

@@ -14,7 +14,8 @@ namespace Platform.Gateway.Tests.Tracing;
 /// Traces as the viewer shows them, made by real requests through a real gateway to real replicas
 /// and MariaDB, read back through the viewer's own API.
 /// </summary>
-public sealed class TraceTests(TracedPlatform platform) : GatewayTest, IClassFixture<TracedPlatform>
+[Collection(SharedTracedPlatform.Name)]
+public sealed class TraceTests(TracedPlatform platform) : GatewayTest
 {
     private async Task<HttpResponseMessage> SendAsync(GatewayProcess gateway, HttpMethod method, string path, ClientTraceparent? context,
         JsonNode? body = null, string? secret = null, params (string Name, string Value)[] headers)
@@ -175,6 +176,53 @@ public sealed class TraceTests(TracedPlatform platform) : GatewayTest, IClassFix
 
         // What proves each scan read something: the spans hold this test's read (its path), the logs the services' start.
         string Witness(string what) => what == "spans" ? (string)reservation["code"]! : "Now listening on";
+    }
+
+    [Fact]
+    public async Task Spans_that_never_reach_the_collector_are_counted()
+    {
+        var nowhere = FreePort.Next(); // nothing listens: every export fails
+        await using var gateway = await GatewayProcess.StartAsync(platform.Cluster.Replicas, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{nowhere}",
+            ["Tracing__SampleRatio"] = "1",
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await ClientFor(gateway).GetAsync("/api/v1/health", Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Every kept span is counted lost once its export failed (the exporter sends every 5 s at most).
+        string metrics = "";
+        await Eventually.AssertAsync(async () =>
+        {
+            metrics = await gateway.ReadMetricsAsync(Cancellation);
+            var kept = PrometheusText.Value(metrics, "tracing_spans_kept_total");
+            return kept >= 15 && PrometheusText.Value(metrics, "tracing_spans_dropped_total", "reason=\"export_failed\"") == kept;
+        }, TimeSpan.FromSeconds(20), () => string.Join(" | ", metrics.Split('\n').Where(l => l.StartsWith("tracing_", StringComparison.Ordinal))), TimeSpan.FromSeconds(1));
+        Assert.Equal(0, PrometheusText.Value(metrics, "tracing_spans_exported_total"));
+        Assert.Equal(0, PrometheusText.Value(metrics, "tracing_spans_dropped_total", "reason=\"queue_full\""));
+    }
+
+    [Fact]
+    public async Task Every_span_kept_at_the_sampled_gateway_reaches_the_collector()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await ClientFor(platform.Sampled).GetAsync("/api/v1/health", Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        string metrics = "";
+        await Eventually.AssertAsync(async () =>
+        {
+            metrics = await platform.Sampled.ReadMetricsAsync(Cancellation);
+            var kept = PrometheusText.Value(metrics, "tracing_spans_kept_total");
+            return kept >= 15 && PrometheusText.Value(metrics, "tracing_spans_exported_total") == kept;
+        }, TimeSpan.FromSeconds(20), () => string.Join(" | ", metrics.Split('\n').Where(l => l.StartsWith("tracing_", StringComparison.Ordinal))), TimeSpan.FromSeconds(1));
+        Assert.Equal(0, PrometheusText.Value(metrics, "tracing_spans_dropped_total", "reason=\"export_failed\""));
+        Assert.Equal(0, PrometheusText.Value(metrics, "tracing_spans_dropped_total", "reason=\"queue_full\""));
     }
 
     [Theory]

@@ -53,3 +53,10 @@ public sealed class TracedPlatform : IAsyncLifetime
 
     private static InvalidOperationException Missing() => RequiredServer.Missing("traced platform", Servers);
 }
+
+/// <summary>The tests that only send traffic share one traced platform.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedTracedPlatform : ICollectionFixture<TracedPlatform>
+{
+    public const string Name = "traced platform";
+}
