@@ -36,6 +36,8 @@ public static class DeadlineMiddleware
     {
         var clock = pipeline.ApplicationServices.GetRequiredService<TimeProvider>();
         var options = pipeline.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>();
+        if (!options.Value.EnforceDeadlines)
+            return pipeline;
         pipeline.Use((context, next) => WithDeadlineAsync(context, next, clock, options.Value.DefaultDeadline, options.Value.DeadlineMargin));
         return pipeline;
     }

@@ -28,6 +28,12 @@ public sealed class ProxyOptions
     public TimeSpan DnsRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// False only to measure what deadlines cost (the gateway bench's ladder): requests then have no
+    /// deadline at the gateway, and the replicas are told none. Never in production.
+    /// </summary>
+    public bool EnforceDeadlines { get; set; } = true;
+
+    /// <summary>
     /// A route's deadline unless its <c>Metadata:Deadline</c> says otherwise: retries and hedges
     /// included, no request waits longer (docs/deadlines.md). 3 s is the reports' SLO for a create.
     /// </summary>

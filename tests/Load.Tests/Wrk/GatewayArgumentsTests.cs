@@ -108,4 +108,16 @@ public sealed class GatewayArgumentsTests
 
     [Fact]
     public void Arguments_are_refused() => Assert.Contains("no arguments", Parse("direct").Error, StringComparison.Ordinal);
+
+    [Fact]
+    public void The_ladder_s_steps_are_configurations_and_a_step_not_on_it_is_refused()
+    {
+        _variables["BENCH_CONFIGS"] = "yarp-floor " + string.Join(' ', GatewayArguments.Ladder) + " nginx";
+        var (parsed, error) = Parse();
+        Assert.Null(error);
+        Assert.Equal(10, parsed!.Configs.Count);
+
+        _variables["BENCH_CONFIGS"] = "gateway+everything";
+        Assert.Contains("unknown configuration", Parse().Error, StringComparison.Ordinal);
+    }
 }

@@ -153,4 +153,29 @@ public sealed class GatewayTableTests
         Assert.Contains("| gateway-tls / nginx-tls | 0.50 | 4.00 | 0.50 | 3.00 | 0.50 | 2.00 | 0.50 | 2.00 | |", table, StringComparison.Ordinal);
         Assert.Equal("", TlsTable.Render([GatewayArguments.GatewayOn], rows, new Dictionary<string, IReadOnlyList<TlsTable.Round>>()));
     }
+
+    [Fact]
+    public void The_ladder_prices_each_step_against_the_floor_and_against_the_step_before()
+    {
+        var rows = new Dictionary<string, GatewayTable.Row>
+        {
+            ["yarp-floor"] = GatewayTable.Summarise([Sample("8000.0", "3.0", "9.0", 100.0)]),
+            ["gateway+identity"] = GatewayTable.Summarise([Sample("7000.0", "3.0", "9.0", 113.0)]),
+            ["gateway+limiter"] = GatewayTable.Summarise([Sample("6400.0", "3.0", "9.0", 120.0)]),
+        };
+
+        // Steps are ordered as the ladder climbs, whatever order BENCH_CONFIGS named them in.
+        var table = GatewayTable.Ladder(["gateway+limiter", "yarp-floor", "gateway+identity"], rows);
+
+        Assert.Equal("""
+
+            | step | CPU µs/req | CPU / floor | added µs/req | req/s / floor |
+            | --- | ---: | ---: | ---: | ---: |
+            | yarp-floor | 100 | 1.00 | - | 1.00 |
+            | gateway+identity | 113 | 1.13 | 13.0 | 0.88 |
+            | gateway+limiter | 120 | 1.20 | 7.0 | 0.80 |
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), table);
+        Assert.Equal("", GatewayTable.Ladder(["gateway+identity"], rows.Where(r => r.Key != "yarp-floor").ToDictionary()));
+    }
 }

@@ -44,12 +44,23 @@ public sealed record GatewayArguments(
     /// <summary>nginx as in <see cref="Nginx"/>, terminating TLS with the same certificate, protocols and suites.</summary>
     public const string NginxTls = "nginx-tls";
 
+    /// <summary>
+    /// The ladder: the published gateway with its features turned on one at a time, in this order, each
+    /// step keeping the ones before it (<see cref="LadderStep"/>). The first step is the gateway with every
+    /// switchable feature off: identity (always on), the door, problems and routing of its own.
+    /// </summary>
+    public static IReadOnlyList<string> Ladder { get; } =
+        ["gateway+identity", "gateway+limiter", "gateway+deadlines", "gateway+hedging", "gateway+outliers", "gateway+metrics", "gateway+tracing-1", "gateway+tracing-100"];
+
+    /// <summary>How far up the ladder <paramref name="config"/> is (0 for its first step), or -1 when it is not a step.</summary>
+    public static int LadderStep(string config) => Ladder.ToList().IndexOf(config);
+
     public const string Health = "health";
     public const string Create = "create";
 
     public const string Usage = "usage: ./platform bench gateway (settings by BENCH_* environment variables, see docs/load-scenarios.md)";
 
-    public static IReadOnlyList<string> KnownConfigs { get; } = [Direct, GatewayOn, GatewayOff, Nginx, YarpFloor, GatewayBaseline, GatewayTls, NginxTls];
+    public static IReadOnlyList<string> KnownConfigs { get; } = [Direct, GatewayOn, GatewayOff, Nginx, YarpFloor, GatewayBaseline, GatewayTls, NginxTls, .. Ladder];
 
     /// <summary>The configurations that serve HTTPS (the gateway as <c>up</c> runs it, and nginx, with the platform's certificate).</summary>
     public static bool IsTls(string config) => config is GatewayTls or NginxTls;

@@ -183,6 +183,10 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
                 await using (var nginx = await StartNginxAsync())
                     await MeasureAsync(config, Probes.Local(run.NginxPort, "/"), nginx.Pid);
                 break;
+            case var step when GatewayArguments.LadderStep(step) >= 0:
+                await using (var gateway = await StartGatewayAsync(config, LadderSettings(GatewayArguments.LadderStep(step))))
+                    await MeasureAsync(config, proxy, gateway.Pid);
+                break;
             default:
                 await using (var floor = await StartGatewayAsync(config, []))
                     await MeasureAsync(config, proxy, floor.Pid);
@@ -190,13 +194,41 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         }
     }
 
-    // Metrics and the limiter on, under limits nothing reaches.
-    private Dictionary<string, string> EveryFeatureOn() => new()
+    // Every feature on as up runs the gateway (tracing at its default share, to the platform's viewer),
+    // the limiter under limits nothing reaches.
+    private Dictionary<string, string> EveryFeatureOn() => LadderSettings(GatewayArguments.Ladder.Count - 2, sampleRatio: null);
+
+    /// <summary>
+    /// The ladder's step <paramref name="step"/>: every feature up to it on, the rest off. Tracing exports to
+    /// the platform's own trace viewer, as up's gateway does; at 1 % (or the default, <paramref name="sampleRatio"/>
+    /// null) and at 100 %.
+    /// </summary>
+    private Dictionary<string, string> LadderSettings(int step, string? sampleRatio = "")
     {
-        ["Metrics__Port"] = run.MetricsPort.ToString(CultureInfo.InvariantCulture), ["RateLimiting__Enabled"] = "true",
-        ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "1000000", ["RateLimiting__Policies__anonymous__Burst"] = "10000000",
-        ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "1000000", ["RateLimiting__AnonymousCeiling__Burst"] = "10000000",
-    };
+        bool On(string feature) => step >= GatewayArguments.LadderStep(feature);
+        var settings = new Dictionary<string, string>
+        {
+            ["RateLimiting__Enabled"] = On("gateway+limiter") ? "true" : "false",
+            ["RateLimiting__Policies__anonymous__PermitsPerSecond"] = "1000000", ["RateLimiting__Policies__anonymous__Burst"] = "10000000",
+            ["RateLimiting__AnonymousCeiling__PermitsPerSecond"] = "1000000", ["RateLimiting__AnonymousCeiling__Burst"] = "10000000",
+            ["Proxy__EnforceDeadlines"] = On("gateway+deadlines") ? "true" : "false",
+            ["Proxy__Hedging__Enabled"] = On("gateway+hedging") ? "true" : "false",
+            ["Proxy__Outliers__Enabled"] = On("gateway+outliers") ? "true" : "false",
+            ["Metrics__Port"] = On("gateway+metrics") ? run.MetricsPort.ToString(CultureInfo.InvariantCulture) : "0",
+        };
+        if (On("gateway+tracing-1"))
+        {
+            foreach (var (key, value) in TraceViewerService.Exporter(platform.Platform.Ports.TraceViewerOtlp, TraceViewerKeys.Ensure(Layout.TraceViewerKeys).OtlpKey))
+                settings[key] = value;
+            var ratio = sampleRatio ?? "";
+            if (sampleRatio == "")
+                ratio = On("gateway+tracing-100") ? "1" : "0.01";
+            if (ratio.Length > 0)
+                settings["Tracing__SampleRatio"] = ratio;
+        }
+
+        return settings;
+    }
 
     // HTTPS with keep-alive (wrk: the main table's row, the certificate replaced meanwhile if asked), then
     // HTTP/2 and new handshakes, full and resumed.
@@ -227,9 +259,10 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             GatewayArguments.GatewayBaseline => (_publish.BaselineApp, "Platform.Gateway.dll"),
             _ => (_publish.GatewayApp, "Platform.Gateway.dll"),
         };
-        var environment = new Dictionary<string, string>
+        // Every .NET proxy runs with what up gives the gateway (Production, the thread pool's spinning off), the
+        // floor and the baseline included: the comparison is of the code, not of runtime settings.
+        var environment = new Dictionary<string, string>(HostDefaults.Production())
         {
-            ["DOTNET_ENVIRONMENT"] = "Production", ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Identity__SigningKeyFile"] = Layout.IdentityKeyFile,
             // The platform's clients, so a create comes from the bench's load client: an anonymous one
             // may book only 730 days ahead, and create.lua's nights are in 2100.

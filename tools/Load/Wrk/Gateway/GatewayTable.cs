@@ -42,6 +42,32 @@ public static class GatewayTable
         return (below > 0 ? x.Value(column) / below : 0).ToString("F2", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The ladder's table, when the run had its steps: each step's CPU per request and req/s against the
+    /// YARP floor, and what the step's feature added over the step before (the floor, for the first).
+    /// </summary>
+    public static string Ladder(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> rows)
+    {
+        const string floor = GatewayArguments.YarpFloor;
+        var steps = configs.Where(config => GatewayArguments.LadderStep(config) >= 0 && rows.ContainsKey(config))
+            .OrderBy(GatewayArguments.LadderStep).ToList();
+        if (steps.Count == 0 || !rows.TryGetValue(floor, out var floorRow))
+            return "";
+        var table = new StringBuilder("\n| step | CPU µs/req | CPU / floor | added µs/req | req/s / floor |\n| --- | ---: | ---: | ---: | ---: |\n")
+            .Append(CultureInfo.InvariantCulture, $"| {floor} | {floorRow.Cpu} | 1.00 | - | 1.00 |\n");
+        var before = floorRow;
+        foreach (var step in steps)
+        {
+            var row = rows[step];
+            var added = (row.Value(4) - before.Value(4)).ToString("F1", CultureInfo.InvariantCulture);
+            table.Append(CultureInfo.InvariantCulture,
+                $"| {step} | {row.Cpu} | {Ratio(rows, step, floor, 4)} | {added} | {Ratio(rows, step, floor)} |\n");
+            before = row;
+        }
+
+        return table.ToString();
+    }
+
     public static string Render(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> rows, int rounds)
     {
         var table = new StringBuilder("\n| configuration | req/s | p50 ms | p99 ms | proxy CPU µs/req | allocated B/req | non-2xx | statuses | socket errors/timeouts |\n")
@@ -62,6 +88,7 @@ public static class GatewayTable
             .Append("| --- | ---: | ---: | ---: | ---: | ---: |\n")
             .Append(CultureInfo.InvariantCulture,
                 $"| ratio | {R(on, nginx, 4)} | {R(off, nginx, 4)} | {R(floor, nginx, 4)} | {R(on, floor, 4)} | {R(on, baseline, 4)} |\n")
+            .Append(Ladder(configs, rows))
             .Append(CultureInfo.InvariantCulture,
                 $"\n(medians of {rounds} round(s); \"proxy CPU\" is the CPU time of the gateway, the floor or nginx processes, or of replica 1 for direct, per request)\n");
         return table.ToString();
