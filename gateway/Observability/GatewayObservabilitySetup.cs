@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using Platform.Contracts.Management;
-using Platform.Gateway.Tracing;
 using Prometheus;
 
 namespace Platform.Gateway.Observability;
@@ -32,7 +32,7 @@ public static class GatewayObservabilitySetup
     public static WebApplication UseGatewayObservability(this WebApplication app)
     {
         var served = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.IsServed;
-        if (!served && !AttemptSpans.Enabled)
+        if (!served && app.Services.GetService<TracerProvider>() is null)
             return app;
 
         var durations = !served ? null : Metrics.CreateHistogram(
