@@ -13,6 +13,7 @@ namespace Platform.Gateway.Tests.Tracing;
 /// Traces as an operator sees them: headless Chromium logs in to the viewer and opens a request's trace, and
 /// the test reads the spans off the rendered page. Set <see cref="ScreenshotsVariable"/> to a directory (relative
 /// to the repository) and the hedged read's page is saved there as <c>hedged-trace.png</c>, the picture in the README.
+/// It freezes a replica, so it has a traced platform of its own (a class fixture), not the shared one.
 /// </summary>
 public sealed class BrowserTraceTests(TracedPlatform platform) : GatewayTest, IClassFixture<TracedPlatform>
 {
