@@ -32,8 +32,8 @@ app.UseTrustedForwardedHeaders();
 app.UseGatewayHsts();
 app.UseProblemResponses();
 app.UseGatewayObservability();
-app.UseClientTraceContext();       // a client's traceparent is linked, never a parent; trace headers and baggage never forwarded
 app.UseForwardableHeaders();       // 400 for a header the forwarder cannot send, before it can count against a replica
+app.UseClientTraceContext();       // a client's traceparent is linked, never a parent; trace headers and baggage never forwarded
 app.UseRouting();
 app.UseFailedAuthenticationLockout(); // before identity: an address out of failures is refused unless its key is valid
 app.UseClientIdentity();           // always on: 400 for a key in the URL, 401 for an unknown key, else signs

@@ -14,10 +14,12 @@ namespace Platform.Contracts.Tracing;
 /// <remarks>
 /// Written here because OpenTelemetry keeps its queue's drop count internal and reports a failed export
 /// only to its own event source, and wrapping its exporter would hide the service's resource from it.
-/// So the spans are counted where they leave: on the exporter's HTTP client, by counting the spans in
-/// each OTLP request (<see cref="OtlpSpanCount"/>). A span kept and neither exported nor failed was
-/// dropped by the queue; that count is settled each time the queue is empty (an export of fewer
-/// spans than a full batch), so in-flight spans are never reported lost.
+/// So the spans are counted where they leave, on the exporter's HTTP client, by counting the spans in
+/// each OTLP request (<see cref="OtlpSpanCount"/>), and the queue is bounded here, one batch short of
+/// OpenTelemetry's own bound: a span that would make more wait than that is dropped and counted by
+/// <see cref="KeptCounter"/> before it reaches the queue, so OpenTelemetry's queue never drops one
+/// uncounted. (What waits is counted from the spans handed over less those already sent, which can only
+/// overstate it, by at most the batch being sent.)
 /// </remarks>
 public static class SpanExportMetrics
 {
@@ -36,7 +38,7 @@ public static class SpanExportMetrics
     public const int MaxBatch = 512;
 
     private static long _kept;
-    private static long _settled;
+    private static long _taken;
 
     static SpanExportMetrics()
     {
@@ -44,13 +46,24 @@ public static class SpanExportMetrics
         Dropped.WithLabels("queue_full");
     }
 
-    /// <summary>Counts each kept span as it is handed to the queue (placed just before it).</summary>
-    public sealed class KeptCounter : BaseProcessor<Activity>
+    /// <summary>
+    /// Counts each kept span as it is handed to the queue (placed just before it), or drops and counts it
+    /// when <paramref name="maxQueueSize"/> less a batch already wait.
+    /// </summary>
+    public sealed class KeptCounter(int maxQueueSize) : BaseProcessor<Activity>
     {
         public override void OnEnd(Activity data)
         {
             if (!data.Recorded)
                 return;
+            if (Volatile.Read(ref _kept) - Volatile.Read(ref _taken) >= maxQueueSize - MaxBatch)
+            {
+                // Not recorded any more, so the export queue (next in line) passes it by.
+                data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                Dropped.WithLabels("queue_full").Inc();
+                return;
+            }
+
             Interlocked.Increment(ref _kept);
             Kept.Inc();
         }
@@ -65,15 +78,6 @@ public static class SpanExportMetrics
             Exported.Inc(spans);
         else
             Dropped.WithLabels("export_failed").Inc(spans);
-
-        var settled = Interlocked.Add(ref _settled, spans);
-        if (spans < MaxBatch)
-        {
-            // The queue was drained by this export: whatever was kept before and not settled was dropped.
-            var lost = Volatile.Read(ref _kept) - settled;
-            if (lost > 0 && Interlocked.CompareExchange(ref _settled, settled + lost, settled) == settled)
-                Dropped.WithLabels("queue_full").Inc(lost);
-        }
     }
 
     private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
@@ -111,10 +115,14 @@ public static class SpanExportMetrics
             }
         }
 
-        /// <summary>Spans in a trace export; 0 for a log export (its records are not spans).</summary>
-        private static int Count(HttpRequestMessage request) =>
-            request.RequestUri is { } uri && uri.AbsolutePath.EndsWith("/v1/traces", StringComparison.Ordinal) && request.Content is { } content
-                ? OtlpSpanCount.Of(content.ReadAsStream())
-                : 0;
+        /// <summary>Spans in a trace export, now out of the queue; 0 for a log export (its records are not spans).</summary>
+        private static int Count(HttpRequestMessage request)
+        {
+            if (request.RequestUri is not { } uri || !uri.AbsolutePath.EndsWith("/v1/traces", StringComparison.Ordinal) || request.Content is not { } content)
+                return 0;
+            var spans = OtlpSpanCount.Of(content.ReadAsStream());
+            Interlocked.Add(ref _taken, spans);
+            return spans;
+        }
     }
 }

@@ -25,6 +25,6 @@ public sealed class TracingOptions
     public double SampleRatio { get; set; } = 0.01;
 
     /// <summary>Spans waiting for export beyond this many are dropped (and counted), never held in memory.</summary>
-    [Range(128, 1_000_000, ErrorMessage = "Tracing:MaxQueueSize must be between 128 and 1000000 spans.")]
+    [Range(1024, 1_000_000, ErrorMessage = "Tracing:MaxQueueSize must be between 1024 and 1000000 spans.")]
     public int MaxQueueSize { get; set; } = 8192;
 }

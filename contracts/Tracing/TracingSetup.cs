@@ -62,7 +62,7 @@ public static class TracingSetup
                         options.Filter = context => context.Request.Headers.ContainsKey("traceparent") || !IsProbe(context.Request.Path, untraced);
                     });
                 sources?.Invoke(tracing);
-                tracing.AddProcessor(new SpanPrivacy()).AddProcessor(new SpanExportMetrics.KeptCounter()).AddProcessor(queue);
+                tracing.AddProcessor(new SpanPrivacy()).AddProcessor(new SpanExportMetrics.KeptCounter(settings.MaxQueueSize)).AddProcessor(queue);
             })
             .WithLogging(logging => logging.AddProcessor(new BatchLogRecordExportProcessor(
                 new OtlpLogExporter(Exporter(collector, "v1/logs", headers)))));

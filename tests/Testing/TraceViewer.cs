@@ -85,6 +85,9 @@ public sealed class TraceViewer : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, string> ExporterEnvironment => TraceViewerService.Exporter(OtlpPort, _keys.OtlpKey);
 
+    /// <summary>The viewer's process id (to freeze it: a collector that accepts connections and answers nothing).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The viewer has not started.");
+
     /// <summary>What the viewer wrote (its login URL is kept out of it).</summary>
     public OutputTail Output => _process?.Output ?? new OutputTail();
 

@@ -206,6 +206,39 @@ public sealed class TraceTests(TracedPlatform platform) : GatewayTest
     }
 
     [Fact]
+    public async Task Spans_beyond_the_export_queue_while_the_collector_is_frozen_are_dropped_and_counted()
+    {
+        await using var viewer = await TraceViewer.StartAsync();
+        var settings = TracedPlatform.Exporting(viewer, 1);
+        settings["Tracing__MaxQueueSize"] = "1024";
+        await using var gateway = await GatewayProcess.StartAsync(platform.Cluster.Replicas, settings);
+        var client = ClientFor(gateway);
+        string metrics;
+        using (await ProcessFreeze.BeginAsync(viewer.ProcessId, Cancellation))
+        {
+            // 3 spans a request (the gateway's, the attempt's, the send's): far more than 1024 while nothing is exported.
+            for (var i = 0; i < 600; i++)
+            {
+                using var response = await client.GetAsync("/api/v1/health", Cancellation);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            metrics = await gateway.ReadMetricsAsync(Cancellation);
+        }
+
+        var dropped = PrometheusText.Value(metrics, "tracing_spans_dropped_total", "reason=\"queue_full\"");
+        Assert.True(dropped > 0, string.Join(" | ", metrics.Split('\n').Where(l => l.StartsWith("tracing_", StringComparison.Ordinal))));
+        Assert.True(PrometheusText.Value(metrics, "tracing_spans_kept_total") + dropped >= 1800, "every span is either kept or counted dropped");
+        // Thawed, the collector takes what waited: every kept span is exported or counted as failed, none lost uncounted.
+        await Eventually.AssertAsync(async () =>
+        {
+            metrics = await gateway.ReadMetricsAsync(Cancellation);
+            return PrometheusText.Value(metrics, "tracing_spans_exported_total") + PrometheusText.Value(metrics, "tracing_spans_dropped_total", "reason=\"export_failed\"")
+                == PrometheusText.Value(metrics, "tracing_spans_kept_total");
+        }, TimeSpan.FromSeconds(40), () => string.Join(" | ", metrics.Split('\n').Where(l => l.StartsWith("tracing_", StringComparison.Ordinal))), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Every_span_kept_at_the_sampled_gateway_reaches_the_collector()
     {
         for (var i = 0; i < 5; i++)
