@@ -55,19 +55,16 @@ public static class AttemptSpans
             attempt = Source.StartActivity(ActivityKind.Client, request.Context, name: "attempt " + role, startTime: startedAt);
             if (attempt is null)
                 return;
+            Describe(attempt, destination, role);
         }
 
-        if (attempt.IsAllDataRequested)
-        {
-            if (attempt.GetTagItem("platform.destination") is null)
-                Describe(attempt, destination, role);
-            if (response is not null)
-                attempt.SetTag("http.response.status_code", (int)response.StatusCode);
-            if (error is not null)
-                attempt.SetStatus(ActivityStatusCode.Error, error is OperationCanceledException ? "cancelled" : error.GetType().Name);
-            else if (failed)
-                attempt.SetStatus(ActivityStatusCode.Error);
-        }
+        // An attempt that exists is recorded: under an unsampled parent OpenTelemetry makes none.
+        if (response is not null)
+            attempt.SetTag("http.response.status_code", (int)response.StatusCode);
+        if (error is not null)
+            attempt.SetStatus(ActivityStatusCode.Error, error is OperationCanceledException ? "cancelled" : error.GetType().Name);
+        else if (failed)
+            attempt.SetStatus(ActivityStatusCode.Error);
 
         attempt.Stop();
     }

@@ -196,14 +196,14 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
 
     // Every feature on as up runs the gateway (tracing at its default share, to the platform's viewer),
     // the limiter under limits nothing reaches.
-    private Dictionary<string, string> EveryFeatureOn() => LadderSettings(GatewayArguments.Ladder.Count - 2, sampleRatio: null);
+    private Dictionary<string, string> EveryFeatureOn() => LadderSettings(GatewayArguments.Ladder.Count - 2, defaultRatio: true);
 
     /// <summary>
     /// The ladder's step <paramref name="step"/>: every feature up to it on, the rest off. Tracing exports to
-    /// the platform's own trace viewer, as up's gateway does; at 1 % (or the default, <paramref name="sampleRatio"/>
-    /// null) and at 100 %.
+    /// the platform's own trace viewer, as up's gateway does: at 1 % or 100 % by the step, or at the
+    /// gateway's configured default (<paramref name="defaultRatio"/>).
     /// </summary>
-    private Dictionary<string, string> LadderSettings(int step, string? sampleRatio = "")
+    private Dictionary<string, string> LadderSettings(int step, bool defaultRatio = false)
     {
         bool On(string feature) => step >= GatewayArguments.LadderStep(feature);
         var settings = new Dictionary<string, string>
@@ -220,11 +220,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         {
             foreach (var (key, value) in TraceViewerService.Exporter(platform.Platform.Ports.TraceViewerOtlp, TraceViewerKeys.Ensure(Layout.TraceViewerKeys).OtlpKey))
                 settings[key] = value;
-            var ratio = sampleRatio ?? "";
-            if (sampleRatio == "")
-                ratio = On("gateway+tracing-100") ? "1" : "0.01";
-            if (ratio.Length > 0)
-                settings["Tracing__SampleRatio"] = ratio;
+            if (!defaultRatio)
+                settings["Tracing__SampleRatio"] = On("gateway+tracing-100") ? "1" : "0.01";
         }
 
         return settings;
