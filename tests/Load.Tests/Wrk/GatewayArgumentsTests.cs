@@ -23,7 +23,7 @@ public sealed class GatewayArgumentsTests
         Assert.Equal(["direct", "gateway-on", "gateway-off", "nginx"], parsed.Configs);
         Assert.Equal(("health", "", true, false, false), (parsed.Workload, parsed.Baseline, parsed.Publish, parsed.Allocations, parsed.Profile));
         Assert.Equal((18080, 19100, 18090, 18443, 18453), (parsed.GatewayPort, parsed.MetricsPort, parsed.NginxPort, parsed.GatewayTlsPort, parsed.NginxTlsPort));
-        Assert.Equal((0, false), (parsed.RotateEvery, parsed.NewConnections));
+        Assert.Equal((0, false, 0), (parsed.RotateEvery, parsed.NewConnections, parsed.Rate));
         Assert.Empty(parsed.GatewayEnvironment);
         Assert.Empty(parsed.PublishArguments);
         Assert.Equal("/platform-state/bench/20261206-235009-gateway", parsed.Results);
@@ -72,6 +72,9 @@ public sealed class GatewayArgumentsTests
     [InlineData("BENCH_GATEWAY_PORT", "70000", "BENCH_GATEWAY_PORT must be")]
     [InlineData("BENCH_NGINX_PORT", "0", "BENCH_NGINX_PORT must be")]
     [InlineData("BENCH_WORKLOAD", "write", "BENCH_WORKLOAD must be")]
+    [InlineData("BENCH_RATE", "-1", "BENCH_RATE must be")]
+    [InlineData("BENCH_RATE", "100001", "BENCH_RATE must be")]
+    [InlineData("BENCH_RATE", "2k", "BENCH_RATE must be")]
     [InlineData("BENCH_CONFIGS", "direct envoy", "unknown configuration")]
     [InlineData("BENCH_CONFIGS", "gateway-baseline", "gateway-baseline needs BENCH_BASELINE")]
     [InlineData("BENCH_GATEWAY_ENV", "DOTNET_gcServer", "BENCH_GATEWAY_ENV must be")]
@@ -104,6 +107,16 @@ public sealed class GatewayArgumentsTests
         _variables["BENCH_THREADS"] = "17";
 
         Assert.Equal("BENCH_WORKLOAD=create supports at most 16 wrk threads", Parse().Error);
+    }
+
+    [Fact]
+    public void A_fixed_offered_rate_is_read_for_health_and_refused_for_creates()
+    {
+        _variables["BENCH_RATE"] = "2000";
+        Assert.Equal(2000, Parse().Parsed!.Rate);
+
+        _variables["BENCH_WORKLOAD"] = "create";
+        Assert.StartsWith("BENCH_RATE measures the health workload only", Parse().Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -178,4 +178,43 @@ public sealed class GatewayTableTests
             """.Replace("\r\n", "\n", StringComparison.Ordinal), table);
         Assert.Equal("", GatewayTable.Ladder(["gateway+identity"], rows.Where(r => r.Key != "yarp-floor").ToDictionary()));
     }
+
+    [Fact]
+    public void At_a_fixed_rate_the_ladder_gives_each_steps_cpu_beside_and_a_table_gives_every_configuration()
+    {
+        var rows = new Dictionary<string, GatewayTable.Row>
+        {
+            ["yarp-floor"] = GatewayTable.Summarise([Sample("8000.0", "3.0", "9.0", 100.0)]),
+            ["gateway+identity"] = GatewayTable.Summarise([Sample("7000.0", "3.0", "9.0", 113.0)]),
+        };
+        var atRate = new Dictionary<string, GatewayTable.Row>
+        {
+            ["yarp-floor"] = GatewayTable.Summarise([Sample("2000.0", "0.5", "1.0", 150.0), Sample("1999.0", "0.6", "1.2", 160.0)]),
+            ["gateway+identity"] = GatewayTable.Summarise([Sample("2000.0", "0.7", "1.5", 180.0)]),
+            ["nginx"] = GatewayTable.Summarise([Sample("2000.0", "0.3", "0.9", 50.0)]),
+        };
+
+        Assert.Equal("""
+
+            | step | CPU µs/req | CPU / floor | added µs/req | req/s / floor | CPU µs/req at 2000/s | CPU / floor at 2000/s | added µs/req at 2000/s |
+            | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+            | yarp-floor | 100 | 1.00 | - | 1.00 | 155 | 1.00 | - |
+            | gateway+identity | 113 | 1.13 | 13.0 | 0.88 | 180 | 1.16 | 25.0 |
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), GatewayTable.Ladder(["yarp-floor", "gateway+identity"], rows, atRate, 2000));
+        Assert.Equal("""
+
+            At a fixed offered rate of 2000 req/s (hey, the same connections):
+
+            | configuration | served req/s | p50 ms | p99 ms | proxy CPU µs/req | CPU / yarp-floor | CPU / nginx | non-2xx | errors |
+            | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+            | yarp-floor | 1999.5 | 0.55 | 1.1 | 155 | 1.00 | 3.10 | 0 | 2 |
+            | gateway+identity | 2000 | 0.7 | 1.5 | 180 | 1.16 | 3.60 | 0 | 1 |
+            | nginx | 2000 | 0.3 | 0.9 | 50 | 0.32 | 1.00 | 0 | 1 |
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal), GatewayTable.FixedRate(["yarp-floor", "gateway+identity", "nginx", "direct"], atRate, 2000));
+        // Without a rate, or with a step that did not run at it, the ladder is the saturation one alone.
+        Assert.DoesNotContain("2000/s", GatewayTable.Ladder(["yarp-floor", "gateway+identity"], rows, atRate.Where(r => r.Key != "gateway+identity").ToDictionary(), 2000), StringComparison.Ordinal);
+        Assert.Equal("", GatewayTable.FixedRate(["nginx"], atRate, 0));
+    }
 }

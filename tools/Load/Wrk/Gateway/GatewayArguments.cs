@@ -28,7 +28,8 @@ public sealed record GatewayArguments(
     bool NewConnections,
     string Results,
     bool Allocations,
-    bool Profile)
+    bool Profile,
+    int Rate)
 {
     public const string Name = "gateway";
 
@@ -90,6 +91,9 @@ public sealed record GatewayArguments(
                 return (null, "gateway-baseline needs BENCH_BASELINE=<commit>");
             if (baseline.Length > 0 && (baseline.StartsWith('-') || !baseline.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '/' or '~' or '^' or '-')))
                 return (null, $"BENCH_BASELINE must name a commit (got '{baseline}')");
+            var rate = settings.Whole("BENCH_RATE", 0, 0, 100_000);
+            if (rate > 0 && workload != Health)
+                return (null, "BENCH_RATE measures the health workload only (a create's night needs wrk's script)");
             var gatewayEnvironment = settings.Words("BENCH_GATEWAY_ENV", "");
             if (gatewayEnvironment.FirstOrDefault(setting => setting.IndexOf('=', StringComparison.Ordinal) <= 0) is { } bad)
                 return (null, $"BENCH_GATEWAY_ENV must be NAME=VALUE settings (got '{bad}')");
@@ -115,7 +119,8 @@ public sealed record GatewayArguments(
                 NewConnections: settings.Whole("BENCH_NEW_CONNECTIONS", 0, 0, 1) == 1,
                 Results: settings.Text("BENCH_RESULTS", Path.Combine(stateBench, now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-gateway")),
                 Allocations: settings.Whole("BENCH_ALLOCATIONS", 0, 0, 1) == 1,
-                Profile: settings.Whole("BENCH_PROFILE", 0, 0, 1) == 1), null);
+                Profile: settings.Whole("BENCH_PROFILE", 0, 0, 1) == 1,
+                Rate: rate), null);
         }
         catch (ArgumentException e)
         {

@@ -31,6 +31,9 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
 
     private readonly Dictionary<string, List<TlsTable.Round>> _tlsRounds = [];
 
+    // The same configurations at BENCH_RATE requests per second (hey), when set.
+    private readonly Dictionary<string, List<GatewaySample>> _fixedRounds = [];
+
     private readonly GatewayPublish _publish = new(platform.Platform.Layout, run, progress);
 
     private StateLayout Layout => platform.Platform.Layout;
@@ -70,7 +73,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         }
 
         var rows = _rounds.ToDictionary(pair => pair.Key, pair => GatewayTable.Summarise(pair.Value));
-        var table = GatewayTable.Render(run.Configs, rows, run.Rounds)
+        var fixedRows = _fixedRounds.ToDictionary(pair => pair.Key, pair => GatewayTable.Summarise(pair.Value));
+        var table = GatewayTable.Render(run.Configs, rows, run.Rounds, run.Rate, fixedRows)
             + TlsTable.Render(run.Configs, rows, _tlsRounds.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<TlsTable.Round>)pair.Value));
         await output.WriteAsync(table);
         await File.WriteAllTextAsync(Path.Combine(run.Results, "table.md"), table);
@@ -102,6 +106,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             tools[TlsClients.H2Load] = "nghttp2-client";
             tools[TlsClients.OpenSsl] = "openssl";
         }
+        if (run.Rate > 0)
+            tools[HeyRun.Program] = HeyRun.Package;
         if (run.Profile)
         {
             tools["perf"] = "linux-perf";
@@ -356,9 +362,31 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             allocated = GatewaySample.AllocatedPerRequest(await File.ReadAllTextAsync(allocations), line.Number("requests"));
         }
         await Info($"{name}: {line.Text}");
-        if (!_rounds.TryGetValue(name, out var samples))
-            _rounds[name] = samples = [];
-        samples.Add(GatewaySample.From(line, PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests")), allocated));
+        Record(_rounds, name, GatewaySample.From(line, PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests")), allocated));
+        if (run.Rate > 0)
+            await MeasureFixedRateAsync(name, target, pid);
+    }
+
+    // The same target at BENCH_RATE requests per second, the proxy's CPU counted over the run.
+    private async Task MeasureFixedRateAsync(string name, Uri target, int pid)
+    {
+        await Info($"{name}: {run.Duration}s at {run.Rate} req/s, {run.Connections} connections (hey)");
+        var hey = new HeyRun(new Uri(target, HealthPath), run.Connections, run.Rate, run.Duration)
+        {
+            OutputFile = Path.Combine(run.Results, $"{name}-rate{run.Rate}-round{_round}.txt"),
+        };
+        var before = ProxyProcess.Ticks(pid);
+        var line = await hey.RunAsync();
+        var ticks = ProxyProcess.Ticks(pid) - before;
+        await Info($"{name} at {run.Rate} req/s: {line.Text}");
+        Record(_fixedRounds, name, GatewaySample.From(line, PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests")), allocated: null));
+    }
+
+    private static void Record(Dictionary<string, List<GatewaySample>> rounds, string name, GatewaySample sample)
+    {
+        if (!rounds.TryGetValue(name, out var samples))
+            rounds[name] = samples = [];
+        samples.Add(sample);
     }
 
     private WrkRun Wrk(Uri target, int seconds, string outputFile)

@@ -44,31 +44,67 @@ public static class GatewayTable
 
     /// <summary>
     /// The ladder's table, when the run had its steps: each step's CPU per request and req/s against the
-    /// YARP floor, and what the step's feature added over the step before (the floor, for the first).
+    /// YARP floor, and what the step's feature added over the step before (the floor, for the first); with
+    /// the fixed-rate rows of a run at BENCH_RATE, the same CPU figures at that rate beside them.
     /// </summary>
-    public static string Ladder(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> rows)
+    public static string Ladder(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> rows,
+        IReadOnlyDictionary<string, Row>? fixedRows = null, int rate = 0)
     {
         const string floor = GatewayArguments.YarpFloor;
         var steps = configs.Where(config => GatewayArguments.LadderStep(config) >= 0 && rows.ContainsKey(config))
             .OrderBy(GatewayArguments.LadderStep).ToList();
         if (steps.Count == 0 || !rows.TryGetValue(floor, out var floorRow))
             return "";
-        var table = new StringBuilder("\n| step | CPU µs/req | CPU / floor | added µs/req | req/s / floor |\n| --- | ---: | ---: | ---: | ---: |\n")
-            .Append(CultureInfo.InvariantCulture, $"| {floor} | {floorRow.Cpu} | 1.00 | - | 1.00 |\n");
-        var before = floorRow;
+        var atRate = fixedRows is not null && fixedRows.ContainsKey(floor) && steps.All(fixedRows.ContainsKey) ? fixedRows : null;
+        var r = rate.ToString(CultureInfo.InvariantCulture);
+        var table = new StringBuilder("\n| step | CPU µs/req | CPU / floor | added µs/req | req/s / floor |")
+            .Append(atRate is null ? "" : $" CPU µs/req at {r}/s | CPU / floor at {r}/s | added µs/req at {r}/s |")
+            .Append("\n| --- | ---: | ---: | ---: | ---: |").Append(atRate is null ? "" : " ---: | ---: | ---: |")
+            .Append(CultureInfo.InvariantCulture, $"\n| {floor} | {floorRow.Cpu} | 1.00 | - | 1.00 |")
+            .Append(atRate is null ? "" : $" {atRate[floor].Cpu} | 1.00 | - |")
+            .Append('\n');
+        var before = floor;
         foreach (var step in steps)
         {
-            var row = rows[step];
-            var added = (row.Value(4) - before.Value(4)).ToString("F1", CultureInfo.InvariantCulture);
             table.Append(CultureInfo.InvariantCulture,
-                $"| {step} | {row.Cpu} | {Ratio(rows, step, floor, 4)} | {added} | {Ratio(rows, step, floor)} |\n");
-            before = row;
+                $"| {step} | {rows[step].Cpu} | {Ratio(rows, step, floor, 4)} | {Added(rows, step, before)} | {Ratio(rows, step, floor)} |");
+            if (atRate is not null)
+                table.Append(CultureInfo.InvariantCulture, $" {atRate[step].Cpu} | {Ratio(atRate, step, floor, 4)} | {Added(atRate, step, before)} |");
+            table.Append('\n');
+            before = step;
         }
 
         return table.ToString();
     }
 
-    public static string Render(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> rows, int rounds)
+    // The CPU per request step's row adds over the row before it.
+    private static string Added(IReadOnlyDictionary<string, Row> rows, string step, string before) =>
+        (rows[step].Value(4) - rows[before].Value(4)).ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Every configuration at the fixed offered rate of BENCH_RATE (hey): what it served, its latency and
+    /// its CPU per request, against the YARP floor's and nginx's at the same rate; empty without such rows.
+    /// </summary>
+    public static string FixedRate(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> fixedRows, int rate)
+    {
+        if (rate <= 0 || fixedRows.Count == 0)
+            return "";
+        var table = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"\nAt a fixed offered rate of {rate} req/s (hey, the same connections):\n\n")
+            .Append("| configuration | served req/s | p50 ms | p99 ms | proxy CPU µs/req | CPU / yarp-floor | CPU / nginx | non-2xx | errors |\n")
+            .Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        foreach (var config in configs.Distinct().Where(fixedRows.ContainsKey))
+        {
+            var row = fixedRows[config];
+            table.Append(CultureInfo.InvariantCulture,
+                $"| {config} | {row.Rps} | {row.P50} | {row.P99} | {row.Cpu} | {Ratio(fixedRows, config, GatewayArguments.YarpFloor, 4)} | {Ratio(fixedRows, config, GatewayArguments.Nginx, 4)} | {row.Non2xx} | {row.Errors} |\n");
+        }
+
+        return table.ToString();
+    }
+
+    public static string Render(IReadOnlyList<string> configs, IReadOnlyDictionary<string, Row> rows, int rounds,
+        int rate = 0, IReadOnlyDictionary<string, Row>? fixedRows = null)
     {
         var table = new StringBuilder("\n| configuration | req/s | p50 ms | p99 ms | proxy CPU µs/req | allocated B/req | non-2xx | statuses | socket errors/timeouts |\n")
             .Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
@@ -88,7 +124,8 @@ public static class GatewayTable
             .Append("| --- | ---: | ---: | ---: | ---: | ---: |\n")
             .Append(CultureInfo.InvariantCulture,
                 $"| ratio | {R(on, nginx, 4)} | {R(off, nginx, 4)} | {R(floor, nginx, 4)} | {R(on, floor, 4)} | {R(on, baseline, 4)} |\n")
-            .Append(Ladder(configs, rows))
+            .Append(Ladder(configs, rows, fixedRows, rate))
+            .Append(FixedRate(configs, fixedRows ?? new Dictionary<string, Row>(), rate))
             .Append(CultureInfo.InvariantCulture,
                 $"\n(medians of {rounds} round(s); \"proxy CPU\" is the CPU time of the gateway, the floor or nginx processes, or of replica 1 for direct, per request)\n");
         return table.ToString();
