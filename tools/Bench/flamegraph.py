@@ -20,12 +20,16 @@ import sys
 # Innermost match wins for "own" time; order only breaks ties between patterns on one frame.
 PARTS = [
     ("GC", re.compile(r"gc_heap|GCHeap|WKS::|SVR::|GarbageCollect|gc\.cpp")),
-    ("our deadline middleware", re.compile(r"Platform\.Gateway\.Deadlines")),
+    ("our deadlines", re.compile(r"Platform\.Gateway\.Deadlines")),
     ("our hedging (and Polly)", re.compile(r"Platform\.Gateway\.Hedging|Polly\.")),
     ("our outlier filter", re.compile(r"Platform\.Gateway\.Outliers")),
-    ("our rate limiter and client identity", re.compile(r"Platform\.Gateway\.(RateLimiting|Identity)|IdentityToken")),
-    ("our other proxy middleware (retry, body limit, problems)", re.compile(r"Platform\.Gateway\.(Proxy|Problems)")),
-    ("metrics (prometheus-net)", re.compile(r"Prometheus\.|Platform\.Gateway\.Observability")),
+    ("our rate limiter", re.compile(r"Platform\.Gateway\.RateLimiting")),
+    ("our client identity", re.compile(r"Platform\.Gateway\.Identity|IdentityToken")),
+    ("tracing (OpenTelemetry, Activity, our spans)",
+     re.compile(r"OpenTelemetry\.|System\.Diagnostics\.(Activity|DiagnosticListener|DiagnosticSource|Propagat)|Platform\.(Gateway|Contracts)\.Tracing")),
+    ("our other proxy middleware (door, retry, body limit, problems)", re.compile(r"Platform\.Gateway\.(Proxy|Problems|Door)")),
+    ("metrics (prometheus-net, meters)", re.compile(r"Prometheus\.|Platform\.Gateway\.Observability|System\.Diagnostics\.Metrics")),
+    ("logging", re.compile(r"Microsoft\.Extensions\.Logging")),
     ("HttpClient to the replica (SocketsHttpHandler)", re.compile(r"System\.Net\.Http\.")),
     ("YARP pipeline and forwarder", re.compile(r"Yarp\.")),
     ("routing", re.compile(r"Microsoft\.AspNetCore\.Routing")),
@@ -84,7 +88,8 @@ def classify(frames):
     return own, seen
 
 
-def table(stacks, total):
+def tally(stacks):
+    """Samples per part: own, inclusive, and how many had a kernel frame at the leaf."""
     own = collections.Counter()
     inclusive = collections.Counter()
     kernel = 0
@@ -95,6 +100,18 @@ def table(stacks, total):
             inclusive[name] += weight
         if frames and frames[-1].endswith("[k]"):
             kernel += weight
+    return own, inclusive, kernel
+
+
+def parts_tsv(stacks, total):
+    """One line per part, its own and inclusive samples, tab separated, then the total: for the bench to read."""
+    own, inclusive, _ = tally(stacks)
+    lines = [f"{name}\t{n}\t{inclusive.get(name, n)}" for name, n in own.most_common()]
+    return "\n".join(lines + [f"total\t{total}\t{total}"]) + "\n"
+
+
+def table(stacks, total):
+    own, inclusive, kernel = tally(stacks)
     rows = ["| part | own | inclusive |", "| --- | ---: | ---: |"]
     for name, count in own.most_common():
         rows.append(f"| {name} | {100 * count / total:.1f} % | {100 * inclusive.get(name, count) / total:.1f} % |")
@@ -153,6 +170,7 @@ def main():
     parser.add_argument("--svg", required=True)
     parser.add_argument("--table", required=True)
     parser.add_argument("--title", default="CPU flame graph")
+    parser.add_argument("--parts", help="also write each part's own and inclusive samples here, tab separated")
     args = parser.parse_args()
     stacks = list(read_stacks(sys.stdin))
     total = sum(weight for _, weight in stacks)
@@ -162,6 +180,9 @@ def main():
         svg.write(flame_svg(stacks, total, args.title))
     with open(args.table, "w", encoding="utf-8") as md:
         md.write(table(stacks, total))
+    if args.parts:
+        with open(args.parts, "w", encoding="utf-8") as tsv:
+            tsv.write(parts_tsv(stacks, total))
 
 
 if __name__ == "__main__":

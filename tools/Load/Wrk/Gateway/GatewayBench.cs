@@ -34,6 +34,9 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     // The same configurations at BENCH_RATE requests per second (hey), when set.
     private readonly Dictionary<string, List<GatewaySample>> _fixedRounds = [];
 
+    // Under BENCH_PROFILE, each configuration's profiled runs.
+    private readonly Dictionary<string, List<ProfileTable.Run>> _profiles = [];
+
     private readonly GatewayPublish _publish = new(platform.Platform.Layout, run, progress);
 
     private StateLayout Layout => platform.Platform.Layout;
@@ -75,7 +78,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         var rows = _rounds.ToDictionary(pair => pair.Key, pair => GatewayTable.Summarise(pair.Value));
         var fixedRows = _fixedRounds.ToDictionary(pair => pair.Key, pair => GatewayTable.Summarise(pair.Value));
         var table = GatewayTable.Render(run.Configs, rows, run.Rounds, run.Rate, fixedRows)
-            + TlsTable.Render(run.Configs, rows, _tlsRounds.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<TlsTable.Round>)pair.Value));
+            + TlsTable.Render(run.Configs, rows, _tlsRounds.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<TlsTable.Round>)pair.Value))
+            + ProfileTable.Render(run.Configs, _profiles);
         await output.WriteAsync(table);
         await File.WriteAllTextAsync(Path.Combine(run.Results, "table.md"), table);
         await Info($"raw outputs in {Layout.Display(run.Results)}");
@@ -351,8 +355,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             await Info($"{name}: certificate replaced during the run: {rotation.Summary}");
             await File.WriteAllTextAsync(Path.Combine(run.Results, $"{name}-round{_round}.rotation.txt"), rotation.Summary + "\n");
         }
-        if (recorder is not null)
-            await FlameGraphAsync(name, recorder, perfData);
+        var shares = recorder is not null ? await FlameGraphAsync(name, recorder, perfData) : null;
         double? allocated = null;
         if (counting is not null)
         {
@@ -362,7 +365,14 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
             allocated = GatewaySample.AllocatedPerRequest(await File.ReadAllTextAsync(allocations), line.Number("requests"));
         }
         await Info($"{name}: {line.Text}");
-        Record(_rounds, name, GatewaySample.From(line, PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests")), allocated));
+        var cpuUs = PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests"));
+        Record(_rounds, name, GatewaySample.From(line, cpuUs, allocated));
+        if (shares is not null)
+        {
+            if (!_profiles.TryGetValue(name, out var profiled))
+                _profiles[name] = profiled = [];
+            profiled.Add(new ProfileTable.Run(cpuUs, shares));
+        }
         if (run.Rate > 0)
             await MeasureFixedRateAsync(name, target, pid);
     }
@@ -416,7 +426,8 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         return new WrkRun(script, target, run.Threads, run.Connections, seconds, scriptArguments, environment) { OutputFile = outputFile };
     }
 
-    private async Task FlameGraphAsync(string name, Process recorder, string perfData)
+    // The flame graph and breakdown of one profiled run; returns each part's share of its samples.
+    private async Task<IReadOnlyDictionary<string, double>> FlameGraphAsync(string name, Process recorder, string perfData)
     {
         var log = Path.Combine(run.Results, name + ".perf.log");
         await recorder.WaitForExitAsync();
@@ -425,8 +436,9 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         var (exit, text) = await CommandRunner.RunAsync(new ServiceCommand("perf", ["script", "-i", perfData]), TimeSpan.FromMinutes(10));
         var svg = Path.Combine(run.Results, name + ".svg");
         var breakdown = Path.Combine(run.Results, name + "-breakdown.md");
+        var parts = Path.Combine(run.Results, $"{name}-parts-round{_round}.tsv");
         var title = $"{name}: CPU of the proxy process, wrk -t{run.Threads} -c{run.Connections} -d{run.Duration}s, {run.Workload} ({DateTime.UtcNow:yyyy-MM-dd})";
-        var python = new ProcessStartInfo("python3", [RepositoryRoot.Combine("tools", "Bench", "flamegraph.py"), "--svg", svg, "--table", breakdown, "--title", title])
+        var python = new ProcessStartInfo("python3", [RepositoryRoot.Combine("tools", "Bench", "flamegraph.py"), "--svg", svg, "--table", breakdown, "--parts", parts, "--title", title])
         {
             UseShellExecute = false, RedirectStandardInput = true,
         };
@@ -437,6 +449,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         if (exit != 0 || graph.ExitCode != 0)
             throw new PlatformException($"no flame graph; see {log}");
         await Info($"{name}: flame graph {svg}, breakdown {breakdown}");
+        return ProfileTable.ReadShares(await File.ReadAllTextAsync(parts));
     }
 
     // A helper process running beside the measured wrk (perf, dotnet-counters), its output in LOG.
