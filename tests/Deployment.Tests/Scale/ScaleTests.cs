@@ -15,6 +15,9 @@ public sealed class ScaleTests
     // The gateway reloads its destinations file within about a second; allow for a loaded machine.
     private static readonly TimeSpan JoinsWithin = TimeSpan.FromSeconds(5);
 
+    /// <summary>The replicas <c>scale 5</c> adds to three.</summary>
+    private static readonly string[] NewReplicas = ["api-4", "api-5"];
+
     [Fact]
     public async Task Scaling_3_to_5_to_2_under_steady_traffic_fails_no_request_and_new_replicas_serve_within_seconds()
     {
@@ -32,7 +35,8 @@ public sealed class ScaleTests
         var table = new ProcessTable(new StateLayout(RepositoryRoot.Path, platform.StateDirectory));
         var environment = (await File.ReadAllTextAsync($"/proc/{table.RunningPid(ProcessNames.Replica(5))}/environ", TestContext.Current.CancellationToken)).Split('\0');
         Assert.Contains($"OTEL_EXPORTER_OTLP_ENDPOINT={platform.TraceViewerOtlpAddress.ToString().TrimEnd('/')}", environment);
-        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        // Until both new replicas have served, for JoinsWithin at most (a fixed 5 s before; the first served within a second).
+        await Eventually.HoldsAsync(() => Task.FromResult(NewReplicas.All(replica => traffic.Answers.Any(answer => answer.Replica == replica))), JoinsWithin);
 
         await platform.RunOrFailAsync("scale", "2");
         var scaledDown = traffic.Now;
@@ -47,7 +51,7 @@ public sealed class ScaleTests
         Assert.True(answers.Count > 500, $"only {answers.Count} requests were made");
         TestContext.Current.TestOutputHelper?.WriteLine($"{answers.Count} requests, {failures.Count} failed");
 
-        foreach (var replica in new[] { "api-4", "api-5" })
+        foreach (var replica in NewReplicas)
         {
             var first = answers.Where(answer => answer.Replica == replica).Select(answer => answer.At).DefaultIfEmpty(TimeSpan.MaxValue).Min();
             TestContext.Current.TestOutputHelper?.WriteLine(

@@ -40,6 +40,49 @@ public sealed record ClientTraceparent(ActivityTraceId TraceId, ActivitySpanId S
         }
     }
 
+    /// <summary>
+    /// Of many requests, each one's gateway server span, or null for one the gateway did not keep: all are
+    /// looked for at once, for <paramref name="firstWithin"/> until one is found and then
+    /// <paramref name="othersWithin"/> more (long enough for the next export batch).
+    /// </summary>
+    public static async Task<TelemetrySpan?[]> KeptAsync(TraceViewer viewer, IReadOnlyList<ClientTraceparent> contexts, TimeSpan firstWithin, TimeSpan othersWithin)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(contexts);
+        var found = new TelemetrySpan?[contexts.Count];
+        var deadline = DateTime.UtcNow + firstWithin;
+        var anyFound = false;
+        while (true)
+        {
+            try
+            {
+                using var answer = await viewer.GetSpansAsync(resource: "gateway", limit: 10_000);
+                foreach (var span in TelemetrySpan.All(answer).Where(s => s.Scope == "Microsoft.AspNetCore"))
+                {
+                    for (var i = 0; i < contexts.Count; i++)
+                    {
+                        if (found[i] is null && contexts[i].LinksHere(span))
+                            found[i] = span with { Span = span.Span.Clone() }; // outlives the answer
+                    }
+                }
+            }
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // The viewer has seen nothing from the gateway yet.
+            }
+
+            if (!anyFound && found.Any(span => span is not null))
+            {
+                anyFound = true;
+                deadline = DateTime.UtcNow + othersWithin;
+            }
+
+            if (found.All(span => span is not null) || DateTime.UtcNow > deadline)
+                return found;
+            await Task.Delay(250);
+        }
+    }
+
     private bool LinksHere(TelemetrySpan span) =>
         span.Span.TryGetProperty("links", out var links)
         && links.EnumerateArray().Any(link => link.TryGetProperty("traceId", out var id) && id.GetString() == TraceId.ToHexString());
