@@ -368,11 +368,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         var cpuUs = PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests"));
         Record(_rounds, name, GatewaySample.From(line, cpuUs, allocated));
         if (shares is not null)
-        {
-            if (!_profiles.TryGetValue(name, out var profiled))
-                _profiles[name] = profiled = [];
-            profiled.Add(new ProfileTable.Run(cpuUs, shares));
-        }
+            Record(_profiles, name, new ProfileTable.Run(cpuUs, shares));
         if (run.Rate > 0)
             await MeasureFixedRateAsync(name, target, pid);
     }
@@ -392,7 +388,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
         Record(_fixedRounds, name, GatewaySample.From(line, PlatformCpu.MicrosecondsPerRequest(ticks, line.Number("requests")), allocated: null));
     }
 
-    private static void Record(Dictionary<string, List<GatewaySample>> rounds, string name, GatewaySample sample)
+    private static void Record<T>(Dictionary<string, List<T>> rounds, string name, T sample)
     {
         if (!rounds.TryGetValue(name, out var samples))
             rounds[name] = samples = [];

@@ -77,7 +77,7 @@ public static class GatewayTable
         return table.ToString();
     }
 
-    // The CPU per request step's row adds over the row before it.
+    // What a step's row adds to the CPU per request of the row before it.
     private static string Added(IReadOnlyDictionary<string, Row> rows, string step, string before) =>
         (rows[step].Value(4) - rows[before].Value(4)).ToString("F1", CultureInfo.InvariantCulture);
 
