@@ -32,7 +32,7 @@ public sealed class GatewayArgumentsTests
     [Fact]
     public void The_settings_are_read()
     {
-        _variables["BENCH_CONFIGS"] = "gateway-baseline gateway-on yarp-floor";
+        _variables["BENCH_CONFIGS"] = "gateway-baseline gateway-on gateway+identity";
         _variables["BENCH_BASELINE"] = "73a7618";
         _variables["BENCH_WORKLOAD"] = "create";
         _variables["BENCH_ROUNDS"] = "5";
@@ -49,7 +49,7 @@ public sealed class GatewayArgumentsTests
         var (parsed, _) = Parse();
 
         Assert.NotNull(parsed);
-        Assert.Equal(["gateway-baseline", "gateway-on", "yarp-floor"], parsed.Configs);
+        Assert.Equal(["gateway-baseline", "gateway-on", "gateway+identity"], parsed.Configs);
         Assert.Equal(("73a7618", "create", 5, 16), (parsed.Baseline, parsed.Workload, parsed.Rounds, parsed.Threads));
         Assert.Equal(["DOTNET_gcServer=0", "Logging__LogLevel__Default=Warning"], parsed.GatewayEnvironment);
         Assert.Equal(["-p:PublishReadyToRun=true"], parsed.PublishArguments);
@@ -117,6 +117,18 @@ public sealed class GatewayArgumentsTests
 
         _variables["BENCH_WORKLOAD"] = "create";
         Assert.StartsWith("BENCH_RATE measures the health workload only", Parse().Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("direct gateway-on", "direct")]
+    [InlineData("gateway-on nginx", "nginx")]
+    [InlineData("yarp-floor gateway+identity", "yarp-floor")]
+    public void Creates_past_anything_but_the_gateway_are_refused_since_only_it_signs_each_ones_identity(string configs, string refused)
+    {
+        _variables["BENCH_WORKLOAD"] = "create";
+        _variables["BENCH_CONFIGS"] = configs;
+
+        Assert.StartsWith($"BENCH_WORKLOAD=create cannot run {refused}:", Parse().Error, StringComparison.Ordinal);
     }
 
     [Fact]

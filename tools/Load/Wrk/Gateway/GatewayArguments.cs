@@ -94,6 +94,10 @@ public sealed record GatewayArguments(
             var rate = settings.Whole("BENCH_RATE", 0, 0, 100_000);
             if (rate > 0 && workload != Health)
                 return (null, "BENCH_RATE measures the health workload only (a create's night needs wrk's script)");
+            // A replica takes a create only with an identity bound to that create's body, which only our
+            // gateway signs per request: straight to a replica, or through nginx or YARP alone, every one is a 401.
+            if (workload == Create && configs.FirstOrDefault(config => config is Direct or Nginx or NginxTls or YarpFloor) is { } unsigned)
+                return (null, $"BENCH_WORKLOAD=create cannot run {unsigned}: a replica takes a create only with an identity signed for its body, and only the gateway signs each one");
             var gatewayEnvironment = settings.Words("BENCH_GATEWAY_ENV", "");
             if (gatewayEnvironment.FirstOrDefault(setting => setting.IndexOf('=', StringComparison.Ordinal) <= 0) is { } bad)
                 return (null, $"BENCH_GATEWAY_ENV must be NAME=VALUE settings (got '{bad}')");
