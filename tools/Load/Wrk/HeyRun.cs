@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Platform.Topology;
+using Platform.Topology.Processes;
+using Platform.Topology.Services;
 
 namespace Platform.Load.Wrk;
 
@@ -22,7 +23,7 @@ public sealed partial record HeyRun(Uri Target, int Connections, int Rate, int S
     /// <summary>hey stops itself after <see cref="Seconds"/>; past this much more it is stuck and is killed.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Where hey's whole output (stdout, then stderr) is kept, if anywhere.</summary>
+    /// <summary>Where hey's whole output (stdout and stderr as written) is kept, if anywhere.</summary>
     public string? OutputFile { get; init; }
 
     /// <summary>hey's command line, without the program: each of the C workers paced to RATE/C per second.</summary>
@@ -34,33 +35,16 @@ public sealed partial record HeyRun(Uri Target, int Connections, int Rate, int S
         "-t", "5", "-A", "application/json", Target.ToString(),
     ];
 
-    /// <summary>Runs hey and returns its summary as a BENCH line.</summary>
-    /// <exception cref="PlatformException">hey is missing, failed, hung, or printed no summary.</exception>
-    public async Task<BenchLine> RunAsync(CancellationToken cancellation = default)
+    /// <summary>Runs hey (bounded by <see cref="Seconds"/> and <see cref="Grace"/>) and returns its summary as a BENCH line.</summary>
+    /// <exception cref="PlatformException">hey failed, hung, or printed no summary.</exception>
+    public async Task<BenchLine> RunAsync()
     {
-        var start = new ProcessStartInfo(Program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in Arguments())
-            start.ArgumentList.Add(argument);
-        using var hey = Process.Start(start) ?? throw new PlatformException($"could not start {Program}");
-        var output = hey.StandardOutput.ReadToEndAsync(cancellation);
-        var errors = hey.StandardError.ReadToEndAsync(cancellation);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(Seconds) + Grace);
-        try
-        {
-            await hey.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            hey.Kill(entireProcessTree: true);
-            throw new PlatformException($"{Program} against {Target} did not finish within {Seconds} s and {Grace.TotalSeconds:0} s more; killed it");
-        }
-        var text = await output;
+        var (exit, text) = await CommandRunner.RunAsync(new ServiceCommand(Program, Arguments()), TimeSpan.FromSeconds(Seconds) + Grace);
         if (OutputFile is not null)
-            await File.WriteAllTextAsync(OutputFile, text + await errors, cancellation);
+            await File.WriteAllTextAsync(OutputFile, text);
         var line = Summary(text);
-        if (hey.ExitCode != 0 || line is null)
-            throw new PlatformException($"{Program} failed against {Target} (exit {hey.ExitCode}{(OutputFile is not null ? "; see " + OutputFile : "")})");
+        if (exit != 0 || line is null)
+            throw new PlatformException($"{Program} failed against {Target} (exit {exit}{(OutputFile is not null ? "; see " + OutputFile : "")})");
         return line;
     }
 
