@@ -3,11 +3,14 @@ using Platform.Testing;
 namespace Platform.Load.Tests.Live;
 
 /// <summary>
-/// One <c>./platform up</c> (own state directory, free ports) shared by the live bench tests, which run
-/// one after another against it; <c>./platform down</c> at the end.
+/// One <c>./platform up</c> (own state directory, free ports) shared by one class of live bench tests,
+/// which run one after another against it; <c>./platform down</c> at the end.
 /// </summary>
 public sealed class BenchPlatform : IAsyncLifetime
 {
+    /// <summary>api-2's line in <c>./platform status</c> while it runs and answers its health check.</summary>
+    public const string Api2Answers = @"(?m)^api-2 +\d+ +\d+ +running +HTTP 200";
+
     // Room for a run's build, a fault scenario's 60 s, its restart and its audit.
     private readonly LocalPlatform _platform = new(commandTimeout: TimeSpan.FromMinutes(6));
 
@@ -43,4 +46,11 @@ public sealed class BenchPlatform : IAsyncLifetime
     public Task<string> StatusAsync() => _platform.RunOrFailAsync("status");
 
     public async ValueTask DisposeAsync() => await _platform.DisposeAsync();
+
+    /// <summary>Asserts the report says each of <paramref name="verdicts"/> passed.</summary>
+    public static void AssertPassed(string report, params string[] verdicts)
+    {
+        foreach (var verdict in verdicts)
+            Assert.Contains($"**{verdict}: PASSED**", report, StringComparison.Ordinal);
+    }
 }
