@@ -33,8 +33,8 @@ public sealed class SlowReplicaTests : GatewayTest
         RequiredServer.Locate("redis-server");
         // Every write here is an anonymous guest's, and the guests' share of a replica's writers (5 of 20)
         // is BulkheadTests' subject, not this one's: a create goes on to its end once the gateway has moved
-        // on (a hedge's loser), so those kept a healthy replica's share full
-        // now and then, and a create was refused 429 anonymous-writes-busy. Guests get all the writers here.
+        // on (a hedge's loser), so those now and then kept a healthy replica's share full and a create was
+        // refused 429 anonymous-writes-busy. Guests get all the writers here.
         await using var cluster = await ApiCluster.StartAsync(3, new Dictionary<string, string> { ["Bulkheads__AnonymousWriters"] = "20" });
         await using var gateway = await GatewayProcess.StartAsync(cluster.Replicas);
         var victim = cluster.Replicas[1];
