@@ -12,6 +12,17 @@ public sealed class GatewayArgumentsTests
     private (GatewayArguments? Parsed, string? Error) Parse(params string[] args) =>
         GatewayArguments.Parse(args, name => _variables.GetValueOrDefault(name), "/platform-state/bench", Now);
 
+    /// <summary>A run of ladder steps alone on a fresh state directory once found no published gateway to start.</summary>
+    [Fact]
+    public void Every_configuration_but_the_floor_the_baseline_direct_and_nginx_runs_the_published_gateway()
+    {
+        string[] apart = [GatewayArguments.YarpFloor, GatewayArguments.GatewayBaseline, GatewayArguments.Direct, GatewayArguments.Nginx, GatewayArguments.NginxTls];
+
+        Assert.All(GatewayArguments.KnownConfigs, config => Assert.Equal(!apart.Contains(config), GatewayArguments.RunsPublishedGateway(config)));
+        Assert.All(GatewayArguments.Ladder, config => Assert.True(GatewayArguments.RunsPublishedGateway(config), config));
+        Assert.False(GatewayArguments.RunsPublishedGateway("gateway-anything"));
+    }
+
     [Fact]
     public void Without_settings_the_defaults_of_the_bash_script_apply()
     {

@@ -56,6 +56,13 @@ public sealed record GatewayArguments(
     /// <summary>How far up the ladder <paramref name="config"/> is (0 for its first step), or -1 when it is not a step.</summary>
     public static int LadderStep(string config) => Ladder.ToList().IndexOf(config);
 
+    /// <summary>
+    /// Whether <paramref name="config"/> runs the gateway published from this checkout (every feature on or
+    /// off, over TLS, or a step of the <see cref="Ladder"/>); the floor and the baseline are published apart,
+    /// and direct and nginx run no .NET proxy.
+    /// </summary>
+    public static bool RunsPublishedGateway(string config) => config is GatewayOn or GatewayOff or GatewayTls || LadderStep(config) >= 0;
+
     public const string Health = "health";
     public const string Create = "create";
 

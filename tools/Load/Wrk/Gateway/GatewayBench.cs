@@ -56,7 +56,7 @@ public sealed class GatewayBench(GatewayArguments run, BenchSettings platform, T
     {
         PrivateDirectory.Create(run.Results);
         await CheckPrerequisitesAsync();
-        if (run.Configs.Any(config => config.StartsWith("gateway-", StringComparison.Ordinal)))
+        if (run.Configs.Any(GatewayArguments.RunsPublishedGateway))
             await _publish.GatewayAsync();
         if (run.Configs.Contains(GatewayArguments.YarpFloor))
             await _publish.FloorAsync();
