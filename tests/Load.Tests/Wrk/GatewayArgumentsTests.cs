@@ -134,12 +134,23 @@ public sealed class GatewayArgumentsTests
     [InlineData("direct gateway-on", "direct")]
     [InlineData("gateway-on nginx", "nginx")]
     [InlineData("yarp-floor gateway+identity", "yarp-floor")]
+    [InlineData("gateway-tls nginx-tls", "nginx-tls")]
     public void Creates_past_anything_but_the_gateway_are_refused_since_only_it_signs_each_ones_identity(string configs, string refused)
     {
         _variables["BENCH_WORKLOAD"] = "create";
         _variables["BENCH_CONFIGS"] = configs;
 
         Assert.StartsWith($"BENCH_WORKLOAD=create cannot run {refused}:", Parse().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Creates_through_every_configuration_of_our_gateway_are_taken()
+    {
+        _variables["BENCH_WORKLOAD"] = "create";
+        _variables["BENCH_CONFIGS"] = string.Join(' ', ["gateway-on", "gateway-off", "gateway-baseline", "gateway-tls", .. GatewayArguments.Ladder]);
+        _variables["BENCH_BASELINE"] = "73a7618";
+
+        Assert.Null(Parse().Error);
     }
 
     [Fact]

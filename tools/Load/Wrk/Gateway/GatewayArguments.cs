@@ -63,6 +63,9 @@ public sealed record GatewayArguments(
     /// </summary>
     public static bool RunsPublishedGateway(string config) => config is GatewayOn or GatewayOff or GatewayTls || LadderStep(config) >= 0;
 
+    /// <summary>Whether <paramref name="config"/> runs our gateway (this checkout's or the baseline's), which signs each request's identity.</summary>
+    public static bool RunsOurGateway(string config) => RunsPublishedGateway(config) || config == GatewayBaseline;
+
     public const string Health = "health";
     public const string Create = "create";
 
@@ -103,7 +106,7 @@ public sealed record GatewayArguments(
                 return (null, "BENCH_RATE measures the health workload only (a create's night needs wrk's script)");
             // A replica takes a create only with an identity bound to that create's body, which only our
             // gateway signs per request: straight to a replica, or through nginx or YARP alone, every one is a 401.
-            if (workload == Create && configs.FirstOrDefault(config => config is Direct or Nginx or NginxTls or YarpFloor) is { } unsigned)
+            if (workload == Create && configs.FirstOrDefault(config => !RunsOurGateway(config)) is { } unsigned)
                 return (null, $"BENCH_WORKLOAD=create cannot run {unsigned}: a replica takes a create only with an identity signed for its body, and only the gateway signs each one");
             var gatewayEnvironment = settings.Words("BENCH_GATEWAY_ENV", "");
             if (gatewayEnvironment.FirstOrDefault(setting => setting.IndexOf('=', StringComparison.Ordinal) <= 0) is { } bad)
